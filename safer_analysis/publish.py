@@ -1,0 +1,91 @@
+"""What a product notebook shows and hands on: findings, tables (also saved as CSV) and charts."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import tables
+from .charts import Chart
+
+try:  # notebooks display HTML objects; outside IPython the raw text is returned
+    from IPython.display import HTML
+except ImportError:  # pragma: no cover
+    HTML = str  # type: ignore[misc,assignment]
+
+SUMMARY_FILE = "summary.json"
+
+
+class Report:
+    """Collects the published parts of one product for one year.
+
+    With an ``output_dir`` (set by the report runner), every table is also written as CSV to
+    ``output_dir/tables/<product>__<name>.csv`` and the findings to ``output_dir/summaries/``.
+    Without it (an analyst exploring), nothing is written.
+    """
+
+    def __init__(self, product: str, year: str, place: str, output_dir: str | Path | None = None):
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", product):
+            raise ValueError(f"product {product!r} must be lower_snake_case")
+        self.product = product
+        self.year = year
+        self.place = place
+        self.output_dir = Path(output_dir) if output_dir else None
+        self.tables: list[str] = []
+        self.findings: list[str] = []
+
+    def _write(self, sub: str, name: str) -> Path | None:
+        if self.output_dir is None:
+            return None
+        folder = self.output_dir / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    def heading(self, title: str, *, synthetic: str | None = None) -> HTML:
+        """The report's header: title, year, place, and a banner where inputs are not real."""
+        parts = [f'<p class="sa-kicker">{html.escape(self.place)} · Financial year '
+                 f'{html.escape(self.year)}</p>']
+        if synthetic:
+            parts.append(f'<div class="sa-banner" role="note"><strong>Illustrative data.</strong> '
+                         f'{html.escape(synthetic)}</div>')
+        return HTML("\n".join(parts))
+
+    def summary(self, findings: list[str], title: str) -> HTML:
+        """Show the key findings as a list, and record them for the board pack's index."""
+        self.findings = list(findings)
+        path = self._write("summaries", f"{self.product}.json")
+        if path is not None:
+            path.write_text(json.dumps({"product": self.product, "title": title,
+                                        "year": self.year, "findings": self.findings},
+                                       indent=2), encoding="utf-8")
+        items = "".join(f"<li>{html.escape(f)}</li>" for f in findings)
+        return HTML(f'<section class="sa-summary" aria-label="Summary of findings">'
+                    f"<ul>{items}</ul></section>")
+
+    def table(self, frame: pd.DataFrame, name: str, caption: str, *,
+              formats: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+              total_row: bool = False, raw: pd.DataFrame | None = None) -> HTML:
+        """Show ``frame`` as an accessible table and save ``raw`` (default ``frame``) as CSV."""
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ValueError(f"table name {name!r} must be lower_snake_case")
+        path = self._write("tables", f"{self.product}__{name}.csv")
+        if path is not None:
+            (raw if raw is not None else frame).to_csv(path, index=False)
+        self.tables.append(name)
+        return HTML(tables.to_html(frame, caption, formats=formats, headers=headers,
+                                   total_row=total_row, table_id=f"table-{name}"))
+
+    def figure(self, chart: Chart) -> HTML:
+        return HTML(chart.to_html())
+
+    def note(self, text: str) -> HTML:
+        """A short paragraph of text built from data (escaped)."""
+        return HTML(f'<p class="sa-note">{html.escape(text)}</p>')
+
+    def bullets(self, items: list[str]) -> HTML:
+        return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")

@@ -1,0 +1,302 @@
+"""Build the board pack: run each product notebook for a year, export HTML, swap in atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import __version__
+from .data import Dataset, file_hashes, load_dataset, resolve_data_dir
+from .page import wrap
+from .products import NOTEBOOK_DIR, PRODUCTS, ParameterError, check_year, git_commit
+
+log = logging.getLogger(__name__)
+
+KERNEL_NAME = "safer-analysis"
+#: Parameters the runner sets itself; any other name must be a parameter of every notebook.
+RUNNER_PARAMETERS = ("financial_year", "data_dir", "output_dir")
+DEFAULT_OUT = Path("outputs")
+
+
+class BuildError(RuntimeError):
+    """A notebook failed; the message names the notebook and the cell."""
+
+
+@dataclass
+class BuildResult:
+    year: str
+    out_dir: Path
+    seconds: float
+    products: dict[str, float] = field(default_factory=dict)
+
+
+# ---- kernel --------------------------------------------------------------------------------
+
+def kernel_dir() -> Path:
+    """A private Jupyter data folder whose kernel runs this very Python interpreter.
+
+    Put first on JUPYTER_PATH, so a build never depends on which kernels the machine has
+    registered, nor on a kernel of the same name that points at another environment.
+    """
+    root = Path(tempfile.mkdtemp(prefix="safer-analysis-kernel-"))
+    spec_dir = root / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python (safer-analysis)",
+        "language": "python",
+        "env": {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    return root
+
+
+# ---- parameters ----------------------------------------------------------------------------
+
+def notebook_path(product: str) -> Path:
+    return NOTEBOOK_DIR / PRODUCTS[product].notebook
+
+
+def notebook_parameters(product: str) -> dict[str, Any]:
+    """The names (and declared types) in a notebook's ``parameters`` cell."""
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook_path(product)))
+
+
+def check_parameters(extra: Mapping[str, Any], products: Iterable[str]) -> None:
+    """Refuse a parameter name the notebooks do not declare, or one the runner sets itself."""
+    for name in extra:
+        if name in RUNNER_PARAMETERS:
+            raise ParameterError(f"parameter {name!r} is set by the build itself; use its option")
+        for product in products:
+            declared = notebook_parameters(product)
+            if name not in declared:
+                raise ParameterError(
+                    f"unknown parameter {name!r} for {product}.ipynb; it declares "
+                    f"{', '.join(sorted(declared))}"
+                )
+
+
+# ---- running and exporting ------------------------------------------------------------------
+
+def _execute(product: str, parameters: dict[str, Any], workdir: str, jupyter_path: str) -> float:
+    """Run one product notebook into ``workdir``; return seconds taken. Runs in a worker."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ["JUPYTER_PATH"] = jupyter_path + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    target = Path(workdir) / f"{product}.ipynb"
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(notebook_path(product)), str(target), parameters=parameters,
+            kernel_name=KERNEL_NAME, cwd=workdir, progress_bar=False, log_output=False,
+            report_mode=False,
+        )
+    except PapermillExecutionError as exc:
+        raise BuildError(
+            f"{product}.ipynb failed in cell {exc.exec_count} (code cell at position "
+            f"{exc.cell_index + 1}): {exc.ename}: {exc.evalue}"
+        ) from None
+    return time.perf_counter() - started
+
+
+def export_html(notebook: Path, *, title: str, masthead: str, footer: str) -> str:
+    """The executed notebook as a self-contained page: no code, prompts or parameters cells."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.exclude_anchor_links = True
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters"}
+    exporter = HTMLExporter(config=config, template_name="basic")
+    node = nbformat.read(notebook, as_version=4)
+    for cell in node.cells:  # warnings written to stderr are for the analyst, not the board
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    body, _ = exporter.from_notebook_node(node)
+    return wrap(title, body, masthead=masthead, footer=footer)
+
+
+def _summary(workdir: Path, product: str) -> dict[str, Any]:
+    path = workdir / "summaries" / f"{product}.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return {"title": PRODUCTS[product].title, "findings": []}
+
+
+def write_index(workdir: Path, year: str, csp: str, built_at: str, commit: str,
+                products: Iterable[str]) -> None:
+    """The board pack's front page: year, build date, a link and a line of summary per report."""
+    items = []
+    for product in products:
+        info = PRODUCTS[product]
+        summary = _summary(workdir, product)
+        line = summary["findings"][0] if summary["findings"] else info.description
+        items.append(
+            f'<li><h3><a href="{product}.html">{html.escape(info.title)}</a></h3>'
+            f"<p>{html.escape(line)}</p></li>"
+        )
+    tables = sorted(p.name for p in (workdir / "tables").glob("*.csv"))
+    table_items = "".join(f'<li><a href="tables/{html.escape(t)}">{html.escape(t)}</a></li>'
+                          for t in tables)
+    body = (
+        f"<h1>{html.escape(csp)} Community Safety Partnership board pack, {html.escape(year)}</h1>"
+        f'<p class="sa-kicker">Financial year {html.escape(year)} · built {html.escape(built_at)}</p>'
+        f'<h2>Reports</h2><ul class="sa-reports">{"".join(items)}</ul>'
+        f"<h2>Tables as CSV</h2><p>Every table in the reports, for reuse in a spreadsheet.</p>"
+        f"<ul>{table_items}</ul>"
+        '<h2>How this pack was built</h2><p>Parameters, package version, commit, the SHA-256 '
+        'of every input file and timings are in <a href="manifest.json">manifest.json</a>.</p>'
+    )
+    page = wrap(f"Board pack {year}", body, masthead=_masthead(csp, year),
+                footer=_footer(built_at, commit), contents=False)
+    (workdir / "index.html").write_text(page, encoding="utf-8")
+
+
+def _masthead(csp: str, year: str) -> str:
+    return (f'<a href="index.html">{html.escape(csp)} Community Safety Partnership</a> · '
+            f"board pack {html.escape(year)}")
+
+
+def _footer(built_at: str, commit: str) -> str:
+    return (f"Built {html.escape(built_at)} by safer-analysis {html.escape(__version__)} "
+            f"(commit {html.escape(commit[:12])}).")
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _swap_into_place(workdir: Path, final: Path) -> None:
+    """Replace ``final`` with ``workdir`` by two renames; restore the old folder on failure."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".previous-{final.name}-{os.getpid()}")
+        if old.exists():
+            shutil.rmtree(old)
+        final.rename(old)
+    try:
+        workdir.rename(final)
+    except OSError:
+        if old is not None:
+            old.rename(final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    financial_year: str,
+    out: str | Path = DEFAULT_OUT,
+    *,
+    data_dir: str | Path | None = None,
+    products: Iterable[str] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    csp: str = "Plymouth",
+) -> BuildResult:
+    """Build the board pack for one year into ``out/<year>/``, atomically.
+
+    Parameters are checked before anything runs (ParameterError); the data is validated
+    (DataValidationError); a failing notebook raises BuildError and leaves any previous
+    ``out/<year>/`` untouched.
+    """
+    started = time.perf_counter()
+    names = list(products or PRODUCTS)
+    for name in names:
+        if name not in PRODUCTS:
+            raise ParameterError(f"unknown product {name!r}; expected one of {', '.join(PRODUCTS)}")
+    extra = dict(parameters or {})
+    check_parameters(extra, names)
+    dataset: Dataset = load_dataset(resolve_data_dir(data_dir))
+    year = check_year(financial_year, dataset).label
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
+    jupyter_path = kernel_dir()
+    built_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    commit = git_commit()
+    params = {"financial_year": year, "data_dir": str(dataset.root.resolve()), "csp": csp, **extra}
+    timings: dict[str, float] = {}
+    try:
+        run_params = {p: {**params, "output_dir": str(workdir)} for p in names}
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(names)))
+        if workers == 1:
+            for p in names:
+                timings[p] = _execute(p, run_params[p], str(workdir), str(jupyter_path))
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {p: pool.submit(_execute, p, run_params[p], str(workdir),
+                                          str(jupyter_path)) for p in names}
+                errors = []
+                for p, future in futures.items():
+                    try:
+                        timings[p] = future.result()
+                    except BuildError as exc:
+                        errors.append(str(exc))
+                if errors:
+                    raise BuildError("; ".join(errors))
+        for p in names:
+            page = export_html(
+                workdir / f"{p}.ipynb", title=f"{PRODUCTS[p].title} {year} – {csp}",
+                masthead=_masthead(csp, year), footer=_footer(built_at, commit),
+            )
+            (workdir / f"{p}.html").write_text(page, encoding="utf-8")
+        write_index(workdir, year, csp, built_at, commit, names)
+        manifest = {
+            "financial_year": year,
+            "csp": csp,
+            "parameters": {k: v for k, v in params.items() if k != "data_dir"},
+            "data_dir": str(dataset.root),
+            "package_version": __version__,
+            "git_commit": commit,
+            "built_at": built_at,
+            "versions": _versions(),
+            "inputs": file_hashes(dataset),
+            "notebooks": {p: {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2)}
+                          for p, t in timings.items()},
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        final = out / year
+        _swap_into_place(workdir, final)
+    except BaseException:
+        failed = out / ".failed" / year
+        if workdir.exists():
+            shutil.rmtree(failed, ignore_errors=True)
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            workdir.rename(failed)
+        raise
+    finally:
+        shutil.rmtree(jupyter_path, ignore_errors=True)
+    return BuildResult(year, out / year, time.perf_counter() - started, timings)
