@@ -243,6 +243,7 @@ def build(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
+    workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading
     jupyter_path = kernel_dir()
     built_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     commit = git_commit()

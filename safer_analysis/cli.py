@@ -1,0 +1,110 @@
+"""The command line: ``safer-analysis build --year 2018-19``, ``safer-analysis years``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .data import load_dataset, resolve_data_dir
+from .products import PRODUCTS, ParameterError
+from .report import DEFAULT_OUT, BuildError, build
+from .validation import DataValidationError
+
+#: Exit codes: 0 success, 1 a notebook failed, 2 bad parameters, 3 bad input data.
+EXIT_FAILED, EXIT_USAGE, EXIT_DATA = 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own usage errors exit 2 too
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    return name.strip(), value
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="safer-analysis", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    b = sub.add_parser("build", help="build the board pack for a financial year")
+    which = b.add_mutually_exclusive_group(required=True)
+    which.add_argument("--year", help="financial year to build, e.g. 2018-19")
+    which.add_argument("--all-years", action="store_true", help="build every year in the data")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                   help="folder to write <year>/ into (default: outputs/)")
+    b.add_argument("--data", type=Path, default=None,
+                   help="input data folder (default: the bundled data/)")
+    b.add_argument("--product", action="append", choices=list(PRODUCTS),
+                   help="build only this product (repeatable; default: all)")
+    b.add_argument("-p", "--param", action="append", type=_parameter, default=[],
+                   metavar="NAME=VALUE", help="an extra notebook parameter (repeatable)")
+    b.add_argument("--jobs", type=int, default=None,
+                   help="notebooks to run at once (default: one per core)")
+
+    y = sub.add_parser("years", help="list the financial years in the data")
+    y.add_argument("--data", type=Path, default=None, help="input data folder")
+
+    c = sub.add_parser("check", help="validate the input data and report any problems")
+    c.add_argument("--data", type=Path, default=None, help="input data folder")
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    extra = dict(args.param)
+    if args.all_years:
+        years = load_dataset(resolve_data_dir(args.data)).years
+    else:
+        years = [args.year]
+    failures = 0
+    for year in years:
+        print(f"Building the board pack for {year} ...", flush=True)
+        try:
+            result = build(year, args.out, data_dir=args.data, products=args.product,
+                           parameters=extra, jobs=args.jobs)
+        except BuildError as exc:
+            print(f"error: {year}: {exc}", file=sys.stderr)
+            print(f"The previous outputs in {args.out / year} are untouched; the failed run is "
+                  f"in {args.out / '.failed' / year}.", file=sys.stderr)
+            failures += 1
+            continue
+        print(f"Wrote {result.out_dir}/ ({', '.join(result.products)}, index.html, "
+              f"manifest.json, tables/) in {result.seconds:.1f} s.")
+    return EXIT_FAILED if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = make_parser().parse_args(argv)
+    started = time.perf_counter()
+    try:
+        if args.command == "build":
+            return _build(args)
+        dataset = load_dataset(resolve_data_dir(args.data))
+        if args.command == "years":
+            for year in dataset.years:
+                print(year)
+        elif args.command == "check":
+            n = len(dataset.allocations)
+            print(f"{dataset.root}: all files valid ({n} allocation lines, years "
+                  f"{', '.join(dataset.years)}) in {time.perf_counter() - started:.1f} s.")
+        return 0
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DataValidationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
