@@ -83,7 +83,7 @@ class ProductContext:
             "package version": __version__,
             "git commit": git_commit(),
             "data folder": str(self.dataset.root),
-            "run at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "run at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         }
         return pd.DataFrame(list(items.items()), columns=["item", "value"])
 

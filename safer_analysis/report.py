@@ -245,7 +245,7 @@ def build(
     workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
     workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading
     jupyter_path = kernel_dir()
-    built_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = git_commit()
     params = {"financial_year": year, "data_dir": str(dataset.root.resolve()), "csp": csp, **extra}
     timings: dict[str, float] = {}

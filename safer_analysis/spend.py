@@ -185,7 +185,8 @@ def summarise(
     else:
         sentence += "; nothing is left unallocated"
     if pending:
-        sentence += f", and {pending} line{'s' if pending != 1 else ''} still await{'s' if pending == 1 else ''} an amount"
+        lines_wait = "line still awaits" if pending == 1 else "lines still await"
+        sentence += f", and {pending} {lines_wait} an amount"
     findings.append(sentence + ".")
 
     funded = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]

@@ -1,0 +1,30 @@
+import re
+
+from safer_analysis import charts, spend
+
+
+def test_allocation_chart_alt_text_states_the_figures(dataset):
+    c = charts.allocation_chart(dataset.allocations, 400_568, "2017-18", "Plymouth", "Source: x")
+    assert "2017-18" in c.title and "2017-18" in c.subtitle
+    assert "£110,000" in c.alt and "Not yet allocated" in c.alt and "£167,068" in c.alt
+    html = c.to_html()
+    alt = re.search(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', html)
+    assert alt and "£110,000" in alt.group(1)
+
+
+def test_change_chart_title_states_the_finding(dataset):
+    changes = spend.change_by_theme(dataset.allocations, "2018-19", "2017-18")
+    c = charts.change_chart(changes, "Plymouth", "Source: x")
+    assert c.title == "Committed spend rises from £233,500 in 2017-18 to £400,568 in 2018-19"
+    assert "Healthy" in c.alt
+
+
+def test_chart_text_is_escaped():
+    c = charts.bar_gbp(['<img src=x onerror="alert(1)">'], [5.0], title="t <i>", subtitle="s",
+                       source="src", what="w")
+    html = c.to_html()
+    assert "<i>" not in html and 'onerror="alert' not in html
+
+
+def test_house_palette_is_the_analysis_function_one():
+    assert charts.PALETTE[:2] == ["#12436D", "#28A197"]

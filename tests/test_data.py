@@ -1,0 +1,209 @@
+"""Loaders: the bundled data against the seed documents, and every kind of bad row."""
+
+from __future__ import annotations
+
+import pytest
+
+from safer_analysis.data import FILES, load_dataset, load_table
+from safer_analysis.validation import DataValidationError
+
+from .conftest import SEEDS, edit_cell, read_rows, write_rows
+
+
+def seed_text(dataset, document_id: str) -> str:
+    src = dataset.sources.set_index("document_id")
+    return (SEEDS / src.at[document_id, "seed_file"]).read_text(encoding="utf-8")
+
+
+# --- the bundled data is a faithful transcription -------------------------------------------
+
+def test_bundled_data_loads_with_both_years(dataset):
+    assert dataset.years == ["2017-18", "2018-19"]
+    assert dataset.grant_for("2017-18") == dataset.grant_for("2018-19") == 400_568
+
+
+def test_every_seed_file_named_in_sources_exists(dataset):
+    for name in dataset.sources["seed_file"]:
+        assert (SEEDS / name).is_file(), name
+
+
+def test_grant_as_printed_appears_in_its_source(dataset):
+    for _, g in dataset.grants.iterrows():
+        assert "£400,568" in seed_text(dataset, g["source_document"]) or \
+               "400,568" in seed_text(dataset, g["source_document"])
+
+
+def test_every_amount_is_written_in_its_source_document(dataset):
+    for row in read_rows(dataset.root / FILES["allocations"]):
+        text = seed_text(dataset, row["source_document"])
+        for column in ("amount", "total_budget"):
+            value = row[column]
+            if value:
+                assert value in text, f"{row['allocation_id']} {column} {value!r} not in its seed"
+
+
+def test_2018_19_plan_allocates_the_whole_grant(dataset):
+    lines = dataset.allocations_for("2018-19")
+    assert len(lines) == 9
+    assert lines["amount"].sum() == 400_568
+    assert set(lines["status"]) == {"allocated"}
+
+
+def test_2017_18_recommendations_match_the_table(dataset):
+    lines = dataset.allocations_for("2017-18").set_index("theme_key")
+    assert len(lines) == 8
+    assert lines.at["domestic_abuse_service", "amount"] == 110_000
+    assert lines.at["domestic_abuse_service", "total_budget"] == 501_753
+    assert lines.at["drug_alcohol_treatment", "total_budget"] == 2_000_000  # "£2m"
+    assert lines["amount"].notna().sum() == 3
+    assert (lines["status"] == "to be confirmed").sum() == 4
+    assert (lines["status"] == "awaiting confirmation").sum() == 1
+
+
+def test_page_break_row_gives_infrastructure_priority_5(dataset):
+    links = dataset.allocation_pcp_priorities
+    infra = links[links["allocation_id"] == "SP-2018-19-07"]
+    assert 5 in set(infra["priority"])
+    prevent = links[links["allocation_id"] == "SP-2018-19-09"]
+    assert not prevent.empty
+
+
+def test_every_2018_19_project_serves_a_stated_priority(dataset):
+    links = dataset.allocation_pcp_priorities
+    stated = links[links["basis"] == "stated"]
+    assert set(dataset.allocations_for("2018-19")["allocation_id"]) <= set(stated["allocation_id"])
+
+
+def test_five_pcp_priorities(dataset):
+    assert list(dataset.pcp_priorities["priority"]) == [1, 2, 3, 4, 5]
+
+
+def test_outcome_targets_named_in_the_issue(dataset):
+    m = dataset.outcome_measures
+    def has(target, direction):
+        return ((m["target"] == target) & (m["direction"] == direction)).any()
+    assert has(75, "at least") and has(20, "below") and has(90, "at least")
+    assert has(4, "at least") and has(100, "at least")
+
+
+def test_local_priorities_cover_the_three_kinds(dataset):
+    assert set(dataset.local_priorities["kind"]) == {"priority", "emerging issue",
+                                                     "cross-cutting issue"}
+
+
+def test_rows_are_indexed_by_their_spreadsheet_row():
+    frame = load_table("grants")
+    assert list(frame.index) == [2, 3]
+
+
+# --- bad input: one clear error naming file, row and column -------------------------------
+
+def problem_for(data_dir):
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(data_dir)
+    return info.value
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("£12,34", "not an amount"), ("-£5,000", "negative"), ("lots", "not an amount"),
+])
+def test_bad_allocation_amount(data_copy, value, expected):
+    edit_cell(data_copy / FILES["allocations"], 9, "amount", value)  # SP-2018-19-02
+    err = problem_for(data_copy)
+    text = str(err)
+    assert "allocations.csv, row 11, column 'amount'" in text and expected in text
+
+
+def test_bad_grant_amount(data_copy):
+    edit_cell(data_copy / FILES["grants"], 0, "amount", "four hundred thousand")
+    assert "grants.csv, row 2, column 'amount'" in str(problem_for(data_copy))
+
+
+def test_unknown_priority_number(data_copy):
+    edit_cell(data_copy / FILES["allocation_pcp_priorities"], 0, "priority", "7")
+    text = str(problem_for(data_copy))
+    assert "allocation_pcp_priorities.csv, row 2, column 'priority'" in text
+    assert "unknown Police & Crime Plan priority 7" in text
+
+
+def test_non_numeric_priority(data_copy):
+    edit_cell(data_copy / FILES["allocation_pcp_priorities"], 0, "priority", "P3")
+    assert "column 'priority'" in str(problem_for(data_copy))
+
+
+def test_duplicate_allocation_id(data_copy):
+    path = data_copy / FILES["allocations"]
+    first = read_rows(path)[0]["allocation_id"]
+    edit_cell(path, 1, "allocation_id", first)
+    text = str(problem_for(data_copy))
+    assert "row 3, column 'allocation_id'" in text and "already used in row 2" in text
+
+
+def test_allocations_above_the_grant(data_copy):
+    edit_cell(data_copy / FILES["allocations"], 8, "amount", "£260,200")  # SP-2018-19-01
+    text = str(problem_for(data_copy))
+    assert "allocations for 2018-19 total £500,568" in text and "by £100,000" in text
+
+
+def test_missing_column(data_copy):
+    path = data_copy / FILES["allocations"]
+    rows = read_rows(path)
+    for r in rows:
+        del r["status"]
+    write_rows(path, rows)
+    text = str(problem_for(data_copy))
+    assert "allocations.csv, row 1, column 'status': column is missing" in text
+
+
+@pytest.mark.parametrize("bad", ["2018-20", "18/19", "2018"])
+def test_malformed_year(data_copy, bad):
+    edit_cell(data_copy / FILES["grants"], 1, "financial_year", bad)
+    text = str(problem_for(data_copy))
+    assert "grants.csv, row 3, column 'financial_year'" in text and "2018-19" in text
+
+
+def test_status_must_agree_with_amount(data_copy):
+    edit_cell(data_copy / FILES["allocations"], 4, "status", "allocated")  # a Tbc line
+    assert "expected an amount" in str(problem_for(data_copy))
+
+
+def test_wrong_number_of_cells(data_copy):
+    path = data_copy / FILES["pcp_priorities"]
+    path.write_text(path.read_text(encoding="utf-8") + "6,Extra,x\n", encoding="utf-8")
+    assert "expected 4 cells, found 3" in str(problem_for(data_copy))
+
+
+def test_missing_file(data_copy):
+    (data_copy / FILES["outcome_measures"]).unlink()
+    assert "outcome_measures.csv: file not found" in str(problem_for(data_copy))
+
+
+def test_not_utf8(data_copy):
+    (data_copy / FILES["sources"]).write_bytes("document_id,title\n\xa3x,y\n".encode("latin-1"))
+    assert "not UTF-8" in str(problem_for(data_copy))
+
+
+def test_byte_order_mark_is_accepted(data_copy):
+    path = data_copy / FILES["grants"]
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_dataset(data_copy).grant_for("2018-19") == 400_568
+
+
+def test_unknown_link_target(data_copy):
+    edit_cell(data_copy / FILES["allocation_pcp_priorities"], 0, "allocation_id", "SP-NOPE")
+    assert "unknown allocation 'SP-NOPE'" in str(problem_for(data_copy))
+
+
+def test_context_range_must_be_ordered(data_copy):
+    edit_cell(data_copy / FILES["context_figures"], 0, "value_low", "99")
+    assert "column 'value_high'" in str(problem_for(data_copy))
+
+
+def test_many_problems_are_listed_together(data_copy):
+    path = data_copy / FILES["pcp_priorities"]
+    rows = read_rows(path)
+    for r in rows:
+        r["priority"] = "x"
+    write_rows(path, rows)
+    err = problem_for(data_copy)
+    assert len(err.problems) == 5 and str(err).startswith("5 problems in the input data")

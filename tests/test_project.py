@@ -1,0 +1,67 @@
+"""The project's own hygiene: dependencies in step, notebooks stripped and thin."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+
+import nbformat
+import pytest
+import yaml
+
+from safer_analysis.products import NOTEBOOK_DIR, PRODUCTS
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def _name_and_spec(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
+    assert match, requirement
+    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(_name_and_spec(r) for r in project["dependencies"])
+    wanted.update(_name_and_spec(r) for r in project["optional-dependencies"]["dev"])
+    wanted["python"] = project["requires-python"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = dict(_name_and_spec(d) for d in env["dependencies"]
+                 if isinstance(d, str) and not d.startswith("pip"))
+    assert conda == wanted
+
+
+def test_every_product_has_a_notebook():
+    assert {p.stem for p in NOTEBOOKS} >= set(PRODUCTS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_thin(path):
+    """A tagged parameters cell first, and no function or class definitions anywhere."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", []), f"{path.name}: first code cell"
+    for cell in code:
+        tree = ast.parse(cell.source)
+        defs = [n for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))]
+        assert not defs, f"{path.name}: define functions in safer_analysis, not in notebooks"
+
+
+def test_readme_opens_with_the_build_and_test_commands():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", readme, flags=re.S)
+    assert "make build" in blocks[0] and "make test" in blocks[0]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci

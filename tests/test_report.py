@@ -1,0 +1,171 @@
+"""The report pipeline end to end: board packs for every year, atomic failure, parameter checks."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import nbformat
+import pytest
+
+from safer_analysis import report
+from safer_analysis.cli import main
+from safer_analysis.data import FILES, load_dataset, sha256_file
+from safer_analysis.products import PRODUCTS, ParameterError
+
+from .conftest import edit_cell
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory):
+    """Board packs for every year in the bundled data, built once through the command line."""
+    out = tmp_path_factory.mktemp("packs")
+    assert main(["build", "--all-years", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", ["2017-18", "2018-19"])
+def test_pack_has_every_output(packs, year):
+    pack = packs / year
+    for product in PRODUCTS:
+        assert (pack / f"{product}.html").stat().st_size > 10_000
+        nb = nbformat.read(pack / f"{product}.ipynb", as_version=4)
+        assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert (pack / "index.html").is_file()
+    assert list((pack / "tables").glob("*.csv"))
+    assert not list(packs.glob(".building-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", ["2017-18", "2018-19"])
+def test_manifest_records_parameters_and_input_hashes(packs, year):
+    manifest = json.loads((packs / year / "manifest.json").read_text())
+    dataset = load_dataset()
+    assert manifest["financial_year"] == year
+    assert manifest["parameters"]["financial_year"] == year
+    assert manifest["inputs"]["allocations.csv"] == sha256_file(dataset.root / "allocations.csv")
+    assert set(manifest["inputs"]) >= set(FILES.values())
+    assert manifest["package_version"] and manifest["git_commit"]
+    assert all(v["seconds"] > 0 for v in manifest["notebooks"].values())
+
+
+@pytest.mark.slow
+def test_html_has_no_code_and_states_the_year(packs):
+    page = (packs / "2018-19" / "spend_analysis.html").read_text()
+    assert "import " not in page and "open_product(" not in page
+    assert "jp-InputArea" not in page and "In&nbsp;[" not in page
+    assert "2018-19" in page and "Plymouth" in page
+    assert '<html lang="en-GB"' in page
+
+
+@pytest.mark.slow
+def test_reconciliation_table_csv_matches_the_seed(packs):
+    path = packs / "2017-18" / "tables" / "spend_analysis__reconciliation.csv"
+    rows = {r["line"]: r for r in csv.DictReader(open(path, encoding="utf-8"))}
+    assert float(rows["unallocated"]["amount"]) == 167_068
+    assert float(rows["committed"]["amount"]) == 233_500
+
+
+@pytest.mark.slow
+def test_index_links_every_report_with_a_summary(packs):
+    index = (packs / "2017-18" / "index.html").read_text()
+    for product in PRODUCTS:
+        assert f'href="{product}.html"' in index
+    assert "£167,068" in index  # the spend summary's first finding
+
+
+@pytest.mark.slow
+def test_each_report_has_its_summary_first(packs):
+    page = (packs / "2017-18" / "spend_analysis.html").read_text()
+    summary = page.find("Summary")
+    assert 0 < summary < page.find("<h2", summary + 10)
+    assert "£167,068" in page[summary:summary + 3000]
+
+
+# --- failure leaves the previous pack untouched ---------------------------------------------
+
+def broken_notebook(path):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('financial_year = "2018-19"\ndata_dir = ""\n'
+                                       'output_dir = ""\ncsp = "Plymouth"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')")]
+    nb.metadata["kernelspec"] = {"name": "safer-analysis", "display_name": "x", "language": "python"}
+    nbformat.write(nb, path)
+
+
+@pytest.mark.slow
+def test_failed_build_names_notebook_and_cell_and_keeps_previous_outputs(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    previous = out / "2018-19"
+    previous.mkdir(parents=True)
+    (previous / "index.html").write_text("the last good pack")
+    bad = tmp_path / "broken.ipynb"
+    broken_notebook(bad)
+    monkeypatch.setattr(report, "notebook_path", lambda product: bad)
+    with pytest.raises(report.BuildError, match=r"spend_analysis.ipynb failed in cell .*"
+                                                r"RuntimeError: deliberate failure"):
+        report.build("2018-19", out, jobs=1)
+    assert (previous / "index.html").read_text() == "the last good pack"
+    assert list(previous.iterdir()) == [previous / "index.html"]
+    assert (out / ".failed" / "2018-19" / "spend_analysis.ipynb").is_file()
+    assert not list(out.glob(".building-*"))
+
+
+@pytest.mark.slow
+def test_cli_exit_code_1_on_notebook_failure(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "broken.ipynb"
+    broken_notebook(bad)
+    monkeypatch.setattr(report, "notebook_path", lambda product: bad)
+    assert main(["build", "--year", "2018-19", "--out", str(tmp_path), "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "deliberate failure" in err and "untouched" in err
+
+
+# --- parameters are checked before anything runs ---------------------------------------------
+
+def exit_code(args) -> int:
+    """The exit code of the command line, whether it returns or argparse exits."""
+    try:
+        return main(args)
+    except SystemExit as stop:
+        return int(stop.code)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--year", "2018-20"], "2018-20"),
+    (["--year", "18/19"], "18/19"),
+    (["--year", "2018"], "2018"),
+    (["--year", "2016-17"], "not in the data"),
+    (["--year", "2018-19", "-p", "finacial_year=2018-19"], "unknown parameter 'finacial_year'"),
+    (["--year", "2018-19", "-p", "data_dir=/tmp"], "set by the build itself"),
+    (["--year", "2018-19", "--product", "nope"], "invalid choice"),
+    (["--year"], "expected one argument"),
+])
+def test_bad_parameters_exit_2_before_running(tmp_path, capsys, args, message):
+    assert exit_code(["build", "--out", str(tmp_path), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())  # nothing was started
+
+
+def test_build_api_refuses_unknown_parameters(tmp_path):
+    with pytest.raises(ParameterError, match="unknown parameter"):
+        report.build("2018-19", tmp_path, parameters={"colour": "red"})
+
+
+def test_bad_data_exits_3_naming_file_row_and_column(data_copy, tmp_path, capsys):
+    edit_cell(data_copy / FILES["allocations"], 0, "amount", "£lots")
+    assert main(["build", "--year", "2018-19", "--data", str(data_copy),
+                 "--out", str(tmp_path / "o")]) == 3
+    err = capsys.readouterr().err
+    assert re.search(r"allocations\.csv, row 2, column 'amount'", err)
+
+
+def test_years_and_check_commands(capsys):
+    assert main(["years"]) == 0
+    assert capsys.readouterr().out.split() == ["2017-18", "2018-19"]
+    assert main(["check"]) == 0
+    assert "all files valid" in capsys.readouterr().out

@@ -1,0 +1,111 @@
+"""Spend functions against figures worked out by hand from the seeds.
+
+2018-19: nine lines, £160,200 + £25,000 + £98,500 + £30,000 + £30,000 + £5,868 + £28,000
++ £20,000 + £3,000 = £400,568, the whole grant.
+2017-18: recommended £110,000 + £25,000 + £98,500 = £233,500; £400,568 - £233,500 = £167,068
+(41.7% of the grant) not yet allocated; five lines Tbc or awaiting confirmation.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from safer_analysis import spend
+
+
+def line(table, name, column="amount"):
+    return table.set_index("line").at[name, column]
+
+
+def test_reconcile_2018_19_fully_allocated(dataset):
+    r = spend.reconcile(dataset.allocations, 400_568, "2018-19")
+    assert line(r, "allocated") == 400_568
+    assert line(r, "allocated", "projects") == 9
+    assert line(r, "unallocated") == 0
+    assert line(r, "pending", "projects") == 0
+
+
+def test_reconcile_2017_18_leaves_167068_unallocated(dataset):
+    r = spend.reconcile(dataset.allocations, 400_568, "2017-18")
+    assert line(r, "recommended") == 233_500 and line(r, "allocated") == 0
+    assert line(r, "committed") == 233_500
+    assert line(r, "unallocated") == 167_068
+    assert line(r, "unallocated", "share_of_grant_pct") == pytest.approx(41.707, abs=1e-3)
+    assert line(r, "pending", "projects") == 5
+
+
+def test_overallocation_is_an_error_not_a_negative_remainder(dataset):
+    with pytest.raises(spend.OverallocationError, match=r"by £99,432"):
+        spend.reconcile(dataset.allocations, 301_136, "2018-19")
+
+
+def test_change_by_theme(dataset):
+    c = spend.change_by_theme(dataset.allocations, "2018-19", "2017-18").set_index("theme_key")
+    da = c.loc["domestic_abuse_service"]
+    assert da["change"] == 50_200 and da["kind"] == "increased"
+    assert da["change_pct"] == pytest.approx(45.636, abs=1e-3)
+    assert c.at["sexual_violence_counselling", "kind"] == "unchanged"
+    assert c.at["drug_alcohol_treatment", "change"] == 0
+    assert c.at["healthy_relationships", "kind"] == "funded for the first time"
+    assert pd.isna(c.at["healthy_relationships", "change_pct"])
+    assert c.at["emerging_threats", "kind"] == "ended"
+    assert c.at["substance_misuse_harm", "kind"] == "new line"
+    assert c.at["prevent_awareness", "kind"] == "new line"
+    assert len(c) == 10
+
+
+def test_total_change(dataset):
+    t = spend.total_change(spend.change_by_theme(dataset.allocations, "2018-19", "2017-18"))
+    assert t["previous"] == 233_500 and t["current"] == 400_568
+    assert t["change"] == 167_068
+    assert t["change_pct"] == pytest.approx(71.549, abs=1e-3)
+
+
+def test_budget_share_where_the_budget_is_known(dataset):
+    b = spend.budget_share(dataset.allocations, "2017-18").set_index("theme_key")
+    assert b.at["domestic_abuse_service", "grant_share_pct"] == pytest.approx(21.923, abs=1e-3)
+    assert b.at["sexual_violence_counselling", "grant_share_pct"] == pytest.approx(33.333, abs=1e-3)
+    assert b.at["drug_alcohol_treatment", "grant_share_pct"] == pytest.approx(4.925)
+    assert b.at["drug_alcohol_treatment", "other_funding"] == 1_901_500
+
+
+def test_budget_share_is_blank_without_a_budget(dataset):
+    b = spend.budget_share(dataset.allocations, "2018-19")
+    assert b["grant_share_pct"].isna().all()
+
+
+def test_by_pcp_priority_even_split_2018_19(dataset):
+    p = spend.by_pcp_priority(dataset.allocations, dataset.allocation_pcp_priorities,
+                              dataset.pcp_priorities, "2018-19").set_index("priority")
+    assert p["apportioned"].sum() == pytest.approx(400_568)
+    expected = {1: 28_567, 2: 62_900.333, 3: 155_500.333, 4: 136_500.333, 5: 17_100}
+    for k, v in expected.items():
+        assert p.at[k, "apportioned"] == pytest.approx(v, abs=0.01)
+    assert p.at[1, "gross_amount"] == 113_868
+    assert p.at[3, "gross_amount"] == 400_568
+    assert p.attrs["basis"] == ["stated"]
+
+
+def test_by_pcp_priority_2017_18_is_marked_inferred(dataset):
+    p = spend.by_pcp_priority(dataset.allocations, dataset.allocation_pcp_priorities,
+                              dataset.pcp_priorities, "2017-18")
+    assert p["apportioned"].sum() == pytest.approx(233_500)
+    assert p.attrs["basis"] == ["inferred"]
+
+
+def test_summary_states_the_headline_figures(dataset):
+    r = spend.reconcile(dataset.allocations, 400_568, "2017-18")
+    text = " ".join(spend.summarise(r, dataset.allocations, "2017-18"))
+    assert "£233,500 of the £400,568 grant (58.3%) is recommended" in text
+    assert "£167,068 (41.7%) is not yet allocated" in text
+    assert "5 lines still await an amount" in text
+
+
+def test_summary_reports_the_change(dataset):
+    r = spend.reconcile(dataset.allocations, 400_568, "2018-19")
+    c = spend.change_by_theme(dataset.allocations, "2018-19", "2017-18")
+    text = " ".join(spend.summarise(r, dataset.allocations, "2018-19", changes=c))
+    assert "nothing is left unallocated" in text
+    assert "+£167,068 (+71.5%)" in text
+    assert "2 new lines" in text and "1 line ended" in text

@@ -1,0 +1,34 @@
+import pandas as pd
+
+from safer_analysis.tables import format_frame, to_html
+
+
+def frame():
+    return pd.DataFrame({"project": ["<b>Bold</b> & co", "Total"], "amount": [1234.0, 400568.0],
+                         "change": [-500.0, 0.0], "pct": [12.345, None]})
+
+
+def test_table_has_caption_and_scoped_header_cells():
+    html = to_html(frame(), "Spend, 2018-19", formats={"amount": "gbp"}, total_row=True)
+    assert "<caption>Spend, 2018-19</caption>" in html
+    assert html.count('<th scope="col"') == 4
+    assert '<th scope="row">' in html
+    assert '<tfoot class="total"><tr><th scope="row">Total</th>' in html
+
+
+def test_markup_in_data_is_escaped():
+    html = to_html(frame(), "A <script> caption")
+    assert "<b>Bold</b>" not in html and "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in html
+    assert "A &lt;script&gt; caption" in html
+
+
+def test_formats_pounds_signs_and_percentages():
+    shown = format_frame(frame(), {"amount": "gbp", "change": "change_gbp", "pct": "pct"})
+    assert shown["amount"].tolist() == ["£1,234", "£400,568"]
+    assert shown["change"].tolist() == ["−£500", "no change"]
+    assert shown["pct"].tolist() == ["12.3%", "–"]
+
+
+def test_numeric_columns_are_marked_for_alignment():
+    html = to_html(frame(), "x", formats={"amount": "gbp"})
+    assert '<th scope="col" class="num">amount</th>' in html
