@@ -240,7 +240,7 @@ def build(
     check_parameters(extra, names)
     dataset: Dataset = load_dataset(resolve_data_dir(data_dir))
     year = check_year(financial_year, dataset).label
-    out = Path(out)
+    out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
     workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading

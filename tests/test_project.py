@@ -30,7 +30,9 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     wanted["python"] = project["requires-python"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_name_and_spec(d) for d in env["dependencies"]
-                 if isinstance(d, str) and not d.startswith("pip"))
+                 if isinstance(d, str) and d != "pip")
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    conda.update(_name_and_spec(d) for d in pip if not d.startswith("-"))
     assert conda == wanted
 
 

@@ -169,3 +169,13 @@ def test_years_and_check_commands(capsys):
     assert capsys.readouterr().out.split() == ["2017-18", "2018-19"]
     assert main(["check"]) == 0
     assert "all files valid" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_relative_out_folder(tmp_path, monkeypatch):
+    """``--out outputs`` (relative, as the Makefile passes it) puts tables/ at the pack's top."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--year", "2017-18", "--out", "rel"]) == 0
+    pack = tmp_path / "rel" / "2017-18"
+    assert (pack / "tables" / "spend_analysis__reconciliation.csv").is_file()
+    assert sorted(p.name for p in pack.iterdir() if p.is_dir()) == ["summaries", "tables"]
