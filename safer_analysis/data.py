@@ -24,6 +24,7 @@ STATUSES = ("allocated", "recommended", "to be confirmed", "awaiting confirmatio
 COMMITTED_STATUSES = ("allocated", "recommended")
 LOCAL_PRIORITY_KINDS = ("priority", "emerging issue", "cross-cutting issue")
 MEASURE_TYPES = ("proportion", "count", "rate", "indicator", "deliverable", "qualitative")
+POPULATION_BASES = ("estimate", "projection", "assumed")
 DIRECTIONS = ("at least", "at most", "below", "above", "increase", "decrease",
               "compared with national average")
 
@@ -36,6 +37,11 @@ FILES = {
     "local_priorities": "local_priorities.csv",
     "outcome_measures": "outcome_measures.csv",
     "context_figures": "context_figures.csv",
+    "population": "population.csv",
+    "crime_severity_weights": "crime_severity_weights.csv",
+    "priority_crime_types": "priority_crime_types.csv",
+    "threat_risk_harm_scores": "threat_risk_harm_scores.csv",
+    "assessment_method": "assessment_method.csv",
 }
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
@@ -105,6 +111,43 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("source"),
         *SOURCE_COLUMNS,
     ],
+    "population": [
+        Column("area"), Column("area_code"),
+        Column("mid_year", v.integer(1900, 2999)),
+        Column("population", v.integer(1)),
+        Column("basis", v.one_of(POPULATION_BASES)),
+        Column("source"),
+    ],
+    "crime_severity_weights": [
+        Column("crime_type", unique=True),
+        Column("weight", v.number(minimum=0), required=False),
+        Column("offence_codes", v.integer(0)),
+        Column("min_code_weight", v.number(minimum=0), required=False),
+        Column("max_code_weight", v.number(minimum=0), required=False),
+        Column("method"),
+        Column("source"),
+    ],
+    "priority_crime_types": [
+        Column("priority_key", v.key),
+        Column("crime_type"),
+        Column("relation", v.one_of(("direct", "proxy"))),
+        Column("note", required=False),
+    ],
+    "threat_risk_harm_scores": [
+        Column("financial_year", v.financial_year),
+        Column("priority_key", v.key),
+        Column("harm", v.integer(1, 5)),
+        Column("likelihood", v.integer(1, 5)),
+        Column("organisational_position", v.integer(1, 5)),
+        Column("confidence", v.one_of(("high", "medium", "low"))),
+        Column("rationale", required=False),
+        Column("illustrative", v.yes_no),
+    ],
+    "assessment_method": [
+        Column("parameter", v.key, unique=True),
+        Column("value", v.number(minimum=0)),
+        Column("meaning"),
+    ],
 }
 
 
@@ -134,6 +177,11 @@ class Dataset:
     local_priorities: pd.DataFrame
     outcome_measures: pd.DataFrame
     context_figures: pd.DataFrame
+    population: pd.DataFrame
+    crime_severity_weights: pd.DataFrame
+    priority_crime_types: pd.DataFrame
+    threat_risk_harm_scores: pd.DataFrame
+    assessment_method: pd.DataFrame
 
     @cached_property
     def years(self) -> list[str]:
@@ -149,6 +197,21 @@ class Dataset:
 
     def allocations_for(self, year: str) -> pd.DataFrame:
         return self.allocations[self.allocations["financial_year"] == year]
+
+    def method(self, parameter: str) -> float:
+        """A value from assessment_method.csv."""
+        row = self.assessment_method[self.assessment_method["parameter"] == parameter]
+        if row.empty:
+            raise KeyError(f"no parameter {parameter!r} in {self.root / FILES['assessment_method']}")
+        return float(row["value"].iloc[0])
+
+    def population_for(self, area: str, year: str) -> tuple[int, str] | None:
+        """(population, basis) at mid-year of the start of ``year`` for ``area``, or None."""
+        start = int(year[:4])
+        rows = self.population[(self.population["area"] == area) & (self.population["mid_year"] == start)]
+        if rows.empty:
+            return None
+        return int(rows["population"].iloc[0]), str(rows["basis"].iloc[0])
 
     def input_files(self) -> list[Path]:
         """Every file under the data folder, for hashing into a build manifest."""
@@ -298,6 +361,27 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
         if fig["value_low"] > fig["value_high"]:
             problems.append(Problem(path("context_figures"), row, "value_high",
                                     f"expected at least value_low ({fig['value_low']:g})"))
+    pop = t["population"]
+    for row in pop.index[pop.duplicated(["area", "mid_year"])]:
+        problems.append(Problem(path("population"), row, "mid_year",
+                                f"{pop.at[row, 'area']} {pop.at[row, 'mid_year']} appears twice"))
+    weights = t["crime_severity_weights"]
+    for row, w in weights.iterrows():
+        if pd.notna(w["min_code_weight"]) and pd.notna(w["max_code_weight"]) \
+                and w["min_code_weight"] > w["max_code_weight"]:
+            problems.append(Problem(path("crime_severity_weights"), row, "max_code_weight",
+                                    f"expected at least min_code_weight ({w['min_code_weight']:g})"))
+    for name in ("priority_crime_types", "threat_risk_harm_scores"):
+        for row, k in t[name]["priority_key"].items():
+            if k not in local:
+                problems.append(Problem(path(name), row, "priority_key",
+                                        f"unknown local priority {k!r}; expected one of "
+                                        f"{', '.join(sorted(local))}"))
+    scores = t["threat_risk_harm_scores"]
+    for row in scores.index[scores.duplicated(["financial_year", "priority_key"])]:
+        problems.append(Problem(path("threat_risk_harm_scores"), row, "priority_key",
+                                f"{scores.at[row, 'priority_key']} is scored twice for "
+                                f"{scores.at[row, 'financial_year']}"))
     return problems
 
 
