@@ -57,3 +57,89 @@ def priority_matrix(
     matrix.index = allocations.set_index("allocation_id").loc[matrix.index, label_column]
     matrix.columns.name = key
     return matrix
+
+
+def totals_by_priority(allocations: pd.DataFrame, links: pd.DataFrame, names: pd.DataFrame, *,
+                       key: str = "priority", name_column: str = "name",
+                       weight_column: str | None = None) -> pd.DataFrame:
+    """Per priority: the projects serving it, their gross total, and the apportioned share.
+
+    ``names`` lists every priority (column ``key``) with its ``name_column``; priorities no
+    project serves are kept with zeros so they can be named as unfunded. The apportioned column
+    adds up to the total of funded projects that serve at least one priority.
+    """
+    funded = allocations[allocations["amount"].notna()]
+    shares = apportion(funded, links, weight_column=weight_column, key=key)
+    grouped = shares.groupby(key).agg(projects=("allocation_id", "nunique"), gross_amount=("amount", "sum"),
+                                      apportioned=("apportioned", "sum"))
+    out = names[[key, name_column]].merge(grouped, left_on=key, right_index=True, how="left")
+    out["projects"] = out["projects"].fillna(0).astype(int)
+    out[["gross_amount", "apportioned"]] = out[["gross_amount", "apportioned"]].fillna(0.0)
+    total = out["apportioned"].sum()
+    out["apportioned_pct"] = out["apportioned"] / total * 100 if total else float("nan")
+    return out.reset_index(drop=True)
+
+
+def alignment(spend: pd.DataFrame, ranking: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """Each local priority's share of spend beside its share of assessed harm and its rank.
+
+    ``spend`` is :func:`totals_by_priority` over local priorities (``priority_key``); ``ranking``
+    the strategic assessment's ranked table; ``evidence`` its evidence per priority (``harm``).
+    A priority's share of harm is among the priorities the crime data measure; others show none.
+    """
+    harm = evidence["harm"] if "harm" in evidence else pd.Series(dtype=float)
+    total_harm = harm.sum(skipna=True)
+    out = spend[["priority_key", "name", "projects", "apportioned", "apportioned_pct"]].merge(
+        ranking[["priority_key", "rank", "combined_score"]], on="priority_key", how="left")
+    out["harm_share_pct"] = out["priority_key"].map(harm / total_harm * 100 if total_harm else harm * float("nan"))
+    out["funded"] = out["projects"] > 0
+    return out.sort_values("rank").reset_index(drop=True)
+
+
+def _round_to_total(amounts: pd.Series, total: int) -> pd.Series:
+    """Whole pounds adding up exactly to ``total`` (largest remainders get the spare pounds)."""
+    floors = amounts.apply(lambda x: int(x // 1))
+    spare = int(round(total - floors.sum()))
+    order = (amounts - floors).sort_values(ascending=False, kind="stable").index
+    floors.loc[order[:spare]] += 1
+    return floors
+
+
+def propose_remainder(allocations: pd.DataFrame, local_links: pd.DataFrame, ranking: pd.DataFrame,
+                      grant: float, year: str) -> pd.DataFrame:
+    """A proposal for the grant not yet committed, in proportion to the ranked need.
+
+    Committed lines (with an amount) are held fixed. The remainder (grant minus committed) is
+    shared among the year's lines without an amount, each weighted by the mean combined
+    threat, risk and harm score of the local priorities it serves (lines serving no scored
+    priority get the lowest score among the lines). Amounts are whole pounds and the total of
+    fixed and proposed equals the grant exactly.
+    """
+    lines = allocations[allocations["financial_year"] == year]
+    fixed = lines[lines["amount"].notna()]
+    open_lines = lines[lines["amount"].isna()]
+    remainder = grant - float(fixed["amount"].sum())
+    if remainder < -0.005:
+        raise ValueError(f"{year}: committed spend is more than the grant; there is nothing to propose")
+    scores = ranking.set_index("priority_key")["combined_score"]
+    weights = {}
+    for aid in open_lines["allocation_id"]:
+        keys = local_links.loc[local_links["allocation_id"] == aid, "priority_key"]
+        found = [scores[k] for k in keys if k in scores.index]
+        weights[aid] = sum(found) / len(found) if found else float("nan")
+    w = pd.Series(weights, dtype=float)
+    if not w.empty:
+        w = w.fillna(w.min() if w.notna().any() else 1.0)
+    out = lines[["allocation_id", "project", "status", "amount"]].copy().rename(columns={"amount": "committed"})
+    out["need_score"] = out["allocation_id"].map(w)
+    out["proposed"] = 0.0
+    if not w.empty and remainder > 0:
+        raw = w / w.sum() * remainder
+        out.loc[out["allocation_id"].isin(w.index), "proposed"] = out["allocation_id"].map(
+            _round_to_total(raw, int(round(remainder))).astype(float))
+    out["total"] = out["committed"].fillna(0) + out["proposed"]
+    out.attrs["remainder"] = remainder
+    out.attrs["rule"] = ("The uncommitted remainder is shared among the lines with no amount yet, in "
+                         "proportion to the mean combined threat, risk and harm score of the local "
+                         "priorities each serves; committed lines are unchanged.")
+    return out.reset_index(drop=True)

@@ -56,6 +56,22 @@ def make_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="validate the input data and report any problems")
     c.add_argument("--data", type=Path, default=None, help="input data folder")
+
+    g = sub.add_parser("export-360giving", help="write a year's allocations as 360Giving open grant data")
+    g.add_argument("--year", required=True, help="financial year, e.g. 2018-19")
+    g.add_argument("--out", type=Path, required=True, help="JSON file to write (the CSV is written beside it)")
+    g.add_argument("--data", type=Path, default=None, help="input data folder")
+    g.add_argument("--prefix", default=None, help="the publisher's 360Giving prefix (default: saferplymouth)")
+
+    i = sub.add_parser("import-police-uk", help="read police.uk street-level archives into the crime cache")
+    i.add_argument("paths", nargs="+", type=Path, help="zip archives or folders of YYYY-MM/ monthly files")
+    i.add_argument("--csp", action="append", default=None,
+                   help="CSP to keep, by LSOA name prefix (repeatable; default Plymouth)")
+    i.add_argument("--lsoa-codes", type=Path, default=None,
+                   help="a text file of LSOA codes (one per line) to keep instead of a name prefix")
+    i.add_argument("--force", default=None, help="only this force's files, e.g. devon-and-cornwall")
+    i.add_argument("--out", type=Path, default=None,
+                   help="parquet file to write (one CSP) or folder (several; default data/crime/)")
     return parser
 
 
@@ -82,6 +98,51 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failures else 0
 
 
+def _export_360giving(args: argparse.Namespace) -> int:
+    from . import giving360
+    from .products import check_year
+
+    dataset = load_dataset(resolve_data_dir(args.data))
+    year = check_year(args.year, dataset).label
+    kwargs = {"prefix": args.prefix} if args.prefix else {}
+    try:
+        paths = giving360.export(dataset, year, args.out, **kwargs)
+    except giving360.ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("Wrote " + " and ".join(str(p) for p in paths) + ".")
+    return 0
+
+
+def _import_police_uk(args: argparse.Namespace) -> int:
+    from . import police_uk
+
+    started = time.perf_counter()
+    csps = args.csp or ["Plymouth"]
+    try:
+        if args.lsoa_codes is not None:
+            codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
+            out = args.out or police_uk.DEFAULT_CACHE.parent / f"{police_uk.csp_slug(csps[0])}-street.parquet"
+            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0], lsoa_codes=codes)}
+            written = {csps[0]: out}
+        elif len(csps) == 1:
+            out = args.out or police_uk.DEFAULT_CACHE.parent / f"{police_uk.csp_slug(csps[0])}-street.parquet"
+            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0])}
+            written = {csps[0]: out}
+        else:
+            folder = args.out or police_uk.DEFAULT_CACHE.parent
+            reports = police_uk.import_many(args.paths, csps, folder)
+            written = {c: folder / f"{police_uk.csp_slug(c)}-street.parquet" for c in csps}
+    except police_uk.PoliceUkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for csp, report in reports.items():
+        print(f"{csp}: {report.summary()}")
+        print(f"  wrote {written[csp]}")
+    print(f"Done in {time.perf_counter() - started:.1f} s.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = make_parser().parse_args(argv)
@@ -89,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "export-360giving":
+            return _export_360giving(args)
+        if args.command == "import-police-uk":
+            return _import_police_uk(args)
         dataset = load_dataset(resolve_data_dir(args.data))
         if args.command == "years":
             for year in dataset.years:

@@ -42,6 +42,8 @@ FILES = {
     "priority_crime_types": "priority_crime_types.csv",
     "threat_risk_harm_scores": "threat_risk_harm_scores.csv",
     "assessment_method": "assessment_method.csv",
+    "outcome_returns": "outcome_returns.csv",
+    "allocation_local_priorities": "allocation_local_priorities.csv",
 }
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
@@ -143,6 +145,22 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("rationale", required=False),
         Column("illustrative", v.yes_no),
     ],
+    "outcome_returns": [
+        Column("financial_year", v.financial_year),
+        Column("quarter", v.integer(1, 4)),
+        Column("measure_id"),
+        Column("numerator", v.number(minimum=0), required=False),
+        Column("denominator", v.number(minimum=0), required=False),
+        Column("value", v.number(minimum=0), required=False),
+        Column("illustrative", v.yes_no),
+        Column("note", required=False),
+    ],
+    "allocation_local_priorities": [
+        Column("allocation_id"),
+        Column("priority_key", v.key),
+        Column("basis", v.one_of(("stated", "inferred"))),
+        Column("reading", required=False),
+    ],
     "assessment_method": [
         Column("parameter", v.key, unique=True),
         Column("value", v.number(minimum=0)),
@@ -182,6 +200,8 @@ class Dataset:
     priority_crime_types: pd.DataFrame
     threat_risk_harm_scores: pd.DataFrame
     assessment_method: pd.DataFrame
+    outcome_returns: pd.DataFrame
+    allocation_local_priorities: pd.DataFrame
 
     @cached_property
     def years(self) -> list[str]:
@@ -382,6 +402,37 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
         problems.append(Problem(path("threat_risk_harm_scores"), row, "priority_key",
                                 f"{scores.at[row, 'priority_key']} is scored twice for "
                                 f"{scores.at[row, 'financial_year']}"))
+    measures = t["outcome_measures"].set_index("measure_id")
+    returns = t["outcome_returns"]
+    for row in returns.index[returns.duplicated(["financial_year", "quarter", "measure_id"])]:
+        problems.append(Problem(path("outcome_returns"), row, "quarter",
+                                "this measure already has a return for this quarter above"))
+    for row, r in returns.iterrows():
+        if r["measure_id"] not in measures.index:
+            problems.append(Problem(path("outcome_returns"), row, "measure_id",
+                                    f"unknown measure {r['measure_id']!r}; expected a measure_id from "
+                                    "outcome_measures.csv"))
+            continue
+        kind = measures.at[r["measure_id"], "measure_type"]
+        if kind == "proportion":
+            if pd.isna(r["numerator"]) or pd.isna(r["denominator"]):
+                problems.append(Problem(path("outcome_returns"), row, "numerator",
+                                        "a proportion needs a numerator and a denominator"))
+            elif r["numerator"] > r["denominator"]:
+                problems.append(Problem(path("outcome_returns"), row, "numerator",
+                                        f"expected at most the denominator ({r['denominator']:g})"))
+        elif pd.isna(r["value"]):
+            problems.append(Problem(path("outcome_returns"), row, "value",
+                                    f"a {kind} measure needs a value (the count in the quarter)"))
+    links = t["allocation_local_priorities"]
+    for row, link in links.iterrows():
+        if link["allocation_id"] not in ids:
+            problems.append(Problem(path("allocation_local_priorities"), row, "allocation_id",
+                                    f"unknown allocation {link['allocation_id']!r}"))
+        if link["priority_key"] not in local:
+            problems.append(Problem(path("allocation_local_priorities"), row, "priority_key",
+                                    f"unknown local priority {link['priority_key']!r}; expected one of "
+                                    f"{', '.join(sorted(local))}"))
     return problems
 
 

@@ -27,7 +27,24 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _decimal(places: int) -> Formatter:
+    def fmt(value: Any) -> str:
+        if value is None or isinstance(value, str) or pd.isna(value):
+            return _text(value)
+        return f"{value:,.{places}f}"
+    return fmt
+
+
+def _p_value(value: Any) -> str:
+    if value is None or isinstance(value, str) or pd.isna(value):
+        return _text(value)
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
 FORMATS: dict[str, Formatter] = {
+    "rate": _decimal(1),
+    "number": _decimal(2),
+    "p": _p_value,
     "gbp": format_gbp,
     "change_gbp": format_change_gbp,
     "pct": format_percent,
@@ -36,7 +53,7 @@ FORMATS: dict[str, Formatter] = {
     "text": _text,
     "tick": lambda v: "Yes" if bool(v) else "No",
 }
-NUMERIC = {"gbp", "change_gbp", "pct", "signed_pct", "count"}
+NUMERIC = {"gbp", "change_gbp", "pct", "signed_pct", "count", "rate", "number", "p"}
 
 
 def format_frame(frame: pd.DataFrame, formats: Mapping[str, str | Formatter] | None = None
@@ -47,7 +64,9 @@ def format_frame(frame: pd.DataFrame, formats: Mapping[str, str | Formatter] | N
     for column in frame.columns:
         fmt = formats.get(column, "text")
         func = FORMATS[fmt] if isinstance(fmt, str) else fmt
-        out[column] = [func(value) for value in frame[column]]
+        # text in a numeric column (a suppression marker such as [c]) is shown as it is
+        out[column] = [value if isinstance(value, str) and fmt in NUMERIC else func(value)
+                       for value in frame[column]]
     return out
 
 

@@ -1,0 +1,86 @@
+"""The 360Giving export validates against the standard's schema and matches the plan."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import jsonschema
+import pytest
+
+from safer_analysis import giving360
+from safer_analysis.cli import main
+
+from .conftest import SHARED
+
+SCHEMAS = SHARED / "reference" / "360giving"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    """The package schema, with the grant schema it refers to, as a draft 2020-12 validator.
+
+    The schema files name their dialect with http:// rather than https://, so it is given here.
+    """
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    package = json.loads((SCHEMAS / "360-giving-package-schema.json").read_text())
+    grant = json.loads((SCHEMAS / "360-giving-schema.json").read_text())
+    grant_resource = DRAFT202012.create_resource(grant)
+    registry = Registry().with_resources([(grant["$id"], grant_resource),
+                                          (package["properties"]["grants"]["items"]["$ref"], grant_resource)])
+    return jsonschema.Draft202012Validator(package, registry=registry,
+                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_package_validates_against_the_schema(dataset, validator):
+    pkg = giving360.package(dataset, "2018-19")
+    errors = sorted(validator.iter_errors(pkg), key=lambda e: e.path)
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_the_validator_rejects_a_broken_grant(dataset, validator):
+    pkg = giving360.package(dataset, "2018-19")
+    pkg["grants"][0]["amountAwarded"] = "£160,200"
+    pkg["grants"][1]["awardDate"] = "01/04/2018"
+    assert len(list(validator.iter_errors(pkg))) >= 2
+
+
+def test_grants_match_the_2018_19_plan(dataset):
+    pkg = giving360.package(dataset, "2018-19")
+    assert len(pkg["grants"]) == 9
+    assert giving360.total_awarded(pkg) == 400_568
+    first = pkg["grants"][0]
+    assert first["id"] == "360G-saferplymouth-SP-2018-19-01"
+    assert first["amountAwarded"] == 160_200 and isinstance(first["amountAwarded"], float)
+    assert first["awardDate"] == "2018-04-01"
+    codes = {c["code"] for c in first["classifications"] if c["vocabulary"] == giving360.PCP_VOCABULARY}
+    assert codes == {"3", "4"}
+    named = {g["recipientOrganization"][0]["name"] for g in pkg["grants"]}
+    assert "First Light" in named and "Harbour" in named
+
+
+def test_a_year_with_no_awards_is_refused(dataset):
+    with pytest.raises(giving360.ExportError, match="2017-18 has no allocated lines"):
+        giving360.package(dataset, "2017-18")
+
+
+def test_cli_writes_json_and_csv_with_the_standard_titles(tmp_path, dataset):
+    out = tmp_path / "grants.json"
+    assert main(["export-360giving", "--year", "2018-19", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["grants"][0]["currency"] == "GBP"
+    rows = list(csv.DictReader(open(out.with_suffix(".csv"), encoding="utf-8")))
+    assert list(rows[0]) == giving360.CSV_COLUMNS
+    assert sum(float(r["Amount Awarded"]) for r in rows) == 400_568
+    assert rows[0]["Identifier"].startswith("360G-")
+
+
+def test_real_360giving_file_uses_the_same_column_titles():
+    """Our CSV titles are among those a real publisher uses."""
+    path = SHARED / "realdata" / "360giving-example" / "trafford_council_voluntary_sector_grants.csv"
+    with open(path, encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle))
+    for title in ["Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
+                  "Recipient Org:Identifier", "Recipient Org:Name", "Funding Org:Identifier", "Funding Org:Name"]:
+        assert title in header and title in giving360.CSV_COLUMNS
