@@ -63,6 +63,10 @@ def make_parser() -> argparse.ArgumentParser:
     g.add_argument("--data", type=Path, default=None, help="input data folder")
     g.add_argument("--prefix", default=None, help="the publisher's 360Giving prefix (default: saferplymouth)")
 
+    n = sub.add_parser("new-year", help="scaffold a new financial year's input files from the year before")
+    n.add_argument("year", help="the new financial year, e.g. 2019-20")
+    n.add_argument("--data", type=Path, default=None, help="input data folder (default: the bundled data/)")
+
     i = sub.add_parser("import-police-uk", help="read police.uk street-level archives into the crime cache")
     i.add_argument("paths", nargs="+", type=Path, help="zip archives or folders of YYYY-MM/ monthly files")
     i.add_argument("--csp", action="append", default=None,
@@ -143,6 +147,19 @@ def _import_police_uk(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_year(args: argparse.Namespace) -> int:
+    from .newyear import NewYearError, new_year
+    from .years import FinancialYearError
+
+    try:
+        scaffold = new_year(args.year, resolve_data_dir(args.data))
+    except (NewYearError, FinancialYearError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(scaffold.summary())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     args = make_parser().parse_args(argv)
@@ -154,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export_360giving(args)
         if args.command == "import-police-uk":
             return _import_police_uk(args)
+        if args.command == "new-year":
+            return _new_year(args)
         dataset = load_dataset(resolve_data_dir(args.data))
         if args.command == "years":
             for year in dataset.years:

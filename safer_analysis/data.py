@@ -213,7 +213,11 @@ class Dataset:
         row = self.grants[self.grants["financial_year"] == year]
         if row.empty:
             raise KeyError(f"no grant for {year} in {self.root / FILES['grants']}")
-        return float(row["amount"].iloc[0])
+        value = row["amount"].iloc[0]
+        if value is None or pd.isna(value):
+            raise ValueError(f"the grant for {year} is still to be confirmed: enter it in "
+                             f"{self.root / FILES['grants']} (row {row.index[0]}, column 'amount')")
+        return float(value)
 
     def allocations_for(self, year: str) -> pd.DataFrame:
         return self.allocations[self.allocations["financial_year"] == year]
@@ -323,10 +327,6 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                                             f"{', '.join(sorted(documents))} (see sources.csv)"))
 
     grants = dict(zip(t["grants"]["financial_year"], t["grants"]["amount"], strict=True))
-    for row, value in t["grants"]["amount"].items():
-        if value is None or pd.isna(value):
-            problems.append(Problem(path("grants"), row, "amount",
-                                    "expected the grant in pounds, e.g. £400,568"))
 
     alloc = t["allocations"]
     for row, year in alloc["financial_year"].items():
