@@ -214,3 +214,91 @@ def priority_chart(by_priority: pd.DataFrame, year: str, place: str, source: str
         source=source, what=f"{year} spend apportioned to Police & Crime Plan priorities",
         total=total or None,
     )
+
+
+# ---- the strategic assessment charts -------------------------------------------------------
+
+def _count_axis(ax: matplotlib.axes.Axes, axis: str = "x") -> None:
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.grid(axis=axis, color="#E0E0E0", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def rate_chart(rates: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str) -> Chart:
+    """Rates per 1,000 people by category (index), with 95% confidence intervals as whiskers."""
+    apply_house_style()
+    labels = [str(i) for i in rates.index]
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(labels) + 1.4))
+    positions = list(range(len(labels)))[::-1]
+    err = [(rates["rate"] - rates["lower"]).to_numpy(), (rates["upper"] - rates["rate"]).to_numpy()]
+    ax.barh(positions, rates["rate"], color=PALETTE[0], height=0.6, xerr=err,
+            error_kw={"ecolor": PALETTE[4], "capsize": 3, "linewidth": 1})
+    ax.set_yticks(positions, [_wrap(lbl) for lbl in labels])
+    top = float(rates["upper"].max()) if len(rates) else 1.0
+    for pos, r, up in zip(positions, rates["rate"], rates["upper"], strict=True):
+        ax.text(up + top * 0.01, pos, f"{r:.1f}", va="center", fontsize=9.5, color=TEXT)
+    ax.set_xlim(0, top * 1.15)
+    ax.set_xlabel("Rate per 1,000 people (bars: 95% confidence interval)")
+    _count_axis(ax)
+    fig.tight_layout()
+    items = "; ".join(f"{lbl}: {r:.1f} (95% CI {lo:.1f} to {up:.1f})"
+                      for lbl, r, lo, up in zip(labels, rates["rate"], rates["lower"], rates["upper"], strict=True))
+    alt = f"Horizontal bar chart of {what}, with 95% confidence intervals. {items}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
+def lines_chart(frame: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str,
+                ylabel: str, xlabels: list[str] | None = None) -> Chart:
+    """One labelled line per column of ``frame`` over its index (years or months); up to six
+    lines, each with its own marker so colour is not the only way to tell them apart."""
+    apply_house_style()
+    if frame.shape[1] > len(PALETTE):
+        raise ValueError(f"at most {len(PALETTE)} lines in one chart, got {frame.shape[1]}")
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    x = list(range(len(frame.index)))
+    markers = ["o", "s", "^", "D", "v", "P"]
+    for i, column in enumerate(frame.columns):
+        ax.plot(x, frame[column], marker=markers[i], color=PALETTE[i], linewidth=2, label=str(column))
+        ax.annotate(f"{frame[column].iloc[-1]:,.0f}", (x[-1], frame[column].iloc[-1]), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=9, color=PALETTE[i])
+    ax.set_xticks(x, xlabels or [str(i) for i in frame.index], rotation=45 if len(x) > 6 else 0,
+                  ha="right" if len(x) > 6 else "center")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    _count_axis(ax, "y")
+    if frame.shape[1] > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.08, 1))
+    fig.tight_layout()
+    labels = xlabels or [str(i) for i in frame.index]
+    series = "; ".join(
+        f"{col}: " + ", ".join(f"{lbl} {v:,.0f}" for lbl, v in zip(labels, frame[col], strict=True))
+        for col in frame.columns)
+    alt = f"Line chart of {what}. {series}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
+def share_pairs_chart(frame: pd.DataFrame, first: str, second: str, *, first_label: str, second_label: str,
+                      title: str, subtitle: str, source: str, what: str) -> Chart:
+    """Two percentages per category side by side (e.g. share of volume and share of harm)."""
+    apply_house_style()
+    labels = [str(i) for i in frame.index]
+    fig, ax = plt.subplots(figsize=(8.5, 0.6 * len(labels) + 1.6))
+    pos = list(range(len(labels)))[::-1]
+    h = 0.38
+    ax.barh([p + h / 2 for p in pos], frame[first], height=h, color=PALETTE[0], label=first_label)
+    ax.barh([p - h / 2 for p in pos], frame[second], height=h, color=PALETTE[1], label=second_label,
+            hatch="//", edgecolor="white")
+    for p, a, b in zip(pos, frame[first], frame[second], strict=True):
+        ax.text(a + 0.5, p + h / 2, format_percent(a), va="center", fontsize=8.5, color=TEXT)
+        ax.text(b + 0.5, p - h / 2, format_percent(b), va="center", fontsize=8.5, color=TEXT)
+    ax.set_yticks(pos, [_wrap(lbl) for lbl in labels])
+    ax.set_xlim(0, max(frame[first].max(), frame[second].max()) * 1.2)
+    ax.set_xlabel("Share (%)")
+    _count_axis(ax)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    items = "; ".join(f"{lbl}: {format_percent(a)} {first_label.lower()}, {format_percent(b)} {second_label.lower()}"
+                      for lbl, a, b in zip(labels, frame[first], frame[second], strict=True))
+    alt = f"Paired horizontal bar chart of {what}. {items}."
+    return Chart(fig, title, subtitle, alt, source)

@@ -37,6 +37,7 @@ class Report:
         self.place = place
         self.output_dir = Path(output_dir) if output_dir else None
         self.tables: list[str] = []
+        self.captions: dict[str, str] = {}
         self.findings: list[str] = []
 
     def _write(self, sub: str, name: str) -> Path | None:
@@ -77,6 +78,13 @@ class Report:
         if path is not None:
             (raw if raw is not None else frame).to_csv(path, index=False)
         self.tables.append(name)
+        self.captions[name] = caption
+        index = self._write("summaries", f"{self.product}__tables.json")
+        if index is not None:
+            index.write_text(json.dumps({"product": self.product, "year": self.year, "place": self.place,
+                                         "tables": [{"name": n, "file": f"tables/{self.product}__{n}.csv",
+                                                     "caption": c} for n, c in self.captions.items()]},
+                                        indent=2), encoding="utf-8")
         return HTML(tables.to_html(frame, caption, formats=formats, headers=headers,
                                    total_row=total_row, table_id=f"table-{name}"))
 

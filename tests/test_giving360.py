@@ -22,7 +22,7 @@ def validator():
 
     The schema files name their dialect with http:// rather than https://, so it is given here.
     """
-    from referencing import Registry, Resource
+    from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
     package = json.loads((SCHEMAS / "360-giving-package-schema.json").read_text())

@@ -1,0 +1,95 @@
+"""Allocation rationale against figures worked out by hand from the seeds.
+
+2018-19 local priorities, each project split evenly across the priorities it serves:
+domestic abuse and sexual violence 160,200 + 25,000 + 30,000 + 30,000/2 = 230,200;
+hate crime 15,000; alcohol and drugs 98,500 + 20,000 = 118,500; emerging threats
+5,868 + 28,000 = 33,868; Prevent 3,000; total 400,568. Modern slavery, cyber crime and mental
+health have no directly funded project.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from safer_analysis import allocation as al
+
+
+def ranking(keys_scores):
+    return pd.DataFrame({"priority_key": [k for k, _ in keys_scores], "combined_score": [s for _, s in keys_scores],
+                         "rank": range(1, len(keys_scores) + 1)})
+
+
+def local_totals(dataset, year):
+    funded = dataset.allocations_for(year)
+    funded = funded[funded["amount"].notna()]
+    return al.totals_by_priority(funded, dataset.allocation_local_priorities, dataset.local_priorities,
+                                 key="priority_key").set_index("priority_key")
+
+
+def test_local_priority_totals_2018_19(dataset):
+    t = local_totals(dataset, "2018-19")
+    expected = {"domestic_abuse_sexual_violence": 230_200, "hate_crime": 15_000, "alcohol_drugs": 118_500,
+                "emerging_threats": 33_868, "prevent": 3_000, "modern_slavery": 0, "cyber_crime_fraud": 0,
+                "mental_health": 0}
+    for key, value in expected.items():
+        assert t.at[key, "apportioned"] == pytest.approx(value), key
+    assert t["apportioned"].sum() == pytest.approx(400_568)
+    assert t.at["domestic_abuse_sexual_violence", "gross_amount"] == 245_200
+    assert t.at["domestic_abuse_sexual_violence", "projects"] == 4
+
+
+def test_pcp_matrix_and_totals_add_up(dataset):
+    lines = dataset.allocations_for("2018-19")
+    m = al.priority_matrix(lines, dataset.allocation_pcp_priorities)
+    assert m.sum().sum() == len(dataset.allocation_pcp_priorities[
+        dataset.allocation_pcp_priorities["allocation_id"].isin(lines["allocation_id"])])
+    t = al.totals_by_priority(lines, dataset.allocation_pcp_priorities, dataset.pcp_priorities)
+    assert t["apportioned"].sum() == pytest.approx(400_568)
+
+
+def test_alignment_names_unfunded_priorities(dataset):
+    t = local_totals(dataset, "2018-19").reset_index()
+    r = ranking([("domestic_abuse_sexual_violence", 0.9), ("alcohol_drugs", 0.7), ("modern_slavery", 0.6),
+                 ("hate_crime", 0.5), ("emerging_threats", 0.4), ("prevent", 0.3), ("cyber_crime_fraud", 0.2),
+                 ("mental_health", 0.1)])
+    evidence = pd.DataFrame({"harm": [300.0, 100.0]}, index=["domestic_abuse_sexual_violence", "alcohol_drugs"])
+    a = al.alignment(t, r, evidence).set_index("priority_key")
+    assert list(a.index[:3]) == ["domestic_abuse_sexual_violence", "alcohol_drugs", "modern_slavery"]
+    assert a.at["domestic_abuse_sexual_violence", "harm_share_pct"] == pytest.approx(75)
+    assert pd.isna(a.at["prevent", "harm_share_pct"])
+    assert set(a.index[~a["funded"]]) == {"modern_slavery", "cyber_crime_fraud", "mental_health"}
+
+
+def test_proposal_2017_18_holds_commitments_and_spends_the_grant(dataset):
+    r = ranking([("domestic_abuse_sexual_violence", 0.8), ("hate_crime", 0.4), ("emerging_threats", 0.2),
+                 ("modern_slavery", 0.6), ("alcohol_drugs", 0.5)])
+    p = al.propose_remainder(dataset.allocations, dataset.allocation_local_priorities, r, 400_568, "2017-18")
+    p = p.set_index("allocation_id")
+    assert p.attrs["remainder"] == 167_068
+    assert p["total"].sum() == 400_568
+    assert p.loc[["SP-2017-18-01", "SP-2017-18-02", "SP-2017-18-03"], "proposed"].eq(0).all()
+    assert p.at["SP-2017-18-01", "total"] == 110_000
+    assert (p["proposed"] >= 0).all() and (p["proposed"] % 1 == 0).all()
+    # need scores: 04 DA 0.8; 05 mean(DA, hate) 0.6; 06 ET 0.2; 07 mean(ET, MS) 0.4; 08 ET 0.2 (sum 2.2)
+    assert p.at["SP-2017-18-04", "need_score"] == pytest.approx(0.8)
+    assert p.at["SP-2017-18-07", "need_score"] == pytest.approx(0.4)
+    assert p.at["SP-2017-18-04", "proposed"] == pytest.approx(167_068 * 0.8 / 2.2, abs=1)
+    assert p.at["SP-2017-18-04", "proposed"] > p.at["SP-2017-18-05", "proposed"] > p.at["SP-2017-18-06", "proposed"]
+
+
+def test_proposal_rounding_keeps_the_total_exact():
+    allocations = pd.DataFrame({"allocation_id": ["a", "b", "c", "d"], "financial_year": "2020-21",
+                                "project": list("ABCD"), "status": ["allocated"] + ["to be confirmed"] * 3,
+                                "amount": [100.0, None, None, None]})
+    links = pd.DataFrame({"allocation_id": ["b", "c", "d"], "priority_key": ["x", "x", "x"]})
+    p = al.propose_remainder(allocations, links, ranking([("x", 1.0)]), 1_100, "2020-21")
+    assert p["total"].sum() == 1_100 and sorted(p["proposed"].tolist()) == [0, 333, 333, 334]
+
+
+def test_proposal_refuses_an_overcommitted_year():
+    allocations = pd.DataFrame({"allocation_id": ["a"], "financial_year": "2020-21", "project": ["A"],
+                                "status": ["allocated"], "amount": [200.0]})
+    with pytest.raises(ValueError, match="more than the grant"):
+        al.propose_remainder(allocations, pd.DataFrame(columns=["allocation_id", "priority_key"]),
+                             ranking([("x", 1.0)]), 100, "2020-21")
