@@ -27,6 +27,8 @@ $(STAMP): pyproject.toml
 	  { echo "could not create $(VENV): on Debian, apt-get install python3-venv" >&2; exit 1; }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name safer-analysis \
+	  --display-name "Python (safer-analysis)" >/dev/null
 	@touch $@
 
 venv: $(STAMP)
@@ -50,8 +52,6 @@ lint: $(STAMP)
 	$(BIN)/ruff check safer_analysis tests
 
 lab: $(STAMP)
-	$(BIN)/python -m ipykernel install --sys-prefix --name safer-analysis \
-	  --display-name "Python (safer-analysis)" >/dev/null
 	$(BIN)/jupyter lab --notebook-dir=.
 
 clean:

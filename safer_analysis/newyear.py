@@ -88,8 +88,9 @@ def new_year(year: str, data_dir: str | Path) -> Scaffold:
         new_ids = {a["allocation_id"]: f"SP-{fy.label}-{i:02d}" for i, a in enumerate(old_lines, 1)}
         scaffold.added["allocations"] = _append(work / FILES["allocations"], [{
             **a, "allocation_id": new_ids[a["allocation_id"]], "financial_year": fy.label, "amount": "Tbc",
-            "status": "to be confirmed", "contract_end": a["contract_end"] if a["contract_end"] > fy.start.isoformat()[:7]
-            else "", "source_document": plan_id, "source_section": f"copied from {a['allocation_id']}"}
+            "status": "to be confirmed",
+            "contract_end": a["contract_end"] if a["contract_end"] > fy.start.isoformat()[:7] else "",
+            "source_document": plan_id, "source_section": f"copied from {a['allocation_id']}"}
             for a in old_lines])
 
         for name in ("allocation_pcp_priorities", "allocation_local_priorities"):

@@ -81,17 +81,43 @@ def notebook_parameters(product: str) -> dict[str, Any]:
 
 
 def check_parameters(extra: Mapping[str, Any], products: Iterable[str]) -> None:
-    """Refuse a parameter name the notebooks do not declare, or one the runner sets itself."""
+    """Refuse a parameter name none of the notebooks declares, or one the runner sets itself."""
+    products = list(products)
+    declared = {p: notebook_parameters(p) for p in products}
     for name in extra:
         if name in RUNNER_PARAMETERS:
             raise ParameterError(f"parameter {name!r} is set by the build itself; use its option")
-        for product in products:
-            declared = notebook_parameters(product)
-            if name not in declared:
-                raise ParameterError(
-                    f"unknown parameter {name!r} for {product}.ipynb; it declares "
-                    f"{', '.join(sorted(declared))}"
-                )
+        if not any(name in d for d in declared.values()):
+            known = sorted({n for d in declared.values() for n in d} - set(RUNNER_PARAMETERS))
+            raise ParameterError(
+                f"unknown parameter {name!r}: no notebook of {', '.join(products)} declares it; "
+                f"they declare {', '.join(known)}"
+            )
+
+
+def _coerce(name: str, value: Any, type_name: str) -> Any:
+    if not isinstance(value, str) or type_name == "str":
+        return value
+    try:
+        if type_name == "int":
+            return int(value)
+        if type_name == "float":
+            return float(value)
+        if type_name == "bool":
+            lowered = value.strip().lower()
+            if lowered in ("true", "yes", "1", "false", "no", "0"):
+                return lowered in ("true", "yes", "1")
+            raise ValueError(value)
+    except ValueError:
+        raise ParameterError(f"parameter {name!r} expects a {type_name}, got {value!r}") from None
+    return value
+
+
+def parameters_for(product: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters ``product``'s notebook declares, text from the command line converted to
+    the type of the notebook's default (so ``-p comparison_years=3`` arrives as the number 3)."""
+    declared = notebook_parameters(product)
+    return {k: _coerce(k, v, declared[k]["inferred_type_name"]) for k, v in parameters.items() if k in declared}
 
 
 # ---- running and exporting ------------------------------------------------------------------
@@ -149,7 +175,7 @@ def _summary(workdir: Path, product: str) -> dict[str, Any]:
 
 
 def write_index(workdir: Path, year: str, csp: str, built_at: str, commit: str,
-                products: Iterable[str]) -> None:
+                products: Iterable[str], workbook: str | None = None) -> None:
     """The board pack's front page: year, build date, a link and a line of summary per report."""
     items = []
     for product in products:
@@ -167,7 +193,9 @@ def write_index(workdir: Path, year: str, csp: str, built_at: str, commit: str,
         f"<h1>{html.escape(csp)} Community Safety Partnership board pack, {html.escape(year)}</h1>"
         f'<p class="sa-kicker">Financial year {html.escape(year)} · built {html.escape(built_at)}</p>'
         f'<h2>Reports</h2><ul class="sa-reports">{"".join(items)}</ul>'
-        f"<h2>Tables as CSV</h2><p>Every table in the reports, for reuse in a spreadsheet.</p>"
+        + (f'<h2>Tables in a spreadsheet</h2><p><a href="{html.escape(workbook)}">{html.escape(workbook)}</a>: '
+           "every table, one per worksheet, with a cover, contents and notes sheet.</p>" if workbook else "")
+        + f"<h2>Tables as CSV</h2><p>Every table in the reports, for reuse in other tools.</p>"
         f"<ul>{table_items}</ul>"
         '<h2>How this pack was built</h2><p>Parameters, package version, commit, the SHA-256 '
         'of every input file and timings are in <a href="manifest.json">manifest.json</a>.</p>'
@@ -238,6 +266,8 @@ def build(
             raise ParameterError(f"unknown product {name!r}; expected one of {', '.join(PRODUCTS)}")
     extra = dict(parameters or {})
     check_parameters(extra, names)
+    for p in names:
+        parameters_for(p, extra)  # a value of the wrong type fails here, before anything runs
     dataset: Dataset = load_dataset(resolve_data_dir(data_dir))
     year = check_year(financial_year, dataset).label
     out = Path(out).resolve()
@@ -250,7 +280,7 @@ def build(
     params = {"financial_year": year, "data_dir": str(dataset.root.resolve()), "csp": csp, **extra}
     timings: dict[str, float] = {}
     try:
-        run_params = {p: {**params, "output_dir": str(workdir)} for p in names}
+        run_params = {p: parameters_for(p, {**params, "output_dir": str(workdir)}) for p in names}
         workers = max(1, min(jobs or os.cpu_count() or 1, len(names)))
         if workers == 1:
             for p in names:
@@ -273,7 +303,10 @@ def build(
                 masthead=_masthead(csp, year), footer=_footer(built_at, commit),
             )
             (workdir / f"{p}.html").write_text(page, encoding="utf-8")
-        write_index(workdir, year, csp, built_at, commit, names)
+        from .workbook import write_workbook
+
+        workbook = write_workbook(workdir, year, csp, products=names, built_at=built_at, commit=commit)
+        write_index(workdir, year, csp, built_at, commit, names, workbook=workbook.name)
         manifest = {
             "financial_year": year,
             "csp": csp,

@@ -179,3 +179,26 @@ def test_relative_out_folder(tmp_path, monkeypatch):
     pack = tmp_path / "rel" / "2017-18"
     assert (pack / "tables" / "spend_analysis__reconciliation.csv").is_file()
     assert sorted(p.name for p in pack.iterdir() if p.is_dir()) == ["summaries", "tables"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", ["2017-18", "2018-19"])
+def test_workbook_follows_the_accessible_spreadsheet_layout(packs, year):
+    import openpyxl
+
+    books = list((packs / year).glob("*.xlsx"))
+    assert len(books) == 1
+    wb = openpyxl.load_workbook(books[0])
+    assert wb.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    tables = sorted(p.stem for p in (packs / year / "tables").glob("*.csv") if not p.stem.endswith("provenance"))
+    assert len(wb.sheetnames) - 3 == len(tables)
+    contents = [r for r in wb["Contents"].iter_rows(values_only=True) if r and r[0]]
+    assert len([r for r in contents if r[0] in wb.sheetnames]) == len(tables)
+    for name in wb.sheetnames[3:]:
+        ws = wb[name]
+        assert ws["A1"].value and year in "".join(str(c.value) for c in ws["A"][:3])  # title and subtitle
+    recon = wb["spend_reconciliation"]
+    values = [c for row in recon.iter_rows(values_only=True) for c in row]
+    assert 400568 in values  # numbers are stored as numbers
+    index = (packs / year / "index.html").read_text()
+    assert f'href="{books[0].name}"' in index

@@ -1,0 +1,237 @@
+"""Benchmarks: whole-process time and peak memory of importing police.uk data and building a pack.
+
+    .venv/bin/python benchmarks/run.py            # everything (needs ~2 GB of disk, ~15 minutes)
+    .venv/bin/python benchmarks/run.py --quick    # small sizes only, to check the script works
+
+Input is generated in exactly the police.uk street-level format (deterministic, into
+``benchmarks/.data/``, not committed). Every measured step runs in its own Python process, so
+the time includes start-up and imports and the peak memory is that process's maximum resident
+set size. Each import is compared, in the same run, with the naive way (``pandas.read_csv`` on
+each monthly file, then ``concat``, then filter) and with a bare ``pyarrow.csv`` read of the
+same files (the floor). The board pack build is compared with running each notebook with the
+``papermill`` command and then ``jupyter nbconvert`` in a shell loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / ".data"
+PY = sys.executable
+HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+          "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+CRIME_TYPES = ["Anti-social behaviour", "Violence and sexual offences", "Criminal damage and arson", "Shoplifting",
+               "Other theft", "Public order", "Burglary", "Vehicle crime", "Drugs", "Theft from the person",
+               "Robbery", "Bicycle theft", "Possession of weapons", "Other crime"]
+TYPE_P = np.array([30, 28, 9, 6, 7, 6, 4, 4, 2, 1, 1, 1, 0.5, 0.5])
+OUTCOMES = ["Investigation complete; no suspect identified", "Unable to prosecute suspect",
+            "Under investigation", "Awaiting court outcome", "Offender given a caution", ""]
+#: 43 territorial forces of England and Wales, as police.uk names their files.
+FORCES = ["avon-and-somerset", "bedfordshire", "cambridgeshire", "cheshire", "city-of-london", "cleveland",
+          "cumbria", "derbyshire", "devon-and-cornwall", "dorset", "durham", "dyfed-powys", "essex",
+          "gloucestershire", "greater-manchester", "gwent", "hampshire", "hertfordshire", "humberside", "kent",
+          "lancashire", "leicestershire", "lincolnshire", "merseyside", "metropolitan", "norfolk",
+          "north-wales", "north-yorkshire", "northamptonshire", "northumbria", "nottinghamshire",
+          "south-wales", "south-yorkshire", "staffordshire", "suffolk", "surrey", "sussex", "thames-valley",
+          "warwickshire", "west-mercia", "west-midlands", "west-yorkshire", "wiltshire"]
+
+
+def months(start: str, n: int) -> list[str]:
+    y, m = map(int, start.split("-"))
+    out = []
+    for _ in range(n):
+        out.append(f"{y:04d}-{m:02d}")
+        m += 1
+        if m == 13:
+            y, m = y + 1, 1
+    return out
+
+
+def write_month(folder: Path, force: str, month: str, rows: int, seed: int) -> int:
+    """One monthly street file in police.uk's layout; returns bytes written."""
+    rng = np.random.default_rng(seed)
+    force_name = force.replace("-and-", " & ").replace("-", " ").title() + " Police"
+    area = "Plymouth" if force == "devon-and-cornwall" else force.replace("-", " ").title()
+    # Plymouth is about a fifth of Devon and Cornwall's crime; elsewhere a few districts share it.
+    n_lsoa = 900
+    lsoa_idx = rng.integers(0, n_lsoa, rows)
+    district = np.where(lsoa_idx < 180, area, np.where(lsoa_idx < 540, "North " + area, "South " + area))
+    lsoa_num = lsoa_idx % 180
+    lsoa_name = np.char.add(np.char.add(district.astype(str), " "),
+                            np.char.add(np.char.zfill(lsoa_num.astype(str), 3), "A"))
+    lsoa_code = np.char.add("E0100", np.char.zfill((lsoa_idx + FORCES.index(force) * 1000).astype(str), 4))
+    types = rng.choice(len(CRIME_TYPES), rows, p=TYPE_P / TYPE_P.sum())
+    ctype = np.array(CRIME_TYPES)[types]
+    raw = rng.integers(0, 256, (rows, 32), dtype=np.uint8)
+    digits = np.frombuffer(b"0123456789abcdef", dtype="S1")
+    nibbles = np.empty((rows, 64), dtype=np.uint8)
+    nibbles[:, 0::2], nibbles[:, 1::2] = raw >> 4, raw & 15
+    hexid = np.ascontiguousarray(digits[nibbles]).view("S64").ravel().astype(str)
+    crime_id = np.where(types == 0, "", hexid)
+    no_place = rng.random(rows) < 0.01
+    lon = np.round(-4.14 + rng.normal(0, 0.05, rows), 6).astype(str)
+    lat = np.round(50.37 + rng.normal(0, 0.03, rows), 6).astype(str)
+    outcome = np.where(types == 0, "", np.array(OUTCOMES)[rng.integers(0, len(OUTCOMES) - 1, rows)])
+    table = pa.table({
+        "Crime ID": crime_id,
+        "Month": np.full(rows, month),
+        "Reported by": np.full(rows, force_name),
+        "Falls within": np.full(rows, force_name),
+        "Longitude": np.where(no_place, "", lon),
+        "Latitude": np.where(no_place, "", lat),
+        "Location": np.where(no_place, "No location", "On or near High Street"),
+        "LSOA code": np.where(no_place, "", lsoa_code),
+        "LSOA name": np.where(no_place, "", lsoa_name),
+        "Crime type": ctype,
+        "Last outcome category": outcome,
+        "Context": np.full(rows, ""),
+    })
+    path = folder / month / f"{month}-{force}-street.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:  # police.uk writes an unquoted header and unquoted values
+        handle.write((",".join(HEADER) + "\n").encode())
+        pacsv.write_csv(table, handle, pacsv.WriteOptions(quoting_style="none", include_header=False))
+    return path.stat().st_size
+
+
+def generate(name: str, forces: list[str], month_list: list[str], rows_per_month: int) -> tuple[Path, int, int]:
+    """A folder of monthly files (made once and reused); returns (folder, rows, bytes)."""
+    folder = DATA / name
+    stamp = folder / ".complete"
+    rows = len(forces) * len(month_list) * rows_per_month
+    if stamp.exists():
+        return folder, rows, int(stamp.read_text())
+    shutil.rmtree(folder, ignore_errors=True)
+    total = 0
+    for fi, force in enumerate(forces):
+        for mi, month in enumerate(month_list):
+            total += write_month(folder, force, month, rows_per_month, seed=fi * 1000 + mi)
+    stamp.write_text(str(total))
+    return folder, rows, total
+
+
+def measure(label: str, code: str) -> dict:
+    """Run ``code`` in a fresh Python process; whole-process seconds and peak RSS in MB."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([PY, "-c", textwrap.dedent(code)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    out = proc.stdout.read().strip()
+    if status != 0:
+        raise SystemExit(f"{label} failed (status {status}): {out}")
+    return {"label": label, "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "out": out}
+
+
+def measure_shell(label: str, command: str) -> dict:
+    started = time.perf_counter()
+    proc = subprocess.Popen(["bash", "-c", command], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{label} failed (status {status})")
+    return {"label": label, "seconds": time.perf_counter() - started, "peak_mb": usage.ru_maxrss / 1024, "out": ""}
+
+
+def import_steps(folder: Path, csp: str) -> list[dict]:
+    ours = measure("safer-analysis import", f"""
+        from safer_analysis import police_uk
+        table, report = police_uk.read_police_uk({str(folder)!r}, lsoa_prefixes=[{csp + ' '!r}])
+        print(report.rows_kept)
+    """)
+    naive = measure("naive pandas read_csv + concat", f"""
+        import glob, pandas as pd
+        files = sorted(glob.glob({str(folder)!r} + '/*/*-street.csv'))
+        frame = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+        kept = frame[frame['LSOA name'].fillna('').str.startswith({csp + ' '!r})]
+        print(len(kept))
+    """)
+    floor = measure("bare pyarrow.csv read (floor)", f"""
+        import glob, pyarrow as pa, pyarrow.csv as pacsv
+        files = sorted(glob.glob({str(folder)!r} + '/*/*-street.csv'))
+        table = pa.concat_tables([pacsv.read_csv(f) for f in files])
+        print(table.num_rows)
+    """)
+    return [ours, naive, floor]
+
+
+def build_steps(out: Path) -> list[dict]:
+    shutil.rmtree(out, ignore_errors=True)
+    ours = measure_shell("safer-analysis build --year 2018-19",
+                         f"{shlex(PY)} -m safer_analysis.cli build --year 2018-19 --out {out / 'ours'}")
+    nbs = ["strategic_assessment", "allocation_rationale", "spend_analysis"]
+    loop = " && ".join(
+        f"{shlex(str(Path(PY).parent / 'papermill'))} notebooks/{nb}.ipynb {out}/loop/{nb}.ipynb "
+        f"-p financial_year 2018-19 -k safer-analysis --no-progress-bar && "
+        f"{shlex(str(Path(PY).parent / 'jupyter'))} nbconvert --to html --no-input {out}/loop/{nb}.ipynb"
+        for nb in nbs)
+    baseline = measure_shell("papermill + nbconvert shell loop", f"mkdir -p {out}/loop && {loop}")
+    return [ours, baseline]
+
+
+def shlex(text: str) -> str:
+    import shlex as _s
+
+    return _s.quote(text)
+
+
+def table(rows: list[dict], extra: dict | None = None) -> str:
+    lines = ["| step | seconds | peak memory (MB) |" + (" note |" if extra else ""), "| --- | ---: | ---: |"
+             + (" --- |" if extra else "")]
+    for r in rows:
+        note = f" {extra.get(r['label'], '')} |" if extra else ""
+        lines.append(f"| {r['label']} | {r['seconds']:.1f} | {r['peak_mb']:,.0f} |{note}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--skip-build", action="store_true", help="leave out the board pack benchmark")
+    args = parser.parse_args()
+
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    sizes = ([("force-3y-small", ["devon-and-cornwall"], months("2016-04", 6), 2_000),
+              ("national-small", FORCES[:6], months("2018-04", 2), 2_000)] if args.quick else
+             [("force-1y", ["devon-and-cornwall"], months("2018-04", 12), 13_900),
+              ("force-3y", ["devon-and-cornwall"], months("2016-04", 36), 13_900),
+              ("national-6m", FORCES, months("2018-04", 6), 11_600),
+              ("national-1y", FORCES, months("2018-04", 12), 11_600)])
+    results = {}
+    for name, forces, month_list, per in sizes:
+        started = time.perf_counter()
+        folder, rows, size = generate(name, forces, month_list, per)
+        print(f"\n## {name}: {len(forces)} force(s) x {len(month_list)} months = {rows:,} rows, "
+              f"{size / 1e9:.2f} GB of CSV (generated/reused in {time.perf_counter() - started:.0f} s)")
+        steps = import_steps(folder, "Plymouth")
+        ours, naive, floor = steps
+        notes = {ours["label"]: f"{ours['seconds'] / floor['seconds']:.2f}x the floor; "
+                                f"{naive['seconds'] / ours['seconds']:.2f}x faster than naive"}
+        print(table(steps, notes))
+        results[name] = (rows, steps)
+    if not args.quick:
+        a, b = results["force-1y"], results["force-3y"]
+        c, d = results["national-6m"], results["national-1y"]
+        print(f"\nScaling: one force, 12 -> 36 months: rows x{b[0] / a[0]:.1f}, "
+              f"time x{b[1][0]['seconds'] / a[1][0]['seconds']:.2f}; national, 6 -> 12 months: rows "
+              f"x{d[0] / c[0]:.1f}, time x{d[1][0]['seconds'] / c[1][0]['seconds']:.2f}")
+    if not args.skip_build:
+        steps = build_steps(DATA / "packs")
+        ours, loop = steps
+        print("\n## Board pack for 2018-19 on the bundled data")
+        print(table(steps, {ours["label"]: f"{loop['seconds'] / ours['seconds']:.2f}x faster than the loop"}))
+
+
+if __name__ == "__main__":
+    main()
