@@ -30,6 +30,12 @@ class Product:
 PRODUCTS: dict[str, Product] = {
     p.name: p
     for p in [
+        Product("strategic_assessment", "Strategic assessment",
+                "Levels, trends, places and harm of crime and anti-social behaviour, and the local "
+                "priorities ranked by threat, risk and harm."),
+        Product("allocation_rationale", "Allocation rationale",
+                "Every funded project tied to the local and Police & Crime Plan priorities, spend beside "
+                "assessed need, and progress against outcome measures."),
         Product("spend_analysis", "Spend analysis",
                 "Allocations against the grant, change since the previous year, the grant's share "
                 "of each service's budget and spend by Police & Crime Plan priority."),
@@ -54,6 +60,10 @@ def check_year(financial_year: object, dataset: Dataset) -> FinancialYear:
             f"financial_year: {year.label} is not in the data (grants.csv in {dataset.root} has "
             f"{', '.join(dataset.years)})"
         )
+    try:
+        dataset.grant_for(year.label)
+    except ValueError as exc:
+        raise ParameterError(f"financial_year: {exc}") from None
     return year
 
 

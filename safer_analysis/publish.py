@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import tables
+from . import disclosure, tables
 from .charts import Chart
 
 try:  # notebooks display HTML objects; outside IPython the raw text is returned
@@ -70,10 +70,26 @@ class Report:
 
     def table(self, frame: pd.DataFrame, name: str, caption: str, *,
               formats: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-              total_row: bool = False, raw: pd.DataFrame | None = None) -> HTML:
-        """Show ``frame`` as an accessible table and save ``raw`` (default ``frame``) as CSV."""
+              total_row: bool = False, raw: pd.DataFrame | None = None,
+              suppress: list[str] | None = None, threshold: int = disclosure.DEFAULT_THRESHOLD,
+              suppress_total_row: object | None = None) -> HTML:
+        """Show ``frame`` as an accessible table and save ``raw`` (default ``frame``) as CSV.
+
+        Counts in the ``suppress`` columns from 1 to ``threshold - 1`` are published as ``[c]``, in
+        the page and in the CSV, with secondary suppression against the total row (the row labelled
+        ``suppress_total_row``) where one is shown; ``frame`` itself is unchanged.
+        """
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ValueError(f"table name {name!r} must be lower_snake_case")
+        note = ""
+        if suppress:
+            before = frame
+            frame = disclosure.suppress(frame, suppress, threshold=threshold, total_row=suppress_total_row)
+            raw = disclosure.suppress(raw, suppress, threshold=threshold, total_row=suppress_total_row) \
+                if raw is not None else None
+            if not frame.equals(before):
+                note = f'<p class="sa-note">{html.escape(disclosure.footnote(threshold))}</p>'
+
         path = self._write("tables", f"{self.product}__{name}.csv")
         if path is not None:
             (raw if raw is not None else frame).to_csv(path, index=False)
@@ -86,7 +102,7 @@ class Report:
                                                      "caption": c} for n, c in self.captions.items()]},
                                         indent=2), encoding="utf-8")
         return HTML(tables.to_html(frame, caption, formats=formats, headers=headers,
-                                   total_row=total_row, table_id=f"table-{name}"))
+                                   total_row=total_row, table_id=f"table-{name}") + note)
 
     def figure(self, chart: Chart) -> HTML:
         return HTML(chart.to_html())

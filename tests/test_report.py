@@ -105,7 +105,8 @@ def test_failed_build_names_notebook_and_cell_and_keeps_previous_outputs(tmp_pat
     (previous / "index.html").write_text("the last good pack")
     bad = tmp_path / "broken.ipynb"
     broken_notebook(bad)
-    monkeypatch.setattr(report, "notebook_path", lambda product: bad)
+    original = report.notebook_path
+    monkeypatch.setattr(report, "notebook_path", lambda p: bad if p == "spend_analysis" else original(p))
     with pytest.raises(report.BuildError, match=r"spend_analysis.ipynb failed in cell .*"
                                                 r"RuntimeError: deliberate failure"):
         report.build("2018-19", out, jobs=1)
@@ -120,7 +121,8 @@ def test_cli_exit_code_1_on_notebook_failure(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "broken.ipynb"
     broken_notebook(bad)
     monkeypatch.setattr(report, "notebook_path", lambda product: bad)
-    assert main(["build", "--year", "2018-19", "--out", str(tmp_path), "--jobs", "1"]) == 1
+    assert main(["build", "--year", "2018-19", "--out", str(tmp_path), "--jobs", "1",
+                 "--product", "spend_analysis"]) == 1
     err = capsys.readouterr().err
     assert "deliberate failure" in err and "untouched" in err
 
