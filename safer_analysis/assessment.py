@@ -491,6 +491,11 @@ def volume_headers(p: Profile) -> dict[str, str]:
             "upper": "95% CI upper"}
 
 
+def rates_for_chart(p: Profile) -> pd.DataFrame:
+    """Rates by type, highest first, without the all-crime total (which would dwarf the rest)."""
+    return p.rates.drop(index=[ALL_CRIME], errors="ignore").sort_values("rate", ascending=False)
+
+
 def rate_title(p: Profile) -> str:
     rates = p.rates.drop(index=[ALL_CRIME], errors="ignore")
     top = rates["rate"].idxmax()

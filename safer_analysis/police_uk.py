@@ -145,7 +145,7 @@ def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> pa.Table
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise PoliceUkError(f"{member.name}: cannot be read from its archive ({exc}); the zip may be "
                             "truncated: download it again") from None
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
         text = str(exc)
         missing = re.search(r"Column '([^']+)' in include_columns does not exist", text)
         if missing:

@@ -83,11 +83,10 @@ class Report:
             raise ValueError(f"table name {name!r} must be lower_snake_case")
         note = ""
         if suppress:
-            before = frame
             frame = disclosure.suppress(frame, suppress, threshold=threshold, total_row=suppress_total_row)
             raw = disclosure.suppress(raw, suppress, threshold=threshold, total_row=suppress_total_row) \
                 if raw is not None else None
-            if not frame.equals(before):
+            if any(disclosure.is_suppressed(v) for c in suppress if c in frame for v in frame[c]):
                 note = f'<p class="sa-note">{html.escape(disclosure.footnote(threshold))}</p>'
 
         path = self._write("tables", f"{self.product}__{name}.csv")
