@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import stats
+from . import disclosure, stats
 from .years import FinancialYear
 
 ASB = "Anti-social behaviour"
@@ -470,14 +470,30 @@ def count_columns(p: Profile) -> list[str]:
     return list(p.years)
 
 
-def volume_table(p: Profile) -> pd.DataFrame:
-    """Counts per type for each comparison year, with the selected year's rate and interval."""
+def volume_table(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Counts per type for each comparison year, with the selected year's rate and interval.
+
+    With a suppression ``threshold``, a rate computed from a small count is hidden too (the
+    counts themselves are suppressed when the table is published).
+    """
     out = p.counts.copy()
     if p.rates is not None:
         out["rate"] = p.rates["rate"]
         out["lower"] = p.rates["lower"]
         out["upper"] = p.rates["upper"]
-    return out.reset_index()
+    out = out.reset_index()
+    if threshold and p.rates is not None:
+        out = disclosure.suppress_derived(out, p.year, ["rate", "lower", "upper"], threshold=threshold)
+    return out
+
+
+def harm_table(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Crimes, weight, harm and shares per type; harm from a small count is hidden too."""
+    out = p.harm.reset_index()
+    if threshold:
+        out = disclosure.suppress_derived(out, "count", ["harm", "count_share_pct", "harm_share_pct"],
+                                          threshold=threshold)
+    return out
 
 
 def volume_formats(p: Profile) -> dict[str, str]:
@@ -491,9 +507,13 @@ def volume_headers(p: Profile) -> dict[str, str]:
             "upper": "95% CI upper"}
 
 
-def rates_for_chart(p: Profile) -> pd.DataFrame:
-    """Rates by type, highest first, without the all-crime total (which would dwarf the rest)."""
-    return p.rates.drop(index=[ALL_CRIME], errors="ignore").sort_values("rate", ascending=False)
+def rates_for_chart(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Rates by type, highest first, without the all-crime total (which would dwarf the rest) and,
+    with a suppression ``threshold``, without types whose count is too small to publish."""
+    rates = p.rates.drop(index=[ALL_CRIME], errors="ignore")
+    if threshold:
+        rates = rates[~((rates["count"] > 0) & (rates["count"] < threshold))]
+    return rates.sort_values("rate", ascending=False)
 
 
 def rate_title(p: Profile) -> str:
@@ -539,8 +559,12 @@ def concentration_sentence(p: Profile) -> str:
             f"to {p.year}; they are listed below.")
 
 
-def harm_shares(p: Profile) -> pd.DataFrame:
-    return p.harm.dropna(subset=["harm"])[["count_share_pct", "harm_share_pct"]]
+def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Shares of crimes and of harm per weighted type (types with too small a count left out)."""
+    h = p.harm.dropna(subset=["harm"])
+    if threshold:
+        h = h[~((h["count"] > 0) & (h["count"] < threshold))]
+    return h[["count_share_pct", "harm_share_pct"]]
 
 
 def harm_title(p: Profile) -> str:

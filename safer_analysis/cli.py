@@ -48,6 +48,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="build only this product (repeatable; default: all)")
     b.add_argument("-p", "--param", action="append", type=_parameter, default=[],
                    metavar="NAME=VALUE", help="an extra notebook parameter (repeatable)")
+    b.add_argument("--csp", default="Plymouth", help="the Community Safety Partnership (default: Plymouth)")
     b.add_argument("--jobs", type=int, default=None,
                    help="notebooks to run at once (default: one per core)")
 
@@ -90,7 +91,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Building the board pack for {year} ...", flush=True)
         try:
             result = build(year, args.out, data_dir=args.data, products=args.product,
-                           parameters=extra, jobs=args.jobs)
+                           parameters=extra, jobs=args.jobs, csp=args.csp)
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
             print(f"The previous outputs in {args.out / year} are untouched; the failed run is "

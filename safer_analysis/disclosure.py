@@ -91,3 +91,15 @@ def is_suppressed(value: object) -> bool:
 def chart_values(values: Sequence[float], threshold: int = DEFAULT_THRESHOLD) -> list[float | None]:
     """Values for a chart with small counts as None (no bar; label it [c])."""
     return [None if v is not None and not np.isnan(v) and 0 < v < threshold else v for v in values]
+
+
+def suppress_derived(frame: pd.DataFrame, count_column: str, derived: Sequence[str], *,
+                     threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Also hide figures computed from a small count (a rate or a weighted score reveals it)."""
+    counts = _counts(frame, [count_column])[count_column]
+    small = (counts > 0) & (counts < threshold)
+    out = frame.copy()
+    for col in derived:
+        if col in out:
+            out[col] = out[col].astype(object).where(~small, SUPPRESSED)
+    return out

@@ -315,6 +315,11 @@ def import_many(paths, csps: Sequence[str], out_dir: str | Path, *, force: str |
     return reports
 
 
+def cache_for(csp: str) -> Path:
+    """Where ``import-police-uk --csp NAME`` writes a CSP's cache by default."""
+    return DEFAULT_CACHE.parent / f"{csp_slug(csp)}-street.parquet"
+
+
 def crimes_metadata(path: str | Path) -> dict:
     """The metadata an import wrote into a cache (CSP, synthetic flag, sources, months)."""
     meta = pq.read_schema(path).metadata or {}

@@ -265,6 +265,8 @@ def build(
         if name not in PRODUCTS:
             raise ParameterError(f"unknown product {name!r}; expected one of {', '.join(PRODUCTS)}")
     extra = dict(parameters or {})
+    if "csp" in extra:  # -p csp=... and --csp mean the same
+        csp = str(extra.pop("csp"))
     check_parameters(extra, names)
     for p in names:
         parameters_for(p, extra)  # a value of the wrong type fails here, before anything runs

@@ -46,3 +46,13 @@ def edit_cell(path: Path, row_index: int, column: str, value: str) -> None:
     rows = read_rows(path)
     rows[row_index][column] = value
     write_rows(path, rows)
+
+
+@pytest.fixture(scope="session")
+def packs(tmp_path_factory):
+    """Board packs for every year in the bundled data, built once through the command line."""
+    from safer_analysis.cli import main
+
+    out = tmp_path_factory.mktemp("packs")
+    assert main(["build", "--all-years", "--out", str(out)]) == 0
+    return out

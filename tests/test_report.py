@@ -17,14 +17,6 @@ from safer_analysis.products import PRODUCTS, ParameterError
 from .conftest import edit_cell
 
 
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory):
-    """Board packs for every year in the bundled data, built once through the command line."""
-    out = tmp_path_factory.mktemp("packs")
-    assert main(["build", "--all-years", "--out", str(out)]) == 0
-    return out
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("year", ["2017-18", "2018-19"])
 def test_pack_has_every_output(packs, year):
