@@ -25,6 +25,8 @@ class Rationale:
     outcomes: pd.DataFrame
     committed: float
     grant: float
+    funded_lines: int
+    all_funded_serve_pcp: bool
     apportion_rule: str
 
 
@@ -63,7 +65,8 @@ def build(dataset, year: str, profile) -> Rationale:
         pcp_totals=pcp_totals, pcp_basis=basis,
         local_matrix=_matrix_frame(local_matrix, local_names.to_dict()),
         local_totals=local_totals, alignment=alignment, proposal=proposal, outcomes=outcomes,
-        committed=committed, grant=grant,
+        committed=committed, grant=grant, funded_lines=len(funded),
+        all_funded_serve_pcp=bool(funded["allocation_id"].isin(set(pcp_links["allocation_id"])).all()),
         apportion_rule=("Apportioned shares split each funded project's amount evenly across the priorities it "
                         f"serves, so they add up to the {format_gbp(committed)} committed."),
     )
@@ -111,10 +114,10 @@ def outcomes_table(r: Rationale) -> pd.DataFrame:
 
 
 def summarise(r: Rationale) -> list[str]:
+    served = r.all_funded_serve_pcp
     out = [f"{format_gbp(r.committed)} of the {format_gbp(r.grant)} grant is committed in {r.year} to "
-           f"{int(r.local_matrix.shape[0])} lines; every funded project serves at least one Police & Crime "
-           "Plan priority." if not (r.pcp_totals["projects"] == 0).all() else
-           f"{format_gbp(r.committed)} of the {format_gbp(r.grant)} grant is committed in {r.year}."]
+           f"{r.funded_lines} of the plan's {r.local_matrix.shape[0]} lines"
+           + ("; every funded project serves at least one Police & Crime Plan priority." if served else ".")]
     top = r.alignment.sort_values("apportioned", ascending=False).iloc[0]
     out.append(f"{top['name']} takes the largest share of spend ({format_percent(top['apportioned_pct'])}) "
                f"and is ranked {int(top['rank'])} of {len(r.alignment)} by threat, risk and harm.")

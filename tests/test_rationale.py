@@ -93,3 +93,35 @@ def test_proposal_refuses_an_overcommitted_year():
     with pytest.raises(ValueError, match="more than the grant"):
         al.propose_remainder(allocations, pd.DataFrame(columns=["allocation_id", "priority_key"]),
                              ranking([("x", 1.0)]), 100, "2020-21")
+
+
+@pytest.fixture(scope="module")
+def rationales(dataset):
+    from safer_analysis import assessment, police_uk, rationale
+
+    crimes = police_uk.load_crimes()
+    out = {}
+    for year in dataset.years:
+        profile = assessment.build_profile(crimes, dataset, year, "Plymouth", metadata=crimes.attrs["metadata"])
+        out[year] = rationale.build(dataset, year, profile)
+    return out
+
+
+def test_rationale_2017_18_proposes_the_remainder(rationales):
+    from safer_analysis import rationale
+
+    r = rationales["2017-18"]
+    assert r.proposal is not None and r.proposal["total"].sum() == 400_568
+    text = " ".join(rationale.summarise(r))
+    assert "£233,500 of the £400,568 grant is committed in 2017-18 to 3 of the plan's 8 lines" in text
+    assert "£167,068 is not yet committed" in text
+
+
+def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
+    from safer_analysis import rationale
+
+    r = rationales["2018-19"]
+    assert r.proposal is None
+    assert r.local_totals["apportioned"].sum() == pytest.approx(400_568)
+    assert len(rationale.outcomes_table(r)) == 38
+    assert set(rationale.unfunded(r)) == {"Modern Slavery", "Cyber Crime including Fraud", "Mental health"}
