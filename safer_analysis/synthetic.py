@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import pandas as pd
 
 from . import police_uk
 
-SHARED = police_uk.REPO.parent / "shared" / "realdata"
+SHARED = Path(os.environ.get("SAFER_ANALYSIS_SHARED", police_uk.REPO.parent / "shared")) / "realdata"
 SEED = 20170401
 FIRST_MONTH, N_MONTHS = "2015-04", 48
 FORCE, FORCE_NAME = "devon-and-cornwall", "Devon & Cornwall Police"
