@@ -91,15 +91,17 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Building the board pack for {year} ...", flush=True)
         try:
             result = build(year, args.out, data_dir=args.data, products=args.product,
-                           parameters=extra, jobs=args.jobs, csp=args.csp)
+                           parameters=extra, jobs=args.jobs, csp=args.csp,
+                           progress=lambda text: print(f"  {text}", file=sys.stderr, flush=True))
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
             print(f"The previous outputs in {args.out / year} are untouched; the failed run is "
                   f"in {args.out / '.failed' / year}.", file=sys.stderr)
             failures += 1
             continue
-        print(f"Wrote {result.out_dir}/ ({', '.join(result.products)}, index.html, "
-              f"manifest.json, tables/) in {result.seconds:.1f} s.")
+        books = sorted(p.name for p in result.out_dir.glob("*.xlsx"))
+        print(f"Wrote {result.out_dir}/: {', '.join(p + '.html' for p in result.products)}, index.html, "
+              f"{', '.join(books) + ', ' if books else ''}manifest.json and tables/ in {result.seconds:.1f} s.")
     return EXIT_FAILED if failures else 0
 
 
@@ -119,6 +121,13 @@ def _export_360giving(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(done: int, total: int, name: str) -> None:
+    """A line on stderr about every twentieth of the files, and at the end."""
+    step = max(1, total // 20)
+    if done == total or done % step == 0:
+        print(f"  read {done}/{total} files (latest {name})", file=sys.stderr, flush=True)
+
+
 def _import_police_uk(args: argparse.Namespace) -> int:
     from . import police_uk
 
@@ -128,15 +137,16 @@ def _import_police_uk(args: argparse.Namespace) -> int:
         if args.lsoa_codes is not None:
             codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
             out = args.out or police_uk.DEFAULT_CACHE.parent / f"{police_uk.csp_slug(csps[0])}-street.parquet"
-            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0], lsoa_codes=codes)}
+            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0], lsoa_codes=codes,
+                                                                  progress=_progress)}
             written = {csps[0]: out}
         elif len(csps) == 1:
             out = args.out or police_uk.DEFAULT_CACHE.parent / f"{police_uk.csp_slug(csps[0])}-street.parquet"
-            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0])}
+            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0], progress=_progress)}
             written = {csps[0]: out}
         else:
             folder = args.out or police_uk.DEFAULT_CACHE.parent
-            reports = police_uk.import_many(args.paths, csps, folder)
+            reports = police_uk.import_many(args.paths, csps, folder, progress=_progress)
             written = {c: folder / f"{police_uk.csp_slug(c)}-street.parquet" for c in csps}
     except police_uk.PoliceUkError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -20,7 +20,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,8 +184,12 @@ def _prefix_mask(names: pa.ChunkedArray, prefixes: Sequence[str]) -> pa.ChunkedA
 
 def read_police_uk(paths: str | Path | Sequence[str | Path], *, force: str | None = None,
                    lsoa_prefixes: Sequence[str] | None = None,
-                   lsoa_codes: Iterable[str] | None = None) -> tuple[pa.Table, ImportReport]:
-    """Read street-level files from zips and folders; keep rows in the LSOAs asked for (all if none)."""
+                   lsoa_codes: Iterable[str] | None = None,
+                   progress: Callable[[int, int, str], None] | None = None) -> tuple[pa.Table, ImportReport]:
+    """Read street-level files from zips and folders; keep rows in the LSOAs asked for (all if none).
+
+    ``progress(done, total, name)`` is called after each monthly file.
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [Path(p) for p in paths]
@@ -213,6 +217,8 @@ def read_police_uk(paths: str | Path | Sequence[str | Path], *, force: str | Non
                     mask = m if mask is None else pc.or_(mask, m)
                 table = table.filter(mask)
             pieces.append(table)
+            if progress is not None:
+                progress(report.files_read, len(members), f"{member.month} {member.force}")
     finally:
         for z in zips.values():
             z.close()
@@ -287,12 +293,13 @@ def _metadata(table: pa.Table, report: ImportReport, csp: str | None, synthetic:
 
 def import_police_uk(paths, out_path: str | Path, *, csp: str | None = "Plymouth",
                      lsoa_codes: Iterable[str] | None = None, synthetic: bool = False,
-                     force: str | None = None) -> ImportReport:
+                     force: str | None = None, progress=None) -> ImportReport:
     """Read archives, keep one CSP, and write the parquet cache the reports read."""
     if lsoa_codes is not None:
-        table, report = read_police_uk(paths, force=force, lsoa_codes=list(lsoa_codes))
+        table, report = read_police_uk(paths, force=force, lsoa_codes=list(lsoa_codes), progress=progress)
     else:
-        table, report = read_police_uk(paths, force=force, lsoa_prefixes=[_prefix(csp or "Plymouth")])
+        table, report = read_police_uk(paths, force=force, lsoa_prefixes=[_prefix(csp or "Plymouth")],
+                                       progress=progress)
     if table.num_rows == 0:
         raise PoliceUkError(f"no rows for {csp or 'the LSOA codes given'} in {', '.join(map(str, report.sources))}: "
                             "check the CSP name (the start of its LSOA names) or the force")
@@ -301,9 +308,10 @@ def import_police_uk(paths, out_path: str | Path, *, csp: str | None = "Plymouth
 
 
 def import_many(paths, csps: Sequence[str], out_dir: str | Path, *, force: str | None = None,
-                synthetic: bool = False) -> dict[str, ImportReport]:
+                synthetic: bool = False, progress=None) -> dict[str, ImportReport]:
     """One read of the archives, then one cache per CSP (``<slug>-street.parquet`` in ``out_dir``)."""
-    table, report = read_police_uk(paths, force=force, lsoa_prefixes=[_prefix(c) for c in csps])
+    table, report = read_police_uk(paths, force=force, lsoa_prefixes=[_prefix(c) for c in csps],
+                                   progress=progress)
     reports = {}
     for csp in csps:
         part = select_csp(table, csp)

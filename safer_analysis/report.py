@@ -12,7 +12,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -252,6 +252,7 @@ def build(
     parameters: Mapping[str, Any] | None = None,
     jobs: int | None = None,
     csp: str = "Plymouth",
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the board pack for one year into ``out/<year>/``, atomically.
 
@@ -287,6 +288,8 @@ def build(
         if workers == 1:
             for p in names:
                 timings[p] = _execute(p, run_params[p], str(workdir), str(jupyter_path))
+                if progress:
+                    progress(f"ran {p}.ipynb in {timings[p]:.1f} s")
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = {p: pool.submit(_execute, p, run_params[p], str(workdir),
@@ -295,6 +298,8 @@ def build(
                 for p, future in futures.items():
                     try:
                         timings[p] = future.result()
+                        if progress:
+                            progress(f"ran {p}.ipynb in {timings[p]:.1f} s")
                     except BuildError as exc:
                         errors.append(str(exc))
                 if errors:
