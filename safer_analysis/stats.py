@@ -175,11 +175,29 @@ def funnel_limits_rate(target_rate: float, denominators: Any, multiplier: float 
 
 def funnel_limits_proportion(target: float, denominators: Any,
                              confidences: tuple[float, ...] = (0.95, 0.998)) -> pd.DataFrame:
-    """Control limits of a proportion (0 to 1) around ``target`` for each denominator (Wilson)."""
+    """Funnel-plot control limits of a proportion (0 to 1) around ``target`` for each denominator.
+
+    As the public-health reference does: the lower limit at a denominator is the proportion whose
+    Wilson upper bound just reaches the target, and the upper limit the one whose Wilson lower
+    bound does (limits are clipped to 0 and 1).
+    """
+    if not 0 <= target <= 1:
+        raise ValueError(f"target must be a proportion from 0 to 1, got {target}")
     d = _as_array(denominators, "denominators")
-    out = {"denominator": d}
+    if np.any(d <= 0):
+        raise ValueError("denominators must be above zero")
+    out: dict[str, Any] = {"denominator": d}
     for c in confidences:
-        lo, hi = proportion_ci(target * d, d, confidence=c)
+        lows, highs = [], []
+        for n in np.atleast_1d(d):
+            def upper_gap(q: float, n: float = n, c: float = c) -> float:
+                return float(proportion_ci(q * n, n, confidence=c)[1]) - target
+
+            def lower_gap(q: float, n: float = n, c: float = c) -> float:
+                return float(proportion_ci(q * n, n, confidence=c)[0]) - target
+
+            lows.append(0.0 if upper_gap(0.0) >= 0 else optimize.brentq(upper_gap, 0.0, target, xtol=1e-12))
+            highs.append(1.0 if lower_gap(1.0) <= 0 else optimize.brentq(lower_gap, target, 1.0, xtol=1e-12))
         tag = f"{c * 100:g}"
-        out[f"lower_{tag}"], out[f"upper_{tag}"] = lo, hi
+        out[f"lower_{tag}"], out[f"upper_{tag}"] = np.array(lows), np.array(highs)
     return pd.DataFrame(out)

@@ -112,3 +112,15 @@ def test_funnel_limits_contain_the_target_and_narrow_with_size():
     assert (f["lower_99.8"] < f["lower_95"]).all()
     r = stats.funnel_limits_rate(20, [1_000, 10_000, 100_000])
     assert (r["lower_95"] < 20).all() and (r["upper_95"] > 20).all()
+
+
+def test_proportion_funnel_limits_match_the_reference():
+    inputs = pd.read_csv(REF / "testdata_funnel_prop_inputs.csv", encoding="utf-8-sig")
+    ref = pd.read_csv(REF / "testdata_funnel_prop_outputs.csv", encoding="utf-8-sig")
+    target = inputs["numerator"].sum() / inputs["denominator"].sum()
+    assert target * 100 == pytest.approx(ref["Baseline"].iloc[0], abs=1e-5)
+    f = stats.funnel_limits_proportion(target, ref["Population"])
+    np.testing.assert_allclose(f["lower_95"] * 100, ref["Lower2s0025limit"], atol=1e-5)
+    np.testing.assert_allclose(f["upper_95"] * 100, ref["Upper2s0025limit"], atol=1e-5)
+    np.testing.assert_allclose(f["lower_99.8"] * 100, ref["Lower3s0001limit"], atol=1e-5)
+    np.testing.assert_allclose(f["upper_99.8"] * 100, ref["Upper3s0001limit"], atol=1e-5)
