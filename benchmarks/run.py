@@ -107,8 +107,12 @@ def write_month(folder: Path, force: str, month: str, rows: int, seed: int) -> i
     return path.stat().st_size
 
 
-def generate(name: str, forces: list[str], month_list: list[str], rows_per_month: int) -> tuple[Path, int, int]:
-    """A folder of monthly files (made once and reused); returns (folder, rows, bytes)."""
+def generate(name: str, forces: list[str], month_list: list[str], rows_per_month: int,
+             subset_of: str | None = None) -> tuple[Path, int, int]:
+    """A folder of monthly files (made once and reused); returns (folder, rows, bytes).
+
+    With ``subset_of``, the month folders are links into that (larger) dataset's folder.
+    """
     folder = DATA / name
     stamp = folder / ".complete"
     rows = len(forces) * len(month_list) * rows_per_month
@@ -116,9 +120,16 @@ def generate(name: str, forces: list[str], month_list: list[str], rows_per_month
         return folder, rows, int(stamp.read_text())
     shutil.rmtree(folder, ignore_errors=True)
     total = 0
-    for fi, force in enumerate(forces):
-        for mi, month in enumerate(month_list):
-            total += write_month(folder, force, month, rows_per_month, seed=fi * 1000 + mi)
+    if subset_of:
+        folder.mkdir(parents=True)
+        for month in month_list:
+            (folder / month).symlink_to(DATA / subset_of / month, target_is_directory=True)
+            total += sum(f.stat().st_size for f in (folder / month).iterdir())
+    else:
+        for fi, force in enumerate(forces):
+            for month in month_list:
+                seed = fi * 100_000 + int(month.replace("-", ""))
+                total += write_month(folder, force, month, rows_per_month, seed=seed)
     stamp.write_text(str(total))
     return folder, rows, total
 
@@ -202,16 +213,16 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    sizes = ([("force-3y-small", ["devon-and-cornwall"], months("2016-04", 6), 2_000),
-              ("national-small", FORCES[:6], months("2018-04", 2), 2_000)] if args.quick else
-             [("force-1y", ["devon-and-cornwall"], months("2018-04", 12), 13_900),
-              ("force-3y", ["devon-and-cornwall"], months("2016-04", 36), 13_900),
-              ("national-6m", FORCES, months("2018-04", 6), 11_600),
-              ("national-1y", FORCES, months("2018-04", 12), 11_600)])
+    sizes = ([("force-3y-small", ["devon-and-cornwall"], months("2016-04", 6), 2_000, None),
+              ("national-small", FORCES[:6], months("2018-04", 2), 2_000, None)] if args.quick else
+             [("force-3y", ["devon-and-cornwall"], months("2016-04", 36), 13_900, None),
+              ("force-1y", ["devon-and-cornwall"], months("2018-04", 12), 13_900, "force-3y"),
+              ("national-1y", FORCES, months("2018-04", 12), 11_600, None),
+              ("national-6m", FORCES, months("2018-04", 6), 11_600, "national-1y")])
     results = {}
-    for name, forces, month_list, per in sizes:
+    for name, forces, month_list, per, parent in sizes:
         started = time.perf_counter()
-        folder, rows, size = generate(name, forces, month_list, per)
+        folder, rows, size = generate(name, forces, month_list, per, subset_of=parent)
         print(f"\n## {name}: {len(forces)} force(s) x {len(month_list)} months = {rows:,} rows, "
               f"{size / 1e9:.2f} GB of CSV (generated/reused in {time.perf_counter() - started:.0f} s)")
         steps = import_steps(folder, "Plymouth")

@@ -19,7 +19,7 @@ REAL = SHARED / "realdata" / "police-uk" / "archive-2019"
 def test_several_csps_from_one_read_match_independent_counts(tmp_path, monkeypatch):
     reads = []
     original = pu._read_member
-    monkeypatch.setattr(pu, "_read_member", lambda m, z: reads.append(m.month) or original(m, z))
+    monkeypatch.setattr(pu, "_read_member", lambda m, z, *a: reads.append(m.month) or original(m, z, *a))
     csps = ["Plymouth", "Torbay", "Exeter", "Cornwall"]
     reports = pu.import_many(REAL, csps, tmp_path)
     assert len(reads) == len(set(reads)) == 12  # every monthly file read once for all four

@@ -21,7 +21,8 @@ REAL = SHARED / "realdata" / "police-uk"
 
 
 def row(month, lsoa="E01015025", name="Plymouth 001A", ctype="Burglary", cid="abc123", lon="-4.1"):
-    return f"{cid},{month},Devon & Cornwall Police,Devon & Cornwall Police,{lon},50.4,On or near X,{lsoa},{name}," \
+    lat, place = ("50.4", "On or near X") if lon else ("", "No Location")
+    return f"{cid},{month},Devon & Cornwall Police,Devon & Cornwall Police,{lon},{lat},{place},{lsoa},{name}," \
            f"{ctype},Under investigation,"
 
 
@@ -183,3 +184,13 @@ def test_cli_import(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "kept" in text and str(out) in text and "Done in" in text
     assert main(["import-police-uk", str(tmp_path / "missing.zip"), "--out", str(out)]) == 3
+
+
+def test_fast_path_counts_agree_with_a_full_parse():
+    """Selecting by name searches the raw bytes; its counts match parsing every row."""
+    archives = sorted(p for p in REAL.iterdir() if p.is_dir())
+    _, fast = pu.read_police_uk(archives, lsoa_prefixes=["Plymouth "])
+    _, full = pu.read_police_uk(archives)
+    assert fast.rows_read == full.rows_read
+    assert fast.rows_without_location == full.rows_without_location
+    assert abs(fast.rows_without_lsoa - full.rows_without_lsoa) <= full.rows_without_lsoa * 0.001
