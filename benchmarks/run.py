@@ -92,7 +92,7 @@ def write_month(folder: Path, force: str, month: str, rows: int, seed: int) -> i
         "Falls within": np.full(rows, force_name),
         "Longitude": np.where(no_place, "", lon),
         "Latitude": np.where(no_place, "", lat),
-        "Location": np.where(no_place, "No location", "On or near High Street"),
+        "Location": np.where(no_place, "No Location", "On or near High Street"),
         "LSOA code": np.where(no_place, "", lsoa_code),
         "LSOA name": np.where(no_place, "", lsoa_name),
         "Crime type": ctype,

@@ -149,19 +149,28 @@ def _prefilter(data: bytes, prefixes: Sequence[str]) -> tuple[bytes, int, int, i
     rows = data.count(b"\n", body) + (0 if data.endswith(b"\n") or len(data) == body else 1)
     spans: set[tuple[int, int]] = set()
     for prefix in prefixes:
-        for needle in (b"," + prefix.encode(), b',"' + prefix.encode()):
-            i = data.find(needle, body)
-            while i != -1:
-                line_start = data.rfind(b"\n", body - 1, i) + 1
+        needle = prefix.encode()
+        i = data.find(needle, body)
+        while i != -1:  # one pass per prefix; a match must start a field (after , or ,")
+            before = data[i - 1:i]
+            if before == b"," or (before == b'"' and data[i - 2:i - 1] == b","):
                 line_end = data.find(b"\n", i)
                 line_end = len(data) if line_end == -1 else line_end + 1
-                spans.add((line_start, line_end))
+                spans.add((data.rfind(b"\n", body - 1, i) + 1, line_end))
                 i = data.find(needle, line_end)
+            else:  # e.g. "On or near Plymouth Road" in Location: the LSOA may follow on this line
+                i = data.find(needle, i + 1)
     kept = b"".join(data[a:b] for a, b in sorted(spans))
     if kept and not kept.endswith(b"\n"):
         kept += b"\n"
-    no_location = data.count(b",No Location,")
-    no_place = data.count(b",No Location,,,")
+    no_location = no_place = 0
+    marker = b",No Location,"
+    i = data.find(marker, body)
+    while i != -1:  # one pass: rows with no location, and of those the ones with no LSOA either
+        no_location += 1
+        if data[i + len(marker):i + len(marker) + 2] == b",,":
+            no_place += 1
+        i = data.find(marker, i + len(marker))
     return data[:body] + kept, rows, no_location, no_place
 
 
@@ -221,53 +230,91 @@ def _prefix_mask(names: pa.ChunkedArray, prefixes: Sequence[str]) -> pa.ChunkedA
     return mask
 
 
+def _process(member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None,
+             codes: list[str] | None) -> tuple[pa.Table, tuple[int, int, int]]:
+    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA)."""
+    fast = bool(prefixes) and codes is None
+    table, counts = _read_member(member, zips, prefixes if fast else None)
+    _check_months(table, member)
+    if counts is None:
+        counts = (table.num_rows,
+                  pc.sum(pc.cast(pc.is_null(table.column("longitude")), pa.int64())).as_py() or 0,
+                  pc.sum(pc.cast(pc.is_null(table.column("lsoa_code")), pa.int64())).as_py() or 0)
+    if prefixes or codes is not None:
+        mask = None
+        if prefixes:
+            mask = _prefix_mask(table.column("lsoa_name"), prefixes)
+        if codes is not None:
+            m = pc.fill_null(pc.is_in(table.column("lsoa_code"), value_set=pa.array(codes)), False)
+            mask = m if mask is None else pc.or_(mask, m)
+        table = table.filter(mask)
+    return table, counts
+
+
+def _process_chunk(members: list[_Member], prefixes: Sequence[str] | None,
+                   codes: list[str] | None) -> list[tuple[pa.Table, tuple[int, int, int]]]:
+    """A worker's share of the files (run in a separate process)."""
+    zips: dict[Path, zipfile.ZipFile] = {}
+    try:
+        return [_process(m, zips, prefixes, codes) for m in members]
+    finally:
+        for z in zips.values():
+            z.close()
+
+
+#: Files from which reading is split across processes (one per core, at most this many).
+PARALLEL_FROM_FILES, MAX_WORKERS = 24, 4
+
+
 def read_police_uk(paths: str | Path | Sequence[str | Path], *, force: str | None = None,
                    lsoa_prefixes: Sequence[str] | None = None,
                    lsoa_codes: Iterable[str] | None = None,
-                   progress: Callable[[int, int, str], None] | None = None) -> tuple[pa.Table, ImportReport]:
+                   progress: Callable[[int, int, str], None] | None = None,
+                   workers: int | None = None) -> tuple[pa.Table, ImportReport]:
     """Read street-level files from zips and folders; keep rows in the LSOAs asked for (all if none).
 
-    ``progress(done, total, name)`` is called after each monthly file.
+    With many files and more than one core, files are shared among worker processes (each
+    reads, checks and filters its own, so only the kept rows travel back). ``progress(done,
+    total, name)`` is called as files are read.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     paths = [Path(p) for p in paths]
     report = ImportReport(sources=[str(p) for p in paths])
     members = _members(paths, force, report)
-    codes = pa.array(sorted(set(lsoa_codes))) if lsoa_codes is not None else None
-    pieces: list[pa.Table] = []
-    zips: dict[Path, zipfile.ZipFile] = {}
-    try:
-        fast = bool(lsoa_prefixes) and codes is None
-        for member in members:
-            table, counts = _read_member(member, zips, lsoa_prefixes if fast else None)
-            _check_months(table, member)
-            report.files_read += 1
-            if counts is not None:
-                rows, no_location, no_lsoa = counts
-                report.rows_read += rows
-                report.rows_without_location += no_location
-                report.rows_without_lsoa += no_lsoa
-            else:
-                report.rows_read += table.num_rows
-                no_lsoa_mask = pc.is_null(table.column("lsoa_code"))
-                report.rows_without_lsoa += pc.sum(pc.cast(no_lsoa_mask, pa.int64())).as_py() or 0
-                report.rows_without_location += pc.sum(pc.cast(pc.is_null(table.column("longitude")),
-                                                               pa.int64())).as_py() or 0
-            if lsoa_prefixes or codes is not None:
-                mask = None
-                if lsoa_prefixes:
-                    mask = _prefix_mask(table.column("lsoa_name"), lsoa_prefixes)
-                if codes is not None:
-                    m = pc.fill_null(pc.is_in(table.column("lsoa_code"), value_set=codes), False)
-                    mask = m if mask is None else pc.or_(mask, m)
-                table = table.filter(mask)
-            pieces.append(table)
-            if progress is not None:
-                progress(report.files_read, len(members), f"{member.month} {member.force}")
-    finally:
-        for z in zips.values():
-            z.close()
+    codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
+    prefixes = list(lsoa_prefixes) if lsoa_prefixes else None
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
+    results: list[tuple[pa.Table, tuple[int, int, int]]] = []
+    if n_workers > 1 and len(members) >= PARALLEL_FROM_FILES:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        size = max(1, len(members) // (n_workers * 4))
+        chunks = [members[i:i + size] for i in range(0, len(members), size)]
+        context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+            futures = [pool.submit(_process_chunk, chunk, prefixes, codes) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                results.extend(future.result())
+                if progress is not None:
+                    progress(len(results), len(members), f"{chunk[-1].month} {chunk[-1].force}")
+    else:
+        zips: dict[Path, zipfile.ZipFile] = {}
+        try:
+            for member in members:
+                results.append(_process(member, zips, prefixes, codes))
+                if progress is not None:
+                    progress(len(results), len(members), f"{member.month} {member.force}")
+        finally:
+            for z in zips.values():
+                z.close()
+    for _, (rows, no_location, no_lsoa) in results:
+        report.files_read += 1
+        report.rows_read += rows
+        report.rows_without_location += no_location
+        report.rows_without_lsoa += no_lsoa
+    pieces = [t for t, _ in results]
     if pieces:
         table = pa.concat_tables(pieces)
     else:

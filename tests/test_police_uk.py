@@ -194,3 +194,10 @@ def test_fast_path_counts_agree_with_a_full_parse():
     assert fast.rows_read == full.rows_read
     assert fast.rows_without_location == full.rows_without_location
     assert abs(fast.rows_without_lsoa - full.rows_without_lsoa) <= full.rows_without_lsoa * 0.001
+
+
+def test_parallel_and_serial_reads_agree():
+    serial, r1 = pu.read_police_uk(pu.SYNTHETIC_ARCHIVE, lsoa_prefixes=["Plymouth "], workers=1)
+    parallel, r2 = pu.read_police_uk(pu.SYNTHETIC_ARCHIVE, lsoa_prefixes=["Plymouth "], workers=2)
+    assert serial.equals(parallel)
+    assert (r1.rows_read, r1.rows_without_lsoa, r1.files_read) == (r2.rows_read, r2.rows_without_lsoa, r2.files_read)
