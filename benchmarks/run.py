@@ -232,11 +232,13 @@ def main() -> None:
         print(table(steps, notes))
         results[name] = (rows, steps)
     if not args.quick:
-        a, b = results["force-1y"], results["force-3y"]
-        c, d = results["national-6m"], results["national-1y"]
-        print(f"\nScaling: one force, 12 -> 36 months: rows x{b[0] / a[0]:.1f}, "
-              f"time x{b[1][0]['seconds'] / a[1][0]['seconds']:.2f}; national, 6 -> 12 months: rows "
-              f"x{d[0] / c[0]:.1f}, time x{d[1][0]['seconds'] / c[1][0]['seconds']:.2f}")
+        startup = measure("start-up only", "import safer_analysis.police_uk")["seconds"]
+        print(f"\n## Scaling (whole-process start-up alone: {startup:.2f} s)")
+        print("| data | months | seconds | per month beyond start-up |\n| --- | ---: | ---: | ---: |")
+        for small, big, m1, m2 in [("force-1y", "force-3y", 12, 36), ("national-6m", "national-1y", 6, 12)]:
+            t1, t2 = results[small][1][0]["seconds"], results[big][1][0]["seconds"]
+            print(f"| {small} | {m1} | {t1:.2f} | {(t1 - startup) / m1:.3f} |")
+            print(f"| {big} | {m2} | {t2:.2f} | {(t2 - startup) / m2:.3f} |")
     if not args.skip_build:
         steps = build_steps(DATA / "packs")
         ours, loop = steps
