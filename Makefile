@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 YEAR   ?= 2018-19
 OUT    ?= outputs
 
-.PHONY: help venv build build-all test test-fast lint lab check clean
+.PHONY: help venv build build-all test test-fast lint lab check bench clean
 
 help:
 	@echo "make build      build the board pack for $(YEAR) into $(OUT)/$(YEAR)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make lab        open JupyterLab with the project's kernel"
 	@echo "make check      validate the files in data/"
 	@echo "make lint       ruff"
+	@echo "make bench      benchmarks (see benchmarks/README.md)"
 
 # (Re)install when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -53,6 +54,9 @@ lint: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
