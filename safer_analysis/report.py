@@ -22,7 +22,7 @@ from typing import Any
 import nbformat
 
 from . import __version__
-from .data import Dataset, file_hashes, load_dataset, resolve_data_dir
+from .data import Dataset, file_hashes, load_dataset, resolve_data_dir, sha256_file
 from .page import wrap
 from .products import NOTEBOOK_DIR, PRODUCTS, ParameterError, check_year, git_commit
 
@@ -324,6 +324,8 @@ def build(
             "built_at": built_at,
             "versions": _versions(),
             "inputs": file_hashes(dataset),
+            "other_inputs": {str(Path(v).resolve()): sha256_file(Path(v)) for k, v in extra.items()
+                             if k == "crime_data" and v and Path(v).is_file()},
             "notebooks": {p: {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2)}
                           for p, t in timings.items()},
             "seconds": round(time.perf_counter() - started, 2),

@@ -45,3 +45,4 @@ def test_new_year_fill_in_import_build(data_copy, tmp_path, capsys):
     assert "£116,500" in spend["findings"][0]  # still to allocate
     manifest = json.loads((pack / "manifest.json").read_text())
     assert manifest["parameters"]["crime_data"] == str(cache)
+    assert list(manifest["other_inputs"]) == [str(cache.resolve())]
