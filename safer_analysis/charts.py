@@ -13,11 +13,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from . import disclosure  # noqa: E402
 from .money import format_gbp, format_percent  # noqa: E402
 
 #: UK Government Analysis Function categorical palette (afcharts).
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
-NEUTRAL = "#BFBFBF"
+#: Grey for a bar set apart (e.g. unallocated): 3.4:1 against white, enough for a graphic (WCAG 1.4.11).
+NEUTRAL = "#8C8C8C"
 TEXT = "#0B0C0C"
 
 
@@ -226,25 +228,35 @@ def _count_axis(ax: matplotlib.axes.Axes, axis: str = "x") -> None:
 
 
 def rate_chart(rates: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str) -> Chart:
-    """Rates per 1,000 people by category (index), with 95% confidence intervals as whiskers."""
+    """Rates per 1,000 people by category (index), with 95% confidence intervals as whiskers.
+
+    A suppressed rate (``[c]`` or missing, see :mod:`safer_analysis.disclosure`) gets no bar, the
+    label ``[c]`` and the standard footnote."""
     apply_house_style()
+    rates = rates[["rate", "lower", "upper"]].apply(pd.to_numeric, errors="coerce")
     labels = [str(i) for i in rates.index]
     fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(labels) + 1.4))
     positions = list(range(len(labels)))[::-1]
-    err = [(rates["rate"] - rates["lower"]).to_numpy(), (rates["upper"] - rates["rate"]).to_numpy()]
-    ax.barh(positions, rates["rate"], color=PALETTE[0], height=0.6, xerr=err,
-            error_kw={"ecolor": PALETTE[4], "capsize": 3, "linewidth": 1})
+    shown = rates["rate"].notna().to_numpy()
+    drawn = rates[shown]
+    err = [(drawn["rate"] - drawn["lower"]).to_numpy(), (drawn["upper"] - drawn["rate"]).to_numpy()]
+    ax.barh([p for p, s in zip(positions, shown, strict=True) if s], drawn["rate"], color=PALETTE[0], height=0.6,
+            xerr=err, error_kw={"ecolor": PALETTE[4], "capsize": 3, "linewidth": 1})
     ax.set_yticks(positions, [_wrap(lbl) for lbl in labels])
-    top = float(rates["upper"].max()) if len(rates) else 1.0
+    top = float(drawn["upper"].max()) if len(drawn) else 1.0
     for pos, r, up in zip(positions, rates["rate"], rates["upper"], strict=True):
-        ax.text(up + top * 0.01, pos, f"{r:.1f}", va="center", fontsize=9.5, color=TEXT)
+        label = disclosure.SUPPRESSED if pd.isna(r) else f"{r:.1f}"
+        ax.text((0 if pd.isna(up) else up) + top * 0.01, pos, label, va="center", fontsize=9.5, color=TEXT)
     ax.set_xlim(0, top * 1.15)
     ax.set_xlabel("Rate per 1,000 people (bars: 95% confidence interval)")
     _count_axis(ax)
     fig.tight_layout()
-    items = "; ".join(f"{lbl}: {r:.1f} (95% CI {lo:.1f} to {up:.1f})"
+    items = "; ".join(f"{lbl}: suppressed, {disclosure.SUPPRESSED}" if pd.isna(r) else
+                      f"{lbl}: {r:.1f} (95% CI {lo:.1f} to {up:.1f})"
                       for lbl, r, lo, up in zip(labels, rates["rate"], rates["lower"], rates["upper"], strict=True))
     alt = f"Horizontal bar chart of {what}, with 95% confidence intervals. {items}."
+    if not shown.all():
+        source = f"{source} {disclosure.footnote()}."
     return Chart(fig, title, subtitle, alt, source)
 
 
@@ -261,7 +273,7 @@ def lines_chart(frame: pd.DataFrame, *, title: str, subtitle: str, source: str, 
     for i, column in enumerate(frame.columns):
         ax.plot(x, frame[column], marker=markers[i], color=PALETTE[i], linewidth=2, label=str(column))
         ax.annotate(f"{frame[column].iloc[-1]:,.0f}", (x[-1], frame[column].iloc[-1]), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=9, color=PALETTE[i])
+                    textcoords="offset points", va="center", fontsize=9, color=TEXT)  # 4.5:1 for text
     ax.set_xticks(x, xlabels or [str(i) for i in frame.index], rotation=45 if len(x) > 6 else 0,
                   ha="right" if len(x) > 6 else "center")
     ax.set_ylabel(ylabel)

@@ -9,17 +9,19 @@ STYLE = """
 :root { --text: #0b0c0c; --muted: #505a5f; --link: #1d4f91; --rule: #b1b4b6; --band: #f3f2f1; }
 * { box-sizing: border-box; }
 body { margin: 0; font-family: Arial, Helvetica, sans-serif; font-size: 1.05rem; line-height: 1.5;
-       color: var(--text); background: #ffffff; }
-a { color: var(--link); text-decoration: underline; }
+       color: var(--text); background: #ffffff; overflow-wrap: break-word; }
+a { color: var(--link); text-decoration: underline; overflow-wrap: anywhere; }
 a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: var(--text); }
+main:focus { outline: none; }
 .skip-link { position: absolute; left: -999px; top: 0; padding: .5rem 1rem; background: #ffdd00; }
 .skip-link:focus { left: 1rem; }
 header.sa-masthead { background: #12436d; color: #ffffff; padding: 1rem 1.5rem; }
 header.sa-masthead a { color: #ffffff; }
 header.sa-masthead p { margin: 0; }
 main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
-h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0 .5rem; }
-h2 { font-size: 1.5rem; margin-top: 2.5rem; border-top: 1px solid var(--rule); padding-top: 1rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0 .5rem; text-wrap: balance; }
+h2 { font-size: 1.5rem; margin-top: 2.5rem; border-top: 1px solid var(--rule); padding-top: 1rem;
+     text-wrap: balance; }
 h3 { font-size: 1.2rem; }
 nav.sa-toc { background: var(--band); padding: .75rem 1.25rem; margin: 1rem 0; }
 nav.sa-toc h2 { font-size: 1.1rem; margin: 0; border: 0; padding: 0; }
@@ -27,7 +29,9 @@ nav.sa-toc h2 { font-size: 1.1rem; margin: 0; border: 0; padding: 0; }
 .sa-banner { border-left: 6px solid #f46a25; background: #fff4eb; padding: .75rem 1rem; margin: 1rem 0; }
 .sa-summary { border-left: 6px solid #12436d; background: var(--band); padding: .25rem 1rem; }
 .sa-note { color: var(--text); font-style: italic; }
-table.sa-table { border-collapse: collapse; margin: 1rem 0 1.5rem; width: 100%; font-size: .95rem; }
+.sa-table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem; }
+.sa-table-wrap:focus-visible { outline: 3px solid #ffdd00; box-shadow: inset 0 0 0 2px var(--text); }
+table.sa-table { border-collapse: collapse; margin: 0; width: 100%; font-size: .95rem; }
 table.sa-table caption { text-align: left; font-weight: bold; padding-bottom: .4rem; }
 table.sa-table th, table.sa-table td { border-bottom: 1px solid var(--rule); padding: .4rem .5rem;
     text-align: left; vertical-align: top; }
@@ -43,6 +47,15 @@ footer.sa-footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; 
     border-top: 1px solid var(--rule); font-size: .9rem; }
 code { background: var(--band); padding: 0 .2rem; }
 pre { white-space: pre-wrap; }
+@media print {
+  .skip-link, nav.sa-toc { display: none; }
+  header.sa-masthead { background: none; color: var(--text); border-bottom: 2px solid var(--text); }
+  header.sa-masthead a { color: var(--text); }
+  main { max-width: none; padding: 0; }
+  .sa-table-wrap { overflow: visible; }
+  figure.sa-chart, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+}
 """
 
 _H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<text>.*?)</h2>", re.S)
@@ -94,6 +107,6 @@ def wrap(title: str, body: str, *, masthead: str, footer: str, contents: bool = 
         f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
         '<a class="skip-link" href="#content">Skip to content</a>\n'
         f'<header class="sa-masthead"><p>{masthead}</p></header>\n'
-        f'<main id="content">\n{nav}{body}\n</main>\n'
+        f'<main id="content" tabindex="-1">\n{nav}{body}\n</main>\n'
         f'<footer class="sa-footer">{footer}</footer>\n</body>\n</html>\n'
     )

@@ -71,23 +71,33 @@ class Report:
     def table(self, frame: pd.DataFrame, name: str, caption: str, *,
               formats: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
               total_row: bool = False, raw: pd.DataFrame | None = None,
-              suppress: list[str] | None = None, threshold: int = disclosure.DEFAULT_THRESHOLD,
-              suppress_total_row: object | None = None) -> HTML:
+              suppress: list[str] | None = None, threshold: int | None = None,
+              suppress_total_row: object | None = None,
+              suppress_derived: dict[str, list[str]] | None = None) -> HTML:
         """Show ``frame`` as an accessible table and save ``raw`` (default ``frame``) as CSV.
 
         Counts in the ``suppress`` columns from 1 to ``threshold - 1`` are published as ``[c]``, in
         the page and in the CSV, with secondary suppression against the total row (the row labelled
-        ``suppress_total_row``) where one is shown; ``frame`` itself is unchanged.
+        ``suppress_total_row``) where one is shown; ``frame`` itself is unchanged. ``threshold``
+        defaults to the one set with :func:`disclosure.set_threshold` (5 unless changed).
+        ``suppress_derived`` maps a count column to columns computed from it (e.g. a rate), which
+        are hidden wherever the count is.
         """
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ValueError(f"table name {name!r} must be lower_snake_case")
         note = ""
         if suppress:
-            frame = disclosure.suppress(frame, suppress, threshold=threshold, total_row=suppress_total_row)
-            raw = disclosure.suppress(raw, suppress, threshold=threshold, total_row=suppress_total_row) \
-                if raw is not None else None
-            if any(disclosure.is_suppressed(v) for c in suppress if c in frame for v in frame[c]):
-                note = f'<p class="sa-note">{html.escape(disclosure.footnote(threshold))}</p>'
+            options = {"threshold": threshold, "total_row": suppress_total_row}
+            mask = disclosure.suppression_mask(frame, suppress, **options)
+            primary = disclosure.suppression_mask(frame, suppress, secondary=False, **options)
+            frame = disclosure.suppress(frame, suppress, derived=suppress_derived, **options)
+            if raw is not None:
+                raw = disclosure.suppress(raw, [c for c in suppress if c in raw.columns], **options,
+                                          derived={k: [c for c in v if c in raw.columns]
+                                                   for k, v in (suppress_derived or {}).items() if k in raw.columns})
+            if mask.to_numpy().any():
+                text = disclosure.footnote(threshold, secondary=bool((mask & ~primary).to_numpy().any()))
+                note = f'<p class="sa-note">{html.escape(text)}</p>'
 
         path = self._write("tables", f"{self.product}__{name}.csv")
         if path is not None:

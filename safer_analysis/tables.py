@@ -85,13 +85,24 @@ def to_html(
     Columns are renamed by ``headers`` for display. With ``row_headers`` the first column's cells
     are row header cells (``<th scope="row">``). With ``total_row`` the last row is set apart as a
     total in a ``<tfoot>``. Every piece of text is HTML-escaped.
+
+    The table sits in a region named by its caption that scrolls sideways on a narrow screen or
+    at high zoom, so the page itself never does (WCAG 1.4.10); the region takes keyboard focus so
+    it can be scrolled without a mouse.
     """
     formats = dict(formats or {})
     shown = format_frame(frame, formats)
     headers = dict(headers or {})
     numeric = [isinstance(formats.get(c), str) and formats.get(c) in NUMERIC for c in frame.columns]
     id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
-    parts = [f'<table class="sa-table"{id_attr}>', f"<caption>{html.escape(caption)}</caption>",
+    if table_id:
+        caption_id = html.escape(f"{table_id}-caption")
+        region = f'<div class="sa-table-wrap" role="region" aria-labelledby="{caption_id}" tabindex="0">'
+        caption_tag = f'<caption id="{caption_id}">'
+    else:
+        region = f'<div class="sa-table-wrap" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
+        caption_tag = "<caption>"
+    parts = [region, f'<table class="sa-table"{id_attr}>', f"{caption_tag}{html.escape(caption)}</caption>",
              "<thead><tr>"]
     for column, is_num in zip(frame.columns, numeric, strict=True):
         cls = ' class="num"' if is_num else ""
@@ -113,5 +124,5 @@ def to_html(
     parts.append("<tbody>" + "".join(render(r) for r in body_rows) + "</tbody>")
     if foot is not None:
         parts.append('<tfoot class="total">' + render(foot) + "</tfoot>")
-    parts.append("</table>")
+    parts.append("</table></div>")
     return "\n".join(parts)

@@ -1,93 +1,233 @@
-"""Every report of a built board pack, opened in headless Chromium and checked with axe-core.
+"""Every page of every year's board pack, opened in headless Chromium and checked with axe-core.
 
-Fails on any serious or critical accessibility violation, on any request to the network (the
-pages must be self-contained) and on a page over 3 MB. Saves a screenshot of each page's first
-screen. Without Chromium the tests are skipped with a message, except where
-``SAFER_ANALYSIS_REQUIRE_BROWSER=1`` (set in CI), where they fail.
+The pack is built once for the module, for every year in the bundled data. Each ``*.html`` page
+(the index and every report, found by glob) is loaded from a ``file://`` URL with every request to
+the web blocked and recorded, so a page that is not self-contained fails. axe-core runs the WCAG
+2.2 A and AA rules and its best practices; any ``serious`` or ``critical`` violation fails, with
+its id, impact, help and the offending HTML. A screenshot of each page's first screen is saved to
+a temporary folder, or to ``outputs/screenshots/`` (or the folder named) when
+``SAFER_ANALYSIS_SCREENSHOTS`` is set.
+
+Without Chromium (or playwright) the tests are skipped, saying how to install it, unless
+``SAFER_ANALYSIS_REQUIRE_BROWSER=1`` is set (as in CI), when they fail instead.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = os.environ.get("SAFER_ANALYSIS_REQUIRE_BROWSER") == "1"
-MAX_BYTES = 3 * 1024 * 1024
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+from safer_analysis.cli import main
 
 pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REQUIRE_BROWSER = os.environ.get("SAFER_ANALYSIS_REQUIRE_BROWSER") == "1"
+MAX_BYTES = 3 * 1024 * 1024
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+FAILING_IMPACTS = ("serious", "critical")
+SCREEN = {"width": 1280, "height": 800}
+NARROW = {"width": 320, "height": 640}  # 1280 px at 400% zoom (WCAG 1.4.10, reflow)
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+
+
+def no_browser(reason: str) -> None:
+    message = f"{reason}; the browser checks need it"
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{message} (SAFER_ANALYSIS_REQUIRE_BROWSER=1)")
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None:
-        if REQUIRED:
-            pytest.fail("Chromium is required here but missing: apt-get install chromium")
-        pytest.skip("Chromium is not installed (apt-get install chromium); browser checks skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
+    if not Path(CHROMIUM).is_file():
+        no_browser("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        no_browser("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="module")
-def pages(packs):
-    found = sorted(packs.glob("*/*.html"))
-    assert len(found) >= 8  # index and three reports, two years
+def axe():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        no_browser("axe-playwright-python is not installed (pip install -e '.[dev]')")
+    return Axe()
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    """Board packs for every year in the data, built through the command line."""
+    out = tmp_path_factory.mktemp("browser-packs")
+    assert main(["build", "--all-years", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory, request):
+    setting = os.environ.get("SAFER_ANALYSIS_SCREENSHOTS", "").strip()
+    if not setting:
+        folder = tmp_path_factory.mktemp("screenshots")
+    elif setting.lower() in ("1", "yes", "true"):
+        folder = ROOT / "outputs" / "screenshots"
+    else:
+        folder = Path(setting)
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and any(folder.glob("*.png")):
+        with capture.global_and_fixture_disabled():  # into the test log even when output is captured
+            reporter.write_line(f"\nscreenshots of the board pack's pages: {folder}")
+
+
+@dataclass
+class Visit:
+    """What happened when one page was opened."""
+
+    path: Path
+    name: str
+    size: int
+    blocked: list[str] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)
+    narrow_violations: list[dict] = field(default_factory=list)
+    narrow_overflow: int = 0
+    broken_anchors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    screenshot: Path | None = None
+
+
+def open_page(browser, path: Path, viewport: dict):
+    """A fresh page at ``viewport`` with every request to the web blocked and recorded."""
+    context = browser.new_context(viewport=viewport, locale="en-GB")
+    blocked: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(path.as_uri(), wait_until="load")
+    return context, page, blocked, errors
+
+
+def serious(results) -> list[dict]:
+    return [v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS]
+
+
+def describe(visits: list[Visit], attribute: str) -> str:
+    lines = []
+    for visit in visits:
+        for v in getattr(visit, attribute):
+            lines.append(f"{visit.name}: {v['id']} ({v['impact']}): {v['help']} [{v.get('helpUrl', '')}]")
+            for node in v["nodes"]:
+                lines.append(f"    {node['html'][:300]}")
+                if node.get("failureSummary"):
+                    lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def visits(browser, axe, pack, screenshots) -> list[Visit]:
+    """Open every page of every year once, at a desktop width and at 320 px, and record it all."""
+    pages = sorted(pack.glob("*/*.html"))
+    years = sorted(p.name for p in pack.iterdir() if p.is_dir() and not p.name.startswith("."))
+    assert years and all(any(p.parent.name == y for p in pages) for y in years)
+    found = []
+    for path in pages:
+        visit = Visit(path, f"{path.parent.name}/{path.name}", path.stat().st_size)
+        context, page, blocked, errors = open_page(browser, path, SCREEN)
+        visit.screenshot = screenshots / f"{path.parent.name}-{path.stem}.png"
+        page.screenshot(path=str(visit.screenshot))  # the first screen only
+        print(f"screenshot of {visit.name}: {visit.screenshot}")
+        visit.violations = serious(axe.run(page, options=AXE_OPTIONS))
+        visit.broken_anchors = page.evaluate("""() => Array.from(document.querySelectorAll('a[href^="#"]'))
+            .map(a => a.getAttribute('href'))
+            .filter(h => !document.getElementById(decodeURIComponent(h.slice(1))))""")
+        context.close()
+        context, page, narrow_blocked, narrow_errors = open_page(browser, path, NARROW)
+        visit.narrow_overflow = page.evaluate("document.documentElement.scrollWidth") - NARROW["width"]
+        visit.narrow_violations = serious(axe.run(page, options=AXE_OPTIONS))
+        context.close()
+        visit.blocked = blocked + narrow_blocked
+        visit.console_errors = errors + narrow_errors
+        found.append(visit)
     return found
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    folder = os.environ.get("SAFER_ANALYSIS_SCREENSHOTS")
-    path = tmp_path_factory.mktemp("screenshots") if not folder else __import__("pathlib").Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def test_every_year_has_an_index_and_reports(visits):
+    by_year: dict[str, list[str]] = {}
+    for visit in visits:
+        by_year.setdefault(visit.path.parent.name, []).append(visit.path.name)
+    for year, names in by_year.items():
+        assert "index.html" in names, year
+        assert len(names) >= 2, f"{year} has no report pages: {names}"
 
 
-def test_every_page_passes_axe_offline_and_small(browser, pages, shots):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
-    problems = []
-    for path in pages:
-        assert path.stat().st_size < MAX_BYTES, f"{path} is {path.stat().st_size:,} bytes"
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        requests = []
-        page.on("request", lambda r, requests=requests: requests.append(r.url))
-        page.goto(path.as_uri())
-        page.wait_for_load_state("load")
-        shot = shots / f"{path.parent.name}-{path.stem}.png"
-        page.screenshot(path=str(shot))
-        print(f"screenshot: {shot}")
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
-                                         "resultTypes": ["violations"]})
-        for v in results.response["violations"]:
-            if v["impact"] in ("serious", "critical"):
-                nodes = "; ".join(n["html"][:160] for n in v["nodes"][:3])
-                problems.append(f"{path.parent.name}/{path.name}: {v['id']} ({v['impact']}): {v['help']} :: {nodes}")
-        outside = [u for u in requests if not u.startswith(("file://", "data:", "about:"))]
-        if outside:
-            problems.append(f"{path.parent.name}/{path.name} fetched from the network: {outside[:3]}")
-        context.close()
-    assert not problems, "\n".join(problems)
+def test_no_serious_or_critical_accessibility_violations(visits):
+    problems = describe(visits, "violations")
+    print(problems or f"axe-core: no serious or critical violations on {len(visits)} pages")
+    assert not problems, "axe-core found serious or critical violations:\n" + problems
 
 
-def test_the_checker_catches_a_bad_page(browser, tmp_path):
-    """axe reports what it should: an image without alt text and unlabelled low-contrast text."""
-    from axe_playwright_python.sync_playwright import Axe
+def test_no_serious_violations_on_a_narrow_screen_and_no_sideways_scrolling(visits):
+    problems = describe(visits, "narrow_violations")
+    assert not problems, "axe-core at 320 px wide:\n" + problems
+    wide = {v.name: v.narrow_overflow for v in visits if v.narrow_overflow > 1}
+    assert not wide, f"pages that scroll sideways at 320 px (by px), so do not reflow: {wide}"
 
+
+def test_pages_are_self_contained(visits):
+    fetched = {v.name: v.blocked for v in visits if v.blocked}
+    assert not fetched, f"pages tried to fetch from the web: {fetched}"
+    errors = {v.name: v.console_errors for v in visits if v.console_errors}
+    assert not errors, f"pages logged errors in the browser: {errors}"
+
+
+def test_pages_are_under_3_mb(visits):
+    large = {v.name: f"{v.size:,} bytes" for v in visits if v.size >= MAX_BYTES}
+    assert not large, f"pages of 3 MB or more: {large}"
+
+
+def test_in_page_links_reach_their_targets(visits):
+    broken = {v.name: v.broken_anchors for v in visits if v.broken_anchors}
+    assert not broken, f"links to an id that is not on the page (skip link, contents): {broken}"
+
+
+def test_a_screenshot_of_every_page(visits):
+    for visit in visits:
+        assert visit.screenshot is not None and visit.screenshot.stat().st_size > 1000, visit.name
+
+
+def test_the_checks_catch_a_bad_page(browser, axe, tmp_path):
+    """The checker itself works: a bad page fails axe, and its request to the web is caught."""
     bad = tmp_path / "bad.html"
-    bad.write_text('<html><body><img src="data:image/png;base64,iVBORw0KGgo="><p style="color:#ddd">'
-                   "faint</p></body></html>")
-    page = browser.new_page()
-    page.goto(bad.as_uri())
-    ids = {v["id"] for v in Axe().run(page).response["violations"]}
-    page.close()
-    assert {"image-alt", "color-contrast"} <= ids
+    bad.write_text('<html><body><img src="data:image/png;base64,iVBORw0KGgo=">'
+                   '<p style="color:#ddd">faint</p><img alt="x" src="https://example.org/x.png"></body></html>')
+    context, page, blocked, _ = open_page(browser, bad, SCREEN)
+    ids = {v["id"] for v in serious(axe.run(page, options=AXE_OPTIONS))}
+    context.close()
+    assert {"image-alt", "color-contrast", "html-has-lang", "document-title"} <= ids
+    assert blocked == ["https://example.org/x.png"]
