@@ -157,7 +157,7 @@ def measure_shell(label: str, command: str) -> dict:
 
 def import_steps(folder: Path, csp: str) -> list[dict]:
     ours = measure("safer-analysis import", f"""
-        from safer_analysis import police_uk
+        from safer_analysis.inputs import police_uk
         table, report = police_uk.read_police_uk({str(folder)!r}, lsoa_prefixes=[{csp + ' '!r}])
         print(report.rows_kept)
     """)
@@ -232,7 +232,7 @@ def main() -> None:
         print(table(steps, notes))
         results[name] = (rows, steps)
     if not args.quick:
-        startup = measure("start-up only", "import safer_analysis.police_uk")["seconds"]
+        startup = measure("start-up only", "import safer_analysis.inputs.police_uk")["seconds"]
         print(f"\n## Scaling (whole-process start-up alone: {startup:.2f} s)")
         print("| data | months | seconds | per month beyond start-up |\n| --- | ---: | ---: | ---: |")
         for small, big, m1, m2 in [("force-1y", "force-3y", 12, 36), ("national-6m", "national-1y", 6, 12)]:

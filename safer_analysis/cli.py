@@ -1,4 +1,8 @@
-"""The command line: ``safer-analysis build --year 2018-19``, ``safer-analysis years``."""
+"""The command line: ``safer-analysis init``, ``import-police-uk``, ``build``, ``check`` and more.
+
+Every command works on a project: the folder given with ``--project DIR``, else the one around
+the working folder (the nearest folder upwards with a ``safer-analysis.toml``).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
-from .data import load_dataset, resolve_data_dir
-from .products import PRODUCTS, ParameterError
-from .report import DEFAULT_OUT, BuildError, build
-from .validation import DataValidationError
+from safer_analysis import __version__
+from safer_analysis.errors import ParameterError
+from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.inputs.project import Project, resolve_project
+from safer_analysis.inputs.validation import DataValidationError
+from safer_analysis.reports.registry import PRODUCTS
 
 #: Exit codes: 0 success, 1 a notebook failed, 2 bad parameters, 3 bad input data.
 EXIT_FAILED, EXIT_USAGE, EXIT_DATA = 1, 2, 3
@@ -32,71 +37,87 @@ def _parameter(text: str) -> tuple[str, str]:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="safer-analysis", description=__doc__)
+    parser = _Parser(prog="safer-analysis", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", type=Path, default=None, metavar="DIR",
+                        help="the project folder (default: the one around the working folder)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    b = sub.add_parser("build", help="build the board pack for a financial year")
-    which = b.add_mutually_exclusive_group(required=True)
-    which.add_argument("--year", help="financial year to build, e.g. 2018-19")
+    n = sub.add_parser("init", help="make a new project folder for a partnership")
+    n.add_argument("folder", type=Path, help="the folder to make (it may exist, but must be empty)")
+    n.add_argument("--csp", "--area", dest="area", required=True,
+                   help="the Community Safety Partnership or local authority, by name, e.g. 'Torbay'")
+    n.add_argument("--year", default=None, help="the first financial year, e.g. 2019-20 (default: the current one)")
+    n.add_argument("--name", default=None, help="how reports name the partnership (default: 'Safer <area>')")
+
+    b = sub.add_parser("build", parents=[common], help="build the board pack for a financial year")
+    which = b.add_mutually_exclusive_group()
+    which.add_argument("--year", help="financial year to build, e.g. 2018-19 (default: the project's default year)")
     which.add_argument("--all-years", action="store_true", help="build every year in the data")
-    b.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                   help="folder to write <year>/ into (default: outputs/)")
-    b.add_argument("--data", type=Path, default=None,
-                   help="input data folder (default: the bundled data/)")
+    b.add_argument("--out", type=Path, default=None,
+                   help="folder to write <year>/ into (default: the project's outputs/)")
     b.add_argument("--product", action="append", choices=list(PRODUCTS),
-                   help="build only this product (repeatable; default: all)")
+                   help="build only this report (repeatable; default: all)")
     b.add_argument("-p", "--param", action="append", type=_parameter, default=[],
                    metavar="NAME=VALUE", help="an extra notebook parameter (repeatable)")
-    b.add_argument("--csp", default="Plymouth", help="the Community Safety Partnership (default: Plymouth)")
-    b.add_argument("--jobs", type=int, default=None,
-                   help="notebooks to run at once (default: one per core)")
+    b.add_argument("--csp", default=None, help="assess another area than the project's own")
+    b.add_argument("--jobs", type=int, default=None, help="notebooks to run at once (default: one per core)")
 
-    y = sub.add_parser("years", help="list the financial years in the data")
-    y.add_argument("--data", type=Path, default=None, help="input data folder")
+    sub.add_parser("years", parents=[common], help="list the financial years in the data")
+    sub.add_parser("check", parents=[common], help="validate the input data and report any problems")
 
-    c = sub.add_parser("check", help="validate the input data and report any problems")
-    c.add_argument("--data", type=Path, default=None, help="input data folder")
-
-    g = sub.add_parser("export-360giving", help="write a year's allocations as 360Giving open grant data")
+    g = sub.add_parser("export-360giving", parents=[common],
+                       help="write a year's allocations as 360Giving open grant data")
     g.add_argument("--year", required=True, help="financial year, e.g. 2018-19")
     g.add_argument("--out", type=Path, required=True, help="JSON file to write (the CSV is written beside it)")
-    g.add_argument("--data", type=Path, default=None, help="input data folder")
-    g.add_argument("--prefix", default=None, help="the publisher's 360Giving prefix (default: saferplymouth)")
+    g.add_argument("--prefix", default=None, help="the publisher's 360Giving prefix (default: the project's)")
 
-    n = sub.add_parser("new-year", help="scaffold a new financial year's input files from the year before")
-    n.add_argument("year", help="the new financial year, e.g. 2019-20")
-    n.add_argument("--data", type=Path, default=None, help="input data folder (default: the bundled data/)")
+    y = sub.add_parser("new-year", parents=[common],
+                       help="scaffold a new financial year's input files from the year before")
+    y.add_argument("year", help="the new financial year, e.g. 2019-20")
 
-    i = sub.add_parser("import-police-uk", help="read police.uk street-level archives into the crime cache")
+    i = sub.add_parser("import-police-uk", parents=[common],
+                       help="read police.uk street-level archives into the project's crime store")
     i.add_argument("paths", nargs="+", type=Path, help="zip archives or folders of YYYY-MM/ monthly files")
     i.add_argument("--csp", action="append", default=None,
-                   help="CSP to keep, by LSOA name prefix (repeatable; default Plymouth)")
+                   help="area to keep (repeatable; default: the project's own area)")
     i.add_argument("--lsoa-codes", type=Path, default=None,
-                   help="a text file of LSOA codes (one per line) to keep instead of a name prefix")
+                   help="a text file of LSOA codes (one per line) to keep instead of the area's LSOA names")
     i.add_argument("--force", default=None, help="only this force's files, e.g. devon-and-cornwall")
     i.add_argument("--out", type=Path, default=None,
-                   help="parquet file to write (one CSP) or folder (several; default data/crime/)")
+                   help="parquet file to write (one area) or folder (several; default: the project's data/crime/)")
+
+    k = sub.add_parser("notebooks", parents=[common],
+                       help="compare the project's notebooks with the package's, or refresh them")
+    k.add_argument("--update", action="store_true",
+                   help="copy the package's notebooks over missing or differing copies (old copies kept as .old)")
     return parser
 
 
-def _build(args: argparse.Namespace) -> int:
+def _progress_line(text: str) -> None:
+    print(f"  {text}", file=sys.stderr, flush=True)
+
+
+def _build(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.pipeline.runner import BuildError, build
+
     extra = dict(args.param)
-    if args.all_years:
-        years = load_dataset(resolve_data_dir(args.data)).years
-    else:
-        years = [args.year]
+    years = load_dataset(project.data_dir).years if args.all_years else [args.year or project.settings.default_year]
+    if not years or not years[0]:
+        raise ParameterError(f"no year given and {project.settings_file} sets no [reports] default_year: "
+                             "give one with --year YYYY-YY")
+    out = args.out or project.outputs_dir
     failures = 0
     for year in years:
         print(f"Building the board pack for {year} ...", flush=True)
         try:
-            result = build(year, args.out, data_dir=args.data, products=args.product,
-                           parameters=extra, jobs=args.jobs, csp=args.csp,
-                           progress=lambda text: print(f"  {text}", file=sys.stderr, flush=True))
+            result = build(year, out, project=project, products=args.product, parameters=extra,
+                           jobs=args.jobs, csp=args.csp, progress=_progress_line)
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
-            print(f"The previous outputs in {args.out / year} are untouched; the failed run is "
-                  f"in {args.out / '.failed' / year}.", file=sys.stderr)
+            print(f"The previous outputs in {out / year} are untouched; the failed run is "
+                  f"in {out / '.failed' / year}.", file=sys.stderr)
             failures += 1
             continue
         books = sorted(p.name for p in result.out_dir.glob("*.xlsx"))
@@ -105,15 +126,14 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failures else 0
 
 
-def _export_360giving(args: argparse.Namespace) -> int:
-    from . import giving360
-    from .products import check_year
+def _export_360giving(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.exports import giving360
+    from safer_analysis.reports.context import check_year
 
-    dataset = load_dataset(resolve_data_dir(args.data))
+    dataset = load_dataset(project.data_dir)
     year = check_year(args.year, dataset).label
-    kwargs = {"prefix": args.prefix} if args.prefix else {}
     try:
-        paths = giving360.export(dataset, year, args.out, **kwargs)
+        paths = giving360.export(dataset, year, args.out, settings=project.settings, prefix=args.prefix)
     except giving360.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -128,46 +148,80 @@ def _progress(done: int, total: int, name: str) -> None:
         print(f"  read {done}/{total} files (latest {name})", file=sys.stderr, flush=True)
 
 
-def _import_police_uk(args: argparse.Namespace) -> int:
-    from . import police_uk
+def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.inputs import police_uk, reference
 
     started = time.perf_counter()
-    csps = args.csp or ["Plymouth"]
+    areas = args.csp or [project.settings.area]
+
+    def prefixes(area: str) -> list[str]:
+        if area.lower() == project.settings.area.lower():
+            return list(project.settings.prefixes)
+        return reference.authority_names(area) or [area]
+
     try:
-        if args.lsoa_codes is not None:
-            codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
-            out = args.out or police_uk.DEFAULT_CACHE.parent / f"{police_uk.csp_slug(csps[0])}-street.parquet"
-            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0], lsoa_codes=codes,
-                                                                  progress=_progress)}
-            written = {csps[0]: out}
-        elif len(csps) == 1:
-            out = args.out or police_uk.DEFAULT_CACHE.parent / f"{police_uk.csp_slug(csps[0])}-street.parquet"
-            reports = {csps[0]: police_uk.import_police_uk(args.paths, out, csp=csps[0], progress=_progress)}
-            written = {csps[0]: out}
+        if args.lsoa_codes is not None or len(areas) == 1:
+            area = areas[0]
+            codes = None
+            if args.lsoa_codes is not None:
+                codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
+            out = args.out or project.crime_file(area)
+            reports = {area: police_uk.import_police_uk(args.paths, out, csp=area, lsoa_codes=codes,
+                                                        name_prefixes=prefixes(area), force=args.force,
+                                                        progress=_progress)}
+            written = {area: out}
         else:
-            folder = args.out or police_uk.DEFAULT_CACHE.parent
-            reports = police_uk.import_many(args.paths, csps, folder, progress=_progress)
-            written = {c: folder / f"{police_uk.csp_slug(c)}-street.parquet" for c in csps}
+            folder = args.out or project.crime_dir
+            reports = police_uk.import_many(args.paths, areas, folder, force=args.force, progress=_progress)
+            written = {a: folder / f"{police_uk.csp_slug(a)}-street.parquet" for a in areas}
     except police_uk.PoliceUkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    for csp, report in reports.items():
-        print(f"{csp}: {report.summary()}")
-        print(f"  wrote {written[csp]}")
+    for area, report in reports.items():
+        print(f"{area}: {report.summary()}")
+        print(f"  wrote {written[area]}")
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
-def _new_year(args: argparse.Namespace) -> int:
-    from .newyear import NewYearError, new_year
-    from .years import FinancialYearError
+def _new_year(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.inputs.years import FinancialYearError
+    from safer_analysis.scaffold.new_year import NewYearError, new_year
 
     try:
-        scaffold = new_year(args.year, resolve_data_dir(args.data))
+        scaffold = new_year(args.year, project.data_dir, publisher=project.settings.name)
     except (NewYearError, FinancialYearError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(scaffold.summary())
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from safer_analysis.scaffold.init import InitError, init
+
+    try:
+        made = init(args.folder, args.area, year=args.year, name=args.name)
+    except InitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(made.summary())
+    return 0
+
+
+def _notebooks(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.pipeline import notebooks
+
+    states = notebooks.update_copies(project.notebooks_dir) if args.update else \
+        notebooks.compare_copies(project.notebooks_dir)
+    if args.update:
+        for s in states:
+            done = f"refreshed (old copy kept as {s.notebook}.old)" if s.state == "differs" else "added"
+            print(f"{s.notebook}: {done}")
+        print(f"The notebooks in {project.notebooks_dir} are in step with safer-analysis {__version__}.")
+        return 0
+    for s in states:
+        print(f"{s.notebook}: {s.state}")
     return 0
 
 
@@ -176,22 +230,27 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     started = time.perf_counter()
     try:
+        if args.command == "init":
+            return _init(args)
+        project = resolve_project(args.project)
         if args.command == "build":
-            return _build(args)
+            return _build(args, project)
         if args.command == "export-360giving":
-            return _export_360giving(args)
+            return _export_360giving(args, project)
         if args.command == "import-police-uk":
-            return _import_police_uk(args)
+            return _import_police_uk(args, project)
         if args.command == "new-year":
-            return _new_year(args)
-        dataset = load_dataset(resolve_data_dir(args.data))
+            return _new_year(args, project)
+        if args.command == "notebooks":
+            return _notebooks(args, project)
+        dataset = load_dataset(project.data_dir)
         if args.command == "years":
             for year in dataset.years:
                 print(year)
         elif args.command == "check":
             n = len(dataset.allocations)
-            print(f"{dataset.root}: all files valid ({n} allocation lines, years "
-                  f"{', '.join(dataset.years)}) in {time.perf_counter() - started:.1f} s.")
+            print(f"{project.settings.name}: all files valid in {project.data_dir} ({n} allocation lines, "
+                  f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s.")
         return 0
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,4 +1,9 @@
-"""Shared fixtures: the bundled data, a scratch copy of it to break, and paths to ../shared."""
+"""Shared fixtures: the repository's own project (Plymouth), a scratch copy of it to break, and
+paths to ../shared.
+
+Tests that read ``../shared`` are marked ``shared``; without the folder they are skipped with a
+reason (``make test-fast`` on a bare clone), unless ``SAFER_ANALYSIS_REQUIRE_SHARED=1`` (as in CI)
+makes its absence an error."""
 
 from __future__ import annotations
 
@@ -9,25 +14,53 @@ from pathlib import Path
 
 import pytest
 
-from safer_analysis.data import default_data_dir, load_dataset
+from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.inputs.project import SETTINGS_FILE, load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Reference and real data kept beside the repository (never copied into it).
 SHARED = Path(os.environ.get("SAFER_ANALYSIS_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
+REALDATA = SHARED / "realdata"
+#: The bundled project's police.uk store (a real extract, committed).
+CRIME_FILE = ROOT / "data" / "crime" / "plymouth-street.parquet"
+
+
+def pytest_collection_modifyitems(config, items):
+    if SHARED.is_dir() or os.environ.get("SAFER_ANALYSIS_REQUIRE_SHARED") == "1":
+        return
+    skip = pytest.mark.skip(reason=f"needs the shared reference and real data in {SHARED}, which is absent")
+    for item in items:
+        if "shared" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
-def dataset():
-    return load_dataset(default_data_dir())
+def project():
+    """The repository itself: Safer Plymouth's project."""
+    return load_project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def dataset(project):
+    return load_dataset(project.data_dir)
 
 
 @pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the bundled data folder."""
-    target = tmp_path / "data"
-    shutil.copytree(default_data_dir(), target)
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of the repository's project: settings, data (with the crime store) and notebooks."""
+    target = tmp_path / "project"
+    target.mkdir()
+    shutil.copyfile(ROOT / SETTINGS_FILE, target / SETTINGS_FILE)
+    shutil.copytree(ROOT / "data", target / "data")
+    shutil.copytree(ROOT / "notebooks", target / "notebooks")
     return target
+
+
+@pytest.fixture
+def data_copy(project_copy: Path) -> Path:
+    """The data folder of a writable copy of the project (``data_copy.parent`` is the project)."""
+    return project_copy / "data"
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -56,5 +89,5 @@ def packs(tmp_path_factory):
     from safer_analysis.cli import main
 
     out = tmp_path_factory.mktemp("packs")
-    assert main(["build", "--all-years", "--out", str(out)]) == 0
+    assert main(["build", "--all-years", "--out", str(out), "--project", str(ROOT)]) == 0
     return out

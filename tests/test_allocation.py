@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from safer_analysis.allocation import apportion, priority_matrix
+from safer_analysis.analysis.allocation import apportion, priority_matrix
 
 
 def small():

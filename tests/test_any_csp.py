@@ -8,10 +8,10 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from safer_analysis import police_uk as pu
 from safer_analysis.cli import main
+from safer_analysis.inputs import police_uk as pu
 
-from .conftest import SHARED
+from .conftest import CRIME_FILE, SHARED
 
 REAL = SHARED / "realdata" / "police-uk" / "archive-2019"
 
@@ -43,8 +43,8 @@ def test_cli_imports_several_csps(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_assessment_builds_for_another_csp(tmp_path):
-    """The synthetic Plymouth data relabelled as another area: the assessment follows the CSP."""
-    crimes = pu.load_crimes()
+    """Plymouth's data relabelled as another area: the assessment follows the area asked for."""
+    crimes = pu.load_crimes(CRIME_FILE)
     crimes["lsoa_name"] = crimes["lsoa_name"].str.replace("Plymouth ", "Exeter ", regex=False)
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -56,7 +56,7 @@ def test_assessment_builds_for_another_csp(tmp_path):
     assert main(["build", "--year", "2018-19", "--product", "strategic_assessment", "--csp", "Exeter",
                  "--out", str(out), "-p", f"crime_data={path}"]) == 0
     html = (out / "2018-19" / "strategic_assessment.html").read_text()
-    assert "Exeter" in html and "No population figure for Exeter" in html
+    assert "Exeter" in html and "ONS mid-2018 population estimate" in html
     assert main(["build", "--year", "2018-19", "--product", "strategic_assessment", "--csp", "Plymouth",
                  "--out", str(out), "-p", f"crime_data={path}"]) == 1  # data for another area is refused
     assert pd.read_csv(out / "2018-19" / "tables" / "strategic_assessment__volumes.csv").shape[0] > 10

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from safer_analysis import assessment as sa
-
-from .conftest import SHARED
+from safer_analysis.analysis import crime_profile as sa
+from safer_analysis.reports import strategic_assessment as report_sa
 
 
 def crimes_frame(rows):
@@ -93,18 +92,6 @@ def test_severity_weights_are_volume_weighted_not_plain_means():
         sa.derive_severity_weights(join, vols.iloc[:2])
 
 
-def test_bundled_weights_are_derived_from_the_reference(dataset):
-    join = pd.read_csv(SHARED / "reference" / "crime-severity" / "policeuk-ons-code-join.csv", dtype=str)
-    fresh = sa.derive_severity_weights(join).set_index("crime_type")
-    bundled = dataset.crime_severity_weights.set_index("crime_type")
-    for crime_type, row in fresh.iterrows():
-        assert bundled.at[crime_type, "weight"] == pytest.approx(row["weight"], abs=0.01)
-    assert pd.isna(bundled.at[sa.ASB, "weight"])
-    # Violence and sexual offences runs from about 7.5 to 7,973 per offence code
-    assert bundled.at["Violence and sexual offences", "min_code_weight"] == pytest.approx(7.54, abs=0.01)
-    assert bundled.at["Violence and sexual offences", "max_code_weight"] == pytest.approx(7973.39, abs=0.01)
-
-
 def test_harm_by_type_shares():
     counts = pd.Series({sa.ALL_CRIME: 30, "Robbery": 10, "Shoplifting": 20, sa.ASB: 100})
     weights = pd.DataFrame({"crime_type": ["Robbery", "Shoplifting", sa.ASB], "weight": [100.0, 10.0, None]})
@@ -158,18 +145,21 @@ def test_evidence_weight_zero_is_the_analysts_ranking():
     assert list(r["combined_score"]) == list(r["analyst_score"])
 
 
-def test_compare_with_2017():
+def test_compare_with_named_priorities():
     scores, evidence, local = ranking_inputs()
     scores.loc[scores["priority_key"] == "a", "harm"] = 1  # a, the 2017 priority, now ranks low
-    c = sa.compare_with_2017(sa.rank_priorities(scores, evidence, local, evidence_weight=0.0)).set_index("name")
-    assert c.at["A", "finding"] == "2017 priority, now below the top 1"
-    assert c.loc[c["rank"] == 1, "finding"].iloc[0] == "not a 2017 priority, now in the top 1"
+    ranked = sa.rank_priorities(scores, evidence, local, evidence_weight=0.0)
+    c = sa.compare_with_named_priorities(ranked).set_index("name")
+    assert c.at["A", "finding"] == "named priority, now below the top 1"
+    assert c.loc[c["rank"] == 1, "finding"].iloc[0] == "not a named priority, now in the top 1"
 
 
 def test_coverage_is_checked():
     months = [f"2018-{m:02d}" for m in range(4, 13)]
     f = crimes_frame([("2018-19", m, "Burglary", "A") for m in months])
-    with pytest.raises(sa.CrimeDataError, match="lack 3 month"):
-        sa.check_coverage(f, "2018-19", "Plymouth")
-    with pytest.raises(sa.CrimeDataError, match="not Plymouth"):
-        sa.check_coverage(f, "2018-19", "Plymouth", {"csp": "Exeter"})
+    report_sa.check_coverage(f, "2018-19", "Plymouth")  # 9 of 12 months: kept, and flagged by coverage()
+    assert sa.coverage(f, ["2018-19"]).at["2018-19", "missing"] == ["2019-01", "2019-02", "2019-03"]
+    with pytest.raises(report_sa.CrimeDataError, match="no month of 2019-20"):
+        report_sa.check_coverage(f, "2019-20", "Plymouth")
+    with pytest.raises(report_sa.CrimeDataError, match="not Plymouth"):
+        report_sa.check_coverage(f, "2018-19", "Plymouth", {"csp": "Exeter"})

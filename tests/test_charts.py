@@ -1,6 +1,7 @@
 import re
 
-from safer_analysis import charts, spend
+from safer_analysis.analysis import spend
+from safer_analysis.present import charts
 
 
 def test_allocation_chart_alt_text_states_the_figures(dataset):

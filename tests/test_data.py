@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from safer_analysis.data import FILES, load_dataset, load_table
-from safer_analysis.validation import DataValidationError
+from safer_analysis.inputs.datasets import FILES, load_dataset, load_table
+from safer_analysis.inputs.validation import DataValidationError
 
 from .conftest import SEEDS, edit_cell, read_rows, write_rows
 
@@ -211,18 +211,6 @@ def test_many_problems_are_listed_together(data_copy):
 
 # --- the assessment and rationale inputs ------------------------------------------------------
 
-def test_bundled_population_2018_matches_the_ons_table(dataset):
-    """The mid-2018 figure is the ONS estimate in the shared population table (all ages)."""
-    from .conftest import SHARED
-
-    table = (SHARED / "realdata" / "population" / "plymouth_snpp2018_by_age.tsv").read_text().splitlines()
-    header = table[0].split("\t")
-    all_ages = next(r.split("\t") for r in table if "\tAll ages\t" in r)
-    ons = int(all_ages[header.index("2018")].replace(",", ""))
-    assert dataset.population_for("Plymouth", "2018-19") == (ons, "estimate")
-    assert dataset.population_for("Plymouth", "2016-17")[1] == "assumed"
-
-
 @pytest.mark.parametrize("file,row,column,value,expected", [
     ("threat_risk_harm_scores", 0, "harm", "6", "whole number from 1 to 5"),
     ("threat_risk_harm_scores", 0, "priority_key", "burglary", "unknown local priority 'burglary'"),
@@ -230,8 +218,6 @@ def test_bundled_population_2018_matches_the_ons_table(dataset):
     ("outcome_returns", 0, "numerator", "70", "expected at most the denominator"),
     ("outcome_returns", 0, "quarter", "5", "whole number from 1 to 4"),
     ("outcome_returns", 0, "measure_id", "SP-NOPE-M01", "unknown measure"),
-    ("population", 0, "population", "-5", "whole number"),
-    ("crime_severity_weights", 0, "weight", "heavy", "expected a number"),
     ("allocation_local_priorities", 0, "priority_key", "nope", "unknown local priority 'nope'"),
     ("assessment_method", 0, "value", "-1", "at least 0"),
 ])

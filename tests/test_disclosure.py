@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from safer_analysis import disclosure as d
-from safer_analysis.publish import Report
-from safer_analysis.tables import to_html
+from safer_analysis.present import disclosure as d
+from safer_analysis.present.publication import Report
+from safer_analysis.present.tables import to_html
 
 C = d.SUPPRESSED
 
@@ -403,7 +403,7 @@ def test_a_report_table_without_small_counts_has_no_footnote():
 
 
 def test_a_suppressed_rate_gets_no_bar_in_the_chart():
-    from safer_analysis.charts import rate_chart
+    from safer_analysis.present.charts import rate_chart
 
     rates = pd.DataFrame({"rate": [4.2, C], "lower": [3.9, C], "upper": [4.5, C]}, index=["Burglary", "Arson"])
     chart = rate_chart(rates, title="t", subtitle="s", source="Source: x.", what="rates")

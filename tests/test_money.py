@@ -2,13 +2,8 @@ import math
 
 import pytest
 
-from safer_analysis.money import (
-    MoneyError,
-    format_change_gbp,
-    format_gbp,
-    format_percent,
-    parse_amount,
-)
+from safer_analysis.inputs.money import MoneyError, parse_amount
+from safer_analysis.present.formats import format_change_gbp, format_gbp, format_percent
 
 
 @pytest.mark.parametrize("text,pounds", [

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 
 from safer_analysis.cli import main
-from safer_analysis.data import FILES, load_dataset
-from safer_analysis.newyear import NewYearError, new_year
+from safer_analysis.inputs.datasets import FILES, load_dataset
+from safer_analysis.scaffold.new_year import NewYearError, new_year
 
 from .conftest import edit_cell, read_rows
 
@@ -52,11 +52,11 @@ def test_refuses_a_year_with_nothing_before_it(data_copy):
 
 
 def test_cli_new_year_exit_codes(data_copy, capsys):
-    assert main(["new-year", "2019-20", "--data", str(data_copy)]) == 0
+    assert main(["new-year", "2019-20", "--project", str(data_copy.parent)]) == 0
     assert "Now fill in" in capsys.readouterr().out
-    assert main(["new-year", "2019-20", "--data", str(data_copy)]) == 2
+    assert main(["new-year", "2019-20", "--project", str(data_copy.parent)]) == 2
     assert "refusing to overwrite" in capsys.readouterr().err
-    assert main(["new-year", "2019-2020", "--data", str(data_copy)]) == 2
+    assert main(["new-year", "2019-2020", "--project", str(data_copy.parent)]) == 2
 
 
 def test_invalid_data_is_left_untouched(data_copy):

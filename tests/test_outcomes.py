@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from safer_analysis import outcomes as oc
-from safer_analysis import stats
+from safer_analysis.analysis import outcomes as oc
+from safer_analysis.analysis import stats
+from safer_analysis.reports.allocation_rationale import target_text
 
 
 def measure(kind="proportion", target=75.0, direction="at least", mid="m"):
@@ -81,8 +82,8 @@ def test_bundled_returns_2018_19(dataset):
 
 
 def test_target_text():
-    assert oc.target_text(pd.Series({"target": 75.0, "unit": "percent", "direction": "at least"})) == "at least 75%"
-    assert oc.target_text(pd.Series({"target": 4.0, "unit": "sessions", "direction": "at least"})) == \
+    assert target_text(pd.Series({"target": 75.0, "unit": "percent", "direction": "at least"})) == "at least 75%"
+    assert target_text(pd.Series({"target": 4.0, "unit": "sessions", "direction": "at least"})) == \
         "at least 4 sessions"
-    assert oc.target_text(pd.Series({"target": None, "unit": None, "direction": "increase"})) == \
+    assert target_text(pd.Series({"target": None, "unit": None, "direction": "increase"})) == \
         "no numeric target (increase)"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,9 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from safer_analysis.cli import main
-from safer_analysis.data import FILES, default_data_dir
+from safer_analysis.inputs.datasets import FILES
 
-from .conftest import read_rows, write_rows
+from .conftest import CRIME_FILE, read_rows, write_rows
 
 pytestmark = pytest.mark.slow
 
@@ -142,7 +141,7 @@ def test_every_table_has_a_caption_and_scoped_header_cells(pack):
 
 def test_each_report_states_year_and_partnership_and_has_contents(pack, years):
     for year in years:
-        csp = json.loads((year / "manifest.json").read_text())["csp"]
+        csp = json.loads((year / "manifest.json").read_text())["area"]
         for page in report_pages(pack):
             if page.parent != year:
                 continue
@@ -173,16 +172,15 @@ def test_the_skip_link_leads_into_the_main_content(pack):
 
 # ---- text from the data is escaped ------------------------------------------------------------
 
-def test_markup_in_a_project_title_is_shown_as_text_not_run(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(default_data_dir(), data)
+def test_markup_in_a_project_title_is_shown_as_text_not_run(data_copy, tmp_path):
+    data = data_copy
     path = data / FILES["allocations"]
     rows = read_rows(path)
     target = next(r for r in rows if r["financial_year"] == "2018-19" and r["amount"].strip())
     target["project"] = HOSTILE
     write_rows(path, rows, list(rows[0]))
     out = tmp_path / "out"
-    assert main(["build", "--year", "2018-19", "--data", str(data), "--out", str(out)]) == 0
+    assert main(["build", "--year", "2018-19", "--project", str(data.parent), "--out", str(out)]) == 0
     pages = sorted((out / "2018-19").glob("*.html"))
     assert pages
     shown = False
@@ -202,12 +200,12 @@ def test_a_small_count_is_published_as_c_in_page_csv_and_charts(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from safer_analysis import police_uk
+    from safer_analysis.inputs import police_uk
 
-    crimes = police_uk.load_crimes()
+    crimes = police_uk.load_crimes(CRIME_FILE)
     rare = crimes[(crimes["crime_type"] == "Bicycle theft") & (crimes["financial_year"] == "2018-19")]
     path = tmp_path / "rare.parquet"
-    metadata = pq.read_schema(police_uk.DEFAULT_CACHE).metadata
+    metadata = pq.read_schema(CRIME_FILE).metadata
     table = pa.Table.from_pandas(crimes.drop(rare.index[3:]), preserve_index=False)
     pq.write_table(table.replace_schema_metadata(metadata), path)
     out = tmp_path / "out"

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from safer_analysis import police_uk as pu
 from safer_analysis.cli import main
+from safer_analysis.inputs import police_uk as pu
 
 from .conftest import SHARED
 
@@ -252,7 +252,6 @@ def test_csp_slug():
     assert pu.csp_slug("Plymouth") == "plymouth"
     assert pu.csp_slug("Bath and North East Somerset") == "bath-and-north-east-somerset"
     assert pu.csp_slug("King's Lynn & West Norfolk") == "king-s-lynn-west-norfolk"
-    assert pu.DEFAULT_CACHE.name == "plymouth-street.parquet" and pu.SYNTHETIC_ARCHIVE.is_file()
 
 
 def independent_counts(archives):
@@ -317,8 +316,8 @@ def test_cli_import(tmp_path, capsys, real_archives):
     assert main(["import-police-uk", str(tmp_path / "missing.zip"), "--out", str(out)]) != 0
 
 
-def test_parallel_and_serial_reads_agree():
-    serial, r1 = pu.read_police_uk(pu.SYNTHETIC_ARCHIVE, lsoa_prefixes=["Plymouth "], workers=1)
-    parallel, r2 = pu.read_police_uk(pu.SYNTHETIC_ARCHIVE, lsoa_prefixes=["Plymouth "], workers=2)
+def test_parallel_and_serial_reads_agree(real_archives):
+    serial, r1 = pu.read_police_uk(REAL / "archive-2019", lsoa_prefixes=["Plymouth "], workers=1)
+    parallel, r2 = pu.read_police_uk(REAL / "archive-2019", lsoa_prefixes=["Plymouth "], workers=2)
     assert serial.equals(parallel)
     assert (r1.rows_read, r1.rows_without_lsoa, r1.files_read) == (r2.rows_read, r2.rows_without_lsoa, r2.files_read)

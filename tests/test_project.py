@@ -10,11 +10,14 @@ import nbformat
 import pytest
 import yaml
 
-from safer_analysis.products import NOTEBOOK_DIR, PRODUCTS
+from safer_analysis.pipeline import notebooks
+from safer_analysis.reports.registry import PRODUCTS
 
 from .conftest import ROOT
 
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+#: The package's notebook templates and the repository project's copies of them.
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [
+    notebooks.template_path(n) for n in notebooks.template_names()]
 
 
 def _name_and_spec(requirement: str) -> tuple[str, str]:
@@ -40,7 +43,14 @@ def test_every_product_has_a_notebook():
     assert {p.stem for p in NOTEBOOKS} >= set(PRODUCTS)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_repository_notebooks_are_in_step_with_the_package():
+    """The repository is a project like any other: its copies must match the shipped templates."""
+    states = notebooks.compare_copies(ROOT / "notebooks")
+    assert [s.notebook for s in states if s.state != "in step"] == [], \
+        "edit safer_analysis/templates/notebooks/ and run `safer-analysis notebooks --update`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebook_is_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -48,7 +58,7 @@ def test_notebook_is_committed_without_outputs(path):
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebook_is_thin(path):
     """A tagged parameters cell first, and no function or class definitions anywhere."""
     nb = nbformat.read(path, as_version=4)

@@ -9,12 +9,12 @@ import re
 import nbformat
 import pytest
 
-from safer_analysis import report
 from safer_analysis.cli import main
-from safer_analysis.data import FILES, load_dataset, sha256_file
-from safer_analysis.products import PRODUCTS, ParameterError
+from safer_analysis.inputs.datasets import FILES, load_dataset, sha256_file
+from safer_analysis.pipeline import runner as report
+from safer_analysis.reports.context import PRODUCTS, ParameterError
 
-from .conftest import edit_cell
+from .conftest import ROOT, edit_cell
 
 
 @pytest.mark.slow
@@ -34,12 +34,12 @@ def test_pack_has_every_output(packs, year):
 @pytest.mark.parametrize("year", ["2017-18", "2018-19"])
 def test_manifest_records_parameters_and_input_hashes(packs, year):
     manifest = json.loads((packs / year / "manifest.json").read_text())
-    dataset = load_dataset()
+    dataset = load_dataset(ROOT / "data")
     assert manifest["financial_year"] == year
     assert manifest["parameters"]["financial_year"] == year
     assert manifest["inputs"]["allocations.csv"] == sha256_file(dataset.root / "allocations.csv")
     assert set(manifest["inputs"]) >= set(FILES.values())
-    assert manifest["package_version"] and manifest["git_commit"]
+    assert manifest["package_version"] and manifest["project_commit"] and manifest["partnership"] == "Safer Plymouth"
     assert all(v["seconds"] > 0 for v in manifest["notebooks"].values())
 
 
@@ -135,7 +135,7 @@ def exit_code(args) -> int:
     (["--year", "2018"], "2018"),
     (["--year", "2016-17"], "not in the data"),
     (["--year", "2018-19", "-p", "finacial_year=2018-19"], "unknown parameter 'finacial_year'"),
-    (["--year", "2018-19", "-p", "data_dir=/tmp"], "set by the build itself"),
+    (["--year", "2018-19", "-p", "project=/tmp"], "set by the build itself"),
     (["--year", "2018-19", "--product", "nope"], "invalid choice"),
     (["--year"], "expected one argument"),
 ])
@@ -152,7 +152,7 @@ def test_build_api_refuses_unknown_parameters(tmp_path):
 
 def test_bad_data_exits_3_naming_file_row_and_column(data_copy, tmp_path, capsys):
     edit_cell(data_copy / FILES["allocations"], 0, "amount", "£lots")
-    assert main(["build", "--year", "2018-19", "--data", str(data_copy),
+    assert main(["build", "--year", "2018-19", "--project", str(data_copy.parent),
                  "--out", str(tmp_path / "o")]) == 3
     err = capsys.readouterr().err
     assert re.search(r"allocations\.csv, row 2, column 'amount'", err)
@@ -169,7 +169,7 @@ def test_years_and_check_commands(capsys):
 def test_relative_out_folder(tmp_path, monkeypatch):
     """``--out outputs`` (relative, as the Makefile passes it) puts tables/ at the pack's top."""
     monkeypatch.chdir(tmp_path)
-    assert main(["build", "--year", "2017-18", "--out", "rel"]) == 0
+    assert main(["build", "--year", "2017-18", "--out", "rel", "--project", str(ROOT)]) == 0
     pack = tmp_path / "rel" / "2017-18"
     assert (pack / "tables" / "spend_analysis__reconciliation.csv").is_file()
     assert sorted(p.name for p in pack.iterdir() if p.is_dir()) == ["summaries", "tables"]

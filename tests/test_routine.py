@@ -1,4 +1,6 @@
-"""The analyst's yearly routine, end to end, on a made-up year (2019-20)."""
+"""The analyst's yearly routine, end to end, on a new year (2019-20) of a copy of the project:
+import the latest police.uk months, scaffold the year, build it as a draft while amounts are
+still Tbc, fill them in, build again."""
 
 from __future__ import annotations
 
@@ -6,43 +8,44 @@ import json
 
 import pytest
 
-from safer_analysis import synthetic
 from safer_analysis.cli import main
-from safer_analysis.data import FILES
+from safer_analysis.inputs.datasets import FILES
 
-from .conftest import edit_cell, read_rows
+from .conftest import REALDATA, edit_cell, read_rows
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
 
-def test_new_year_fill_in_import_build(data_copy, tmp_path, capsys):
-    # 1. scaffold the new year
-    assert main(["new-year", "2019-20", "--data", str(data_copy)]) == 0
+def test_import_new_year_draft_fill_in_build(project_copy, capsys):
+    project = ["--project", str(project_copy)]
+    data = project_copy / "data"
+    # 1. import the latest download: 2019 adds months after those held and replaces none it lacks
+    assert main(["import-police-uk", str(REALDATA / "police-uk" / "archive-2019"), *project]) == 0
+    # 2. scaffold the new year
+    assert main(["new-year", "2019-20", *project]) == 0
     assert "Now fill in" in capsys.readouterr().out
-    # 2. fill in: the grant and every line's amount
-    grants = data_copy / FILES["grants"]
+    # 3. build while the grant and every amount are still Tbc: a draft, saying what is to be confirmed
+    assert main(["build", "--year", "2019-20", *project]) == 0
+    pack = project_copy / "outputs" / "2019-20"
+    for page in ("index", "strategic_assessment", "allocation_rationale", "spend_analysis"):
+        text = (pack / f"{page}.html").read_text()
+        assert "Draft." in text and "the 2019-20 grant (Tbc in grants.csv)" in text, page
+    spend = json.loads((pack / "summaries" / "spend_analysis.json").read_text())
+    assert "still to be confirmed" in spend["findings"][0]
+    # 4. fill in: the grant and three lines' amounts
+    grants = data / FILES["grants"]
     edit_cell(grants, len(read_rows(grants)) - 1, "amount", "£410,000")
-    allocations = data_copy / FILES["allocations"]
+    allocations = data / FILES["allocations"]
     amounts = {"SP-2019-20-01": "£170,000", "SP-2019-20-02": "£25,000", "SP-2019-20-03": "£98,500"}
     for i, row in enumerate(read_rows(allocations)):
         if row["allocation_id"] in amounts:
             edit_cell(allocations, i, "amount", amounts[row["allocation_id"]])
             edit_cell(allocations, i, "status", "allocated")
-    assert main(["check", "--data", str(data_copy)]) == 0
-    # 3. import police.uk data covering the year (synthetic here, in the police.uk format)
-    archive = synthetic.generate(tmp_path / "police.zip", first="2016-04", n_months=48)
-    cache = tmp_path / "plymouth-street.parquet"
-    assert main(["import-police-uk", str(archive), "--csp", "Plymouth", "--out", str(cache)]) == 0
-    # 4. build
-    out = tmp_path / "out"
-    assert main(["build", "--year", "2019-20", "--data", str(data_copy), "--out", str(out),
-                 "-p", f"crime_data={cache}"]) == 0
-    pack = out / "2019-20"
-    for page in ("index", "strategic_assessment", "allocation_rationale", "spend_analysis"):
-        assert (pack / f"{page}.html").is_file()
+    assert main(["check", *project]) == 0
+    # 5. build again
+    assert main(["build", "--year", "2019-20", *project]) == 0
     spend = json.loads((pack / "summaries" / "spend_analysis.json").read_text())
     assert "£293,500 of the £410,000 grant" in spend["findings"][0]
     assert "£116,500" in spend["findings"][0]  # still to allocate
     manifest = json.loads((pack / "manifest.json").read_text())
-    assert manifest["parameters"]["crime_data"] == str(cache)
-    assert list(manifest["other_inputs"]) == [str(cache.resolve())]
+    assert manifest["financial_year"] == "2019-20" and manifest["partnership"] == "Safer Plymouth"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from safer_analysis import spend
+from safer_analysis.analysis import spend
+from safer_analysis.reports import spend_analysis as spend_report
 
 
 def line(table, name, column="amount"):
@@ -96,7 +97,7 @@ def test_by_pcp_priority_2017_18_is_marked_inferred(dataset):
 
 def test_summary_states_the_headline_figures(dataset):
     r = spend.reconcile(dataset.allocations, 400_568, "2017-18")
-    text = " ".join(spend.summarise(r, dataset.allocations, "2017-18"))
+    text = " ".join(spend_report.summarise(r, dataset.allocations, "2017-18"))
     assert "£233,500 of the £400,568 grant (58.3%) is recommended" in text
     assert "£167,068 (41.7%) is not yet allocated" in text
     assert "5 lines still await an amount" in text
@@ -105,7 +106,7 @@ def test_summary_states_the_headline_figures(dataset):
 def test_summary_reports_the_change(dataset):
     r = spend.reconcile(dataset.allocations, 400_568, "2018-19")
     c = spend.change_by_theme(dataset.allocations, "2018-19", "2017-18")
-    text = " ".join(spend.summarise(r, dataset.allocations, "2018-19", changes=c))
+    text = " ".join(spend_report.summarise(r, dataset.allocations, "2018-19", changes=c))
     assert "nothing is left unallocated" in text
     assert "+£167,068 (+71.5%)" in text
     assert "2 new lines" in text and "1 line ended" in text

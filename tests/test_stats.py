@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from safer_analysis import stats
+from safer_analysis.analysis import stats
 
 from .conftest import SHARED
 

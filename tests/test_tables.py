@@ -1,6 +1,6 @@
 import pandas as pd
 
-from safer_analysis.tables import format_frame, to_html
+from safer_analysis.present.tables import format_frame, to_html
 
 
 def frame():

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from safer_analysis.years import FinancialYear, FinancialYearError
+from safer_analysis.inputs.years import FinancialYear, FinancialYearError
 
 
 @pytest.mark.parametrize("text,start", [("2018-19", 2018), ("2017-18", 2017), ("1999-00", 1999),

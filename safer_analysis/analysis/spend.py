@@ -1,0 +1,154 @@
+"""Spend against the grant: reconciliation, year-on-year change, budget shares and priorities."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from safer_analysis.analysis.allocation import apportion
+
+#: How the status of a line is grouped in the reconciliation.
+CONFIRMED = "allocated"
+PROPOSED = "recommended"
+PENDING = ("to be confirmed", "awaiting confirmation")
+
+
+class OverallocationError(ValueError):
+    """Committed spend exceeds the grant: an error in the plan, never a negative remainder."""
+
+
+def reconcile(allocations: pd.DataFrame, grant: float | None, year: str) -> pd.DataFrame:
+    """Reconcile one year's allocation lines against its grant.
+
+    Returns one row per line of the reconciliation (grant, allocated, recommended, amounts still
+    to be set, committed, unallocated) with the number of projects, pounds and share of grant.
+    Raises OverallocationError when the committed total is above the grant. A grant still to be
+    confirmed (None) leaves the grant, the remainder and the shares blank.
+    """
+    lines = allocations[allocations["financial_year"] == year]
+    allocated = lines[lines["status"] == CONFIRMED]
+    proposed = lines[lines["status"] == PROPOSED]
+    pending = lines[lines["status"].isin(PENDING)]
+    committed = float(allocated["amount"].sum() + proposed["amount"].sum())
+    if grant is not None and committed > grant + 0.005:
+        raise OverallocationError(
+            f"{year}: committed spend £{committed:,.0f} is more than the £{grant:,.0f} grant "
+            f"by £{committed - grant:,.0f}"
+        )
+    rows = [
+        ("grant", "Grant from the Police and Crime Commissioner", None, grant),
+        ("allocated", "Allocated (confirmed)", len(allocated), float(allocated["amount"].sum())),
+        ("recommended", "Recommended, not yet confirmed", len(proposed),
+         float(proposed["amount"].sum())),
+        ("committed", "Committed (allocated and recommended)", len(allocated) + len(proposed),
+         committed),
+        ("pending", "Lines with no amount yet (Tbc or awaiting confirmation)", len(pending), None),
+        ("unallocated", "Unallocated remainder", None, None if grant is None else grant - committed),
+    ]
+    out = pd.DataFrame(rows, columns=["line", "description", "projects", "amount"])
+    out["amount"] = out["amount"].astype(float)
+    out["projects"] = out["projects"].astype("Int64")
+    out["share_of_grant_pct"] = out["amount"] / grant * 100 if grant else float("nan")
+    out.insert(0, "financial_year", year)
+    return out
+
+
+def _line_kind(prev_amount: float | None, cur_amount: float | None, in_prev: bool,
+               in_cur: bool) -> str:
+    if not in_prev:
+        return "new line"
+    if not in_cur:
+        return "ended"
+    if pd.isna(prev_amount) and not pd.isna(cur_amount):
+        return "funded for the first time"
+    if not pd.isna(prev_amount) and pd.isna(cur_amount):
+        return "amount not yet set"
+    if pd.isna(prev_amount) and pd.isna(cur_amount):
+        return "no amount either year"
+    if round(cur_amount - prev_amount, 2) > 0:
+        return "increased"
+    if round(cur_amount - prev_amount, 2) < 0:
+        return "decreased"
+    return "unchanged"
+
+
+def change_by_theme(allocations: pd.DataFrame, year: str, previous: str) -> pd.DataFrame:
+    """Per theme, the amount in ``previous`` and ``year``, the change in £ and %, and its kind.
+
+    Themes link the same service across years (``theme_key``). Change in % is only given where
+    both years have an amount above zero.
+    """
+    cols = ["theme_key", "project", "amount", "status"]
+    prev = allocations.loc[allocations["financial_year"] == previous, cols]
+    cur = allocations.loc[allocations["financial_year"] == year, cols]
+    both = prev.merge(cur, on="theme_key", how="outer", suffixes=("_previous", "_current"),
+                      indicator=True)
+    order: dict[str, int] = {}
+    for k in list(cur["theme_key"]) + list(prev["theme_key"]):
+        order.setdefault(k, len(order))
+    both = both.assign(_order=both["theme_key"].map(order)).sort_values("_order")
+    in_prev = both["_merge"].isin(["both", "left_only"])
+    in_cur = both["_merge"].isin(["both", "right_only"])
+    out = pd.DataFrame({
+        "theme_key": both["theme_key"],
+        "project": both["project_current"].fillna(both["project_previous"]),
+        "previous_year": previous,
+        "previous_amount": both["amount_previous"].astype(float),
+        "previous_status": both["status_previous"],
+        "current_year": year,
+        "current_amount": both["amount_current"].astype(float),
+        "current_status": both["status_current"],
+    })
+    out["change"] = out["current_amount"].fillna(0) - out["previous_amount"].fillna(0)
+    valid = (out["previous_amount"] > 0) & out["current_amount"].notna()
+    out["change_pct"] = (out["change"] / out["previous_amount"] * 100).where(valid)
+    out["kind"] = [
+        _line_kind(p, c, ip, ic)
+        for p, c, ip, ic in zip(out["previous_amount"], out["current_amount"], in_prev, in_cur,
+                                strict=True)
+    ]
+    return out.reset_index(drop=True)
+
+
+def total_change(changes: pd.DataFrame) -> dict[str, float]:
+    """The committed totals of both years in a :func:`change_by_theme` table and their change."""
+    prev = float(changes["previous_amount"].sum())
+    cur = float(changes["current_amount"].sum())
+    return {
+        "previous": prev,
+        "current": cur,
+        "change": cur - prev,
+        "change_pct": (cur - prev) / prev * 100 if prev else float("nan"),
+    }
+
+
+def budget_share(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The grant's share of each service's total budget, where the source gives the budget."""
+    lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
+    out = lines[["theme_key", "project", "amount", "total_budget"]].copy()
+    out["other_funding"] = out["total_budget"] - out["amount"]
+    out["grant_share_pct"] = out["amount"] / out["total_budget"] * 100
+    return out.reset_index(drop=True)
+
+
+def by_pcp_priority(
+    allocations: pd.DataFrame, links: pd.DataFrame, priorities: pd.DataFrame, year: str,
+    *, weight_column: str | None = None,
+) -> pd.DataFrame:
+    """Spend by Police & Crime Plan priority: projects serving it, their gross total, and the
+    apportioned share (even split across each project's priorities unless weighted)."""
+    lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
+    shares = apportion(lines, links, weight_column=weight_column)
+    grouped = shares.groupby("priority").agg(
+        projects=("allocation_id", "nunique"),
+        gross_amount=("amount", "sum"),
+        apportioned=("apportioned", "sum"),
+    )
+    out = priorities[["priority", "name"]].merge(grouped, left_on="priority", right_index=True,
+                                                 how="left")
+    out["projects"] = out["projects"].fillna(0).astype(int)
+    out[["gross_amount", "apportioned"]] = out[["gross_amount", "apportioned"]].fillna(0.0)
+    total = out["apportioned"].sum()
+    out["apportioned_pct"] = out["apportioned"] / total * 100 if total else float("nan")
+    basis = links[links["allocation_id"].isin(lines["allocation_id"])]["basis"]
+    out.attrs["basis"] = sorted(set(basis)) if "basis" in links else []
+    return out.reset_index(drop=True)

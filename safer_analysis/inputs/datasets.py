@@ -1,0 +1,423 @@
+"""Loaders for a project's own inputs in ``data/``: each file read, validated and cross-checked on load.
+
+Reference tables every project shares (populations, severity weights) are not here: they ship
+inside the package (:mod:`safer_analysis.inputs.reference`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from safer_analysis.inputs import reference
+from safer_analysis.inputs import validation as v
+from safer_analysis.inputs.validation import Column, Problem
+
+#: Statuses of a line in an allocation plan.
+STATUSES = ("allocated", "recommended", "to be confirmed", "awaiting confirmation")
+#: Statuses whose amount counts as committed against the grant.
+COMMITTED_STATUSES = ("allocated", "recommended")
+LOCAL_PRIORITY_KINDS = ("priority", "emerging issue", "cross-cutting issue")
+MEASURE_TYPES = ("proportion", "count", "rate", "indicator", "deliverable", "qualitative")
+DIRECTIONS = ("at least", "at most", "below", "above", "increase", "decrease",
+              "compared with national average")
+
+FILES = {
+    "sources": "sources.csv",
+    "grants": "grants.csv",
+    "allocations": "allocations.csv",
+    "pcp_priorities": "pcp_priorities.csv",
+    "allocation_pcp_priorities": "allocation_pcp_priorities.csv",
+    "local_priorities": "local_priorities.csv",
+    "outcome_measures": "outcome_measures.csv",
+    "context_figures": "context_figures.csv",
+    "priority_crime_types": "priority_crime_types.csv",
+    "threat_risk_harm_scores": "threat_risk_harm_scores.csv",
+    "assessment_method": "assessment_method.csv",
+    "outcome_returns": "outcome_returns.csv",
+    "allocation_local_priorities": "allocation_local_priorities.csv",
+}
+
+SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
+
+SCHEMAS: dict[str, list[Column]] = {
+    "sources": [
+        Column("document_id", unique=True),
+        Column("title"), Column("publisher"), Column("date"), Column("seed_file", required=False),
+    ],
+    "grants": [
+        Column("financial_year", v.financial_year, unique=True),
+        Column("funder"), Column("recipient"),
+        Column("amount", v.amount),
+        *SOURCE_COLUMNS,
+    ],
+    "allocations": [
+        Column("allocation_id", unique=True),
+        Column("financial_year", v.financial_year),
+        Column("theme_key", v.key),
+        Column("project"),
+        Column("need", required=False),
+        Column("description", required=False),
+        Column("amount", v.text, required=False),
+        Column("total_budget", v.amount, required=False),
+        Column("status", v.one_of(STATUSES)),
+        Column("provider", required=False),
+        Column("contract_end", v.year_month, required=False),
+        *SOURCE_COLUMNS,
+    ],
+    "pcp_priorities": [
+        Column("priority", v.integer(1, 99), unique=True),
+        Column("name"),
+        *SOURCE_COLUMNS,
+    ],
+    "allocation_pcp_priorities": [
+        Column("allocation_id"),
+        Column("priority", v.integer(1, 99)),
+        Column("basis", v.one_of(("stated", "inferred"))),
+        *SOURCE_COLUMNS,
+    ],
+    "local_priorities": [
+        Column("priority_key", v.key, unique=True),
+        Column("name"),
+        Column("kind", v.one_of(LOCAL_PRIORITY_KINDS)),
+        *SOURCE_COLUMNS,
+    ],
+    "outcome_measures": [
+        Column("measure_id", unique=True),
+        Column("allocation_id"),
+        Column("measure"),
+        Column("measure_type", v.one_of(MEASURE_TYPES)),
+        Column("target", v.number(), required=False),
+        Column("unit", required=False),
+        Column("direction", v.one_of(DIRECTIONS), required=False),
+        *SOURCE_COLUMNS,
+    ],
+    "context_figures": [
+        Column("figure_id", unique=True),
+        Column("local_priority", v.key_list),
+        Column("description"),
+        Column("value_low", v.number(minimum=0)),
+        Column("value_high", v.number(minimum=0)),
+        Column("unit"),
+        Column("approximate", v.yes_no),
+        Column("period"),
+        Column("geography"),
+        Column("source"),
+        *SOURCE_COLUMNS,
+    ],
+    "priority_crime_types": [
+        Column("priority_key", v.key),
+        Column("crime_type"),
+        Column("relation", v.one_of(("direct", "proxy"))),
+        Column("note", required=False),
+    ],
+    "threat_risk_harm_scores": [
+        Column("financial_year", v.financial_year),
+        Column("priority_key", v.key),
+        Column("harm", v.integer(1, 5)),
+        Column("likelihood", v.integer(1, 5)),
+        Column("organisational_position", v.integer(1, 5)),
+        Column("confidence", v.one_of(("high", "medium", "low"))),
+        Column("rationale", required=False),
+        Column("illustrative", v.yes_no),
+    ],
+    "outcome_returns": [
+        Column("financial_year", v.financial_year),
+        Column("quarter", v.integer(1, 4)),
+        Column("measure_id"),
+        Column("numerator", v.number(minimum=0), required=False),
+        Column("denominator", v.number(minimum=0), required=False),
+        Column("value", v.number(minimum=0), required=False),
+        Column("illustrative", v.yes_no),
+        Column("note", required=False),
+    ],
+    "allocation_local_priorities": [
+        Column("allocation_id"),
+        Column("priority_key", v.key),
+        Column("basis", v.one_of(("stated", "inferred"))),
+        Column("reading", required=False),
+    ],
+    "assessment_method": [
+        Column("parameter", v.key, unique=True),
+        Column("value", v.number(minimum=0)),
+        Column("meaning"),
+    ],
+}
+
+
+def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
+    """The data folder to use: the one given, or the data folder of the project around the working folder."""
+    if data_dir:
+        return Path(data_dir)
+    from safer_analysis.inputs.project import resolve_project
+
+    return resolve_project().data_dir
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every input table, validated; frames are indexed by their source row."""
+
+    root: Path
+    sources: pd.DataFrame
+    grants: pd.DataFrame
+    allocations: pd.DataFrame
+    pcp_priorities: pd.DataFrame
+    allocation_pcp_priorities: pd.DataFrame
+    local_priorities: pd.DataFrame
+    outcome_measures: pd.DataFrame
+    context_figures: pd.DataFrame
+    priority_crime_types: pd.DataFrame
+    threat_risk_harm_scores: pd.DataFrame
+    assessment_method: pd.DataFrame
+    outcome_returns: pd.DataFrame
+    allocation_local_priorities: pd.DataFrame
+
+    @property
+    def crime_severity_weights(self) -> pd.DataFrame:
+        """The severity weights shipped with the package (a reference table, not a project input)."""
+        return reference.severity_weights()
+
+    @cached_property
+    def years(self) -> list[str]:
+        """Financial years with a grant, oldest first."""
+        return sorted(self.grants["financial_year"])
+
+    def grant_for(self, year: str) -> float:
+        """The grant for ``year``, in pounds."""
+        row = self.grants[self.grants["financial_year"] == year]
+        if row.empty:
+            raise KeyError(f"no grant for {year} in {self.root / FILES['grants']}")
+        value = row["amount"].iloc[0]
+        if value is None or pd.isna(value):
+            raise ValueError(f"the grant for {year} is still to be confirmed: enter it in "
+                             f"{self.root / FILES['grants']} (row {row.index[0]}, column 'amount')")
+        return float(value)
+
+    def grant_or_none(self, year: str) -> float | None:
+        """The grant for ``year`` in pounds, or None while it is still to be confirmed."""
+        try:
+            return self.grant_for(year)
+        except ValueError:
+            return None
+
+    def draft_items(self, year: str) -> list[str]:
+        """What is still to be confirmed for ``year``: the grant, amounts, or any allocation at all."""
+        items = []
+        if self.grant_or_none(year) is None:
+            items.append(f"the {year} grant (Tbc in grants.csv)")
+        lines = self.allocations_for(year)
+        if lines.empty:
+            items.append(f"the {year} allocations (none in allocations.csv yet)")
+        elif lines["amount"].isna().any():
+            n = int(lines["amount"].isna().sum())
+            items.append(f"{n} of the {len(lines)} allocation amounts (Tbc or awaiting confirmation)")
+        return items
+
+    def allocations_for(self, year: str) -> pd.DataFrame:
+        return self.allocations[self.allocations["financial_year"] == year]
+
+    def method(self, parameter: str) -> float:
+        """A value from assessment_method.csv."""
+        row = self.assessment_method[self.assessment_method["parameter"] == parameter]
+        if row.empty:
+            raise KeyError(f"no parameter {parameter!r} in {self.root / FILES['assessment_method']}")
+        return float(row["value"].iloc[0])
+
+    def input_files(self) -> list[Path]:
+        """Every file under the data folder, for hashing into a build manifest."""
+        return sorted(p for p in self.root.rglob("*") if p.is_file())
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read one dataset by name (a key of :data:`FILES`), validating its cells."""
+    root = resolve_data_dir(data_dir)
+    if name not in FILES:
+        raise KeyError(f"unknown dataset {name!r}; expected one of {', '.join(FILES)}")
+    frame = v.read_table(root / FILES[name], SCHEMAS[name])
+    if name == "allocations":
+        frame = _with_amounts(frame, str(root / FILES[name]))
+    return frame
+
+
+def _with_amounts(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Split the ``amount`` text into pounds and a pending note, checking it against ``status``."""
+    problems: list[Problem] = []
+    pounds: list[float | None] = []
+    for row, raw, status in zip(frame.index, frame["amount"], frame["status"], strict=True):
+        text = raw or ""
+        try:
+            value = v.amount(text)
+            pending = v.pending_note(text)
+        except v.CellError as exc:
+            problems.append(Problem(label, row, "amount", str(exc)))
+            pounds.append(None)
+            continue
+        if status in COMMITTED_STATUSES and value is None:
+            problems.append(Problem(label, row, "amount",
+                                    f"status is '{status}', so expected an amount such as £25,000; "
+                                    f"found {text!r}"))
+        elif status not in COMMITTED_STATUSES and value is not None:
+            problems.append(Problem(label, row, "amount",
+                                    f"status is '{status}', so expected Tbc, Awaiting confirmation "
+                                    f"or blank; found {text!r}"))
+        elif pending is not None and pending != status:
+            problems.append(Problem(label, row, "status",
+                                    f"the amount says {text!r}, so expected status '{pending}'; "
+                                    f"found '{status}'"))
+        pounds.append(value)
+    v.require(problems)
+    out = frame.rename(columns={"amount": "amount_text"})
+    out.insert(out.columns.get_loc("amount_text") + 1, "amount",
+               pd.array(pounds, dtype="Float64").astype("float64"))
+    return out
+
+
+def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
+    """Load and cross-check every dataset; raise one DataValidationError listing every fault."""
+    root = resolve_data_dir(data_dir)
+    if not root.is_dir():
+        raise v.DataValidationError([Problem(str(root), None, None, "data folder not found")])
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name in FILES:
+        try:
+            tables[name] = load_table(name, root)
+        except v.DataValidationError as exc:
+            problems.extend(exc.problems)
+    v.require(problems)
+    v.require(_cross_check(root, tables))
+    return Dataset(root=root, **tables)
+
+
+def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def path(name: str) -> str:
+        return str(root / FILES[name])
+
+    documents = set(t["sources"]["document_id"])
+    for name, frame in t.items():
+        if "source_document" in frame:
+            for row, doc in frame["source_document"].items():
+                if doc not in documents:
+                    problems.append(Problem(path(name), row, "source_document",
+                                            f"unknown document {doc!r}; expected one of "
+                                            f"{', '.join(sorted(documents))} (see sources.csv)"))
+
+    grants = dict(zip(t["grants"]["financial_year"], t["grants"]["amount"], strict=True))
+
+    alloc = t["allocations"]
+    for row, year in alloc["financial_year"].items():
+        if year not in grants:
+            problems.append(Problem(path("allocations"), row, "financial_year",
+                                    f"no grant for {year} in grants.csv; expected one of "
+                                    f"{', '.join(sorted(grants))}"))
+    dup_theme = alloc.duplicated(["financial_year", "theme_key"], keep="first")
+    for row in alloc.index[dup_theme]:
+        problems.append(Problem(path("allocations"), row, "theme_key",
+                                f"theme {alloc.at[row, 'theme_key']!r} appears twice in "
+                                f"{alloc.at[row, 'financial_year']}: expected one line per theme a year"))
+    for year, group in alloc.groupby("financial_year"):
+        grant = grants.get(year)
+        total = group["amount"].sum(skipna=True)
+        if grant is not None and not pd.isna(grant) and total > grant + 0.005:
+            rows = ", ".join(str(r) for r in group.index)
+            problems.append(Problem(path("allocations"), None, "amount",
+                                    f"allocations for {year} total £{total:,.0f}, more than the "
+                                    f"£{grant:,.0f} grant by £{total - grant:,.0f} (rows {rows})"))
+
+    ids = set(alloc["allocation_id"])
+    links = t["allocation_pcp_priorities"]
+    priorities = set(t["pcp_priorities"]["priority"])
+    for row, link in links.iterrows():
+        if link["allocation_id"] not in ids:
+            problems.append(Problem(path("allocation_pcp_priorities"), row, "allocation_id",
+                                    f"unknown allocation {link['allocation_id']!r}; expected an "
+                                    "allocation_id from allocations.csv"))
+        if link["priority"] not in priorities:
+            problems.append(Problem(path("allocation_pcp_priorities"), row, "priority",
+                                    f"unknown Police & Crime Plan priority {link['priority']}; "
+                                    f"expected one of {', '.join(map(str, sorted(priorities)))}"))
+    for row in links.index[links.duplicated(["allocation_id", "priority"])]:
+        problems.append(Problem(path("allocation_pcp_priorities"), row, None,
+                                "this allocation and priority are already linked above"))
+
+    for row, alloc_id in t["outcome_measures"]["allocation_id"].items():
+        if alloc_id not in ids:
+            problems.append(Problem(path("outcome_measures"), row, "allocation_id",
+                                    f"unknown allocation {alloc_id!r}"))
+
+    local = set(t["local_priorities"]["priority_key"])
+    figures = t["context_figures"]
+    for row, keys in figures["local_priority"].items():
+        for k in keys:
+            if k not in local:
+                problems.append(Problem(path("context_figures"), row, "local_priority",
+                                        f"unknown local priority {k!r}; expected one of "
+                                        f"{', '.join(sorted(local))}"))
+    for row, fig in figures.iterrows():
+        if fig["value_low"] > fig["value_high"]:
+            problems.append(Problem(path("context_figures"), row, "value_high",
+                                    f"expected at least value_low ({fig['value_low']:g})"))
+    for name in ("priority_crime_types", "threat_risk_harm_scores"):
+        for row, k in t[name]["priority_key"].items():
+            if k not in local:
+                problems.append(Problem(path(name), row, "priority_key",
+                                        f"unknown local priority {k!r}; expected one of "
+                                        f"{', '.join(sorted(local))}"))
+    scores = t["threat_risk_harm_scores"]
+    for row in scores.index[scores.duplicated(["financial_year", "priority_key"])]:
+        problems.append(Problem(path("threat_risk_harm_scores"), row, "priority_key",
+                                f"{scores.at[row, 'priority_key']} is scored twice for "
+                                f"{scores.at[row, 'financial_year']}"))
+    measures = t["outcome_measures"].set_index("measure_id")
+    returns = t["outcome_returns"]
+    for row in returns.index[returns.duplicated(["financial_year", "quarter", "measure_id"])]:
+        problems.append(Problem(path("outcome_returns"), row, "quarter",
+                                "this measure already has a return for this quarter above"))
+    for row, r in returns.iterrows():
+        if r["measure_id"] not in measures.index:
+            problems.append(Problem(path("outcome_returns"), row, "measure_id",
+                                    f"unknown measure {r['measure_id']!r}; expected a measure_id from "
+                                    "outcome_measures.csv"))
+            continue
+        kind = measures.at[r["measure_id"], "measure_type"]
+        if kind == "proportion":
+            if pd.isna(r["numerator"]) or pd.isna(r["denominator"]):
+                problems.append(Problem(path("outcome_returns"), row, "numerator",
+                                        "a proportion needs a numerator and a denominator"))
+            elif r["numerator"] > r["denominator"]:
+                problems.append(Problem(path("outcome_returns"), row, "numerator",
+                                        f"expected at most the denominator ({r['denominator']:g})"))
+        elif pd.isna(r["value"]):
+            problems.append(Problem(path("outcome_returns"), row, "value",
+                                    f"a {kind} measure needs a value (the count in the quarter)"))
+    links = t["allocation_local_priorities"]
+    for row, link in links.iterrows():
+        if link["allocation_id"] not in ids:
+            problems.append(Problem(path("allocation_local_priorities"), row, "allocation_id",
+                                    f"unknown allocation {link['allocation_id']!r}"))
+        if link["priority_key"] not in local:
+            problems.append(Problem(path("allocation_local_priorities"), row, "priority_key",
+                                    f"unknown local priority {link['priority_key']!r}; expected one of "
+                                    f"{', '.join(sorted(local))}"))
+    return problems
+
+
+def file_hashes(dataset: Dataset) -> dict[str, str]:
+    """SHA-256 of every file in the data folder, keyed by its path relative to the folder."""
+    return {str(p.relative_to(dataset.root)): sha256_file(p) for p in dataset.input_files()}

@@ -1,0 +1,484 @@
+"""Read police.uk street-level crime data and keep one Community Safety Partnership's rows.
+
+data.police.uk publishes monthly ``YYYY-MM/YYYY-MM-<force>-street.csv`` files, as folders or a
+zip archive (which may also hold outcomes and stop-and-search files: those are ignored). Real
+archives have faults, each handled here: blank Crime IDs (every anti-social behaviour row), rows
+with no location or LSOA (counted; they cannot be placed in an area), the same month in two
+archives (read once), other forces' files, a byte-order mark, CRLF line ends, and truncated or
+corrupt zips (a clear :class:`PoliceUkError`).
+
+Reading is columnar (``pyarrow.csv``), filtered per file before anything is concatenated, so a
+national year (about six million rows) is read in one pass without a per-row Python loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+METADATA_KEY = b"safer_analysis"
+
+#: Source columns and the tidy names they are read into (Context is dropped).
+SOURCE_COLUMNS = {
+    "Crime ID": "crime_id", "Month": "month", "Reported by": "reported_by", "Falls within": "falls_within",
+    "Longitude": "longitude", "Latitude": "latitude", "Location": "location", "LSOA code": "lsoa_code",
+    "LSOA name": "lsoa_name", "Crime type": "crime_type", "Last outcome category": "last_outcome",
+}
+#: The tidy schema of a read, in order.
+CRIME_COLUMNS = ["crime_id", "month", "financial_year", "reported_by", "falls_within", "longitude", "latitude",
+                 "location", "lsoa_code", "lsoa_name", "crime_type", "last_outcome"]
+ASB = "Anti-social behaviour"
+# A street file, inside its YYYY-MM/ folder (as published) or on its own.
+_STREET = re.compile(r"(?:^|/)(?:(\d{4}-\d{2})/)?(\d{4}-\d{2})-([a-z0-9-]+)-street\.csv$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+PathLike = str | os.PathLike
+Progress = Callable[[int, int, str], None]
+
+
+class PoliceUkError(ValueError):
+    """An archive or file that cannot be read as police.uk street-level data."""
+
+
+@dataclass
+class ImportReport:
+    """What a read found: files, rows, and the rows that could not be placed in an area."""
+
+    files_read: int = 0
+    duplicate_files_skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    other_files_ignored: int = 0
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_without_lsoa: int = 0
+    rows_without_location: int = 0
+    asb_rows: int = 0
+    months: list[str] = field(default_factory=list)
+    forces: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One readable paragraph: what was read, kept, skipped and why."""
+        span = f"{self.months[0]} to {self.months[-1]}" if self.months else "no months"
+        text = (f"read {self.files_read} monthly file(s) ({span}; {', '.join(self.forces) or 'no force'}), "
+                f"{self.rows_read:,} rows; kept {self.rows_kept:,} ({self.asb_rows:,} anti-social behaviour). "
+                f"{self.rows_without_lsoa:,} rows had no LSOA and cannot be placed in an area; "
+                f"{self.rows_without_location:,} had no location.")
+        if self.duplicate_files_skipped:
+            text += (f" {len(self.duplicate_files_skipped)} month(s) appeared in more than one archive and were "
+                     "read once: " + ", ".join(f"{m} {f}" for m, f, _ in self.duplicate_files_skipped) + ".")
+        if self.other_files_ignored:
+            text += f" {self.other_files_ignored} other file(s) (outcomes, stop and search, other forces) ignored."
+        return text
+
+
+@dataclass(frozen=True)
+class _Member:
+    month: str
+    force: str
+    name: str  # display name: archive plus member path, or the file's path
+    archive: Path | None
+    path: str  # member name in the zip, or a file path
+
+
+def _as_paths(paths: PathLike | Sequence[PathLike]) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def _candidates(root: Path) -> list[tuple[str, Path | None, str]]:
+    """(path inside the source, archive or None, where to read it) for every file in one source."""
+    if not root.exists():
+        raise PoliceUkError(f"{root}: no such file or folder")
+    if root.is_dir():
+        files = sorted(Path(f) for f in glob.glob(str(root / "**" / "*.csv"), recursive=True))
+        return [(p.relative_to(root).as_posix(), None, str(p)) for p in files]
+    if root.suffix.lower() == ".csv":
+        if not _STREET.search(root.name):
+            raise PoliceUkError(f"{root}: not a police.uk street-level file name (YYYY-MM-<force>-street.csv)")
+        return [(root.name, None, str(root))]
+    try:
+        with zipfile.ZipFile(root) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise PoliceUkError(f"{root}: not a readable zip archive ({exc}); download it again") from None
+    return [(n, root, n) for n in names]
+
+
+def _members(paths: Sequence[Path], force: str | None, report: ImportReport) -> list[_Member]:
+    """Every street file to read, each (month, force) once, in month order."""
+    found: dict[tuple[str, str], _Member] = {}
+    for root in paths:
+        for rel, archive, where in _candidates(root):
+            match = _STREET.search(rel)
+            if not match or match.group(1) not in (None, match.group(2)):
+                if rel.lower().endswith(".csv"):
+                    report.other_files_ignored += 1
+                continue
+            month, member_force = match.group(2), match.group(3)
+            if force and member_force != force:
+                report.other_files_ignored += 1
+                continue
+            key = (month, member_force)
+            if key in found:
+                report.duplicate_files_skipped.append((month, member_force, str(root)))
+                continue
+            found[key] = _Member(month, member_force, f"{archive}:{rel}" if archive else where, archive, where)
+    return [found[k] for k in sorted(found)]
+
+
+_CONVERT = pacsv.ConvertOptions(
+    column_types={c: pa.string() for c in SOURCE_COLUMNS if c not in ("Longitude", "Latitude")}
+    | {"Longitude": pa.float64(), "Latitude": pa.float64()},
+    include_columns=list(SOURCE_COLUMNS), strings_can_be_null=True, null_values=[""],
+)
+_READ = pacsv.ReadOptions(use_threads=True)
+
+
+def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes:
+    """The raw bytes of one monthly file, from its folder or straight out of its zip."""
+    try:
+        if member.archive is None:
+            return Path(member.path).read_bytes()
+        z = zips.get(member.archive)
+        if z is None:
+            z = zips[member.archive] = zipfile.ZipFile(member.archive)
+        return z.read(member.path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise PoliceUkError(f"{member.name}: cannot be read from its archive ({exc}); the zip may be truncated "
+                            "or corrupt: download it again") from None
+
+
+def _parse(data: bytes, member: _Member) -> pa.Table:
+    """Parse CSV bytes into the tidy column names (strings, coordinates as float64)."""
+    try:
+        table = pacsv.read_csv(io.BytesIO(data), read_options=_READ, convert_options=_CONVERT)
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
+        text = str(exc)
+        missing = re.search(r"Column '([^']+)' in include_columns does not exist", text)
+        if missing:
+            raise PoliceUkError(f"{member.name}: column '{missing.group(1)}' is missing from the header; expected "
+                                f"the police.uk street-level columns ({', '.join(SOURCE_COLUMNS)})") from None
+        raise PoliceUkError(f"{member.name}: not valid police.uk CSV ({text})") from None
+    return table.rename_columns([SOURCE_COLUMNS[c] for c in table.column_names])
+
+
+def _month_problem(table: pa.Table, member: _Member) -> str | None:
+    """Why the Month column is wrong (naming file, row and column), or None: vectorised."""
+    months = table.column("month")
+    bad = pc.invert(pc.fill_null(pc.equal(months, member.month), False))
+    if not pc.any(bad).as_py():
+        return None
+    row = pc.index(bad, True).as_py()
+    value = months[row].as_py()
+    expected = ("a month of the form YYYY-MM" if value is None or not _MONTH.match(value)
+                else f"{member.month}, the month in the file name")
+    return f"{member.name}, row {row + 2}, column 'Month': expected {expected}, found {value!r}"
+
+
+def _lines_with(data: bytes, needle: bytes, start: int, spans: set[tuple[int, int]], *, field_start: bool) -> None:
+    """Add to ``spans`` the (start, end) of every line from ``start`` holding ``needle``.
+
+    With ``field_start``, the needle must open a field (follow ``,`` or ``,"``): a match inside
+    another field, such as ``On or near Plymouth Road``, does not count on its own.
+    """
+    i = data.find(needle, start)
+    while i != -1:
+        if field_start:
+            before = data[i - 1:i]
+            if not (before == b"," or (before == b'"' and data[i - 2:i - 1] == b",")):
+                i = data.find(needle, i + 1)
+                continue
+        line_end = data.find(b"\n", i)
+        line_end = len(data) if line_end == -1 else line_end + 1
+        spans.add((data.rfind(b"\n", start - 1, i) + 1, line_end))
+        i = data.find(needle, line_end)
+
+
+def _prefilter(data: bytes, prefixes: Sequence[str], month: str) -> tuple[bytes, int, bool]:
+    """The header and only the lines that can matter, the file's row count, and whether every
+    row's Month looks right.
+
+    Searching the raw bytes for each LSOA-name prefix skips parsing every other area's lines (a
+    CSP is well under 1% of a national file). Lines with two empty fields in a row (``,,,``)
+    are kept as well: police.uk leaves both coordinates blank when there is no location, and
+    both LSOA fields blank when there is no LSOA, so the rows without either are all among them
+    and are counted exactly once parsed. The Month check counts ``,YYYY-MM,`` in the bytes; if
+    any row may lack it, the caller parses the whole file to find and name that row.
+    """
+    first = data.find(b"\n")
+    if first == -1:
+        return data, 0, True
+    body = first + 1
+    rows = data.count(b"\n", body) + (0 if data.endswith(b"\n") or len(data) == body else 1)
+    spans: set[tuple[int, int]] = set()
+    for prefix in prefixes:
+        _lines_with(data, prefix.encode(), body, spans, field_start=True)
+    _lines_with(data, b",,,", body, spans, field_start=False)
+    kept = b"".join(data[a:b] for a, b in sorted(spans))
+    if kept and not kept.endswith(b"\n"):
+        kept += b"\n"
+    months_ok = data.count(b"," + month.encode() + b",", body) >= rows
+    return data[:body] + kept, rows, months_ok
+
+
+def _count_null(table: pa.Table, *columns: str) -> int:
+    mask = None
+    for c in columns:
+        m = pc.is_null(table.column(c))
+        mask = m if mask is None else pc.or_(mask, m)
+    return pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+
+
+def _prefix_mask(names: pa.ChunkedArray, prefixes: Sequence[str]) -> pa.ChunkedArray:
+    mask = None
+    for p in prefixes:
+        m = pc.fill_null(pc.starts_with(names, p), False)
+        mask = m if mask is None else pc.or_(mask, m)
+    return mask
+
+
+def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str] | None) -> pa.Table:
+    """Rows whose LSOA name starts with any prefix or whose LSOA code is listed (all if neither)."""
+    if not prefixes and codes is None:
+        return table
+    mask = _prefix_mask(table.column("lsoa_name"), prefixes) if prefixes else None
+    if codes is not None:
+        m = pc.fill_null(pc.is_in(table.column("lsoa_code"), value_set=pa.array(list(codes), pa.string())), False)
+        mask = m if mask is None else pc.or_(mask, m)
+    return table.filter(mask)
+
+
+def _process(member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None,
+             codes: Sequence[str] | None) -> tuple[pa.Table, tuple[int, int, int]]:
+    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA)."""
+    data = _read_member(member, zips)
+    if prefixes and codes is None:
+        reduced, rows, months_ok = _prefilter(data, prefixes, member.month)
+        table = _parse(reduced, member)
+        if not months_ok or _month_problem(table, member):
+            problem = _month_problem(_parse(data, member), member)  # parse it all to name the right row
+            if problem:
+                raise PoliceUkError(problem)
+    else:
+        table = _parse(data, member)
+        rows = table.num_rows
+        problem = _month_problem(table, member)
+        if problem:
+            raise PoliceUkError(problem)
+    counts = (rows, _count_null(table, "longitude", "latitude"), _count_null(table, "lsoa_code"))
+    return _select(table, prefixes, codes), counts
+
+
+def _process_chunk(members: list[_Member], prefixes: Sequence[str] | None,
+                   codes: Sequence[str] | None) -> list[tuple[pa.Table, tuple[int, int, int]]]:
+    """A worker's share of the files (run in a separate process)."""
+    zips: dict[Path, zipfile.ZipFile] = {}
+    try:
+        return [_process(m, zips, prefixes, codes) for m in members]
+    finally:
+        for z in zips.values():
+            z.close()
+
+
+#: Files from which reading is split across processes (one per core, at most this many).
+PARALLEL_FROM_FILES, MAX_WORKERS = 24, 4
+
+
+def _financial_year(months: pa.ChunkedArray) -> pa.ChunkedArray:
+    """'2019-03' -> '2018-19', '2019-04' -> '2019-20' (April to March), vectorised."""
+    year = pc.cast(pc.utf8_slice_codeunits(months, 0, 4), pa.int32())
+    mon = pc.cast(pc.utf8_slice_codeunits(months, 5, 7), pa.int32())
+    start = pc.if_else(pc.greater_equal(mon, 4), year, pc.subtract(year, 1))
+    end = pc.utf8_lpad(pc.cast(pc.add(start, 1), pa.string()), 2, "0")
+    return pc.binary_join_element_wise(pc.cast(start, pa.string()), pc.utf8_slice_codeunits(end, 2, 4), "-")
+
+
+def _empty_table() -> pa.Table:
+    return pa.table({c: pa.array([], pa.float64() if c in ("longitude", "latitude") else pa.string())
+                     for c in SOURCE_COLUMNS.values()})
+
+
+def _asb_rows(table: pa.Table) -> int:
+    return pc.sum(pc.cast(pc.equal(table.column("crime_type"), ASB), pa.int64())).as_py() or 0
+
+
+def read_police_uk(paths: PathLike | Sequence[PathLike], *, force: str | None = None,
+                   lsoa_prefixes: Sequence[str] | None = None, lsoa_codes: Iterable[str] | None = None,
+                   progress: Progress | None = None, workers: int | None = None) -> tuple[pa.Table, ImportReport]:
+    """Read street-level files from zips, folders or single CSVs; keep rows in the LSOAs asked for (all if none).
+
+    With many files and more than one core, files are shared among worker processes (each
+    reads, checks and filters its own, so only the kept rows travel back). ``progress(done,
+    total, name)`` is called as files are read.
+    """
+    sources = _as_paths(paths)
+    report = ImportReport(sources=[str(p) for p in sources])
+    members = _members(sources, force, report)
+    codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
+    prefixes = list(lsoa_prefixes) if lsoa_prefixes else None
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
+    results: list[tuple[pa.Table, tuple[int, int, int]]] = []
+    if n_workers > 1 and len(members) >= PARALLEL_FROM_FILES:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        size = max(1, len(members) // (n_workers * 4))
+        chunks = [members[i:i + size] for i in range(0, len(members), size)]
+        context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+            futures = [pool.submit(_process_chunk, chunk, prefixes, codes) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                results.extend(future.result())
+                if progress is not None:
+                    progress(len(results), len(members), f"{chunk[-1].month} {chunk[-1].force}")
+    else:
+        zips: dict[Path, zipfile.ZipFile] = {}
+        try:
+            for member in members:
+                results.append(_process(member, zips, prefixes, codes))
+                if progress is not None:
+                    progress(len(results), len(members), f"{member.month} {member.force}")
+        finally:
+            for z in zips.values():
+                z.close()
+    for _, (rows, no_location, no_lsoa) in results:
+        report.files_read += 1
+        report.rows_read += rows
+        report.rows_without_location += no_location
+        report.rows_without_lsoa += no_lsoa
+    table = pa.concat_tables([t for t, _ in results]) if results else _empty_table()
+    table = table.append_column("financial_year", _financial_year(table.column("month"))).select(CRIME_COLUMNS)
+    report.rows_kept = table.num_rows
+    report.asb_rows = _asb_rows(table)
+    report.months = sorted({m.month for m in members})
+    report.forces = sorted({m.force for m in members})
+    return table, report
+
+
+def csp_slug(name: str) -> str:
+    """'Plymouth' -> 'plymouth'; 'Bath and North East Somerset' -> 'bath-and-north-east-somerset'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _prefix(csp: str) -> str:
+    return csp.strip() + " "
+
+
+def select_csp(table: pa.Table | pd.DataFrame, csp: str | None = None,
+               lsoa_codes: Iterable[str] | None = None) -> pa.Table | pd.DataFrame:
+    """One CSP's rows of an already-read table or frame, by LSOA name prefix (``csp + ' '``) or LSOA codes."""
+    if not csp and lsoa_codes is None:
+        raise ValueError("give a CSP name or a list of LSOA codes")
+    codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
+    if isinstance(table, pd.DataFrame):
+        mask = pd.Series(False, index=table.index)
+        if csp:
+            mask |= table["lsoa_name"].fillna("").str.startswith(_prefix(csp))
+        if codes is not None:
+            mask |= table["lsoa_code"].isin(codes)
+        return table[mask]
+    return _select(table, [_prefix(csp)] if csp else None, codes)
+
+
+def _write(table: pa.Table, out_path: Path, metadata: dict) -> None:
+    """Write parquet (zstd) atomically: a failed write never replaces the last good cache."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    meta = dict(table.schema.metadata or {})
+    meta[METADATA_KEY] = json.dumps(metadata).encode()
+    table = table.replace_schema_metadata(meta)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _metadata(table: pa.Table, report: ImportReport, csp: str | None, synthetic: bool) -> dict:
+    months = sorted(pc.unique(table.column("month")).to_pylist()) if table.num_rows else []
+    return {"csp": csp, "synthetic": bool(synthetic), "sources": [Path(s).name for s in report.sources],
+            "months": months, "rows": table.num_rows,
+            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+
+
+def import_police_uk(paths: PathLike | Sequence[PathLike], out_path: PathLike, *, csp: str | None = None,
+                     lsoa_codes: Iterable[str] | None = None, name_prefixes: Sequence[str] | None = None,
+                     synthetic: bool = False, force: str | None = None,
+                     progress: Progress | None = None) -> ImportReport:
+    """Read archives, keep one area and write its parquet store.
+
+    Rows are kept by LSOA code when ``lsoa_codes`` is given, else by the start of the LSOA name:
+    each of ``name_prefixes`` (an area's local authorities), or ``csp`` itself.
+    """
+    codes = list(lsoa_codes) if lsoa_codes is not None else None
+    names = list(name_prefixes) if name_prefixes else ([csp] if csp else [])
+    prefixes = [_prefix(n) for n in names] if names and codes is None else None
+    table, report = read_police_uk(paths, force=force, lsoa_prefixes=prefixes, lsoa_codes=codes, progress=progress)
+    if table.num_rows == 0:
+        what = "the LSOA codes given" if codes is not None else (csp or "any area")
+        raise PoliceUkError(f"no rows for {what} in {', '.join(report.sources)}: check the CSP name (the start of "
+                            "its LSOA names), the LSOA codes or the force")
+    _write(table, Path(out_path), _metadata(table, report, csp, synthetic))
+    return report
+
+
+def import_many(paths: PathLike | Sequence[PathLike], csps: Sequence[str], out_dir: PathLike, *,
+                force: str | None = None, synthetic: bool = False,
+                progress: Progress | None = None) -> dict[str, ImportReport]:
+    """One read of the archives, then one cache per CSP (``<slug>-street.parquet`` in ``out_dir``)."""
+    table, report = read_police_uk(paths, force=force, lsoa_prefixes=[_prefix(c) for c in csps], progress=progress)
+    parts = {csp: select_csp(table, csp) for csp in csps}
+    empty = [csp for csp, part in parts.items() if part.num_rows == 0]
+    if empty:
+        raise PoliceUkError(f"no rows for {', '.join(empty)} in {', '.join(report.sources)}: check the CSP names "
+                            "(the start of their LSOA names) or the force; nothing was written")
+    reports = {}
+    for csp, part in parts.items():
+        reports[csp] = replace(report, rows_kept=part.num_rows, asb_rows=_asb_rows(part))
+        _write(part, Path(out_dir) / f"{csp_slug(csp)}-street.parquet", _metadata(part, reports[csp], csp, synthetic))
+    return reports
+
+
+def _missing(path: Path) -> PoliceUkError:
+    return PoliceUkError(f"{path}: no crime data; run `safer-analysis import-police-uk ARCHIVE --csp NAME` "
+                         "to make it from a police.uk archive")
+
+
+def crimes_metadata(path: PathLike) -> dict:
+    """The metadata an import wrote into a cache (CSP, synthetic flag, sources, months, rows, created)."""
+    path = Path(path)
+    if not path.exists():
+        raise _missing(path)
+    meta = pq.read_schema(path).metadata or {}
+    return json.loads(meta.get(METADATA_KEY, b"{}"))
+
+
+def load_crimes(path: PathLike) -> pd.DataFrame:
+    """A store written by :func:`import_police_uk` as a DataFrame, its metadata in ``attrs['metadata']``."""
+    path = Path(path)
+    if not path.exists():
+        raise _missing(path)
+    frame = pq.read_table(path).to_pandas()
+    frame.attrs["metadata"] = crimes_metadata(path)
+    return frame

@@ -1,0 +1,146 @@
+"""Reference tables every project needs, shipped inside the package with their sources.
+
+The tables live in ``safer_analysis/reference/`` and are read with :mod:`importlib.resources`, so
+they work from an installed wheel as from a checkout. ``SOURCES.csv`` there says what each was
+made from and gives its SHA-256; ``scripts/make_reference_data.py`` makes them.
+
+>>> population_estimate(["E06000026"], 2018).population
+263100
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+PACKAGE = "safer_analysis.reference"
+
+
+def _bytes(name: str) -> bytes:
+    return resources.files(PACKAGE).joinpath(name).read_bytes()
+
+
+@cache
+def read_table(name: str) -> pd.DataFrame:
+    """One shipped table by file name, as text columns except where a table says otherwise."""
+    import io
+
+    try:
+        data = _bytes(name)
+    except FileNotFoundError:
+        known = ", ".join(sorted(sources()["file"])) if name != "SOURCES.csv" else "none"
+        raise KeyError(f"no reference table {name!r} in the package; expected one of {known}") from None
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+
+
+def sources() -> pd.DataFrame:
+    """What each shipped table was made from, its licence and its SHA-256."""
+    return read_table("SOURCES.csv")
+
+
+def verify() -> list[str]:
+    """Tables whose bytes no longer match the SHA-256 recorded in SOURCES.csv (empty when all match)."""
+    bad = []
+    for _, row in sources().iterrows():
+        if hashlib.sha256(_bytes(row["file"])).hexdigest() != row["sha256"]:
+            bad.append(row["file"])
+    return bad
+
+
+def source_of(name: str) -> str:
+    """A one-line citation for a shipped table: what it is and where it came from."""
+    row = sources().set_index("file").loc[name]
+    return f"{row['description']}; {row['licence']}"
+
+
+@cache
+def population() -> pd.DataFrame:
+    """ONS mid-year estimates: ``area_code``, ``area_name``, ``geography``, ``mid_year``, ``population``."""
+    frame = read_table("population_local_authority.csv").copy()
+    frame["mid_year"] = frame["mid_year"].astype(int)
+    frame["population"] = frame["population"].astype(int)
+    return frame
+
+
+@cache
+def severity_weights() -> pd.DataFrame:
+    """One Crime Severity Score weight per police.uk crime type."""
+    frame = read_table("crime_severity_weights.csv").copy()
+    for column in ("weight", "min_code_weight", "max_code_weight"):
+        frame[column] = pd.to_numeric(frame[column])
+    frame["offence_codes"] = frame["offence_codes"].astype(int)
+    return frame
+
+
+def csp_lookup() -> pd.DataFrame:
+    """Local authority (2024) to Community Safety Partnership to police force area, with ONS codes."""
+    return read_table("lookup_ltla24_csp24_pfa24.csv")
+
+
+@dataclass(frozen=True)
+class PopulationFigure:
+    """A population for a year, and how it was found."""
+
+    population: int
+    mid_year: int
+    asked_for: int
+    areas: tuple[str, ...]
+
+    @property
+    def is_exact(self) -> bool:
+        return self.mid_year == self.asked_for
+
+    @property
+    def note(self) -> str:
+        """How the figure was chosen, in words for a reader."""
+        if self.is_exact:
+            return f"ONS mid-{self.mid_year} population estimate"
+        return (f"ONS mid-{self.mid_year} population estimate (the latest available: there is no "
+                f"mid-{self.asked_for} estimate in the shipped table)")
+
+
+def population_estimate(area_codes: Sequence[str], mid_year: int) -> PopulationFigure | None:
+    """The summed mid-year estimate for ``area_codes``; the latest earlier year where ``mid_year``
+    has none; None when an area is not in the table at all."""
+    table = population()
+    rows = table[table["area_code"].isin(list(area_codes))]
+    if rows.empty or set(rows["area_code"]) != set(area_codes):
+        return None
+    years = rows.groupby("mid_year")["area_code"].nunique()
+    complete = sorted(int(y) for y, n in years.items() if n == len(set(area_codes)))
+    usable = [y for y in complete if y <= mid_year] or complete[:1]
+    if not usable:
+        return None
+    chosen = usable[-1]
+    total = int(rows.loc[rows["mid_year"] == chosen, "population"].sum())
+    return PopulationFigure(total, chosen, mid_year, tuple(area_codes))
+
+
+def area_codes(name: str) -> tuple[str, ...]:
+    """The local authority codes of an area named as a Community Safety Partnership or a local
+    authority (any case); empty when the name is neither."""
+    lookup = csp_lookup()
+    wanted = name.strip().lower()
+    for column, codes in (("csp24_name", "ltla24_code"), ("ltla24_name", "ltla24_code")):
+        rows = lookup[lookup[column].str.lower() == wanted]
+        if not rows.empty:
+            return tuple(sorted(set(rows[codes])))
+    pop = population()
+    rows = pop[pop["area_name"].str.lower() == wanted]
+    return tuple(sorted(set(rows["area_code"])))
+
+
+def authority_names(name: str) -> list[str]:
+    """The names of the local authorities an area (a CSP or local authority, any case) covers."""
+    lookup = csp_lookup()
+    codes = set(area_codes(name))
+    rows = lookup[lookup["ltla24_code"].isin(codes)]
+    if not rows.empty:
+        return sorted(set(rows["ltla24_name"]))
+    pop = population()
+    return sorted(set(pop.loc[pop["area_code"].isin(codes), "area_name"]))

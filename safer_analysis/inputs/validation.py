@@ -1,0 +1,246 @@
+"""Reading CSV files cell by cell against a declared schema, with errors a person can act on."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from safer_analysis.inputs.money import MoneyError, parse_amount
+from safer_analysis.inputs.years import FinancialYear, FinancialYearError
+
+MAX_LISTED = 10
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in one cell (or row, or file) of an input file."""
+
+    path: str
+    row: int | None  # spreadsheet row: the header is row 1, the first record row 2
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.path]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class DataValidationError(ValueError):
+    """An input file that does not hold what it should; lists every fault found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        shown = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        more = len(self.problems) - MAX_LISTED
+        if more > 0:
+            shown.append(f"  - ... and {more} more")
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        super().__init__(f"{len(self.problems)} {noun} in the input data:\n" + "\n".join(shown))
+
+
+class CellError(ValueError):
+    """Raised by a cell parser; the message says what was expected."""
+
+
+Parser = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an input file: its name, how to read a cell, and whether it may be blank."""
+
+    name: str
+    parse: Parser = field(default=lambda text: text)
+    required: bool = True
+    unique: bool = False
+
+
+# ---- cell parsers -------------------------------------------------------------------------
+
+def text(value: str) -> str:
+    return value
+
+
+def financial_year(value: str) -> str:
+    try:
+        return FinancialYear.parse(value).label
+    except FinancialYearError as exc:
+        raise CellError(str(exc)) from None
+
+
+def amount(value: str) -> float | None:
+    """An amount of money; blank, Tbc and Awaiting confirmation read as unknown (None)."""
+    try:
+        return parse_amount(value).pounds
+    except MoneyError as exc:
+        raise CellError(str(exc)) from None
+
+
+def pending_note(value: str) -> str | None:
+    try:
+        return parse_amount(value).pending
+    except MoneyError as exc:
+        raise CellError(str(exc)) from None
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
+    def parse(value: str) -> int:
+        if not re.fullmatch(r"-?\d+", value):
+            raise CellError(f"expected a whole number, found {value!r}")
+        number = int(value)
+        if minimum is not None and number < minimum or maximum is not None and number > maximum:
+            raise CellError(f"expected a whole number from {minimum} to {maximum}, found {number}")
+        return number
+
+    return parse
+
+
+def number(minimum: float | None = None) -> Parser:
+    def parse(value: str) -> float:
+        try:
+            result = float(value.replace(",", ""))
+        except ValueError:
+            raise CellError(f"expected a number, found {value!r}") from None
+        if result != result:  # NaN
+            raise CellError(f"expected a number, found {value!r}")
+        if minimum is not None and result < minimum:
+            raise CellError(f"expected a number of at least {minimum}, found {value!r}")
+        return result
+
+    return parse
+
+
+def one_of(choices: Iterable[str]) -> Parser:
+    allowed = list(choices)
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise CellError(f"expected one of {', '.join(repr(c) for c in allowed)}; found {value!r}")
+        return value
+
+    return parse
+
+
+def year_month(value: str) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise CellError(f"expected a month as YYYY-MM, e.g. 2019-12; found {value!r}")
+    return value
+
+
+def iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CellError(f"expected a date as YYYY-MM-DD; found {value!r}") from None
+
+
+def key(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", value):
+        raise CellError(
+            f"expected a key of lower-case letters, digits and underscores; found {value!r}"
+        )
+    return value
+
+
+def key_list(value: str) -> tuple[str, ...]:
+    return tuple(key(part.strip()) for part in value.split(";"))
+
+
+def yes_no(value: str) -> bool:
+    lowered = value.lower()
+    if lowered not in {"yes", "no"}:
+        raise CellError(f"expected 'yes' or 'no'; found {value!r}")
+    return lowered == "yes"
+
+
+# ---- reading a file -----------------------------------------------------------------------
+
+def read_table(path: Path, columns: Sequence[Column], *, label: str | None = None) -> pd.DataFrame:
+    """Read ``path`` as UTF-8 CSV and parse every cell by its column; raise one error for all faults.
+
+    Extra columns are kept as text. Row numbers in errors count the header as row 1.
+    """
+    name = label or str(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.reader(handle, strict=True))
+    except FileNotFoundError:
+        raise DataValidationError([Problem(name, None, None, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            [Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
+    except csv.Error as exc:
+        raise DataValidationError([Problem(name, None, None, f"not valid CSV: {exc}")]) from None
+
+    if not records or not any(cell.strip() for cell in records[0]):
+        raise DataValidationError([Problem(name, 1, None, "the file is empty: expected a header row")])
+    header = [cell.strip() for cell in records[0]]
+    problems: list[Problem] = []
+    missing = [c.name for c in columns if c.name not in header]
+    for column_name in missing:
+        problems.append(Problem(name, 1, column_name, "column is missing from the header"))
+    duplicated = {h for h in header if header.count(h) > 1}
+    for column_name in sorted(duplicated):
+        problems.append(Problem(name, 1, column_name, "column appears more than once"))
+    if problems:
+        raise DataValidationError(problems)
+
+    index = {h: i for i, h in enumerate(header)}
+    known = {c.name for c in columns}
+    extras = [h for h in header if h not in known and h]
+    data: dict[str, list[Any]] = {c.name: [] for c in columns}
+    data.update({h: [] for h in extras})
+    rows: list[int] = []
+    seen: dict[str, dict[Any, int]] = {c.name: {} for c in columns if c.unique}
+    for offset, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank line
+        if len(record) != len(header):
+            problems.append(
+                Problem(name, offset, None, f"expected {len(header)} cells, found {len(record)}")
+            )
+            continue
+        rows.append(offset)
+        for col in columns:
+            raw = record[index[col.name]].strip()
+            value: Any = None
+            if raw == "":
+                if col.required:
+                    problems.append(Problem(name, offset, col.name, "a value is required here"))
+            else:
+                try:
+                    value = col.parse(raw)
+                except CellError as exc:
+                    problems.append(Problem(name, offset, col.name, str(exc)))
+            data[col.name].append(value)
+            if col.unique and value is not None:
+                first = seen[col.name].setdefault(value, offset)
+                if first != offset:
+                    problems.append(
+                        Problem(name, offset, col.name, f"duplicate {value!r}: already used in row {first}")
+                    )
+        for extra in extras:
+            data[extra].append(record[index[extra]].strip())
+    if problems:
+        raise DataValidationError(problems)
+    frame = pd.DataFrame(data, index=pd.Index(rows, name="source_row"))
+    return frame
+
+
+def require(problems: list[Problem]) -> None:
+    """Raise the collected problems, if any."""
+    if problems:
+        raise DataValidationError(problems)

@@ -1,0 +1,87 @@
+"""The report notebooks: the package's templates, and a project's copies of them.
+
+Decision: a build always runs the notebooks shipped inside the package, so every project builds
+with the notebooks of the package version it has installed, and an upgrade reaches every
+project at once. A project also holds copies in its ``notebooks/`` folder, so an analyst can read
+them in JupyterLab and run one with the plain ``papermill`` command. A copy that differs from the
+installed package's template is never used silently: the build names it and says how to bring it
+in step (``safer-analysis notebooks --update``, which keeps the old copy beside it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+TEMPLATES = "safer_analysis.templates.notebooks"
+
+
+def template_names() -> list[str]:
+    """Every notebook the package ships (the reports and the exploration notebook)."""
+    folder = resources.files(TEMPLATES)
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".ipynb"))
+
+
+def template_path(notebook: str) -> Path:
+    """The path of a shipped notebook, e.g. ``template_path("spend_analysis.ipynb")``."""
+    path = Path(str(resources.files(TEMPLATES).joinpath(notebook)))
+    if not path.is_file():
+        raise FileNotFoundError(f"the package ships no notebook {notebook!r}; it has {', '.join(template_names())}")
+    return path
+
+
+def digest(path: Path) -> str:
+    """A hash of what a notebook says (cell types, sources, tags), ignoring outputs and metadata."""
+    node = json.loads(path.read_text(encoding="utf-8"))
+    cells = [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+              sorted(c.get("metadata", {}).get("tags", []))) for c in node["cells"]]
+    return hashlib.sha256(json.dumps(cells).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CopyState:
+    notebook: str
+    state: str  # "in step", "differs", "missing"
+
+
+def compare_copies(notebooks_dir: Path) -> list[CopyState]:
+    """How each of a project's copies stands against the installed package's template."""
+    out = []
+    for name in template_names():
+        copy = notebooks_dir / name
+        if not copy.is_file():
+            out.append(CopyState(name, "missing"))
+        else:
+            out.append(CopyState(name, "in step" if digest(copy) == digest(template_path(name)) else "differs"))
+    return out
+
+
+def drift_message(states: list[CopyState], notebooks_dir: Path) -> str | None:
+    """A sentence naming the copies that are not in step with the package, or None."""
+    stale = [s.notebook for s in states if s.state == "differs"]
+    if not stale:
+        return None
+    return (f"{len(stale)} notebook(s) in {notebooks_dir} differ from this version of safer-analysis "
+            f"({', '.join(stale)}): the build used the package's own; run `safer-analysis notebooks --update` "
+            "to refresh the copies (each old copy is kept as <name>.ipynb.old)")
+
+
+def update_copies(notebooks_dir: Path) -> list[CopyState]:
+    """Copy every template that is missing or differs into ``notebooks_dir``; keep a differing copy as ``.old``."""
+    notebooks_dir.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for state in compare_copies(notebooks_dir):
+        if state.state == "in step":
+            continue
+        target = notebooks_dir / state.notebook
+        if state.state == "differs":
+            shutil.copyfile(target, target.with_name(target.name + ".old"))
+        tmp = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(template_path(state.notebook), tmp)
+        tmp.replace(target)
+        changed.append(state)
+    return changed

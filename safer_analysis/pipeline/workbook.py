@@ -1,0 +1,94 @@
+"""One Excel workbook of a board pack's tables, following the Government Statistical Service's
+guidance on accessible spreadsheets: a cover sheet, a contents sheet, a notes sheet, and one
+table per sheet with a title, written with the Analysis Function's ``gptables`` package."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+WORKBOOK_NAME = "{csp}-board-pack-{year}.xlsx"
+NOTES = [
+    ("[note 1]", "[c] marks a count from 1 to one below the suppression threshold (5 by default), "
+                 "suppressed to protect confidentiality, with any other cell that would reveal it."),
+    ("[note 2]", "Amounts are pounds sterling in cash terms for the financial year (April to March)."),
+    ("[note 3]", "Where a report rests on synthetic or illustrative inputs, its HTML page carries a banner; "
+                 "the same caveat applies to its tables here."),
+]
+
+
+def _sheet_name(product: str, name: str, used: set[str]) -> str:
+    """A sheet name Excel accepts (at most 31 characters, no []:*?/\\), unique in the workbook."""
+    short = {"strategic_assessment": "assess", "allocation_rationale": "rationale", "spend_analysis": "spend"}
+    base = re.sub(r"[\[\]:*?/\\]", "", f"{short.get(product, product)}_{name}")[:31]
+    candidate, i = base, 2
+    while candidate.lower() in used:
+        suffix = f"_{i}"
+        candidate, i = base[: 31 - len(suffix)] + suffix, i + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def collect_tables(pack: Path) -> list[dict]:
+    """Every table a pack's reports published, in report order, from ``summaries/*__tables.json``."""
+    entries = []
+    for index in sorted((pack / "summaries").glob("*__tables.json")):
+        meta = json.loads(index.read_text(encoding="utf-8"))
+        for t in meta["tables"]:
+            if t["name"] == "provenance":
+                continue
+            entries.append({**t, "product": meta["product"]})
+    return entries
+
+
+def write_workbook(pack: str | Path, year: str, csp: str, *, products: list[str] | None = None,
+                   built_at: str = "", commit: str = "", contact: str = "") -> Path:
+    """Write ``<csp>-board-pack-<year>.xlsx`` into ``pack`` from its ``tables/`` and return its path."""
+    import gptables as gpt
+
+    pack = Path(pack)
+    entries = collect_tables(pack)
+    if products:
+        order = {p: i for i, p in enumerate(products)}
+        entries.sort(key=lambda e: order.get(e["product"], len(order)))
+    used: set[str] = {"cover", "contents", "notes"}
+    sheets = {}
+    for e in entries:
+        try:
+            frame = pd.read_csv(pack / e["file"])
+        except pd.errors.EmptyDataError:  # a table with no columns at all
+            frame = pd.DataFrame()
+        # numbers stay numbers; an empty cell is marked [x] as the guidance asks
+        frame = frame.astype(object).where(frame.notna(), "[x]")
+        if frame.empty:
+            frame = pd.DataFrame({"Note": ["This table has no rows for the year."]})
+        frame.columns = [str(c) for c in frame.columns]
+        name = _sheet_name(e["product"], e["name"], used)
+        sheets[name] = gpt.GPTable(
+            table=frame, table_name=name, title=e["caption"],
+            subtitles=[f"{e['product'].replace('_', ' ').capitalize()} report, {csp}, financial year {year}"],
+            source=f"Source: safer-analysis board pack {year}, table {e['file']}",
+            instructions="This worksheet contains one table. [x] marks a cell with no value.",
+            units=None, table_notes=None,
+        )
+    cover = gpt.Cover(
+        title=f"{csp} Community Safety Partnership board pack, financial year {year}",
+        intro=["The tables behind the strategic assessment, allocation rationale and spend analysis reports, "
+               "one table per worksheet. The Contents sheet lists them; the Notes sheet explains markers."],
+        about=[f"Built {built_at} from commit {commit}." if built_at else "Built by safer-analysis.",
+               "Figures trace to the input files listed in the pack's manifest.json."],
+        contact=[contact or f"{csp} Community Safety Partnership"],
+    )
+    notes = pd.DataFrame(NOTES, columns=["Note number", "Note text"])
+    out = pack / WORKBOOK_NAME.format(csp=re.sub(r"[^a-z0-9]+", "-", csp.lower()).strip("-"), year=year)
+    tmp = out.with_suffix(".tmp.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gpt.write_workbook(filename=str(tmp), sheets=sheets, cover=cover, contentsheet_label="Contents",
+                           notes_table=notes, notesheet_label="Notes")
+    tmp.replace(out)
+    return out

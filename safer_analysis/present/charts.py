@@ -1,0 +1,320 @@
+"""The house chart style, and the charts of the reports, each with alt text written from its data."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from safer_analysis.present import disclosure  # noqa: E402
+from safer_analysis.present.formats import format_gbp, format_percent  # noqa: E402
+
+#: UK Government Analysis Function categorical palette (afcharts).
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+#: Grey for a bar set apart (e.g. unallocated): 3.4:1 against white, enough for a graphic (WCAG 1.4.11).
+NEUTRAL = "#8C8C8C"
+TEXT = "#0B0C0C"
+
+
+@dataclass
+class Chart:
+    """A figure with the words that travel with it."""
+
+    figure: matplotlib.figure.Figure
+    title: str
+    subtitle: str
+    alt: str
+    source: str
+
+    def png_base64(self, dpi: int = 110) -> str:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
+                            facecolor="white")
+        plt.close(self.figure)
+        return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+    def to_html(self) -> str:
+        """A ``<figure>`` with the title and subtitle as real text, the image and its alt text."""
+        return (
+            '<figure class="sa-chart">'
+            f'<figcaption><span class="sa-chart-title">{html.escape(self.title)}</span>'
+            f'<span class="sa-chart-subtitle">{html.escape(self.subtitle)}</span></figcaption>'
+            f'<img src="data:image/png;base64,{self.png_base64()}" alt="{html.escape(self.alt)}">'
+            f'<p class="sa-chart-source">{html.escape(self.source)}</p>'
+            "</figure>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def apply_house_style() -> None:
+    """Set matplotlib defaults: plain white background, no top/right spines, readable text."""
+    plt.rcParams.update({
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
+        "axes.edgecolor": "#595959",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "text.color": TEXT,
+        "axes.labelcolor": TEXT,
+        "xtick.color": TEXT,
+        "ytick.color": TEXT,
+        "font.family": "DejaVu Sans",
+        "legend.frameon": False,
+    })
+
+
+def _gbp_axis(ax: matplotlib.axes.Axes) -> None:
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: format_gbp(x)))
+    ax.grid(axis="x", color="#E0E0E0", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _wrap(label: str, width: int = 38) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def bar_gbp(
+    labels: list[str], amounts: list[float], *, title: str, subtitle: str, source: str,
+    what: str, total: float | None = None, highlight_last: bool = False,
+) -> Chart:
+    """A horizontal bar chart of amounts in pounds, each bar labelled with its value (and share
+    of ``total`` where given). ``highlight_last`` draws the last bar in grey (e.g. unallocated)."""
+    apply_house_style()
+    height = 0.55 * len(labels) + 1.2
+    fig, ax = plt.subplots(figsize=(8.5, height))
+    colours = [PALETTE[0]] * len(labels)
+    if highlight_last and labels:
+        colours[-1] = NEUTRAL
+    positions = list(range(len(labels)))[::-1]
+    ax.barh(positions, amounts, color=colours, height=0.65)
+    ax.set_yticks(positions, [_wrap(lbl) for lbl in labels])
+    top = max(amounts) if amounts else 1
+    for pos, value in zip(positions, amounts, strict=True):
+        text = format_gbp(value)
+        if total:
+            text += f" ({format_percent(value / total * 100)})"
+        ax.text(value + top * 0.01, pos, text, va="center", fontsize=9.5, color=TEXT)
+    ax.set_xlim(0, top * 1.35)
+    ax.set_xlabel("Amount (£)")
+    _gbp_axis(ax)
+    fig.tight_layout()
+    items = "; ".join(
+        f"{lbl}: {format_gbp(a)}" + (f" ({format_percent(a / total * 100)})" if total else "")
+        for lbl, a in zip(labels, amounts, strict=True)
+    )
+    alt = f"Horizontal bar chart of {what}. {len(labels)} bars, in order: {items}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
+def paired_bars_gbp(
+    labels: list[str], before: list[float], after: list[float], *, before_label: str,
+    after_label: str, title: str, subtitle: str, source: str, what: str,
+) -> Chart:
+    """Two bars per item (before and after), told apart by colour and by hatching."""
+    apply_house_style()
+    height = 0.75 * len(labels) + 1.4
+    fig, ax = plt.subplots(figsize=(8.5, height))
+    n = len(labels)
+    base = [float(n - 1 - i) for i in range(n)]
+    b = [0.0 if pd.isna(x) else x for x in before]
+    a = [0.0 if pd.isna(x) else x for x in after]
+    ax.barh([p + 0.18 for p in base], b, height=0.34, color=PALETTE[1], hatch="//",
+            edgecolor="white", label=before_label)
+    ax.barh([p - 0.18 for p in base], a, height=0.34, color=PALETTE[0], label=after_label)
+    top = max(b + a + [1.0])
+    for p, x in zip(base, b, strict=True):
+        ax.text(x + top * 0.01, p + 0.18, format_gbp(x) if x else "none", va="center", fontsize=8.5)
+    for p, x in zip(base, a, strict=True):
+        ax.text(x + top * 0.01, p - 0.18, format_gbp(x) if x else "none", va="center", fontsize=8.5)
+    ax.set_yticks(base, [_wrap(lbl) for lbl in labels])
+    ax.set_xlim(0, top * 1.3)
+    ax.set_xlabel("Amount (£)")
+    _gbp_axis(ax)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    items = "; ".join(
+        f"{lbl}: {format_gbp(x) if x else 'none'} in {before_label}, "
+        f"{format_gbp(y) if y else 'none'} in {after_label}"
+        for lbl, x, y in zip(labels, b, a, strict=True)
+    )
+    alt = f"Paired horizontal bar chart of {what}. {items}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
+# ---- the spend analysis charts ------------------------------------------------------------
+
+def allocation_chart(allocations: pd.DataFrame, grant: float | None, year: str, place: str,
+                     source: str) -> Chart:
+    """Each funded project's amount and share of the grant, with any unallocated remainder."""
+    lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
+    lines = lines.sort_values("amount", ascending=False)
+    labels = list(lines["project"])
+    amounts = [float(x) for x in lines["amount"]]
+    if grant is None:
+        return bar_gbp(labels, amounts, title=f"The {year} grant is still to be confirmed",
+                       subtitle=f"Amounts entered so far by project, {place}, {year} (£)",
+                       source=source, what=f"the {year} amounts entered so far by project")
+    remainder = grant - sum(amounts)
+    if remainder > 0.5:
+        labels.append("Not yet allocated")
+        amounts.append(remainder)
+    if lines.empty:
+        title = f"None of the {year} grant has been allocated yet"
+    else:
+        top = lines.iloc[0]
+        title = (f"{top['project']} takes {format_percent(top['amount'] / grant * 100)} "
+                 f"of the {year} grant")
+    return bar_gbp(
+        labels, amounts, title=title,
+        subtitle=f"Amount from the Police and Crime Commissioner's grant by project, "
+                 f"{place}, {year} (£, % of the {format_gbp(grant)} grant)",
+        source=source, what=f"the {year} grant by project", total=grant,
+        highlight_last=remainder > 0.5,
+    )
+
+
+def change_chart(changes: pd.DataFrame, place: str, source: str) -> Chart:
+    """Each theme's amount in the previous year beside the selected year."""
+    prev, cur = changes["previous_year"].iloc[0], changes["current_year"].iloc[0]
+    total_prev = changes["previous_amount"].sum()
+    total_cur = changes["current_amount"].sum()
+    direction = "rises" if total_cur > total_prev else "falls" if total_cur < total_prev else "holds"
+    title = (f"Committed spend {direction} from {format_gbp(total_prev)} in {prev} to "
+             f"{format_gbp(total_cur)} in {cur}")
+    return paired_bars_gbp(
+        list(changes["project"]), list(changes["previous_amount"]),
+        list(changes["current_amount"]), before_label=prev, after_label=cur, title=title,
+        subtitle=f"Amount from the grant by service, {place}, {prev} and {cur} (£)",
+        source=source, what=f"the amount per service in {prev} and {cur}",
+    )
+
+
+def priority_chart(by_priority: pd.DataFrame, year: str, place: str, source: str) -> Chart:
+    """Apportioned spend per Police & Crime Plan priority."""
+    labels = [f"{p}. {n}" for p, n in zip(by_priority["priority"], by_priority["name"], strict=True)]
+    amounts = [float(x) for x in by_priority["apportioned"]]
+    total = sum(amounts)
+    top = by_priority.loc[by_priority["apportioned"].idxmax()]
+    title = (f"'{top['name']}' draws the largest share of {year} spend"
+             if total else f"No {year} spend is linked to a Police & Crime Plan priority yet")
+    return bar_gbp(
+        labels, amounts, title=title,
+        subtitle=f"Spend apportioned evenly across each project's Police & Crime Plan priorities, "
+                 f"{place}, {year} (£, % of apportioned spend)",
+        source=source, what=f"{year} spend apportioned to Police & Crime Plan priorities",
+        total=total or None,
+    )
+
+
+# ---- the strategic assessment charts -------------------------------------------------------
+
+def _count_axis(ax: matplotlib.axes.Axes, axis: str = "x") -> None:
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.grid(axis=axis, color="#E0E0E0", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def rate_chart(rates: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str) -> Chart:
+    """Rates per 1,000 people by category (index), with 95% confidence intervals as whiskers.
+
+    A suppressed rate (``[c]`` or missing, see :mod:`safer_analysis.disclosure`) gets no bar, the
+    label ``[c]`` and the standard footnote."""
+    apply_house_style()
+    rates = rates[["rate", "lower", "upper"]].apply(pd.to_numeric, errors="coerce")
+    labels = [str(i) for i in rates.index]
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * len(labels) + 1.4))
+    positions = list(range(len(labels)))[::-1]
+    shown = rates["rate"].notna().to_numpy()
+    drawn = rates[shown]
+    err = [(drawn["rate"] - drawn["lower"]).to_numpy(), (drawn["upper"] - drawn["rate"]).to_numpy()]
+    ax.barh([p for p, s in zip(positions, shown, strict=True) if s], drawn["rate"], color=PALETTE[0], height=0.6,
+            xerr=err, error_kw={"ecolor": PALETTE[4], "capsize": 3, "linewidth": 1})
+    ax.set_yticks(positions, [_wrap(lbl) for lbl in labels])
+    top = float(drawn["upper"].max()) if len(drawn) else 1.0
+    for pos, r, up in zip(positions, rates["rate"], rates["upper"], strict=True):
+        label = disclosure.SUPPRESSED if pd.isna(r) else f"{r:.1f}"
+        ax.text((0 if pd.isna(up) else up) + top * 0.01, pos, label, va="center", fontsize=9.5, color=TEXT)
+    ax.set_xlim(0, top * 1.15)
+    ax.set_xlabel("Rate per 1,000 people (bars: 95% confidence interval)")
+    _count_axis(ax)
+    fig.tight_layout()
+    items = "; ".join(f"{lbl}: suppressed, {disclosure.SUPPRESSED}" if pd.isna(r) else
+                      f"{lbl}: {r:.1f} (95% CI {lo:.1f} to {up:.1f})"
+                      for lbl, r, lo, up in zip(labels, rates["rate"], rates["lower"], rates["upper"], strict=True))
+    alt = f"Horizontal bar chart of {what}, with 95% confidence intervals. {items}."
+    if not shown.all():
+        source = f"{source} {disclosure.footnote()}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
+def lines_chart(frame: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str,
+                ylabel: str, xlabels: list[str] | None = None) -> Chart:
+    """One labelled line per column of ``frame`` over its index (years or months); up to six
+    lines, each with its own marker so colour is not the only way to tell them apart."""
+    apply_house_style()
+    if frame.shape[1] > len(PALETTE):
+        raise ValueError(f"at most {len(PALETTE)} lines in one chart, got {frame.shape[1]}")
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    x = list(range(len(frame.index)))
+    markers = ["o", "s", "^", "D", "v", "P"]
+    for i, column in enumerate(frame.columns):
+        ax.plot(x, frame[column], marker=markers[i], color=PALETTE[i], linewidth=2, label=str(column))
+        ax.annotate(f"{frame[column].iloc[-1]:,.0f}", (x[-1], frame[column].iloc[-1]), xytext=(6, 0),
+                    textcoords="offset points", va="center", fontsize=9, color=TEXT)  # 4.5:1 for text
+    ax.set_xticks(x, xlabels or [str(i) for i in frame.index], rotation=45 if len(x) > 6 else 0,
+                  ha="right" if len(x) > 6 else "center")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    _count_axis(ax, "y")
+    if frame.shape[1] > 1:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.08, 1))
+    fig.tight_layout()
+    labels = xlabels or [str(i) for i in frame.index]
+    series = "; ".join(
+        f"{col}: " + ", ".join(f"{lbl} {v:,.0f}" for lbl, v in zip(labels, frame[col], strict=True))
+        for col in frame.columns)
+    alt = f"Line chart of {what}. {series}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
+def share_pairs_chart(frame: pd.DataFrame, first: str, second: str, *, first_label: str, second_label: str,
+                      title: str, subtitle: str, source: str, what: str) -> Chart:
+    """Two percentages per category side by side (e.g. share of volume and share of harm)."""
+    apply_house_style()
+    labels = [str(i) for i in frame.index]
+    fig, ax = plt.subplots(figsize=(8.5, 0.6 * len(labels) + 1.6))
+    pos = list(range(len(labels)))[::-1]
+    h = 0.38
+    ax.barh([p + h / 2 for p in pos], frame[first], height=h, color=PALETTE[0], label=first_label)
+    ax.barh([p - h / 2 for p in pos], frame[second], height=h, color=PALETTE[1], label=second_label,
+            hatch="//", edgecolor="white")
+    for p, a, b in zip(pos, frame[first], frame[second], strict=True):
+        ax.text(a + 0.5, p + h / 2, format_percent(a), va="center", fontsize=8.5, color=TEXT)
+        ax.text(b + 0.5, p - h / 2, format_percent(b), va="center", fontsize=8.5, color=TEXT)
+    ax.set_yticks(pos, [_wrap(lbl) for lbl in labels])
+    ax.set_xlim(0, max(frame[first].max(), frame[second].max()) * 1.2)
+    ax.set_xlabel("Share (%)")
+    _count_axis(ax)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    items = "; ".join(f"{lbl}: {format_percent(a)} {first_label.lower()}, {format_percent(b)} {second_label.lower()}"
+                      for lbl, a, b in zip(labels, frame[first], frame[second], strict=True))
+    alt = f"Paired horizontal bar chart of {what}. {items}."
+    return Chart(fig, title, subtitle, alt, source)

@@ -1,0 +1,33 @@
+"""Numbers as the reports print them: £160,200, +£50,200, 45.7%."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_gbp(value: float | None, *, pence: bool = False, missing: str = "–") -> str:
+    """Format pounds for a table: ``£160,200``; negatives as ``−£5,000``; None as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    sign = "−" if value < 0 else ""
+    body = f"{abs(value):,.2f}" if pence else f"{abs(value):,.0f}"
+    return f"{sign}£{body}"
+
+
+def format_change_gbp(value: float | None, missing: str = "–") -> str:
+    """A change in pounds with an explicit sign: ``+£50,200``, ``−£5,000``, ``no change``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    if round(value) == 0:
+        return "no change"
+    return ("+" if value > 0 else "") + format_gbp(value)
+
+
+def format_percent(value: float | None, *, signed: bool = False, missing: str = "–") -> str:
+    """A percentage to one decimal place: ``45.7%`` (``+12.3%`` with ``signed``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    text = f"{abs(value):.1f}%"
+    if value < 0 and text != "0.0%":
+        return "−" + text
+    return ("+" if signed and text != "0.0%" else "") + text

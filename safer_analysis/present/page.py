@@ -1,0 +1,116 @@
+"""The HTML page every report and the board pack's index are set in: one stylesheet, no scripts."""
+
+from __future__ import annotations
+
+import html
+import re
+
+STYLE = """
+:root { --text: #0b0c0c; --muted: #505a5f; --link: #1d4f91; --rule: #b1b4b6; --band: #f3f2f1; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: Arial, Helvetica, sans-serif; font-size: 1.05rem; line-height: 1.5;
+       color: var(--text); background: #ffffff; overflow-wrap: break-word; }
+a { color: var(--link); text-decoration: underline; overflow-wrap: anywhere; }
+a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: var(--text); }
+main:focus { outline: none; }
+.skip-link { position: absolute; left: -999px; top: 0; padding: .5rem 1rem; background: #ffdd00; }
+.skip-link:focus { left: 1rem; }
+header.sa-masthead { background: #12436d; color: #ffffff; padding: 1rem 1.5rem; }
+header.sa-masthead a { color: #ffffff; }
+header.sa-masthead p { margin: 0; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0 .5rem; text-wrap: balance; }
+h2 { font-size: 1.5rem; margin-top: 2.5rem; border-top: 1px solid var(--rule); padding-top: 1rem;
+     text-wrap: balance; }
+h3 { font-size: 1.2rem; }
+nav.sa-toc { background: var(--band); padding: .75rem 1.25rem; margin: 1rem 0; }
+nav.sa-toc h2 { font-size: 1.1rem; margin: 0; border: 0; padding: 0; }
+.sa-kicker { color: var(--muted); font-weight: bold; margin: 0; }
+.sa-banner { border-left: 6px solid #f46a25; background: #fff4eb; padding: .75rem 1rem; margin: 1rem 0; }
+.sa-summary { border-left: 6px solid #12436d; background: var(--band); padding: .25rem 1rem; }
+.sa-note { color: var(--text); font-style: italic; }
+.sa-table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem; }
+.sa-table-wrap:focus-visible { outline: 3px solid #ffdd00; box-shadow: inset 0 0 0 2px var(--text); }
+table.sa-table { border-collapse: collapse; margin: 0; width: 100%; font-size: .95rem; }
+table.sa-table caption { text-align: left; font-weight: bold; padding-bottom: .4rem; }
+table.sa-table th, table.sa-table td { border-bottom: 1px solid var(--rule); padding: .4rem .5rem;
+    text-align: left; vertical-align: top; }
+table.sa-table thead th { border-bottom: 2px solid var(--text); }
+table.sa-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.sa-table tfoot th, table.sa-table tfoot td { font-weight: bold; border-top: 2px solid var(--text); }
+figure.sa-chart { margin: 1.5rem 0; }
+figure.sa-chart img { max-width: 100%; height: auto; }
+.sa-chart-title { display: block; font-weight: bold; font-size: 1.1rem; }
+.sa-chart-subtitle { display: block; color: var(--muted); }
+.sa-chart-source { color: var(--muted); font-size: .9rem; margin-top: .25rem; }
+footer.sa-footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: var(--muted);
+    border-top: 1px solid var(--rule); font-size: .9rem; }
+code { background: var(--band); padding: 0 .2rem; }
+pre { white-space: pre-wrap; }
+@media print {
+  .skip-link, nav.sa-toc { display: none; }
+  header.sa-masthead { background: none; color: var(--text); border-bottom: 2px solid var(--text); }
+  header.sa-masthead a { color: var(--text); }
+  main { max-width: none; padding: 0; }
+  .sa-table-wrap { overflow: visible; }
+  figure.sa-chart, tr { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+}
+"""
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<text>.*?)</h2>", re.S)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def add_contents(body: str) -> tuple[str, str]:
+    """Give every ``<h2>`` an id and return (body, a table-of-contents ``<nav>``)."""
+    entries: list[tuple[str, str]] = []
+    used: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        label = re.sub(r"<[^>]+>", "", match.group("text")).strip()
+        slug = base = _slug(html.unescape(label))
+        n = 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        entries.append((slug, label))
+        attrs = re.sub(r'\s*id="[^"]*"', "", match.group("attrs"))
+        return f'<h2 id="{slug}"{attrs}>{match.group("text")}</h2>'
+
+    body = _H2.sub(replace, body)
+    if not entries:
+        return body, ""
+    items = "".join(f'<li><a href="#{slug}">{label}</a></li>' for slug, label in entries)
+    nav = (f'<nav class="sa-toc" aria-labelledby="contents-heading">'
+           f'<h2 id="contents-heading">Contents</h2><ol>{items}</ol></nav>')
+    return body, nav
+
+
+def wrap(title: str, body: str, *, masthead: str, footer: str, contents: bool = True,
+         notice: str | None = None) -> str:
+    """A complete, self-contained HTML page around ``body`` (already HTML); ``notice`` (plain text)
+    is a banner at the top of the page, e.g. that the pack is a draft."""
+    nav = ""
+    banner = (f'<div class="sa-banner sa-draft" role="note"><strong>Draft.</strong> {html.escape(notice)}</div>\n'
+              if notice else "")
+    if contents:
+        body, nav = add_contents(body)
+        # put the contents straight after the summary section when there is one
+        marker = "</section>"
+        if nav and marker in body:
+            body = body.replace(marker, marker + nav, 1)
+            nav = ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        '<a class="skip-link" href="#content">Skip to content</a>\n'
+        f'<header class="sa-masthead"><p>{masthead}</p></header>\n'
+        f'<main id="content" tabindex="-1">\n{banner}{nav}{body}\n</main>\n'
+        f'<footer class="sa-footer">{footer}</footer>\n</body>\n</html>\n'
+    )

@@ -1,0 +1,150 @@
+"""How a report notebook starts: find the project, check the parameters, load the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from safer_analysis import __version__
+from safer_analysis.errors import ParameterError
+from safer_analysis.inputs import police_uk, reference
+from safer_analysis.inputs.datasets import Dataset, load_dataset
+from safer_analysis.inputs.project import Project, git_commit, resolve_project
+from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.present.publication import Report
+from safer_analysis.reports.registry import PRODUCTS, Product
+
+__all__ = ["ParameterError", "ProductContext", "check_year", "open_exploration", "open_product"]
+
+
+def check_year(financial_year: object, dataset: Dataset) -> FinancialYear:
+    """Parse ``financial_year`` and check the data has it; a clear ParameterError otherwise."""
+    if isinstance(financial_year, (int, float)) and not isinstance(financial_year, bool):
+        raise ParameterError(
+            f"financial_year: got the number {financial_year!r}; expected a year written YYYY-YY with a "
+            "hyphen, e.g. 2018-19 (with papermill: -p financial_year 2018-19, or -r financial_year 2018-19)"
+        )
+    try:
+        year = FinancialYear.parse(financial_year)
+    except ValueError as exc:
+        raise ParameterError(f"financial_year: {exc}") from None
+    if year.label not in dataset.years:
+        raise ParameterError(
+            f"financial_year: {year.label} is not in the data (grants.csv in {dataset.root} has "
+            f"{', '.join(dataset.years) or 'no years yet'}; add a row for it, or run `safer-analysis new-year`)"
+        )
+    return year
+
+
+@dataclass
+class ProductContext:
+    """What a report notebook works with: the project, the year, the data and the report being built."""
+
+    product: Product | None
+    project: Project
+    year: FinancialYear
+    previous: FinancialYear | None
+    dataset: Dataset
+    report: Report
+    csp: str
+    area_codes: tuple[str, ...] = ()
+    threshold: int = 5
+
+    def crime_file(self, crime_data: str = "") -> Path:
+        """The police.uk data file to read: the one given, else the project's store for the area."""
+        return Path(crime_data) if crime_data else self.project.crime_file(self.csp)
+
+    def load_crimes(self, crime_data: str = "") -> pd.DataFrame:
+        """The area's police.uk rows (see :func:`safer_analysis.inputs.police_uk.load_crimes`)."""
+        return police_uk.load_crimes(self.crime_file(crime_data))
+
+    def source_line(self, year: str | None = None) -> str:
+        """'Source: <titles>' for the documents behind a year's allocations."""
+        years = [year] if year else [self.year.label]
+        docs = self.dataset.allocations.loc[
+            self.dataset.allocations["financial_year"].isin(years), "source_document"
+        ].unique()
+        if len(docs) == 0:
+            return "Source: no allocations entered yet."
+        titles = self.dataset.sources.set_index("document_id").loc[list(docs), "title"]
+        return "Source: " + "; ".join(titles) + "."
+
+    def _titles(self, documents) -> str:
+        titles = self.dataset.sources.set_index("document_id")["title"]
+        return "; ".join(str(titles.get(d, d)) for d in dict.fromkeys(documents))
+
+    def pcp_basis_note(self, year: str | None = None) -> str | None:
+        """Where the year's Police & Crime Plan links are inferred rather than stated, a sentence saying so."""
+        year = year or self.year.label
+        ids = set(self.dataset.allocations_for(year)["allocation_id"])
+        links = self.dataset.allocation_pcp_priorities
+        inferred = links[links["allocation_id"].isin(ids) & (links["basis"] == "inferred")]
+        if inferred.empty:
+            return None
+        return (f"The source for {year} names no Police & Crime Plan priorities per project: they are inferred "
+                f"from the same services in {self._titles(inferred['source_document'])}.")
+
+    def source_notes(self) -> list[str]:
+        """The documents behind each year's allocations, and what kind of figures each year's are."""
+        alloc = self.dataset.allocations
+        notes = []
+        for year, lines in alloc.groupby("financial_year"):
+            statuses = set(lines["status"])
+            kind = ("recommendations awaiting the board's decision, not confirmed awards"
+                    if statuses <= {"recommended", "to be confirmed", "awaiting confirmation"}
+                    else "allocations as the plan states them")
+            budgets = " It gives services' total budgets." if lines["total_budget"].notna().any() else ""
+            notes.append(f"{year}: {self._titles(lines['source_document'])}: {kind}.{budgets}")
+        return notes
+
+    def provenance(self) -> pd.DataFrame:
+        """Package version, the project's commit and the time of this run, as a two-column table."""
+        items = {
+            "package version": __version__,
+            "project": self.project.settings.name,
+            "project commit": git_commit(self.project.root),
+            "run at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        }
+        return pd.DataFrame(list(items.items()), columns=["item", "value"])
+
+
+def open_product(name: str, financial_year: object = "", *, project: object = "",
+                 output_dir: object = "", csp: object = "", suppression_threshold: object = 0) -> ProductContext:
+    """Start a report notebook: find the project, validate the parameters and load the data.
+
+    ``financial_year`` empty means the project's default year; ``project`` empty means the
+    project around the working folder; ``csp`` empty means the project's own area.
+    """
+    if name not in PRODUCTS:
+        raise ParameterError(f"unknown report {name!r}; expected one of {', '.join(PRODUCTS)}")
+    for label, value in (("project", project), ("output_dir", output_dir), ("csp", csp)):
+        if not isinstance(value, str):
+            raise ParameterError(f"{label}: expected text, got {value!r}")
+    proj = resolve_project(project or None)
+    dataset = load_dataset(proj.data_dir)
+    wanted = financial_year if financial_year not in ("", None) else proj.settings.default_year
+    if not wanted:
+        raise ParameterError(f"financial_year: none given and {proj.settings_file} sets no [reports] default_year")
+    year = check_year(wanted, dataset)
+    previous = year.previous() if year.previous().label in dataset.years else None
+    if not isinstance(suppression_threshold, int) or isinstance(suppression_threshold, bool) \
+            or suppression_threshold < 0:
+        raise ParameterError(f"suppression_threshold: expected a whole number (0 for the project's "
+                             f"setting), got {suppression_threshold!r}")
+    own = not csp or csp.lower() == proj.settings.area.lower()
+    area = proj.settings.area if own else csp
+    codes = proj.settings.local_authority_codes if own else reference.area_codes(area)
+    report = Report(name, year.label, area, output_dir or None)
+    return ProductContext(PRODUCTS[name], proj, year, previous, dataset, report, area, tuple(codes),
+                          suppression_threshold or proj.settings.suppression_threshold)
+
+
+def open_exploration(financial_year: object = "", *, project: object = "") -> ProductContext:
+    """The same start as a report's, for an analyst exploring: the project, the year and its data;
+    nothing is written."""
+    ctx = open_product("strategic_assessment", financial_year, project=project)
+    ctx.product = None
+    return ctx

@@ -1,0 +1,384 @@
+"""The strategic assessment report: its model (the crime profile of one area and year), its
+findings as sentences, and the tables and chart titles its notebook shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from safer_analysis.analysis.crime_profile import (
+    ALL_CRIME,
+    ASB,
+    MIN_MONTHS,
+    compare_with_named_priorities,
+    comparison_years,
+    concentration,
+    counts_by_type,
+    coverage,
+    harm_by_type,
+    like_for_like,
+    monthly_pattern,
+    months_held,
+    priority_evidence,
+    rank_priorities,
+    rates_with_intervals,
+    recurring_places,
+    trends,
+    years_with_data,
+)
+from safer_analysis.inputs import reference
+from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.present import disclosure
+from safer_analysis.present.formats import format_percent
+
+# ---- the whole profile for one year -------------------------------------------------------------
+
+class CrimeDataError(ValueError):
+    """Crime data that cannot support the assessment asked for (wrong area, missing months)."""
+
+
+@dataclass
+class Profile:
+    """Everything the strategic assessment reports for one CSP and year."""
+
+    year: str
+    csp: str
+    years: list[str]
+    population: float | None
+    population_note: str | None
+    counts: pd.DataFrame
+    rates: pd.DataFrame | None
+    trend: pd.DataFrame
+    monthly: pd.DataFrame
+    concentration: dict
+    recurring: pd.DataFrame
+    harm: pd.DataFrame
+    evidence: pd.DataFrame
+    ranking: pd.DataFrame
+    comparison: pd.DataFrame
+    populations: dict[str, float] = field(default_factory=dict)
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    months_compared: list[int] = field(default_factory=list)
+
+    @property
+    def scores_entered(self) -> bool:
+        """Whether the analyst's threat, risk and harm scores for the year are in the data."""
+        return not self.ranking.empty
+
+
+def check_coverage(crimes: pd.DataFrame, year: str, csp: str, metadata: Mapping | None = None) -> None:
+    """Refuse crime data for another area, or with no month of ``year`` at all."""
+    meta_csp = (metadata or {}).get("csp")
+    if meta_csp and str(meta_csp).lower() != csp.lower():
+        raise CrimeDataError(f"the crime data are for {meta_csp}, not {csp}: import {csp}'s with "
+                             f"safer-analysis import-police-uk PATH --csp {csp!r}")
+    if not (crimes["financial_year"] == year).any():
+        held = years_with_data(crimes)
+        raise CrimeDataError(f"the crime data hold no month of {year}; they cover "
+                             f"{', '.join(held) or 'no year'}: import the police.uk months of {year}")
+
+
+def build_profile(crimes: pd.DataFrame, dataset, year: str, csp: str, *, area_codes: Sequence[str] = (),
+                  n_years: int = 3, metadata: Mapping | None = None) -> Profile:
+    """The assessment for ``year``: volumes, rates, trend over ``n_years``, harm and the ranking.
+
+    Populations are the ONS mid-year estimates for ``area_codes`` (local authority codes) at the
+    start of each year; without codes no rates are given. A year with missing months is kept and
+    flagged (``coverage``); the trend compares like-for-like months only.
+    """
+    check_coverage(crimes, year, csp, metadata)
+    usable = [y for y in years_with_data(crimes) if y == year or months_held(crimes, y) >= MIN_MONTHS]
+    years = comparison_years(year, n_years, usable)
+    cover = coverage(crimes, years)
+    counts = counts_by_type(crimes, years)
+    pops: dict[str, float] = {}
+    basis = None
+    for y in years:
+        found = reference.population_estimate(area_codes, int(y[:4])) if area_codes else None
+        if found:
+            pops[y] = float(found.population)
+            if y == year:
+                basis = found.note
+    population = pops.get(year)
+    rates = rates_with_intervals(counts[year], population) if population else None
+    denominators = {y: pops.get(y, 1.0) for y in years} if len(pops) == len(years) else {y: 1.0 for y in years}
+    same_months, months_compared = like_for_like(crimes, years)
+    trend = trends(counts_by_type(same_months, years), denominators) \
+        if len(years) >= 3 and months_compared else pd.DataFrame()
+    share = dataset.method("concentration_share")
+    window = crimes[crimes["financial_year"].isin(years)]
+    areas = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
+    conc = concentration(crimes, year, top_share=share, lsoas=areas)
+    recurring = recurring_places(crimes, years, top_share=share)
+    harm = harm_by_type(counts[year], dataset.crime_severity_weights)
+    points = {"rising": dataset.method("trend_rising"), "falling": dataset.method("trend_falling"),
+              "no significant change": dataset.method("trend_flat")}
+    evidence = priority_evidence(dataset.priority_crime_types, harm, trend, points) \
+        if not dataset.priority_crime_types.empty \
+        else pd.DataFrame(columns=["crime_types", "relation", "count", "harm", "trend_points", "trend"])
+    scores = dataset.threat_risk_harm_scores
+    scores = scores[scores["financial_year"] == year]
+    if scores.empty:
+        ranking = pd.DataFrame(columns=["priority_key", "rank", "name", "analyst_score", "evidence_score",
+                                        "combined_score", "confidence", "reason"])
+    else:
+        ranking = rank_priorities(scores, evidence, dataset.local_priorities,
+                                  scale_max=dataset.method("scale_max"),
+                                  evidence_weight=dataset.method("evidence_weight"))
+    comparison = compare_with_named_priorities(ranking) if not ranking.empty else pd.DataFrame()
+    return Profile(year, csp, years, population, basis, counts, rates, trend, monthly_pattern(crimes, year),
+                   conc, recurring, harm, evidence, ranking, comparison, pops, cover, months_compared)
+
+
+def coverage_sentence(p: Profile) -> str:
+    """Which months the figures cover, and how a year with missing months is handled."""
+    first, last = FinancialYear.parse(p.years[0]).months()[0], FinancialYear.parse(p.year).months()[-1]
+    gaps = {y: r["missing"] for y, r in p.coverage.iterrows() if r["missing"]}
+    text = (f"The crime figures cover the financial years {p.years[0]} to {p.year} "
+            f"({_month_name(first)} to {_month_name(last)})")
+    if not gaps:
+        return text + ": every month is present."
+    parts = [f"{y} lacks {', '.join(_month_name(m) for m in missing)} ({12 - len(missing)} of 12 months)"
+             for y, missing in gaps.items()]
+    handled = ("Its counts and rates are for the months held, not scaled up to a year; the trend compares "
+               f"the same {len(p.months_compared)} calendar months in every year")
+    return text + ". " + "; ".join(parts) + ", as police.uk publishes it. " + handled + "."
+
+
+def _month_name(month: str) -> str:
+    return pd.Timestamp(month + "-01").strftime("%B %Y")
+
+
+def year_label(p: Profile, year: str) -> str:
+    """A year as a column heading, with its months held where any are missing: '2017-18 (11 months)'."""
+    held = int(p.coverage.at[year, "months_held"]) if year in p.coverage.index else 12
+    return year if held == 12 else f"{year} ({held} months)"
+
+
+def evidence_table(p: Profile) -> pd.DataFrame:
+    """The data evidence alone, per crime type: volume, share of harm and trend (no analyst scores)."""
+    out = p.harm[["count", "harm_share_pct"]].copy()
+    if not p.trend.empty:
+        out["trend"] = p.trend["direction"].reindex(out.index).fillna("")
+    return out.reset_index()
+
+
+def summarise(p: Profile) -> list[str]:
+    """Plain-English findings for the top of the assessment."""
+    out = []
+    total = int(p.counts.at[ALL_CRIME, p.year])
+    text = f"In {p.year}, {total:,} crimes were recorded in {p.csp}"
+    if p.rates is not None:
+        r = p.rates.loc[ALL_CRIME]
+        text += f", {r['rate']:.1f} per 1,000 people (95% CI {r['lower']:.1f} to {r['upper']:.1f})"
+    if ASB in p.counts.index:
+        text += f", with {int(p.counts.at[ASB, p.year]):,} incidents of anti-social behaviour"
+    out.append(text + ".")
+    held = int(p.coverage.at[p.year, "months_held"]) if p.year in p.coverage.index else 12
+    if held < 12:
+        missing = ", ".join(_month_name(m) for m in p.coverage.at[p.year, "missing"])
+        out.append(f"These {p.year} figures cover {held} of its 12 months: police.uk has no data for {missing}.")
+    if not p.trend.empty:
+        t = p.trend.loc[ALL_CRIME]
+        if t["significant"]:
+            out.append(f"Over {p.years[0]} to {p.years[-1]} the crime rate is {t['direction']} by about "
+                       f"{abs(t['annual_change_pct']):.1f}% a year (statistically significant).")
+        else:
+            out.append(f"Over {p.years[0]} to {p.years[-1]} there is no statistically significant trend "
+                       "in the overall crime rate.")
+        rising = [str(i) for i, r in p.trend.iterrows() if i != ALL_CRIME and r["direction"] == "rising"]
+        if rising:
+            out.append("Rising significantly: " + ", ".join(rising) + ".")
+    top = p.harm.dropna(subset=["harm"]).iloc[0]
+    out.append(f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
+               f"{format_percent(top['harm_share_pct'])} of harm weighted by the Crime Severity Score.")
+    c = p.concentration
+    out.append(f"The busiest tenth of neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) records "
+               f"{format_percent(c['top_share_pct'])} of crime; {len(p.recurring)} of them are in the busiest "
+               f"tenth in every year from {p.years[0]} to {p.years[-1]}.")
+    if p.scores_entered:
+        out.append(f"The threat, risk and harm ranking puts {p.ranking.iloc[0]['name']} first.")
+    else:
+        out.append(f"The analyst's threat, risk and harm scores for {p.year} are still to be entered, so the "
+                   "priorities are not yet ranked; the evidence from the crime data is shown alone.")
+    return out
+
+
+def illustrative_notice(metadata: Mapping | None, scores: pd.DataFrame, year: str) -> str | None:
+    """The banner text where the report rests on synthetic or illustrative inputs, else None."""
+    parts = []
+    if (metadata or {}).get("synthetic"):
+        parts.append("The crime and anti-social behaviour figures in this report come from a SYNTHETIC "
+                     "dataset in the police.uk format, generated for demonstration: they are not real "
+                     "recorded crime. Import real police.uk data before using this report.")
+    s = scores[scores["financial_year"] == year]
+    if not s.empty and bool(s["illustrative"].any()):
+        parts.append("The threat, risk and harm scores are illustrative, not the partnership's own "
+                     "assessment: replace them in data/threat_risk_harm_scores.csv.")
+    return " ".join(parts) or None
+
+
+# ---- what the report shows ------------------------------------------------------------------------
+
+def crime_source_line(metadata: Mapping | None) -> str:
+    """'Source: ...' for charts built from the crime data, saying when it is synthetic."""
+    if (metadata or {}).get("synthetic"):
+        return "Source: SYNTHETIC data in the police.uk street-level format (not real crime)."
+    return "Source: police.uk street-level crime and ASB data (Open Government Licence v3.0)."
+
+
+def population_source(p: Profile) -> str:
+    """Where the population denominator comes from."""
+    return "Population: " + (p.population_note or "none") + " (Open Government Licence v3.0)."
+
+
+def count_columns(p: Profile) -> list[str]:
+    """The count columns of :func:`volume_table` (to suppress small numbers in)."""
+    return list(p.years)
+
+
+def volume_table(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Counts per type for each comparison year, with the selected year's rate and interval.
+
+    With a suppression ``threshold``, a rate computed from a small count is hidden too (the
+    counts themselves are suppressed when the table is published).
+    """
+    out = p.counts.copy()
+    if p.rates is not None:
+        out["rate"] = p.rates["rate"]
+        out["lower"] = p.rates["lower"]
+        out["upper"] = p.rates["upper"]
+    out = out.reset_index()
+    if threshold and p.rates is not None:
+        out = disclosure.suppress_derived(out, p.year, ["rate", "lower", "upper"], threshold=threshold)
+    return out
+
+
+def harm_table(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Crimes, weight, harm and shares per type; harm from a small count is hidden too."""
+    out = p.harm.reset_index()
+    if threshold:
+        out = disclosure.suppress_derived(out, "count", ["harm", "count_share_pct", "harm_share_pct"],
+                                          threshold=threshold)
+    return out
+
+
+def volume_formats(p: Profile) -> dict[str, str]:
+    formats = {y: "count" for y in p.years}
+    formats.update({"rate": "rate", "lower": "rate", "upper": "rate"})
+    return formats
+
+
+def volume_headers(p: Profile) -> dict[str, str]:
+    return {"crime_type": "Type", "rate": f"Rate per 1,000, {p.year}", "lower": "95% CI lower",
+            "upper": "95% CI upper", **{y: year_label(p, y) for y in p.years}}
+
+
+def rates_for_chart(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Rates by type, highest first, without the all-crime total (which would dwarf the rest) and,
+    with a suppression ``threshold``, without types whose count is too small to publish."""
+    rates = p.rates.drop(index=[ALL_CRIME], errors="ignore")
+    if threshold:
+        rates = rates[~((rates["count"] > 0) & (rates["count"] < threshold))]
+    return rates.sort_values("rate", ascending=False)
+
+
+def rate_title(p: Profile) -> str:
+    rates = p.rates.drop(index=[ALL_CRIME], errors="ignore")
+    top = rates["rate"].idxmax()
+    return f"{top} has the highest rate in {p.csp} in {p.year}: {rates.at[top, 'rate']:.1f} per 1,000 people"
+
+
+def trend_lines(p: Profile, n: int = 5) -> pd.DataFrame:
+    """Yearly counts of all crime and the busiest types (at most six lines), years as rows."""
+    types = [t for t in p.counts[p.year].drop(index=[ALL_CRIME]).sort_values(ascending=False).index][: n - 1]
+    rows = [ALL_CRIME] + types
+    return p.counts.loc[rows].T.rename(columns={ALL_CRIME: "All crime"})
+
+
+def trend_title(p: Profile) -> str:
+    t = p.trend.loc[ALL_CRIME]
+    if t["significant"]:
+        return (f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year "
+                f"since {p.years[0]}")
+    return f"No significant change in overall crime in {p.csp} between {p.years[0]} and {p.year}"
+
+
+def trend_table(p: Profile) -> pd.DataFrame:
+    return p.trend.reset_index()[["crime_type", "first", "last", "annual_change_pct", "p_value", "direction"]]
+
+
+def monthly_title(p: Profile) -> str:
+    m = p.monthly
+    top = m.loc[m["crime"].idxmax()]
+    low = m.loc[m["crime"].idxmin()]
+    return (f"Crime in {p.csp} peaked in {top['label']} ({int(top['crime']):,}) and was lowest in "
+            f"{low['label']} ({int(low['crime']):,})")
+
+
+def concentration_sentence(p: Profile) -> str:
+    c = p.concentration
+    return (f"In {p.year}, the busiest tenth of {p.csp}'s neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) "
+            f"recorded {c['top_count']:,} of {c['total']:,} placed crimes ({format_percent(c['top_share_pct'])}). "
+            f"{len(p.recurring)} neighbourhoods were in the busiest tenth in every year from {p.years[0]} "
+            f"to {p.year}; they are listed below.")
+
+
+def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Shares of crimes and of harm per weighted type (types with too small a count left out)."""
+    h = p.harm.dropna(subset=["harm"])
+    if threshold:
+        h = h[~((h["count"] > 0) & (h["count"] < threshold))]
+    return h[["count_share_pct", "harm_share_pct"]]
+
+
+def harm_title(p: Profile) -> str:
+    top = p.harm.dropna(subset=["harm"]).iloc[0]
+    return (f"{top.name} is {format_percent(top['count_share_pct'])} of crimes in {p.csp} "
+            f"but {format_percent(top['harm_share_pct'])} of harm")
+
+
+def ranking_table(p: Profile) -> pd.DataFrame:
+    return p.ranking[["rank", "name", "analyst_score", "evidence_score", "combined_score", "confidence", "reason"]]
+
+
+def _documents(dataset, frame: pd.DataFrame) -> str:
+    """The titles of the documents cited in ``frame``'s ``source_document`` column, in italics."""
+    docs = list(dict.fromkeys(frame["source_document"])) if "source_document" in frame else []
+    titles = dataset.sources.set_index("document_id")["title"]
+    return "; ".join(str(titles.get(d, d)) for d in docs)
+
+
+def named_priorities_intro(dataset) -> str:
+    """What the partnership's own assessment named, and how the comparison reads."""
+    kinds = dataset.local_priorities["kind"].value_counts()
+    parts = [f"{int(kinds.get(k, 0))} {k if kinds.get(k, 0) == 1 else k + 's'}"
+             for k in ("priority", "emerging issue", "cross-cutting issue") if kinds.get(k, 0)]
+    source = _documents(dataset, dataset.local_priorities) or "the partnership's local priorities"
+    return (f"{source} named {', '.join(parts) or 'no priorities'}. A named priority agrees with this ranking "
+            f"when it is still among the top {int(kinds.get('priority', 0))}.")
+
+
+def context_intro(dataset) -> str:
+    """Where the contextual figures come from."""
+    if dataset.context_figures.empty:
+        return "No contextual figures from other sources are entered (data/context_figures.csv)."
+    return ("Figures quoted in " + _documents(dataset, dataset.context_figures) + " for priorities the street-level "
+            "data cannot measure. They are as published, with their own periods and sources.")
+
+
+def context_table(dataset) -> pd.DataFrame:
+    """The contextual figures quoted from other sources, each with its priority, period and source."""
+    names = dataset.local_priorities.set_index("priority_key")["name"]
+    f = dataset.context_figures
+    rows = []
+    for _, r in f.iterrows():
+        low, high = r["value_low"], r["value_high"]
+        value = f"{low:,.10g}" if low == high else f"{low:,.10g} to {high:,.10g}"
+        value = ("about " if r["approximate"] else "") + value + f" {r['unit']}"
+        rows.append({"priority": "; ".join(names.get(k, k) for k in r["local_priority"]),
+                     "description": r["description"], "value": value, "period": r["period"],
+                     "source": f"{r['source']} ({r['geography']})"})
+    return pd.DataFrame(rows)

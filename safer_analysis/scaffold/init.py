@@ -1,0 +1,243 @@
+"""``safer-analysis init DIR --csp NAME``: make a new partnership's project folder.
+
+The folder gets a settings file (which also marks it as a project), every input file with its
+header and no rows (the grant for the first year marked ``Tbc``), the method constants at their
+documented defaults, copies of the report notebooks, and a README for the analyst. The area is
+looked up in the ONS lookups shipped with the package, as a Community Safety Partnership first,
+then a local authority, so its codes, police force and population are known from the start.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safer_analysis.inputs import reference
+from safer_analysis.inputs.datasets import FILES, SCHEMAS
+from safer_analysis.inputs.project import SETTINGS_FILE, load_project, slug
+from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.pipeline import notebooks
+
+#: The method constants a new project starts with (the analyst may change them in data/assessment_method.csv).
+DEFAULT_METHOD = [
+    ("scale_max", "5",
+     "Highest score on the harm, likelihood and organisational position scales (1 = least, 5 = most)"),
+    ("evidence_weight", "0.4",
+     "Weight of the evidence from the crime data in the combined score; the analyst's score has 1 minus this"),
+    ("trend_rising", "1.0", "Trend points for a significant rise in the rate"),
+    ("trend_flat", "0.5", "Trend points where there is no significant change"),
+    ("trend_falling", "0.0", "Trend points for a significant fall in the rate"),
+    ("concentration_share", "0.1",
+     "Share of LSOAs (the top tenth by volume) used to measure how concentrated crime is"),
+]
+
+
+class InitError(ValueError):
+    """The project cannot be made: the folder is in use, or the area is unknown."""
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area found in the shipped ONS lookups."""
+
+    name: str
+    kind: str  # "Community Safety Partnership" or "local authority"
+    csp_code: str
+    authority_codes: tuple[str, ...]
+    authority_names: tuple[str, ...]
+    force: str
+    force_code: str
+
+
+def find_area(name: str) -> Area:
+    """The CSP or local authority called ``name`` (any case); an InitError with a suggestion otherwise."""
+    lookup = reference.csp_lookup()
+    wanted = name.strip().lower()
+    for column, kind in (("csp24_name", "Community Safety Partnership"), ("ltla24_name", "local authority")):
+        rows = lookup[lookup[column].str.lower() == wanted]
+        if rows.empty:
+            continue
+        first = rows.iloc[0]
+        csp_rows = lookup[lookup["csp24_code"] == first["csp24_code"]]
+        whole_csp = set(csp_rows["ltla24_code"]) == set(rows["ltla24_code"]) and rows["csp24_code"].nunique() == 1
+        return Area(
+            name=str(first[column]), kind=kind, csp_code=str(first["csp24_code"]) if whole_csp else "",
+            authority_codes=tuple(sorted(set(rows["ltla24_code"]))),
+            authority_names=tuple(sorted(set(rows["ltla24_name"]))),
+            force=str(first["pfa24_name"]), force_code=str(first["pfa24_code"]),
+        )
+    names = sorted(set(lookup["csp24_name"]) | set(lookup["ltla24_name"]))
+    close = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.6) or \
+        [n for n in names if n.lower().startswith(wanted[:4])][:3]
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise InitError(f"no Community Safety Partnership or local authority called {name!r} in the ONS lookup{hint}")
+
+
+def _toml_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+
+def _line(key: str, value: str, comment: str = "") -> str:
+    text = f"{key} = {value}"
+    return f"{text:<40} # {comment}" if comment else text
+
+
+def settings_text(area: Area, name: str, year: str) -> str:
+    """The settings file of a new project."""
+    lines = [
+        "# safer-analysis project settings. This file marks the folder as a safer-analysis project:",
+        "# every command run in this folder (or below it) reads data/ here and writes outputs/ here.",
+        "", "[partnership]",
+        _line("name", f'"{name}"', "how the reports name the partnership"),
+        _line("area", f'"{area.name}"', f"the area the crime data cover ({area.kind})"),
+        _line("csp_code", f'"{area.csp_code}"', "ONS code of the Community Safety Partnership (2024)"),
+        _line("local_authority_codes", _toml_list(area.authority_codes), "populations come from these"),
+        _line("lsoa_name_prefixes", _toml_list(area.authority_names), "police.uk LSOA names start with these"),
+        _line("police_force", f'"{area.force}"'),
+        _line("police_force_code", f'"{area.force_code}"'),
+        _line("contact", f'"{name} Community Safety Partnership"', "named on the workbook's cover"),
+        "", "[funder]                                 # the grant-maker, for 360Giving open data: fill in",
+        _line("id", '""', "e.g. GB-LAE-PLY"), _line("name", '""'), _line("department", '""'),
+        "", "[open_data]",
+        _line("prefix", f'"{slug(name).replace("-", "")}"', "360Giving identifier prefix: register your own"),
+        _line("local_vocabulary", f'"{name} local priority"'),
+        "", "[reports]",
+        _line("default_year", f'"{year}"', "the year `safer-analysis build` builds when none is given"),
+        _line("suppression_threshold", "5", "published counts below this are shown as [c]"),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _csv(header: list[str], rows: list[list[str]] | None = None) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows or [])
+    return buffer.getvalue()
+
+
+def data_files(area: Area, name: str, year: str) -> dict[str, str]:
+    """Every input file: headers, plus the first year's grant (Tbc) and the default method constants."""
+    out = {}
+    for table, filename in FILES.items():
+        out[filename] = _csv([c.name for c in SCHEMAS[table]])
+    doc = f"grant-{year}"
+    out[FILES["sources"]] = _csv([c.name for c in SCHEMAS["sources"]],
+                                 [[doc, f"Grant award for {year} (to be entered)", "to be entered", "to be entered",
+                                   ""]])
+    out[FILES["grants"]] = _csv([c.name for c in SCHEMAS["grants"]],
+                                [[year, f"Police and Crime Commissioner ({area.force})", name, "Tbc", doc,
+                                  "to be entered"]])
+    out[FILES["assessment_method"]] = _csv(["parameter", "value", "meaning"], [list(r) for r in DEFAULT_METHOD])
+    return out
+
+
+README = """# {name}: safer-analysis project
+
+This folder is a safer-analysis project for {name} ({area}, {force}). Every `safer-analysis`
+command run in it (or in a folder below it) reads `data/` here and writes `outputs/` here.
+
+```sh
+safer-analysis import-police-uk DOWNLOAD.zip   # police.uk street-level data for the force
+safer-analysis build --year {year}             # the board pack, into outputs/{year}/
+safer-analysis check                           # validate the files in data/
+```
+
+## What to fill in
+
+The strategic assessment builds from police.uk data and ONS populations alone. The allocation
+rationale and spend analysis say what is still to be entered until these files have rows:
+
+| file | what |
+| --- | --- |
+| `data/grants.csv` | the grant for each year (the first year is `Tbc` until confirmed) |
+| `data/sources.csv` | the documents every figure is transcribed from |
+| `data/allocations.csv` | each funded line: project, amount (`Tbc` until known), status, provider |
+| `data/local_priorities.csv` | the local priorities of the strategic assessment |
+| `data/threat_risk_harm_scores.csv` | the analyst's harm, likelihood and position scores per priority and year |
+| `data/priority_crime_types.csv` | which police.uk crime types measure a priority |
+| `data/pcp_priorities.csv`, `data/allocation_pcp_priorities.csv` | Police & Crime Plan priorities; lines serving each |
+| `data/allocation_local_priorities.csv` | which lines serve which local priorities |
+| `data/outcome_measures.csv`, `data/outcome_returns.csv` | outcome measures per line; the quarterly returns |
+| `data/context_figures.csv` | figures from other sources quoted in the assessment |
+| `data/assessment_method.csv` | the ranking's constants (defaults given) |
+
+`safer-analysis check` names the file, row and column of any mistake.
+
+## Notebooks
+
+`notebooks/` holds copies of the package's report notebooks, to read in JupyterLab or run with
+papermill (`papermill notebooks/spend_analysis.ipynb out.ipynb -p financial_year {year}`). A build
+always runs the notebooks of the installed package; `safer-analysis notebooks` says whether these
+copies are in step with it, and `safer-analysis notebooks --update` refreshes them.
+
+Settings (names, codes, funder, contact) are in `{settings}`.
+"""
+
+GITIGNORE = "outputs/*\n!outputs/.gitkeep\n.ipynb_checkpoints/\n"
+
+
+@dataclass
+class Made:
+    root: Path
+    area: Area
+    year: str
+    files: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return "\n".join([
+            f"Made the project {self.root} for {self.area.name} ({self.area.kind}, "
+            f"{', '.join(self.area.authority_codes)}; {self.area.force}), first year {self.year}.",
+            "Next:",
+            f"  1. cd {self.root}",
+            "  2. safer-analysis import-police-uk DOWNLOAD.zip   (the force's archive from data.police.uk)",
+            f"  3. safer-analysis build --year {self.year}",
+            "  4. fill in data/ (see README.md); safer-analysis check validates it",
+        ])
+
+
+def current_year(today: dt.date | None = None) -> str:
+    """The financial year containing ``today``."""
+    today = today or dt.date.today()
+    return FinancialYear(today.year if today.month >= 4 else today.year - 1).label
+
+
+def init(folder: str | Path, area_name: str, *, year: str | None = None, name: str | None = None) -> Made:
+    """Make the project folder ``folder`` for the area ``area_name``; nothing is written on failure."""
+    root = Path(folder).expanduser().resolve()
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise InitError(f"{root} already exists and is not an empty folder: choose a new folder")
+    area = find_area(area_name)
+    try:
+        fy = FinancialYear.parse(year) if year else FinancialYear.parse(current_year())
+    except ValueError as exc:
+        raise InitError(f"--year: {exc}") from None
+    name = name or f"Safer {area.name}"
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
+    try:
+        files = {SETTINGS_FILE: settings_text(area, name, fy.label),
+                 "README.md": README.format(name=name, area=area.name, force=area.force, year=fy.label,
+                                            settings=SETTINGS_FILE),
+                 ".gitignore": GITIGNORE, "outputs/.gitkeep": ""}
+        files.update({f"data/{k}": v for k, v in data_files(area, name, fy.label).items()})
+        for rel, text in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        (tmp / "data" / "crime").mkdir()
+        notebooks.update_copies(tmp / "notebooks")
+        load_project(tmp)  # the settings must read back
+        if root.exists():
+            root.rmdir()
+        tmp.rename(root)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return Made(root, area, fy.label, sorted(files))

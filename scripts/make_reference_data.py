@@ -1,0 +1,142 @@
+"""Make the reference tables the package ships (``safer_analysis/reference/``) from public data.
+
+Run from the repository, beside ``../shared``::
+
+    python scripts/make_reference_data.py            # rewrite the tables and SOURCES.csv
+    python scripts/make_reference_data.py --check    # exit 1 if a table would change
+
+Each table is derived by this script alone, and ``SOURCES.csv`` records, for each, what it was
+made from (repository, commit, file and that file's SHA-256) and the SHA-256 of the table itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from safer_analysis.analysis.crime_profile import derive_severity_weights
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("SAFER_ANALYSIS_SHARED", ROOT.parent / "shared"))
+OUT = ROOT / "safer_analysis" / "reference"
+
+#: What each table is made from: the file under ../shared, where that file was found, its licence.
+ORIGINS = {
+    "population_local_authority.csv": {
+        "description": "ONS mid-year population estimates, all persons, every UK local authority "
+                       "(2021 boundaries), mid-2001 to mid-2020, long format",
+        "derived_from": "realdata/population/ons-mye-local-authority-mid2001-to-mid2020.csv",
+        "found_in": "lunliu454/infect_place (commit 46a7a2d6)",
+        "licence": "Open Government Licence v3.0 (ONS)",
+    },
+    "lookup_ltla24_csp24_pfa24.csv": {
+        "description": "ONS local authority (2024) to Community Safety Partnership (2024) to police "
+                       "force area (2024), England and Wales",
+        "derived_from": "realdata/ons-lookups/lookup_ltla24_csp24_pfa24.csv",
+        "found_in": "humaniverse/geographr (commit c026be5c)",
+        "licence": "Open Government Licence v3.0 (ONS)",
+    },
+    "crime_severity_weights.csv": {
+        "description": "one ONS Crime Severity Score weight per police.uk crime type: the mean of its "
+                       "offence codes' weights with volumes assumed inversely proportional to weight "
+                       "(harmonic mean)",
+        "derived_from": "reference/crime-severity/policeuk-ons-code-join.csv",
+        "found_in": "M-O-P-D/Police-Supply-Demand, data/ (commit 38420a1f)",
+        "licence": "MIT (the join); the weights are ONS, Open Government Licence v3.0",
+    },
+}
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def population(shared: Path) -> pd.DataFrame:
+    """The wide ONS table (BOM, thousands separators, trailing empty columns) as one row per area and year."""
+    raw = pd.read_csv(shared / ORIGINS["population_local_authority.csv"]["derived_from"], dtype=str,
+                      encoding="utf-8-sig")
+    raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed")]]
+    years = {c: int(c.rsplit("mid-", 1)[1]) for c in raw.columns if c.lower().startswith("estimated population mid-")}
+    long = raw.melt(id_vars=["Code", "Name", "Geography"], value_vars=list(years), var_name="column",
+                    value_name="population")
+    long = long.dropna(subset=["population"])
+    long["mid_year"] = long["column"].map(years)
+    long["population"] = long["population"].str.replace(",", "", regex=False).astype(int)
+    long = long.rename(columns={"Code": "area_code", "Name": "area_name", "Geography": "geography"})
+    long["geography"] = long["geography"].fillna("")
+    return long[["area_code", "area_name", "geography", "mid_year", "population"]].sort_values(
+        ["area_code", "mid_year"]).reset_index(drop=True)
+
+
+def csp_lookup(shared: Path) -> pd.DataFrame:
+    return pd.read_csv(shared / ORIGINS["lookup_ltla24_csp24_pfa24.csv"]["derived_from"], dtype=str)
+
+
+def severity_weights(shared: Path) -> pd.DataFrame:
+    join = pd.read_csv(shared / ORIGINS["crime_severity_weights.csv"]["derived_from"], dtype=str)
+    out = derive_severity_weights(join)
+    out["weight"] = out["weight"].round(2)
+    out["min_code_weight"] = out["min_code_weight"].round(2)
+    out["max_code_weight"] = out["max_code_weight"].round(2)
+    return out
+
+
+MAKERS = {
+    "population_local_authority.csv": population,
+    "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
+    "crime_severity_weights.csv": severity_weights,
+}
+
+
+def build(shared: Path = SHARED) -> dict[str, bytes]:
+    """Every table's bytes, and SOURCES.csv's, keyed by file name."""
+    files = {name: _csv_bytes(make(shared)) for name, make in MAKERS.items()}
+    rows = []
+    for name, data in files.items():
+        origin = ORIGINS[name]
+        source = shared / origin["derived_from"]
+        rows.append({"file": name, "description": origin["description"],
+                     "derived_from": "../shared/" + origin["derived_from"], "found_in": origin["found_in"],
+                     "source_sha256": sha256_bytes(source.read_bytes()), "licence": origin["licence"],
+                     "sha256": sha256_bytes(data), "made_by": "scripts/make_reference_data.py"})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    files["SOURCES.csv"] = buffer.getvalue().encode("utf-8")
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report tables that would change; write nothing")
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder (default ../shared)")
+    args = parser.parse_args(argv)
+    files = build(args.shared)
+    changed = [n for n, data in files.items() if not (OUT / n).exists() or (OUT / n).read_bytes() != data]
+    if args.check:
+        for name in changed:
+            print(f"would change: {name}")
+        return 1 if changed else 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (OUT / name).write_bytes(data)
+    print(f"wrote {len(files)} files to {OUT} ({len(changed)} changed)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

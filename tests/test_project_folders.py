@@ -1,0 +1,145 @@
+"""Project folders: found from the working folder upwards or given, settings read strictly, and
+``init`` making a project that builds before anything is entered."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from safer_analysis.cli import main
+from safer_analysis.errors import NoProjectError, SettingsError
+from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.inputs.project import SETTINGS_FILE, find_project, load_project, parse_settings, resolve_project
+from safer_analysis.pipeline import notebooks
+from safer_analysis.scaffold.init import InitError, current_year, find_area, init
+
+from .conftest import ROOT
+
+
+def test_the_repository_is_plymouths_project(project):
+    assert project.root == ROOT and project.settings.name == "Safer Plymouth"
+    assert project.settings.local_authority_codes == ("E06000026",) and project.settings.csp_code == "E22000056"
+    assert project.settings.default_year == "2018-19"
+
+
+def test_a_project_is_found_from_any_folder_below_it(project_copy):
+    below = project_copy / "data" / "crime"
+    assert find_project(below).root == project_copy.resolve()
+
+
+def test_outside_a_project_the_error_says_how_to_make_one(tmp_path):
+    with pytest.raises(NoProjectError, match="safer-analysis init DIR --csp NAME"):
+        find_project(tmp_path)
+    with pytest.raises(NoProjectError, match="is not a safer-analysis project"):
+        load_project(tmp_path)
+
+
+def test_the_environment_names_a_project_when_none_is_given(project_copy, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SAFER_ANALYSIS_PROJECT", str(project_copy))
+    assert resolve_project().root == project_copy.resolve()
+
+
+def test_commands_outside_a_project_exit_2_with_the_way_out(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SAFER_ANALYSIS_PROJECT", raising=False)
+    assert main(["check"]) == 2
+    assert "safer-analysis init" in capsys.readouterr().err
+
+
+def test_commands_follow_the_working_folder_not_the_install(project_copy, monkeypatch, capsys):
+    """Run inside a copy, the command reads the copy's data: a grant changed there shows."""
+    grants = project_copy / "data" / "grants.csv"
+    grants.write_text(grants.read_text().replace("2018-19,", "2019-20,").replace("2018-19", "2019-20"))
+    monkeypatch.chdir(project_copy / "notebooks")
+    monkeypatch.delenv("SAFER_ANALYSIS_PROJECT", raising=False)
+    assert main(["years"]) == 3  # the copy's allocations now cite a year with no grant: its own data, refused
+    assert "grants.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[partnership]\nname = 'X'\n", "[partnership] area is missing"),
+    ("[partnership]\nname = 'X'\narea = 'Y'\ncolour = 'red'\n", "unknown setting [partnership] colour"),
+    ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\ndefault_year = '2018_19'\n", "default_year"),
+    ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\nsuppression_threshold = 'five'\n", "whole number"),
+    ("[partnership]\nname = 'X'\narea = 'Y'\nlocal_authority_codes = [1]\n", "list of text"),
+    ("[partnership\nname = 'X'\n", "not valid TOML"),
+])
+def test_bad_settings_name_the_file_and_the_setting(tmp_path, text, message):
+    with pytest.raises(SettingsError, match=message.replace("[", r"\[").replace("]", r"\]")) as err:
+        parse_settings(text, tmp_path / SETTINGS_FILE)
+    assert str(tmp_path / SETTINGS_FILE) in str(err.value)
+
+
+@pytest.mark.parametrize("name,codes,csp", [
+    ("Plymouth", ("E06000026",), "E22000056"),
+    ("plymouth", ("E06000026",), "E22000056"),
+    ("South Devon and Dartmoor", ("E07000044", "E07000045", "E07000047"), "E22000364"),
+    ("Teignbridge", ("E07000045",), ""),  # an authority within a larger CSP: the authority alone
+])
+def test_an_area_is_found_by_name_in_any_case(name, codes, csp):
+    area = find_area(name)
+    assert area.authority_codes == codes and area.force == "Devon & Cornwall"
+    if csp:
+        assert area.csp_code == csp
+
+
+def test_a_near_miss_gets_a_suggestion():
+    with pytest.raises(InitError, match="did you mean.*'Torbay'"):
+        find_area("Torbey")
+
+
+def test_init_makes_a_project_with_empty_inputs_that_validate(tmp_path):
+    made = init(tmp_path / "torbay", "Torbay", year="2019-20")
+    project = load_project(made.root)
+    assert project.settings.area == "Torbay" and project.settings.default_year == "2019-20"
+    dataset = load_dataset(project.data_dir)
+    assert dataset.years == ["2019-20"] and dataset.grant_or_none("2019-20") is None
+    assert dataset.allocations.empty and dataset.local_priorities.empty
+    assert dataset.draft_items("2019-20")[0] == "the 2019-20 grant (Tbc in grants.csv)"
+    assert {s.state for s in notebooks.compare_copies(project.notebooks_dir)} == {"in step"}
+    assert (made.root / "README.md").read_text().startswith("# Safer Torbay")
+
+
+def test_init_refuses_a_folder_in_use_and_leaves_nothing_behind(tmp_path):
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "notes.txt").write_text("mine")
+    with pytest.raises(InitError, match="not an empty folder"):
+        init(tmp_path / "used", "Torbay")
+    with pytest.raises(InitError, match="did you mean"):
+        init(tmp_path / "new", "Torbey")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["used"]
+
+
+def test_init_command_exit_codes(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "p"), "--csp", "Exeter", "--year", "2018-19"]) == 0
+    assert "import-police-uk" in capsys.readouterr().out
+    assert main(["init", str(tmp_path / "q"), "--csp", "Nowhere-on-Sea"]) == 2
+
+
+def test_current_year_turns_in_april():
+    import datetime as dt
+
+    assert current_year(dt.date(2026, 3, 31)) == "2025-26" and current_year(dt.date(2026, 4, 1)) == "2026-27"
+
+
+def test_notebooks_command_reports_and_refreshes_a_changed_copy(project_copy, capsys):
+    copy = project_copy / "notebooks" / "spend_analysis.ipynb"
+    copy.write_text(copy.read_text().replace("Spend analysis", "Spending"))
+    assert main(["notebooks", "--project", str(project_copy)]) == 0
+    assert "spend_analysis.ipynb: differs" in capsys.readouterr().out
+    assert main(["notebooks", "--update", "--project", str(project_copy)]) == 0
+    assert (copy.parent / "spend_analysis.ipynb.old").read_text().count("Spending") > 0
+    assert {s.state for s in notebooks.compare_copies(project_copy / "notebooks")} == {"in step"}
+
+
+def test_no_command_needs_the_package_folder_to_hold_data():
+    """The package finds nothing from its own location: no data/ beside the installed package is read."""
+    import safer_analysis
+
+    package_root = os.path.dirname(os.path.dirname(safer_analysis.__file__))
+    for path in (ROOT / "safer_analysis").rglob("*.py"):
+        text = path.read_text()
+        assert "parents[2]" not in text and "parent.parent" not in text, path
+    assert package_root  # the check above is about code, whatever the install
