@@ -31,22 +31,91 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / ".data"
 PY = sys.executable
-HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-          "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
-CRIME_TYPES = ["Anti-social behaviour", "Violence and sexual offences", "Criminal damage and arson", "Shoplifting",
-               "Other theft", "Public order", "Burglary", "Vehicle crime", "Drugs", "Theft from the person",
-               "Robbery", "Bicycle theft", "Possession of weapons", "Other crime"]
+HEADER = [
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
+CRIME_TYPES = [
+    "Anti-social behaviour",
+    "Violence and sexual offences",
+    "Criminal damage and arson",
+    "Shoplifting",
+    "Other theft",
+    "Public order",
+    "Burglary",
+    "Vehicle crime",
+    "Drugs",
+    "Theft from the person",
+    "Robbery",
+    "Bicycle theft",
+    "Possession of weapons",
+    "Other crime",
+]
 TYPE_P = np.array([30, 28, 9, 6, 7, 6, 4, 4, 2, 1, 1, 1, 0.5, 0.5])
-OUTCOMES = ["Investigation complete; no suspect identified", "Unable to prosecute suspect",
-            "Under investigation", "Awaiting court outcome", "Offender given a caution", ""]
+OUTCOMES = [
+    "Investigation complete; no suspect identified",
+    "Unable to prosecute suspect",
+    "Under investigation",
+    "Awaiting court outcome",
+    "Offender given a caution",
+    "",
+]
 #: 43 territorial forces of England and Wales, as police.uk names their files.
-FORCES = ["avon-and-somerset", "bedfordshire", "cambridgeshire", "cheshire", "city-of-london", "cleveland",
-          "cumbria", "derbyshire", "devon-and-cornwall", "dorset", "durham", "dyfed-powys", "essex",
-          "gloucestershire", "greater-manchester", "gwent", "hampshire", "hertfordshire", "humberside", "kent",
-          "lancashire", "leicestershire", "lincolnshire", "merseyside", "metropolitan", "norfolk",
-          "north-wales", "north-yorkshire", "northamptonshire", "northumbria", "nottinghamshire",
-          "south-wales", "south-yorkshire", "staffordshire", "suffolk", "surrey", "sussex", "thames-valley",
-          "warwickshire", "west-mercia", "west-midlands", "west-yorkshire", "wiltshire"]
+FORCES = [
+    "avon-and-somerset",
+    "bedfordshire",
+    "cambridgeshire",
+    "cheshire",
+    "city-of-london",
+    "cleveland",
+    "cumbria",
+    "derbyshire",
+    "devon-and-cornwall",
+    "dorset",
+    "durham",
+    "dyfed-powys",
+    "essex",
+    "gloucestershire",
+    "greater-manchester",
+    "gwent",
+    "hampshire",
+    "hertfordshire",
+    "humberside",
+    "kent",
+    "lancashire",
+    "leicestershire",
+    "lincolnshire",
+    "merseyside",
+    "metropolitan",
+    "norfolk",
+    "north-wales",
+    "north-yorkshire",
+    "northamptonshire",
+    "northumbria",
+    "nottinghamshire",
+    "south-wales",
+    "south-yorkshire",
+    "staffordshire",
+    "suffolk",
+    "surrey",
+    "sussex",
+    "thames-valley",
+    "warwickshire",
+    "west-mercia",
+    "west-midlands",
+    "west-yorkshire",
+    "wiltshire",
+]
 
 
 def months(start: str, n: int) -> list[str]:
@@ -70,8 +139,9 @@ def write_month(folder: Path, force: str, month: str, rows: int, seed: int) -> i
     lsoa_idx = rng.integers(0, n_lsoa, rows)
     district = np.where(lsoa_idx < 180, area, np.where(lsoa_idx < 540, "North " + area, "South " + area))
     lsoa_num = lsoa_idx % 180
-    lsoa_name = np.char.add(np.char.add(district.astype(str), " "),
-                            np.char.add(np.char.zfill(lsoa_num.astype(str), 3), "A"))
+    lsoa_name = np.char.add(
+        np.char.add(district.astype(str), " "), np.char.add(np.char.zfill(lsoa_num.astype(str), 3), "A")
+    )
     lsoa_code = np.char.add("E0100", np.char.zfill((lsoa_idx + FORCES.index(force) * 1000).astype(str), 4))
     types = rng.choice(len(CRIME_TYPES), rows, p=TYPE_P / TYPE_P.sum())
     ctype = np.array(CRIME_TYPES)[types]
@@ -85,20 +155,22 @@ def write_month(folder: Path, force: str, month: str, rows: int, seed: int) -> i
     lon = np.round(-4.14 + rng.normal(0, 0.05, rows), 6).astype(str)
     lat = np.round(50.37 + rng.normal(0, 0.03, rows), 6).astype(str)
     outcome = np.where(types == 0, "", np.array(OUTCOMES)[rng.integers(0, len(OUTCOMES) - 1, rows)])
-    table = pa.table({
-        "Crime ID": crime_id,
-        "Month": np.full(rows, month),
-        "Reported by": np.full(rows, force_name),
-        "Falls within": np.full(rows, force_name),
-        "Longitude": np.where(no_place, "", lon),
-        "Latitude": np.where(no_place, "", lat),
-        "Location": np.where(no_place, "No Location", "On or near High Street"),
-        "LSOA code": np.where(no_place, "", lsoa_code),
-        "LSOA name": np.where(no_place, "", lsoa_name),
-        "Crime type": ctype,
-        "Last outcome category": outcome,
-        "Context": np.full(rows, ""),
-    })
+    table = pa.table(
+        {
+            "Crime ID": crime_id,
+            "Month": np.full(rows, month),
+            "Reported by": np.full(rows, force_name),
+            "Falls within": np.full(rows, force_name),
+            "Longitude": np.where(no_place, "", lon),
+            "Latitude": np.where(no_place, "", lat),
+            "Location": np.where(no_place, "No Location", "On or near High Street"),
+            "LSOA code": np.where(no_place, "", lsoa_code),
+            "LSOA name": np.where(no_place, "", lsoa_name),
+            "Crime type": ctype,
+            "Last outcome category": outcome,
+            "Context": np.full(rows, ""),
+        }
+    )
     path = folder / month / f"{month}-{force}-street.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:  # police.uk writes an unquoted header and unquoted values
@@ -107,8 +179,9 @@ def write_month(folder: Path, force: str, month: str, rows: int, seed: int) -> i
     return path.stat().st_size
 
 
-def generate(name: str, forces: list[str], month_list: list[str], rows_per_month: int,
-             subset_of: str | None = None) -> tuple[Path, int, int]:
+def generate(
+    name: str, forces: list[str], month_list: list[str], rows_per_month: int, subset_of: str | None = None
+) -> tuple[Path, int, int]:
     """A folder of monthly files (made once and reused); returns (folder, rows, bytes).
 
     With ``subset_of``, the month folders are links into that (larger) dataset's folder.
@@ -156,37 +229,49 @@ def measure_shell(label: str, command: str) -> dict:
 
 
 def import_steps(folder: Path, csp: str) -> list[dict]:
-    ours = measure("safer-analysis import", f"""
+    ours = measure(
+        "safer-analysis import",
+        f"""
         from safer_analysis.inputs import police_uk
-        table, report = police_uk.read_police_uk({str(folder)!r}, lsoa_prefixes=[{csp + ' '!r}])
+        table, report = police_uk.read_police_uk({str(folder)!r}, lsoa_prefixes=[{csp + " "!r}])
         print(report.rows_kept)
-    """)
-    naive = measure("naive pandas read_csv + concat", f"""
+    """,
+    )
+    naive = measure(
+        "naive pandas read_csv + concat",
+        f"""
         import glob, pandas as pd
         files = sorted(glob.glob({str(folder)!r} + '/*/*-street.csv'))
         frame = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
-        kept = frame[frame['LSOA name'].fillna('').str.startswith({csp + ' '!r})]
+        kept = frame[frame['LSOA name'].fillna('').str.startswith({csp + " "!r})]
         print(len(kept))
-    """)
-    floor = measure("bare pyarrow.csv read (floor)", f"""
+    """,
+    )
+    floor = measure(
+        "bare pyarrow.csv read (floor)",
+        f"""
         import glob, pyarrow as pa, pyarrow.csv as pacsv
         files = sorted(glob.glob({str(folder)!r} + '/*/*-street.csv'))
         table = pa.concat_tables([pacsv.read_csv(f) for f in files])
         print(table.num_rows)
-    """)
+    """,
+    )
     return [ours, naive, floor]
 
 
 def build_steps(out: Path) -> list[dict]:
     shutil.rmtree(out, ignore_errors=True)
-    ours = measure_shell("safer-analysis build --year 2018-19",
-                         f"{shlex(PY)} -m safer_analysis.cli build --year 2018-19 --out {out / 'ours'}")
+    ours = measure_shell(
+        "safer-analysis build --year 2018-19",
+        f"{shlex(PY)} -m safer_analysis.cli build --year 2018-19 --out {out / 'ours'}",
+    )
     nbs = ["strategic_assessment", "allocation_rationale", "spend_analysis"]
     loop = " && ".join(
         f"{shlex(str(Path(PY).parent / 'papermill'))} notebooks/{nb}.ipynb {out}/loop/{nb}.ipynb "
         f"-p financial_year 2018-19 -k safer-analysis --no-progress-bar && "
         f"{shlex(str(Path(PY).parent / 'jupyter'))} nbconvert --to html --no-input {out}/loop/{nb}.ipynb"
-        for nb in nbs)
+        for nb in nbs
+    )
     baseline = measure_shell("papermill + nbconvert shell loop", f"mkdir -p {out}/loop && {loop}")
     return [ours, baseline]
 
@@ -198,8 +283,10 @@ def shlex(text: str) -> str:
 
 
 def table(rows: list[dict], extra: dict | None = None) -> str:
-    lines = ["| step | seconds | peak memory (MB) |" + (" note |" if extra else ""), "| --- | ---: | ---: |"
-             + (" --- |" if extra else "")]
+    lines = [
+        "| step | seconds | peak memory (MB) |" + (" note |" if extra else ""),
+        "| --- | ---: | ---: |" + (" --- |" if extra else ""),
+    ]
     for r in rows:
         note = f" {extra.get(r['label'], '')} |" if extra else ""
         lines.append(f"| {r['label']} | {r['seconds']:.1f} | {r['peak_mb']:,.0f} |{note}")
@@ -213,22 +300,33 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    sizes = ([("force-3y-small", ["devon-and-cornwall"], months("2016-04", 6), 2_000, None),
-              ("national-small", FORCES[:6], months("2018-04", 2), 2_000, None)] if args.quick else
-             [("force-3y", ["devon-and-cornwall"], months("2016-04", 36), 13_900, None),
-              ("force-1y", ["devon-and-cornwall"], months("2018-04", 12), 13_900, "force-3y"),
-              ("national-1y", FORCES, months("2018-04", 12), 11_600, None),
-              ("national-6m", FORCES, months("2018-04", 6), 11_600, "national-1y")])
+    sizes = (
+        [
+            ("force-3y-small", ["devon-and-cornwall"], months("2016-04", 6), 2_000, None),
+            ("national-small", FORCES[:6], months("2018-04", 2), 2_000, None),
+        ]
+        if args.quick
+        else [
+            ("force-3y", ["devon-and-cornwall"], months("2016-04", 36), 13_900, None),
+            ("force-1y", ["devon-and-cornwall"], months("2018-04", 12), 13_900, "force-3y"),
+            ("national-1y", FORCES, months("2018-04", 12), 11_600, None),
+            ("national-6m", FORCES, months("2018-04", 6), 11_600, "national-1y"),
+        ]
+    )
     results = {}
     for name, forces, month_list, per, parent in sizes:
         started = time.perf_counter()
         folder, rows, size = generate(name, forces, month_list, per, subset_of=parent)
-        print(f"\n## {name}: {len(forces)} force(s) x {len(month_list)} months = {rows:,} rows, "
-              f"{size / 1e9:.2f} GB of CSV (generated/reused in {time.perf_counter() - started:.0f} s)")
+        print(
+            f"\n## {name}: {len(forces)} force(s) x {len(month_list)} months = {rows:,} rows, "
+            f"{size / 1e9:.2f} GB of CSV (generated/reused in {time.perf_counter() - started:.0f} s)"
+        )
         steps = import_steps(folder, "Plymouth")
         ours, naive, floor = steps
-        notes = {ours["label"]: f"{ours['seconds'] / floor['seconds']:.2f}x the floor; "
-                                f"{naive['seconds'] / ours['seconds']:.2f}x faster than naive"}
+        notes = {
+            ours["label"]: f"{ours['seconds'] / floor['seconds']:.2f}x the floor; "
+            f"{naive['seconds'] / ours['seconds']:.2f}x faster than naive"
+        }
         print(table(steps, notes))
         results[name] = (rows, steps)
     if not args.quick:

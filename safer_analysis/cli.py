@@ -40,14 +40,24 @@ def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="safer-analysis", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", type=Path, default=None, metavar="DIR",
-                        help="the project folder (default: the one around the working folder)")
+    common.add_argument(
+        "--project",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the project folder (default: the one around the working folder)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     n = sub.add_parser("init", help="make a new project folder for a partnership")
     n.add_argument("folder", type=Path, help="the folder to make (it may exist, but must be empty)")
-    n.add_argument("--csp", "--area", dest="area", required=True,
-                   help="the Community Safety Partnership or local authority, by name, e.g. 'Torbay'")
+    n.add_argument(
+        "--csp",
+        "--area",
+        dest="area",
+        required=True,
+        help="the Community Safety Partnership or local authority, by name, e.g. 'Torbay'",
+    )
     n.add_argument("--year", default=None, help="the first financial year, e.g. 2019-20 (default: the current one)")
     n.add_argument("--name", default=None, help="how reports name the partnership (default: 'Safer <area>')")
 
@@ -55,43 +65,68 @@ def make_parser() -> argparse.ArgumentParser:
     which = b.add_mutually_exclusive_group()
     which.add_argument("--year", help="financial year to build, e.g. 2018-19 (default: the project's default year)")
     which.add_argument("--all-years", action="store_true", help="build every year in the data")
-    b.add_argument("--out", type=Path, default=None,
-                   help="folder to write <year>/ into (default: the project's outputs/)")
-    b.add_argument("--product", action="append", choices=list(PRODUCTS),
-                   help="build only this report (repeatable; default: all)")
-    b.add_argument("-p", "--param", action="append", type=_parameter, default=[],
-                   metavar="NAME=VALUE", help="an extra notebook parameter (repeatable)")
+    b.add_argument(
+        "--out", type=Path, default=None, help="folder to write <year>/ into (default: the project's outputs/)"
+    )
+    b.add_argument(
+        "--product", action="append", choices=list(PRODUCTS), help="build only this report (repeatable; default: all)"
+    )
+    b.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        type=_parameter,
+        default=[],
+        metavar="NAME=VALUE",
+        help="an extra notebook parameter (repeatable)",
+    )
     b.add_argument("--csp", default=None, help="assess another area than the project's own")
     b.add_argument("--jobs", type=int, default=None, help="notebooks to run at once (default: one per core)")
 
     sub.add_parser("years", parents=[common], help="list the financial years in the data")
     sub.add_parser("check", parents=[common], help="validate the input data and report any problems")
 
-    g = sub.add_parser("export-360giving", parents=[common],
-                       help="write a year's allocations as 360Giving open grant data")
+    g = sub.add_parser(
+        "export-360giving", parents=[common], help="write a year's allocations as 360Giving open grant data"
+    )
     g.add_argument("--year", required=True, help="financial year, e.g. 2018-19")
     g.add_argument("--out", type=Path, required=True, help="JSON file to write (the CSV is written beside it)")
     g.add_argument("--prefix", default=None, help="the publisher's 360Giving prefix (default: the project's)")
 
-    y = sub.add_parser("new-year", parents=[common],
-                       help="scaffold a new financial year's input files from the year before")
+    y = sub.add_parser(
+        "new-year", parents=[common], help="scaffold a new financial year's input files from the year before"
+    )
     y.add_argument("year", help="the new financial year, e.g. 2019-20")
 
-    i = sub.add_parser("import-police-uk", parents=[common],
-                       help="read police.uk street-level archives into the project's crime store")
+    i = sub.add_parser(
+        "import-police-uk", parents=[common], help="read police.uk street-level archives into the project's crime store"
+    )
     i.add_argument("paths", nargs="+", type=Path, help="zip archives or folders of YYYY-MM/ monthly files")
-    i.add_argument("--csp", action="append", default=None,
-                   help="area to keep (repeatable; default: the project's own area)")
-    i.add_argument("--lsoa-codes", type=Path, default=None,
-                   help="a text file of LSOA codes (one per line) to keep instead of the area's LSOA names")
+    i.add_argument(
+        "--csp", action="append", default=None, help="area to keep (repeatable; default: the project's own area)"
+    )
+    i.add_argument(
+        "--lsoa-codes",
+        type=Path,
+        default=None,
+        help="a text file of LSOA codes (one per line) to keep instead of the area's LSOA names",
+    )
     i.add_argument("--force", default=None, help="only this force's files, e.g. devon-and-cornwall")
-    i.add_argument("--out", type=Path, default=None,
-                   help="parquet file to write (one area) or folder (several; default: the project's data/crime/)")
+    i.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="parquet file to write (one area) or folder (several; default: the project's data/crime/)",
+    )
 
-    k = sub.add_parser("notebooks", parents=[common],
-                       help="compare the project's notebooks with the package's, or refresh them")
-    k.add_argument("--update", action="store_true",
-                   help="copy the package's notebooks over missing or differing copies (old copies kept as .old)")
+    k = sub.add_parser(
+        "notebooks", parents=[common], help="compare the project's notebooks with the package's, or refresh them"
+    )
+    k.add_argument(
+        "--update",
+        action="store_true",
+        help="copy the package's notebooks over missing or differing copies (old copies kept as .old)",
+    )
     return parser
 
 
@@ -105,24 +140,37 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     extra = dict(args.param)
     years = load_dataset(project.data_dir).years if args.all_years else [args.year or project.settings.default_year]
     if not years or not years[0]:
-        raise ParameterError(f"no year given and {project.settings_file} sets no [reports] default_year: "
-                             "give one with --year YYYY-YY")
+        raise ParameterError(
+            f"no year given and {project.settings_file} sets no [reports] default_year: give one with --year YYYY-YY"
+        )
     out = args.out or project.outputs_dir
     failures = 0
     for year in years:
         print(f"Building the board pack for {year} ...", flush=True)
         try:
-            result = build(year, out, project=project, products=args.product, parameters=extra,
-                           jobs=args.jobs, csp=args.csp, progress=_progress_line)
+            result = build(
+                year,
+                out,
+                project=project,
+                products=args.product,
+                parameters=extra,
+                jobs=args.jobs,
+                csp=args.csp,
+                progress=_progress_line,
+            )
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
-            print(f"The previous outputs in {out / year} are untouched; the failed run is "
-                  f"in {out / '.failed' / year}.", file=sys.stderr)
+            print(
+                f"The previous outputs in {out / year} are untouched; the failed run is in {out / '.failed' / year}.",
+                file=sys.stderr,
+            )
             failures += 1
             continue
         books = sorted(p.name for p in result.out_dir.glob("*.xlsx"))
-        print(f"Wrote {result.out_dir}/: {', '.join(p + '.html' for p in result.products)}, index.html, "
-              f"{', '.join(books) + ', ' if books else ''}manifest.json and tables/ in {result.seconds:.1f} s.")
+        print(
+            f"Wrote {result.out_dir}/: {', '.join(p + '.html' for p in result.products)}, index.html, "
+            f"{', '.join(books) + ', ' if books else ''}manifest.json and tables/ in {result.seconds:.1f} s."
+        )
     return EXIT_FAILED if failures else 0
 
 
@@ -166,9 +214,17 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
             if args.lsoa_codes is not None:
                 codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
             out = args.out or project.crime_file(area)
-            reports = {area: police_uk.import_police_uk(args.paths, out, csp=area, lsoa_codes=codes,
-                                                        name_prefixes=prefixes(area), force=args.force,
-                                                        progress=_progress)}
+            reports = {
+                area: police_uk.import_police_uk(
+                    args.paths,
+                    out,
+                    csp=area,
+                    lsoa_codes=codes,
+                    name_prefixes=prefixes(area),
+                    force=args.force,
+                    progress=_progress,
+                )
+            }
             written = {area: out}
         else:
             folder = args.out or project.crime_dir
@@ -212,8 +268,11 @@ def _init(args: argparse.Namespace) -> int:
 def _notebooks(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.pipeline import notebooks
 
-    states = notebooks.update_copies(project.notebooks_dir) if args.update else \
-        notebooks.compare_copies(project.notebooks_dir)
+    states = (
+        notebooks.update_copies(project.notebooks_dir)
+        if args.update
+        else notebooks.compare_copies(project.notebooks_dir)
+    )
     if args.update:
         for s in states:
             done = f"refreshed (old copy kept as {s.notebook}.old)" if s.state == "differs" else "added"
@@ -249,8 +308,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(year)
         elif args.command == "check":
             n = len(dataset.allocations)
-            print(f"{project.settings.name}: all files valid in {project.data_dir} ({n} allocation lines, "
-                  f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s.")
+            print(
+                f"{project.settings.name}: all files valid in {project.data_dir} ({n} allocation lines, "
+                f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s."
+            )
         return 0
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)

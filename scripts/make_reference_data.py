@@ -31,22 +31,22 @@ OUT = ROOT / "safer_analysis" / "reference"
 ORIGINS = {
     "population_local_authority.csv": {
         "description": "ONS mid-year population estimates, all persons, every UK local authority "
-                       "(2021 boundaries), mid-2001 to mid-2020, long format",
+        "(2021 boundaries), mid-2001 to mid-2020, long format",
         "derived_from": "realdata/population/ons-mye-local-authority-mid2001-to-mid2020.csv",
         "found_in": "lunliu454/infect_place (commit 46a7a2d6)",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
     "lookup_ltla24_csp24_pfa24.csv": {
         "description": "ONS local authority (2024) to Community Safety Partnership (2024) to police "
-                       "force area (2024), England and Wales",
+        "force area (2024), England and Wales",
         "derived_from": "realdata/ons-lookups/lookup_ltla24_csp24_pfa24.csv",
         "found_in": "humaniverse/geographr (commit c026be5c)",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
     "crime_severity_weights.csv": {
         "description": "one ONS Crime Severity Score weight per police.uk crime type: the mean of its "
-                       "offence codes' weights with volumes assumed inversely proportional to weight "
-                       "(harmonic mean)",
+        "offence codes' weights with volumes assumed inversely proportional to weight "
+        "(harmonic mean)",
         "derived_from": "reference/crime-severity/policeuk-ons-code-join.csv",
         "found_in": "M-O-P-D/Police-Supply-Demand, data/ (commit 38420a1f)",
         "licence": "MIT (the join); the weights are ONS, Open Government Licence v3.0",
@@ -66,19 +66,24 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def population(shared: Path) -> pd.DataFrame:
     """The wide ONS table (BOM, thousands separators, trailing empty columns) as one row per area and year."""
-    raw = pd.read_csv(shared / ORIGINS["population_local_authority.csv"]["derived_from"], dtype=str,
-                      encoding="utf-8-sig")
+    raw = pd.read_csv(
+        shared / ORIGINS["population_local_authority.csv"]["derived_from"], dtype=str, encoding="utf-8-sig"
+    )
     raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed")]]
     years = {c: int(c.rsplit("mid-", 1)[1]) for c in raw.columns if c.lower().startswith("estimated population mid-")}
-    long = raw.melt(id_vars=["Code", "Name", "Geography"], value_vars=list(years), var_name="column",
-                    value_name="population")
+    long = raw.melt(
+        id_vars=["Code", "Name", "Geography"], value_vars=list(years), var_name="column", value_name="population"
+    )
     long = long.dropna(subset=["population"])
     long["mid_year"] = long["column"].map(years)
     long["population"] = long["population"].str.replace(",", "", regex=False).astype(int)
     long = long.rename(columns={"Code": "area_code", "Name": "area_name", "Geography": "geography"})
     long["geography"] = long["geography"].fillna("")
-    return long[["area_code", "area_name", "geography", "mid_year", "population"]].sort_values(
-        ["area_code", "mid_year"]).reset_index(drop=True)
+    return (
+        long[["area_code", "area_name", "geography", "mid_year", "population"]]
+        .sort_values(["area_code", "mid_year"])
+        .reset_index(drop=True)
+    )
 
 
 def csp_lookup(shared: Path) -> pd.DataFrame:
@@ -108,10 +113,18 @@ def build(shared: Path = SHARED) -> dict[str, bytes]:
     for name, data in files.items():
         origin = ORIGINS[name]
         source = shared / origin["derived_from"]
-        rows.append({"file": name, "description": origin["description"],
-                     "derived_from": "../shared/" + origin["derived_from"], "found_in": origin["found_in"],
-                     "source_sha256": sha256_bytes(source.read_bytes()), "licence": origin["licence"],
-                     "sha256": sha256_bytes(data), "made_by": "scripts/make_reference_data.py"})
+        rows.append(
+            {
+                "file": name,
+                "description": origin["description"],
+                "derived_from": "../shared/" + origin["derived_from"],
+                "found_in": origin["found_in"],
+                "source_sha256": sha256_bytes(source.read_bytes()),
+                "licence": origin["licence"],
+                "sha256": sha256_bytes(data),
+                "made_by": "scripts/make_reference_data.py",
+            }
+        )
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()

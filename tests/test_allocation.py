@@ -5,10 +5,12 @@ from safer_analysis.analysis.allocation import apportion, priority_matrix
 
 
 def small():
-    allocations = pd.DataFrame({"allocation_id": ["a", "b", "c"], "project": ["A", "B", "C"],
-                                "amount": [300.0, 100.0, None]})
-    links = pd.DataFrame({"allocation_id": ["a", "a", "a", "b", "c"], "priority": [1, 2, 3, 1, 2],
-                          "weight": [2.0, 1.0, 1.0, 1.0, 1.0]})
+    allocations = pd.DataFrame(
+        {"allocation_id": ["a", "b", "c"], "project": ["A", "B", "C"], "amount": [300.0, 100.0, None]}
+    )
+    links = pd.DataFrame(
+        {"allocation_id": ["a", "a", "a", "b", "c"], "priority": [1, 2, 3, 1, 2], "weight": [2.0, 1.0, 1.0, 1.0, 1.0]}
+    )
     return allocations, links
 
 

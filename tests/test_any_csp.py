@@ -53,10 +53,42 @@ def test_assessment_builds_for_another_csp(tmp_path):
     meta = {pu.METADATA_KEY: b'{"csp": "Exeter", "synthetic": true}'}
     pq.write_table(pa.Table.from_pandas(crimes, preserve_index=False).replace_schema_metadata(meta), path)
     out = tmp_path / "out"
-    assert main(["build", "--year", "2018-19", "--product", "strategic_assessment", "--csp", "Exeter",
-                 "--out", str(out), "-p", f"crime_data={path}"]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--year",
+                "2018-19",
+                "--product",
+                "strategic_assessment",
+                "--csp",
+                "Exeter",
+                "--out",
+                str(out),
+                "-p",
+                f"crime_data={path}",
+            ]
+        )
+        == 0
+    )
     html = (out / "2018-19" / "strategic_assessment.html").read_text()
     assert "Exeter" in html and "ONS mid-2018 population estimate" in html
-    assert main(["build", "--year", "2018-19", "--product", "strategic_assessment", "--csp", "Plymouth",
-                 "--out", str(out), "-p", f"crime_data={path}"]) == 1  # data for another area is refused
+    assert (
+        main(
+            [
+                "build",
+                "--year",
+                "2018-19",
+                "--product",
+                "strategic_assessment",
+                "--csp",
+                "Plymouth",
+                "--out",
+                str(out),
+                "-p",
+                f"crime_data={path}",
+            ]
+        )
+        == 1
+    )  # data for another area is refused
     assert pd.read_csv(out / "2018-19" / "tables" / "strategic_assessment__volumes.csv").shape[0] > 10

@@ -24,8 +24,11 @@ def test_comparison_years_keeps_those_in_the_data():
 
 
 def test_counts_by_type_excludes_asb_from_all_crime():
-    f = crimes_frame([("2018-19", "2018-04", "Burglary", "A")] * 3 + [("2018-19", "2018-05", sa.ASB, "A")] * 2
-                     + [("2017-18", "2017-04", "Robbery", "B")])
+    f = crimes_frame(
+        [("2018-19", "2018-04", "Burglary", "A")] * 3
+        + [("2018-19", "2018-05", sa.ASB, "A")] * 2
+        + [("2017-18", "2017-04", "Robbery", "B")]
+    )
     c = sa.counts_by_type(f, ["2017-18", "2018-19"])
     assert c.at[sa.ALL_CRIME, "2018-19"] == 3 and c.at[sa.ALL_CRIME, "2017-18"] == 1
     assert c.at[sa.ASB, "2018-19"] == 2
@@ -75,12 +78,15 @@ def test_monthly_pattern_has_every_month():
 
 # ---- harm -----------------------------------------------------------------------------------
 
+
 def test_severity_weights_are_volume_weighted_not_plain_means():
-    join = pd.DataFrame({
-        "ONS_SEVERITY_code": ["a", "b", "b", "c"],
-        "ONS_SEVERITY_weight": ["10", "1000", "1000", "5"],
-        "POLICE_UK_CAT_MAP_category": ["Violence and Sexual Offences"] * 3 + ["Shoplifting"],
-    })
+    join = pd.DataFrame(
+        {
+            "ONS_SEVERITY_code": ["a", "b", "b", "c"],
+            "ONS_SEVERITY_weight": ["10", "1000", "1000", "5"],
+            "POLICE_UK_CAT_MAP_category": ["Violence and Sexual Offences"] * 3 + ["Shoplifting"],
+        }
+    )
     w = sa.derive_severity_weights(join).set_index("crime_type")
     # harmonic mean of 10 and 1000 (b listed twice counts once) = 2 / (1/10 + 1/1000)
     assert w.at["Violence and sexual offences", "weight"] == pytest.approx(2 / (0.1 + 0.001))
@@ -105,15 +111,37 @@ def test_harm_by_type_shares():
 
 # ---- ranking -----------------------------------------------------------------------------------
 
+
 def ranking_inputs():
-    local = pd.DataFrame({"priority_key": ["a", "b", "c"], "name": ["A", "B", "C"],
-                          "kind": ["priority", "emerging issue", "cross-cutting issue"]})
-    scores = pd.DataFrame({"priority_key": ["a", "b", "c"], "harm": [5, 4, 2], "likelihood": [5, 2, 2],
-                           "organisational_position": [4, 5, 1], "confidence": ["high", "low", "medium"],
-                           "rationale": ["", "", ""], "illustrative": [True] * 3})
-    evidence = pd.DataFrame({"crime_types": ["X", "Y"], "relation": ["proxy", "direct"], "count": [100.0, 10.0],
-                             "harm": [5000.0, 100.0], "trend_points": [1.0, 0.0], "trend": ["rising", "falling"]},
-                            index=pd.Index(["a", "c"], name="priority_key"))
+    local = pd.DataFrame(
+        {
+            "priority_key": ["a", "b", "c"],
+            "name": ["A", "B", "C"],
+            "kind": ["priority", "emerging issue", "cross-cutting issue"],
+        }
+    )
+    scores = pd.DataFrame(
+        {
+            "priority_key": ["a", "b", "c"],
+            "harm": [5, 4, 2],
+            "likelihood": [5, 2, 2],
+            "organisational_position": [4, 5, 1],
+            "confidence": ["high", "low", "medium"],
+            "rationale": ["", "", ""],
+            "illustrative": [True] * 3,
+        }
+    )
+    evidence = pd.DataFrame(
+        {
+            "crime_types": ["X", "Y"],
+            "relation": ["proxy", "direct"],
+            "count": [100.0, 10.0],
+            "harm": [5000.0, 100.0],
+            "trend_points": [1.0, 0.0],
+            "trend": ["rising", "falling"],
+        },
+        index=pd.Index(["a", "c"], name="priority_key"),
+    )
     return scores, evidence, local
 
 

@@ -224,8 +224,10 @@ def test_a_screenshot_of_every_page(visits):
 def test_the_checks_catch_a_bad_page(browser, axe, tmp_path):
     """The checker itself works: a bad page fails axe, and its request to the web is caught."""
     bad = tmp_path / "bad.html"
-    bad.write_text('<html><body><img src="data:image/png;base64,iVBORw0KGgo=">'
-                   '<p style="color:#ddd">faint</p><img alt="x" src="https://example.org/x.png"></body></html>')
+    bad.write_text(
+        '<html><body><img src="data:image/png;base64,iVBORw0KGgo=">'
+        '<p style="color:#ddd">faint</p><img alt="x" src="https://example.org/x.png"></body></html>'
+    )
     context, page, blocked, _ = open_page(browser, bad, SCREEN)
     ids = {v["id"] for v in serious(axe.run(page, options=AXE_OPTIONS))}
     context.close()

@@ -21,8 +21,7 @@ def test_change_chart_title_states_the_finding(dataset):
 
 
 def test_chart_text_is_escaped():
-    c = charts.bar_gbp(['<img src=x onerror="alert(1)">'], [5.0], title="t <i>", subtitle="s",
-                       source="src", what="w")
+    c = charts.bar_gbp(['<img src=x onerror="alert(1)">'], [5.0], title="t <i>", subtitle="s", source="src", what="w")
     html = c.to_html()
     assert "<i>" not in html and 'onerror="alert' not in html
 

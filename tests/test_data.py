@@ -17,6 +17,7 @@ def seed_text(dataset, document_id: str) -> str:
 
 # --- the bundled data is a faithful transcription -------------------------------------------
 
+
 def test_bundled_data_loads_with_both_years(dataset):
     assert dataset.years == ["2017-18", "2018-19"]
     assert dataset.grant_for("2017-18") == dataset.grant_for("2018-19") == 400_568
@@ -29,8 +30,9 @@ def test_every_seed_file_named_in_sources_exists(dataset):
 
 def test_grant_as_printed_appears_in_its_source(dataset):
     for _, g in dataset.grants.iterrows():
-        assert "£400,568" in seed_text(dataset, g["source_document"]) or \
-               "400,568" in seed_text(dataset, g["source_document"])
+        assert "£400,568" in seed_text(dataset, g["source_document"]) or "400,568" in seed_text(
+            dataset, g["source_document"]
+        )
 
 
 def test_every_amount_is_written_in_its_source_document(dataset):
@@ -80,15 +82,16 @@ def test_five_pcp_priorities(dataset):
 
 def test_outcome_targets_named_in_the_issue(dataset):
     m = dataset.outcome_measures
+
     def has(target, direction):
         return ((m["target"] == target) & (m["direction"] == direction)).any()
+
     assert has(75, "at least") and has(20, "below") and has(90, "at least")
     assert has(4, "at least") and has(100, "at least")
 
 
 def test_local_priorities_cover_the_three_kinds(dataset):
-    assert set(dataset.local_priorities["kind"]) == {"priority", "emerging issue",
-                                                     "cross-cutting issue"}
+    assert set(dataset.local_priorities["kind"]) == {"priority", "emerging issue", "cross-cutting issue"}
 
 
 def test_rows_are_indexed_by_their_spreadsheet_row():
@@ -98,15 +101,21 @@ def test_rows_are_indexed_by_their_spreadsheet_row():
 
 # --- bad input: one clear error naming file, row and column -------------------------------
 
+
 def problem_for(data_dir):
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_dir)
     return info.value
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("£12,34", "not an amount"), ("-£5,000", "negative"), ("lots", "not an amount"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("£12,34", "not an amount"),
+        ("-£5,000", "negative"),
+        ("lots", "not an amount"),
+    ],
+)
 def test_bad_allocation_amount(data_copy, value, expected):
     edit_cell(data_copy / FILES["allocations"], 9, "amount", value)  # SP-2018-19-02
     err = problem_for(data_copy)
@@ -211,16 +220,20 @@ def test_many_problems_are_listed_together(data_copy):
 
 # --- the assessment and rationale inputs ------------------------------------------------------
 
-@pytest.mark.parametrize("file,row,column,value,expected", [
-    ("threat_risk_harm_scores", 0, "harm", "6", "whole number from 1 to 5"),
-    ("threat_risk_harm_scores", 0, "priority_key", "burglary", "unknown local priority 'burglary'"),
-    ("threat_risk_harm_scores", 0, "confidence", "sure", "expected one of"),
-    ("outcome_returns", 0, "numerator", "70", "expected at most the denominator"),
-    ("outcome_returns", 0, "quarter", "5", "whole number from 1 to 4"),
-    ("outcome_returns", 0, "measure_id", "SP-NOPE-M01", "unknown measure"),
-    ("allocation_local_priorities", 0, "priority_key", "nope", "unknown local priority 'nope'"),
-    ("assessment_method", 0, "value", "-1", "at least 0"),
-])
+
+@pytest.mark.parametrize(
+    "file,row,column,value,expected",
+    [
+        ("threat_risk_harm_scores", 0, "harm", "6", "whole number from 1 to 5"),
+        ("threat_risk_harm_scores", 0, "priority_key", "burglary", "unknown local priority 'burglary'"),
+        ("threat_risk_harm_scores", 0, "confidence", "sure", "expected one of"),
+        ("outcome_returns", 0, "numerator", "70", "expected at most the denominator"),
+        ("outcome_returns", 0, "quarter", "5", "whole number from 1 to 4"),
+        ("outcome_returns", 0, "measure_id", "SP-NOPE-M01", "unknown measure"),
+        ("allocation_local_priorities", 0, "priority_key", "nope", "unknown local priority 'nope'"),
+        ("assessment_method", 0, "value", "-1", "at least 0"),
+    ],
+)
 def test_bad_rows_in_the_assessment_and_rationale_inputs(data_copy, file, row, column, value, expected):
     edit_cell(data_copy / FILES[file], row, column, value)
     text = str(problem_for(data_copy))

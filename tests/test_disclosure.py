@@ -28,6 +28,7 @@ def default_threshold():
 
 # ---- primary suppression -------------------------------------------------------------------
 
+
 def test_primary_suppression_at_the_edges():
     frame = pd.DataFrame({"n": [0, 1, 4, 5, 6, 100]})
     assert d.suppress(frame, ["n"])["n"].tolist() == [0, C, C, 5, 6, 100]
@@ -50,8 +51,9 @@ def test_only_the_count_columns_are_touched():
 
 
 def test_the_analysts_frame_is_unchanged():
-    frame = pd.DataFrame({"type": ["All", "a", "b", "c"], "n": [26, 3, 11, 12], "m": [5.0, 1.0, 2.0, 2.0]},
-                         index=["t", "x", "y", "z"])
+    frame = pd.DataFrame(
+        {"type": ["All", "a", "b", "c"], "n": [26, 3, 11, 12], "m": [5.0, 1.0, 2.0, 2.0]}, index=["t", "x", "y", "z"]
+    )
     before = frame.copy(deep=True)
     out = d.suppress(frame, ["n", "m"], total_row="t")
     pd.testing.assert_frame_equal(frame, before)
@@ -84,6 +86,7 @@ def test_suppressing_twice_changes_nothing():
 
 
 # ---- secondary suppression -----------------------------------------------------------------
+
 
 def test_secondary_suppression_in_columns_against_a_total_row():
     frame = pd.DataFrame({"type": ["All", "a", "b", "c"], "y1": [60, 3, 20, 37], "y2": [70, 30, 20, 20]})
@@ -123,8 +126,10 @@ def test_a_zero_is_hidden_when_nothing_else_in_the_line_can_be():
 
 def test_secondary_suppression_repeats_until_stable():
     """Hiding a cell for its row leaves its column with one hidden cell, and so on."""
-    frame = pd.DataFrame({"a": [2, 9, 8, 19], "b": [20, 7, 30, 57], "c": [30, 40, 6, 76],
-                          "total": [52, 56, 44, 152]}, index=["r1", "r2", "r3", "All"])
+    frame = pd.DataFrame(
+        {"a": [2, 9, 8, 19], "b": [20, 7, 30, 57], "c": [30, 40, 6, 76], "total": [52, 56, 44, 152]},
+        index=["r1", "r2", "r3", "All"],
+    )
     mask = d.suppression_mask(frame, ["a", "b", "c"], total_row="All", total_column="total")
     assert mask.at["r1", "a"]
     assert_nothing_recoverable(frame, mask, "All", "total")
@@ -138,6 +143,7 @@ def test_the_mask_without_secondary_is_primary_only():
 
 
 # ---- nothing hidden can be worked out (brute force) ------------------------------------------
+
 
 def sums(shape, total_row, total_column):
     """Every sum a table with the given total row/column positions shows: (cells, total cell)."""
@@ -249,10 +255,11 @@ def test_no_hidden_count_is_recoverable_in_larger_random_tables():
     rng = np.random.default_rng(20181)
     for _ in range(60):
         shape = tuple(rng.integers(2, 4, size=2))
-        inner = rng.choice([0, 1, 2, 3, 4, 6, 10, 25], size=shape, p=[.2, .1, .1, .1, .1, .1, .15, .15])
+        inner = rng.choice([0, 1, 2, 3, 4, 6, 10, 25], size=shape, p=[0.2, 0.1, 0.1, 0.1, 0.1, 0.1, 0.15, 0.15])
         frame = table_with_margins(inner)
-        mask = d.suppression_mask(frame, [c for c in frame.columns if c != "total"], total_row="All",
-                                  total_column="total")
+        mask = d.suppression_mask(
+            frame, [c for c in frame.columns if c != "total"], total_row="All", total_column="total"
+        )
         if mask.to_numpy().sum() <= 9:
             assert_nothing_recoverable(frame, mask, "All", "total")
 
@@ -273,10 +280,18 @@ def test_the_final_check_catches_what_the_line_rule_misses(monkeypatch):
 
 # ---- bad input -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("bad,message", [
-    (-1, "cannot be negative"), (2.5, "whole count"), ("x", "whole count"), ("3", "whole count"),
-    (True, "whole count"), (math.inf, "whole count"),
-])
+
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        (-1, "cannot be negative"),
+        (2.5, "whole count"),
+        ("x", "whole count"),
+        ("3", "whole count"),
+        (True, "whole count"),
+        (math.inf, "whole count"),
+    ],
+)
 def test_bad_counts_are_refused_naming_column_and_row(bad, message):
     frame = pd.DataFrame({"type": ["a", "b"], "n": [10, bad]}, index=["first", "second"])
     with pytest.raises(ValueError, match=rf"column 'n', row 'second': .*{message}"):
@@ -303,6 +318,7 @@ def test_a_bad_threshold_is_refused(bad):
 
 # ---- the threshold set once for a notebook -------------------------------------------------
 
+
 def test_a_notebook_can_set_the_threshold_once():
     frame = pd.DataFrame({"n": [7, 12]})
     assert d.get_threshold() == d.DEFAULT_THRESHOLD == 5
@@ -321,6 +337,7 @@ def test_using_threshold_restores_the_previous_one():
 
 
 # ---- charts, footnotes and derived figures -------------------------------------------------
+
 
 def test_chart_values_and_labels():
     assert d.chart_values([0, 3, 12, C]) == [0, None, 12, None]
@@ -351,8 +368,9 @@ def test_figures_derived_from_a_small_count_are_hidden_too():
 
 
 def test_figures_derived_from_a_hidden_count_follow_it_including_secondary_suppression():
-    frame = pd.DataFrame({"type": ["All", "a", "b", "c"], "n": [60, 3, 20, 37], "rate": [6.0, 0.3, 2.0, 3.7],
-                          "other": [1, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {"type": ["All", "a", "b", "c"], "n": [60, 3, 20, 37], "rate": [6.0, 0.3, 2.0, 3.7], "other": [1, 2, 3, 4]}
+    )
     out = d.suppress(frame, ["n"], total_row=0, derived={"n": ["rate"]})
     assert out["n"].tolist() == [60, C, C, 37]
     assert out["rate"].tolist() == [6.0, C, C, 3.7]  # b's rate would give back 20, and so a's 3
@@ -362,6 +380,7 @@ def test_figures_derived_from_a_hidden_count_follow_it_including_secondary_suppr
 
 
 # ---- published tables ----------------------------------------------------------------------
+
 
 def test_tables_show_the_marker_in_count_columns():
     frame = d.suppress(pd.DataFrame({"type": ["a", "b"], "n": [3, 1200]}), ["n"])
@@ -373,8 +392,9 @@ def test_a_report_table_publishes_the_marker_in_the_page_and_the_csv(tmp_path):
     frame = pd.DataFrame({"crime_type": ["All", "Arson", "Burglary", "Robbery"], "n": [56, 3, 20, 33]})
     before = frame.copy()
     report = Report("strategic_assessment", "2018-19", "Plymouth", output_dir=tmp_path)
-    html = report.table(frame, "volumes", "Crimes by type", formats={"n": "count"}, suppress=["n"],
-                        suppress_total_row=0).data
+    html = report.table(
+        frame, "volumes", "Crimes by type", formats={"n": "count"}, suppress=["n"], suppress_total_row=0
+    ).data
     pd.testing.assert_frame_equal(frame, before)
     assert html.count("[c]") >= 3  # two cells and the footnote
     assert "fewer than 5, suppressed to protect confidentiality" in html
@@ -386,11 +406,19 @@ def test_a_report_table_publishes_the_marker_in_the_page_and_the_csv(tmp_path):
 
 
 def test_a_report_table_hides_rates_wherever_their_count_is_hidden(tmp_path):
-    frame = pd.DataFrame({"crime_type": ["All", "Arson", "Burglary", "Robbery"], "n": [56, 3, 20, 33],
-                          "rate": [5.6, 0.3, 2.0, 3.3]})
+    frame = pd.DataFrame(
+        {"crime_type": ["All", "Arson", "Burglary", "Robbery"], "n": [56, 3, 20, 33], "rate": [5.6, 0.3, 2.0, 3.3]}
+    )
     report = Report("strategic_assessment", "2018-19", "Plymouth", output_dir=tmp_path)
-    html = report.table(frame, "volumes", "Crimes by type", formats={"n": "count", "rate": "rate"}, suppress=["n"],
-                        suppress_total_row=0, suppress_derived={"n": ["rate"]}).data
+    html = report.table(
+        frame,
+        "volumes",
+        "Crimes by type",
+        formats={"n": "count", "rate": "rate"},
+        suppress=["n"],
+        suppress_total_row=0,
+        suppress_derived={"n": ["rate"]},
+    ).data
     assert "2.0" not in html and "0.3" not in html and "3.3" in html
     csv = (tmp_path / "tables" / "strategic_assessment__volumes.csv").read_text().splitlines()
     assert csv[1:] == ["All,56,5.6", "Arson,[c],[c]", "Burglary,[c],[c]", "Robbery,33,3.3"]

@@ -28,10 +28,12 @@ def validator():
     package = json.loads((SCHEMAS / "360-giving-package-schema.json").read_text())
     grant = json.loads((SCHEMAS / "360-giving-schema.json").read_text())
     grant_resource = DRAFT202012.create_resource(grant)
-    registry = Registry().with_resources([(grant["$id"], grant_resource),
-                                          (package["properties"]["grants"]["items"]["$ref"], grant_resource)])
-    return jsonschema.Draft202012Validator(package, registry=registry,
-                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    registry = Registry().with_resources(
+        [(grant["$id"], grant_resource), (package["properties"]["grants"]["items"]["$ref"], grant_resource)]
+    )
+    return jsonschema.Draft202012Validator(
+        package, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def test_package_validates_against_the_schema(project, dataset, validator):
@@ -81,6 +83,16 @@ def test_real_360giving_file_uses_the_same_column_titles():
     path = SHARED / "realdata" / "360giving-example" / "trafford_council_voluntary_sector_grants.csv"
     with open(path, encoding="utf-8-sig") as handle:
         header = next(csv.reader(handle))
-    for title in ["Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
-                  "Recipient Org:Identifier", "Recipient Org:Name", "Funding Org:Identifier", "Funding Org:Name"]:
+    for title in [
+        "Identifier",
+        "Title",
+        "Description",
+        "Currency",
+        "Amount Awarded",
+        "Award Date",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+    ]:
         assert title in header and title in giving360.CSV_COLUMNS

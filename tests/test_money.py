@@ -6,18 +6,30 @@ from safer_analysis.inputs.money import MoneyError, parse_amount
 from safer_analysis.present.formats import format_change_gbp, format_gbp, format_percent
 
 
-@pytest.mark.parametrize("text,pounds", [
-    ("£160,200", 160_200), ("£400,568", 400_568), ("25000", 25_000), ("£2m", 2_000_000),
-    ("£2.5m", 2_500_000), ("£75k", 75_000), ("£5,868", 5_868), ("£0", 0), ("£12.50", 12.5),
-    (98500, 98_500),
-])
+@pytest.mark.parametrize(
+    "text,pounds",
+    [
+        ("£160,200", 160_200),
+        ("£400,568", 400_568),
+        ("25000", 25_000),
+        ("£2m", 2_000_000),
+        ("£2.5m", 2_500_000),
+        ("£75k", 75_000),
+        ("£5,868", 5_868),
+        ("£0", 0),
+        ("£12.50", 12.5),
+        (98500, 98_500),
+    ],
+)
 def test_parses_amounts_as_written_in_the_seeds(text, pounds):
     amount = parse_amount(text)
     assert amount.known and amount.pounds == pounds and amount.pending is None
 
 
-@pytest.mark.parametrize("text,pending", [("Tbc", "to be confirmed"), ("TBC", "to be confirmed"),
-                                          ("Awaiting confirmation", "awaiting confirmation")])
+@pytest.mark.parametrize(
+    "text,pending",
+    [("Tbc", "to be confirmed"), ("TBC", "to be confirmed"), ("Awaiting confirmation", "awaiting confirmation")],
+)
 def test_pending_words_are_unknown_amounts_with_a_reason(text, pending):
     amount = parse_amount(text)
     assert not amount.known and amount.pending == pending

@@ -30,14 +30,30 @@ def env():
 
 
 def run_papermill(notebook: Path, out: Path, env, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PAPERMILL), str(notebook), str(out), *args, "--no-progress-bar"],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(PAPERMILL), str(notebook), str(out), *args, "--no-progress-bar"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("product", list(PRODUCTS))
 def test_plain_papermill_command_from_another_folder(product, tmp_path, env):
-    done = run_papermill(NOTEBOOK_DIR / f"{product}.ipynb", tmp_path / "out.ipynb", env,
-                         "-p", "financial_year", "2018-19", "-p", "project", str(ROOT), cwd=tmp_path)
+    done = run_papermill(
+        NOTEBOOK_DIR / f"{product}.ipynb",
+        tmp_path / "out.ipynb",
+        env,
+        "-p",
+        "financial_year",
+        "2018-19",
+        "-p",
+        "project",
+        str(ROOT),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert any("2018-19" in str(o) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
@@ -59,15 +75,35 @@ def test_plain_papermill_outside_any_project_says_how_to_make_one(tmp_path, env)
 
 
 def test_plain_papermill_with_a_malformed_year_fails_loudly(tmp_path, env):
-    done = run_papermill(NOTEBOOK_DIR / "spend_analysis.ipynb", tmp_path / "out.ipynb", env,
-                         "-p", "financial_year", "2018-20", "-p", "project", str(ROOT), cwd=tmp_path)
+    done = run_papermill(
+        NOTEBOOK_DIR / "spend_analysis.ipynb",
+        tmp_path / "out.ipynb",
+        env,
+        "-p",
+        "financial_year",
+        "2018-20",
+        "-p",
+        "project",
+        str(ROOT),
+        cwd=tmp_path,
+    )
     assert done.returncode != 0 and "2018-20" in done.stderr
 
 
 @pytest.mark.parametrize("year", ["2017-18", "2018-19"])
 def test_exploration_notebook_runs(year, tmp_path, env):
-    done = run_papermill(NOTEBOOK_DIR / "exploration.ipynb", tmp_path / "out.ipynb", env,
-                         "-p", "financial_year", year, "-p", "project", str(ROOT), cwd=tmp_path)
+    done = run_papermill(
+        NOTEBOOK_DIR / "exploration.ipynb",
+        tmp_path / "out.ipynb",
+        env,
+        "-p",
+        "financial_year",
+        year,
+        "-p",
+        "project",
+        str(ROOT),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     text = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     outputs = " ".join(str(o) for c in text.cells if c.cell_type == "code" for o in c.outputs)

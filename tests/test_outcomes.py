@@ -11,13 +11,21 @@ from safer_analysis.reports.allocation_rationale import target_text
 
 
 def measure(kind="proportion", target=75.0, direction="at least", mid="m"):
-    return pd.Series({"measure_id": mid, "measure_type": kind, "target": target, "direction": direction,
-                      "unit": "percent" if kind == "proportion" else "sessions"})
+    return pd.Series(
+        {
+            "measure_id": mid,
+            "measure_type": kind,
+            "target": target,
+            "direction": direction,
+            "unit": "percent" if kind == "proportion" else "sessions",
+        }
+    )
 
 
 def returns(rows, mid="m"):
-    return pd.DataFrame([{"measure_id": mid, "quarter": q, "numerator": n, "denominator": d, "value": v}
-                         for q, n, d, v in rows])
+    return pd.DataFrame(
+        [{"measure_id": mid, "quarter": q, "numerator": n, "denominator": d, "value": v} for q, n, d, v in rows]
+    )
 
 
 def test_proportion_meeting_the_target_exactly_is_green():
@@ -51,8 +59,7 @@ def test_below_target(num, status):
 def test_counts_against_the_target_to_date():
     m = measure(kind="count", target=4, direction="at least")
     assert oc.rag_status(m, returns([(1, None, None, 1), (2, None, None, 1)]))["status"] == oc.GREEN
-    r = oc.rag_status(m, returns([(1, None, None, 1), (2, None, None, 0), (3, None, None, 1),
-                                  (4, None, None, 1)]))
+    r = oc.rag_status(m, returns([(1, None, None, 1), (2, None, None, 0), (3, None, None, 1), (4, None, None, 1)]))
     assert r["target_to_date"] == 4 and r["value"] == 3 and r["status"] == oc.AMBER  # 3 >= 75% of 4
     assert oc.rag_status(m, returns([(1, None, None, 0), (2, None, None, 1)]))["status"] == oc.RED
 
@@ -83,7 +90,8 @@ def test_bundled_returns_2018_19(dataset):
 
 def test_target_text():
     assert target_text(pd.Series({"target": 75.0, "unit": "percent", "direction": "at least"})) == "at least 75%"
-    assert target_text(pd.Series({"target": 4.0, "unit": "sessions", "direction": "at least"})) == \
-        "at least 4 sessions"
-    assert target_text(pd.Series({"target": None, "unit": None, "direction": "increase"})) == \
-        "no numeric target (increase)"
+    assert target_text(pd.Series({"target": 4.0, "unit": "sessions", "direction": "at least"})) == "at least 4 sessions"
+    assert (
+        target_text(pd.Series({"target": None, "unit": None, "direction": "increase"}))
+        == "no numeric target (increase)"
+    )

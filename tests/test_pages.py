@@ -62,6 +62,7 @@ def name(path: Path) -> str:
 
 # ---- charts, code, resources -----------------------------------------------------------------
 
+
 def test_every_image_has_alt_text_stating_figures(pack):
     for page in report_pages(pack):
         for img in soup(page).find_all("img"):
@@ -82,8 +83,9 @@ def test_nothing_is_loaded_from_the_web(pack):
     for page in all_pages(pack):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<script[^>]*\ssrc\s*=", text, flags=re.I), f"{name(page)}: an external script"
-        assert not re.search(r"<link[^>]*\shref\s*=\s*[\"']?(https?:)?//", text, flags=re.I), \
+        assert not re.search(r"<link[^>]*\shref\s*=\s*[\"']?(https?:)?//", text, flags=re.I), (
             f"{name(page)}: a stylesheet or other link from the web"
+        )
         doc = soup(page)
         assert not doc.find_all("script"), f"{name(page)}: the pages carry no scripts"
         for tag in doc.find_all(["img", "iframe", "video", "audio", "source", "embed", "object"]):
@@ -104,6 +106,7 @@ def test_local_links_lead_to_files_in_the_pack(pack):
 
 # ---- language, structure, tables -----------------------------------------------------------
 
+
 def test_pages_are_in_british_english(pack):
     for page in all_pages(pack):
         text = page.read_text(encoding="utf-8")
@@ -116,7 +119,7 @@ def test_pages_are_in_british_english(pack):
 def test_headings_start_at_one_and_skip_no_level(pack):
     for page in all_pages(pack):
         doc = soup(page)
-        assert (doc.title and doc.title.get_text(strip=True)), f"{name(page)}: no <title>"
+        assert doc.title and doc.title.get_text(strip=True), f"{name(page)}: no <title>"
         levels = [int(h.name[1]) for h in doc.find_all(re.compile(r"^h[1-6]$"))]
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"{name(page)}: {levels}"
         for before, after in zip(levels, levels[1:], strict=False):
@@ -130,8 +133,9 @@ def test_every_table_has_a_caption_and_scoped_header_cells(pack):
             label = f"{name(page)}, table {table.get('id', '')}"
             caption = table.find("caption")
             assert caption is not None and caption.get_text(strip=True), f"{label}: no caption"
-            assert table.find("caption") is next(c for c in table.children if getattr(c, "name", None)), \
+            assert table.find("caption") is next(c for c in table.children if getattr(c, "name", None)), (
                 f"{label}: the caption must be the table's first element"
+            )
             headers = table.find_all("th")
             assert headers, f"{label}: no header cells"
             assert table.find("th", scope="col"), f"{label}: no column headers"
@@ -172,6 +176,7 @@ def test_the_skip_link_leads_into_the_main_content(pack):
 
 # ---- text from the data is escaped ------------------------------------------------------------
 
+
 def test_markup_in_a_project_title_is_shown_as_text_not_run(data_copy, tmp_path):
     data = data_copy
     path = data / FILES["allocations"]
@@ -194,6 +199,7 @@ def test_markup_in_a_project_title_is_shown_as_text_not_run(data_copy, tmp_path)
 
 # ---- small numbers are suppressed end to end ------------------------------------------------
 
+
 def test_a_small_count_is_published_as_c_in_page_csv_and_charts(tmp_path):
     """A crime type with 3 offences in the year is [c] in the tables, with the footnote, and is
     given no figure in any chart."""
@@ -209,15 +215,29 @@ def test_a_small_count_is_published_as_c_in_page_csv_and_charts(tmp_path):
     table = pa.Table.from_pandas(crimes.drop(rare.index[3:]), preserve_index=False)
     pq.write_table(table.replace_schema_metadata(metadata), path)
     out = tmp_path / "out"
-    assert main(["build", "--year", "2018-19", "--product", "strategic_assessment", "--out", str(out),
-                 "-p", f"crime_data={path}"]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--year",
+                "2018-19",
+                "--product",
+                "strategic_assessment",
+                "--out",
+                str(out),
+                "-p",
+                f"crime_data={path}",
+            ]
+        )
+        == 0
+    )
     page = out / "2018-19" / "strategic_assessment.html"
     doc = soup(page)
     volumes = doc.find("table", id="table-volumes")
     year_column = [th.get_text(strip=True) for th in volumes.thead.find_all("th")].index("2018-19")
     row = next(tr for tr in volumes.find_all("tr") if tr.th and tr.th.get_text(strip=True) == "Bicycle theft")
     cells = [c.get_text(strip=True) for c in row.find_all(["th", "td"])]
-    assert cells[year_column] == "[c]" and "[c]" in cells[year_column + 1:], cells
+    assert cells[year_column] == "[c]" and "[c]" in cells[year_column + 1 :], cells
     assert "fewer than 5, suppressed to protect confidentiality" in doc.get_text(" ")
     for img in doc.find_all("img"):
         assert not re.search(r"Bicycle theft: [\d.]", img["alt"]), img["alt"][:300]

@@ -17,8 +17,10 @@ from safer_analysis.inputs import police_uk as pu
 
 from .conftest import SHARED
 
-HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type," \
-         "Last outcome category,Context"
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context"
+)
 REAL = SHARED / "realdata" / "police-uk"
 FORCE = "devon-and-cornwall"
 
@@ -26,8 +28,10 @@ FORCE = "devon-and-cornwall"
 def row(month, lsoa="E01015025", name="Plymouth 001A", ctype="Burglary", cid="abc123", lon="-4.1"):
     """One street-level line; ``lon=""`` gives a row with no location (and so no LSOA)."""
     lat, place = ("50.4", "On or near X") if lon else ("", "No Location")
-    return f"{cid},{month},Devon & Cornwall Police,Devon & Cornwall Police,{lon},{lat},{place},{lsoa},{name}," \
-           f"{ctype},Under investigation,"
+    return (
+        f"{cid},{month},Devon & Cornwall Police,Devon & Cornwall Police,{lon},{lat},{place},{lsoa},{name},"
+        f"{ctype},Under investigation,"
+    )
 
 
 def month_file(month, rows, force=FORCE, bom=False, crlf=False):
@@ -54,9 +58,16 @@ def write_zip(path: Path, files, compression=zipfile.ZIP_STORED):
 def sample():
     """Two months for Devon and Cornwall (BOM, CRLF, ASB, no location), another force, an outcomes file."""
     return [
-        month_file("2018-04", [row("2018-04"), row("2018-04", cid="", ctype="Anti-social behaviour"),
-                               row("2018-04", lsoa="", name="", lon=""),
-                               row("2018-04", lsoa="E01099999", name="Exeter 001A")], bom=True),
+        month_file(
+            "2018-04",
+            [
+                row("2018-04"),
+                row("2018-04", cid="", ctype="Anti-social behaviour"),
+                row("2018-04", lsoa="", name="", lon=""),
+                row("2018-04", lsoa="E01099999", name="Exeter 001A"),
+            ],
+            bom=True,
+        ),
         month_file("2019-03", [row("2019-03"), row("2019-03", name="Plymouthshire 001A")], crlf=True),
         month_file("2019-03", [row("2019-03", name="Cornwall 001A")], force="avon-and-somerset"),
         (b"Crime ID,Month\n", "2019-03/2019-03-devon-and-cornwall-outcomes.csv"),
@@ -94,8 +105,11 @@ def test_zip_and_folder_give_the_same_rows(tmp_path):
     a, ra = pu.read_police_uk(write_folder(tmp_path / "f", files), lsoa_prefixes=["Plymouth "])
     b, rb = pu.read_police_uk(write_zip(tmp_path / "a.zip", files, zipfile.ZIP_DEFLATED), lsoa_prefixes=["Plymouth "])
     assert a.equals(b)
-    assert (ra.rows_read, ra.rows_without_lsoa, ra.other_files_ignored) == (rb.rows_read, rb.rows_without_lsoa,
-                                                                            rb.other_files_ignored)
+    assert (ra.rows_read, ra.rows_without_lsoa, ra.other_files_ignored) == (
+        rb.rows_read,
+        rb.rows_without_lsoa,
+        rb.other_files_ignored,
+    )
 
 
 def test_a_single_csv_or_flat_files_are_read(tmp_path):
@@ -112,9 +126,13 @@ def test_a_single_csv_or_flat_files_are_read(tmp_path):
 
 def test_same_month_in_two_archives_is_counted_once(tmp_path):
     one = write_zip(tmp_path / "one.zip", [month_file("2019-01", [row("2019-01"), row("2019-01", cid="x")])])
-    two = write_zip(tmp_path / "two.zip", [month_file("2019-01", [row("2019-01", cid="x"), row("2019-01")],
-                                                      crlf=True),
-                                           month_file("2019-02", [row("2019-02")])])
+    two = write_zip(
+        tmp_path / "two.zip",
+        [
+            month_file("2019-01", [row("2019-01", cid="x"), row("2019-01")], crlf=True),
+            month_file("2019-02", [row("2019-02")]),
+        ],
+    )
     table, report = pu.read_police_uk([one, two], lsoa_prefixes=["Plymouth "])
     assert table.num_rows == 3
     assert table.column("crime_id").to_pylist()[:2] == ["abc123", "x"]  # the first archive's copy
@@ -136,11 +154,14 @@ def test_corrupt_member_is_a_clear_error(tmp_path):
     good = write_zip(tmp_path / "good.zip", [month_file("2018-04", big)], zipfile.ZIP_DEFLATED)
     data = bytearray(good.read_bytes())
     middle = len(data) // 3
-    data[middle:middle + 64] = bytes(64)  # damage the compressed data, keep the directory
+    data[middle : middle + 64] = bytes(64)  # damage the compressed data, keep the directory
     bad = tmp_path / "corrupt.zip"
     bad.write_bytes(bytes(data))
-    with pytest.raises(pu.PoliceUkError, match=r"corrupt.zip:2018-04/2018-04-devon-and-cornwall-street.csv: "
-                                               r"cannot be read"):
+    with pytest.raises(
+        pu.PoliceUkError,
+        match=r"corrupt.zip:2018-04/2018-04-devon-and-cornwall-street.csv: "
+        r"cannot be read",
+    ):
         pu.read_police_uk(bad, lsoa_prefixes=["Plymouth "])
 
 
@@ -148,21 +169,30 @@ def test_missing_column_names_file_and_column(tmp_path):
     data = (HEADER.replace("LSOA name,", "") + "\n").encode()
     root = write_folder(tmp_path / "f", [(data, f"2018-04/2018-04-{FORCE}-street.csv")])
     for prefixes in (None, ["Plymouth "]):
-        with pytest.raises(pu.PoliceUkError,
-                           match=r"2018-04-devon-and-cornwall-street.csv: column 'LSOA name' is missing"):
+        with pytest.raises(
+            pu.PoliceUkError, match=r"2018-04-devon-and-cornwall-street.csv: column 'LSOA name' is missing"
+        ):
             pu.read_police_uk(root, lsoa_prefixes=prefixes)
 
 
 @pytest.mark.parametrize("prefixes", [None, ["Plymouth "]])
-@pytest.mark.parametrize("bad,expected", [("2018-4", "a month of the form YYYY-MM"),
-                                          ("2018-13", "a month of the form YYYY-MM"),
-                                          ("2018-05", "2018-04, the month in the file name")])
+@pytest.mark.parametrize(
+    "bad,expected",
+    [
+        ("2018-4", "a month of the form YYYY-MM"),
+        ("2018-13", "a month of the form YYYY-MM"),
+        ("2018-05", "2018-04, the month in the file name"),
+    ],
+)
 def test_bad_month_names_file_row_and_column(tmp_path, bad, expected, prefixes):
     rows = [row("2018-04"), row("2018-04", name="Exeter 001A"), row(bad, name="Exeter 001B"), row("2018-04")]
     root = write_folder(tmp_path / "f", [month_file("2018-04", rows)])
     # the bad row is in another area: it is still found, and named by its line in the file
-    with pytest.raises(pu.PoliceUkError, match=rf"2018-04-devon-and-cornwall-street.csv, row 4, column 'Month': "
-                                               rf"expected {expected}, found '{bad}'"):
+    with pytest.raises(
+        pu.PoliceUkError,
+        match=rf"2018-04-devon-and-cornwall-street.csv, row 4, column 'Month': "
+        rf"expected {expected}, found '{bad}'",
+    ):
         pu.read_police_uk(root, lsoa_prefixes=prefixes)
 
 
@@ -301,8 +331,11 @@ def test_fast_path_counts_agree_with_a_full_parse(real_archives):
     """Selecting by name searches the raw bytes; its counts match parsing every row."""
     national, full = pu.read_police_uk(real_archives)
     plymouth, fast = pu.read_police_uk(real_archives, lsoa_prefixes=["Plymouth "])
-    assert (fast.rows_read, fast.rows_without_location, fast.rows_without_lsoa) == \
-           (full.rows_read, full.rows_without_location, full.rows_without_lsoa)
+    assert (fast.rows_read, fast.rows_without_location, fast.rows_without_lsoa) == (
+        full.rows_read,
+        full.rows_without_location,
+        full.rows_without_lsoa,
+    )
     assert pu.select_csp(national, "Plymouth").equals(plymouth)
     by_code, _ = pu.read_police_uk(real_archives, lsoa_codes=plymouth.column("lsoa_code").unique().to_pylist())
     assert by_code.equals(plymouth)

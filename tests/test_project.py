@@ -17,7 +17,8 @@ from .conftest import ROOT
 
 #: The package's notebook templates and the repository project's copies of them.
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + [
-    notebooks.template_path(n) for n in notebooks.template_names()]
+    notebooks.template_path(n) for n in notebooks.template_names()
+]
 
 
 def _name_and_spec(requirement: str) -> tuple[str, str]:
@@ -32,8 +33,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     wanted.update(_name_and_spec(r) for r in project["optional-dependencies"]["dev"])
     wanted["python"] = project["requires-python"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = dict(_name_and_spec(d) for d in env["dependencies"]
-                 if isinstance(d, str) and d != "pip")
+    conda = dict(_name_and_spec(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip")
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     conda.update(_name_and_spec(d) for d in pip if not d.startswith("-"))
     assert conda == wanted
@@ -46,8 +46,9 @@ def test_every_product_has_a_notebook():
 def test_the_repository_notebooks_are_in_step_with_the_package():
     """The repository is a project like any other: its copies must match the shipped templates."""
     states = notebooks.compare_copies(ROOT / "notebooks")
-    assert [s.notebook for s in states if s.state != "in step"] == [], \
+    assert [s.notebook for s in states if s.state != "in step"] == [], (
         "edit safer_analysis/templates/notebooks/ and run `safer-analysis notebooks --update`"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
@@ -66,8 +67,11 @@ def test_notebook_is_thin(path):
     assert "parameters" in code[0].metadata.get("tags", []), f"{path.name}: first code cell"
     for cell in code:
         tree = ast.parse(cell.source)
-        defs = [n for n in ast.walk(tree)
-                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))]
+        defs = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+        ]
         assert not defs, f"{path.name}: define functions in safer_analysis, not in notebooks"
 
 

@@ -58,26 +58,32 @@ def test_commands_follow_the_working_folder_not_the_install(project_copy, monkey
     assert "grants.csv" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("text,message", [
-    ("[partnership]\nname = 'X'\n", "[partnership] area is missing"),
-    ("[partnership]\nname = 'X'\narea = 'Y'\ncolour = 'red'\n", "unknown setting [partnership] colour"),
-    ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\ndefault_year = '2018_19'\n", "default_year"),
-    ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\nsuppression_threshold = 'five'\n", "whole number"),
-    ("[partnership]\nname = 'X'\narea = 'Y'\nlocal_authority_codes = [1]\n", "list of text"),
-    ("[partnership\nname = 'X'\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[partnership]\nname = 'X'\n", "[partnership] area is missing"),
+        ("[partnership]\nname = 'X'\narea = 'Y'\ncolour = 'red'\n", "unknown setting [partnership] colour"),
+        ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\ndefault_year = '2018_19'\n", "default_year"),
+        ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\nsuppression_threshold = 'five'\n", "whole number"),
+        ("[partnership]\nname = 'X'\narea = 'Y'\nlocal_authority_codes = [1]\n", "list of text"),
+        ("[partnership\nname = 'X'\n", "not valid TOML"),
+    ],
+)
 def test_bad_settings_name_the_file_and_the_setting(tmp_path, text, message):
     with pytest.raises(SettingsError, match=message.replace("[", r"\[").replace("]", r"\]")) as err:
         parse_settings(text, tmp_path / SETTINGS_FILE)
     assert str(tmp_path / SETTINGS_FILE) in str(err.value)
 
 
-@pytest.mark.parametrize("name,codes,csp", [
-    ("Plymouth", ("E06000026",), "E22000056"),
-    ("plymouth", ("E06000026",), "E22000056"),
-    ("South Devon and Dartmoor", ("E07000044", "E07000045", "E07000047"), "E22000364"),
-    ("Teignbridge", ("E07000045",), ""),  # an authority within a larger CSP: the authority alone
-])
+@pytest.mark.parametrize(
+    "name,codes,csp",
+    [
+        ("Plymouth", ("E06000026",), "E22000056"),
+        ("plymouth", ("E06000026",), "E22000056"),
+        ("South Devon and Dartmoor", ("E07000044", "E07000045", "E07000047"), "E22000364"),
+        ("Teignbridge", ("E07000045",), ""),  # an authority within a larger CSP: the authority alone
+    ],
+)
 def test_an_area_is_found_by_name_in_any_case(name, codes, csp):
     area = find_area(name)
     assert area.authority_codes == codes and area.force == "Devon & Cornwall"

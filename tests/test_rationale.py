@@ -16,22 +16,35 @@ from safer_analysis.analysis import allocation as al
 
 
 def ranking(keys_scores):
-    return pd.DataFrame({"priority_key": [k for k, _ in keys_scores], "combined_score": [s for _, s in keys_scores],
-                         "rank": range(1, len(keys_scores) + 1)})
+    return pd.DataFrame(
+        {
+            "priority_key": [k for k, _ in keys_scores],
+            "combined_score": [s for _, s in keys_scores],
+            "rank": range(1, len(keys_scores) + 1),
+        }
+    )
 
 
 def local_totals(dataset, year):
     funded = dataset.allocations_for(year)
     funded = funded[funded["amount"].notna()]
-    return al.totals_by_priority(funded, dataset.allocation_local_priorities, dataset.local_priorities,
-                                 key="priority_key").set_index("priority_key")
+    return al.totals_by_priority(
+        funded, dataset.allocation_local_priorities, dataset.local_priorities, key="priority_key"
+    ).set_index("priority_key")
 
 
 def test_local_priority_totals_2018_19(dataset):
     t = local_totals(dataset, "2018-19")
-    expected = {"domestic_abuse_sexual_violence": 230_200, "hate_crime": 15_000, "alcohol_drugs": 118_500,
-                "emerging_threats": 33_868, "prevent": 3_000, "modern_slavery": 0, "cyber_crime_fraud": 0,
-                "mental_health": 0}
+    expected = {
+        "domestic_abuse_sexual_violence": 230_200,
+        "hate_crime": 15_000,
+        "alcohol_drugs": 118_500,
+        "emerging_threats": 33_868,
+        "prevent": 3_000,
+        "modern_slavery": 0,
+        "cyber_crime_fraud": 0,
+        "mental_health": 0,
+    }
     for key, value in expected.items():
         assert t.at[key, "apportioned"] == pytest.approx(value), key
     assert t["apportioned"].sum() == pytest.approx(400_568)
@@ -42,17 +55,29 @@ def test_local_priority_totals_2018_19(dataset):
 def test_pcp_matrix_and_totals_add_up(dataset):
     lines = dataset.allocations_for("2018-19")
     m = al.priority_matrix(lines, dataset.allocation_pcp_priorities)
-    assert m.sum().sum() == len(dataset.allocation_pcp_priorities[
-        dataset.allocation_pcp_priorities["allocation_id"].isin(lines["allocation_id"])])
+    assert m.sum().sum() == len(
+        dataset.allocation_pcp_priorities[
+            dataset.allocation_pcp_priorities["allocation_id"].isin(lines["allocation_id"])
+        ]
+    )
     t = al.totals_by_priority(lines, dataset.allocation_pcp_priorities, dataset.pcp_priorities)
     assert t["apportioned"].sum() == pytest.approx(400_568)
 
 
 def test_alignment_names_unfunded_priorities(dataset):
     t = local_totals(dataset, "2018-19").reset_index()
-    r = ranking([("domestic_abuse_sexual_violence", 0.9), ("alcohol_drugs", 0.7), ("modern_slavery", 0.6),
-                 ("hate_crime", 0.5), ("emerging_threats", 0.4), ("prevent", 0.3), ("cyber_crime_fraud", 0.2),
-                 ("mental_health", 0.1)])
+    r = ranking(
+        [
+            ("domestic_abuse_sexual_violence", 0.9),
+            ("alcohol_drugs", 0.7),
+            ("modern_slavery", 0.6),
+            ("hate_crime", 0.5),
+            ("emerging_threats", 0.4),
+            ("prevent", 0.3),
+            ("cyber_crime_fraud", 0.2),
+            ("mental_health", 0.1),
+        ]
+    )
     evidence = pd.DataFrame({"harm": [300.0, 100.0]}, index=["domestic_abuse_sexual_violence", "alcohol_drugs"])
     a = al.alignment(t, r, evidence).set_index("priority_key")
     assert list(a.index[:3]) == ["domestic_abuse_sexual_violence", "alcohol_drugs", "modern_slavery"]
@@ -62,8 +87,15 @@ def test_alignment_names_unfunded_priorities(dataset):
 
 
 def test_proposal_2017_18_holds_commitments_and_spends_the_grant(dataset):
-    r = ranking([("domestic_abuse_sexual_violence", 0.8), ("hate_crime", 0.4), ("emerging_threats", 0.2),
-                 ("modern_slavery", 0.6), ("alcohol_drugs", 0.5)])
+    r = ranking(
+        [
+            ("domestic_abuse_sexual_violence", 0.8),
+            ("hate_crime", 0.4),
+            ("emerging_threats", 0.2),
+            ("modern_slavery", 0.6),
+            ("alcohol_drugs", 0.5),
+        ]
+    )
     p = al.propose_remainder(dataset.allocations, dataset.allocation_local_priorities, r, 400_568, "2017-18")
     p = p.set_index("allocation_id")
     assert p.attrs["remainder"] == 167_068
@@ -79,20 +111,34 @@ def test_proposal_2017_18_holds_commitments_and_spends_the_grant(dataset):
 
 
 def test_proposal_rounding_keeps_the_total_exact():
-    allocations = pd.DataFrame({"allocation_id": ["a", "b", "c", "d"], "financial_year": "2020-21",
-                                "project": list("ABCD"), "status": ["allocated"] + ["to be confirmed"] * 3,
-                                "amount": [100.0, None, None, None]})
+    allocations = pd.DataFrame(
+        {
+            "allocation_id": ["a", "b", "c", "d"],
+            "financial_year": "2020-21",
+            "project": list("ABCD"),
+            "status": ["allocated"] + ["to be confirmed"] * 3,
+            "amount": [100.0, None, None, None],
+        }
+    )
     links = pd.DataFrame({"allocation_id": ["b", "c", "d"], "priority_key": ["x", "x", "x"]})
     p = al.propose_remainder(allocations, links, ranking([("x", 1.0)]), 1_100, "2020-21")
     assert p["total"].sum() == 1_100 and sorted(p["proposed"].tolist()) == [0, 333, 333, 334]
 
 
 def test_proposal_refuses_an_overcommitted_year():
-    allocations = pd.DataFrame({"allocation_id": ["a"], "financial_year": "2020-21", "project": ["A"],
-                                "status": ["allocated"], "amount": [200.0]})
+    allocations = pd.DataFrame(
+        {
+            "allocation_id": ["a"],
+            "financial_year": "2020-21",
+            "project": ["A"],
+            "status": ["allocated"],
+            "amount": [200.0],
+        }
+    )
     with pytest.raises(ValueError, match="more than the grant"):
-        al.propose_remainder(allocations, pd.DataFrame(columns=["allocation_id", "priority_key"]),
-                             ranking([("x", 1.0)]), 100, "2020-21")
+        al.propose_remainder(
+            allocations, pd.DataFrame(columns=["allocation_id", "priority_key"]), ranking([("x", 1.0)]), 100, "2020-21"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +152,9 @@ def rationales(dataset):
     crimes = police_uk.load_crimes(CRIME_FILE)
     out = {}
     for year in dataset.years:
-        profile = assessment.build_profile(crimes, dataset, year, "Plymouth", area_codes=["E06000026"],
-                                           metadata=crimes.attrs["metadata"])
+        profile = assessment.build_profile(
+            crimes, dataset, year, "Plymouth", area_codes=["E06000026"], metadata=crimes.attrs["metadata"]
+        )
         out[year] = rationale.build(dataset, year, profile)
     return out
 

@@ -22,8 +22,11 @@ def _script():
 
 
 def test_every_shipped_table_matches_its_recorded_sha256():
-    assert set(reference.sources()["file"]) >= {"population_local_authority.csv", "crime_severity_weights.csv",
-                                                 "lookup_ltla24_csp24_pfa24.csv"}
+    assert set(reference.sources()["file"]) >= {
+        "population_local_authority.csv",
+        "crime_severity_weights.csv",
+        "lookup_ltla24_csp24_pfa24.csv",
+    }
     assert reference.verify() == []
 
 
@@ -41,9 +44,16 @@ def test_the_script_rebuilds_every_table_byte_for_byte_from_shared():
         assert (folder / name).read_bytes() == data, f"{name} differs: run scripts/make_reference_data.py"
 
 
-@pytest.mark.parametrize("year,population", [
-    (2016, 262_355), (2017, 263_070), (2018, 263_100), (2019, 262_100), (2020, 262_839),
-])
+@pytest.mark.parametrize(
+    "year,population",
+    [
+        (2016, 262_355),
+        (2017, 263_070),
+        (2018, 263_100),
+        (2019, 262_100),
+        (2020, 262_839),
+    ],
+)
 def test_plymouth_populations_are_the_ons_mid_year_estimates(year, population):
     figure = reference.population_estimate(["E06000026"], year)
     assert figure.population == population and figure.is_exact
@@ -56,8 +66,9 @@ def test_mid_2018_agrees_with_the_ons_projection_base_year():
     table = (SHARED / "realdata" / "population" / "plymouth_snpp2018_by_age.tsv").read_text().splitlines()
     header = table[0].split("\t")
     all_ages = next(r.split("\t") for r in table if "\tAll ages\t" in r)
-    assert reference.population_estimate(["E06000026"], 2018).population == \
-        int(all_ages[header.index("2018")].replace(",", ""))
+    assert reference.population_estimate(["E06000026"], 2018).population == int(
+        all_ages[header.index("2018")].replace(",", "")
+    )
 
 
 def test_a_year_without_an_estimate_uses_the_latest_and_says_so():

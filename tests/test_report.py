@@ -73,18 +73,21 @@ def test_each_report_has_its_summary_first(packs):
     page = (packs / "2017-18" / "spend_analysis.html").read_text()
     summary = page.find("Summary")
     assert 0 < summary < page.find("<h2", summary + 10)
-    assert "£167,068" in page[summary:summary + 3000]
+    assert "£167,068" in page[summary : summary + 3000]
 
 
 # --- failure leaves the previous pack untouched ---------------------------------------------
 
+
 def broken_notebook(path):
     nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('financial_year = "2018-19"\ndata_dir = ""\n'
-                                       'output_dir = ""\ncsp = "Plymouth"')
+    params = nbformat.v4.new_code_cell('financial_year = "2018-19"\ndata_dir = ""\noutput_dir = ""\ncsp = "Plymouth"')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("x = 1"),
-                nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')")]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"),
+    ]
     nb.metadata["kernelspec"] = {"name": "safer-analysis", "display_name": "x", "language": "python"}
     nbformat.write(nb, path)
 
@@ -99,8 +102,11 @@ def test_failed_build_names_notebook_and_cell_and_keeps_previous_outputs(tmp_pat
     broken_notebook(bad)
     original = report.notebook_path
     monkeypatch.setattr(report, "notebook_path", lambda p: bad if p == "spend_analysis" else original(p))
-    with pytest.raises(report.BuildError, match=r"spend_analysis.ipynb failed in cell .*"
-                                                r"RuntimeError: deliberate failure"):
+    with pytest.raises(
+        report.BuildError,
+        match=r"spend_analysis.ipynb failed in cell .*"
+        r"RuntimeError: deliberate failure",
+    ):
         report.build("2018-19", out, jobs=1)
     assert (previous / "index.html").read_text() == "the last good pack"
     assert list(previous.iterdir()) == [previous / "index.html"]
@@ -113,13 +119,15 @@ def test_cli_exit_code_1_on_notebook_failure(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "broken.ipynb"
     broken_notebook(bad)
     monkeypatch.setattr(report, "notebook_path", lambda product: bad)
-    assert main(["build", "--year", "2018-19", "--out", str(tmp_path), "--jobs", "1",
-                 "--product", "spend_analysis"]) == 1
+    assert (
+        main(["build", "--year", "2018-19", "--out", str(tmp_path), "--jobs", "1", "--product", "spend_analysis"]) == 1
+    )
     err = capsys.readouterr().err
     assert "deliberate failure" in err and "untouched" in err
 
 
 # --- parameters are checked before anything runs ---------------------------------------------
+
 
 def exit_code(args) -> int:
     """The exit code of the command line, whether it returns or argparse exits."""
@@ -129,16 +137,19 @@ def exit_code(args) -> int:
         return int(stop.code)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--year", "2018-20"], "2018-20"),
-    (["--year", "18/19"], "18/19"),
-    (["--year", "2018"], "2018"),
-    (["--year", "2016-17"], "not in the data"),
-    (["--year", "2018-19", "-p", "finacial_year=2018-19"], "unknown parameter 'finacial_year'"),
-    (["--year", "2018-19", "-p", "project=/tmp"], "set by the build itself"),
-    (["--year", "2018-19", "--product", "nope"], "invalid choice"),
-    (["--year"], "expected one argument"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--year", "2018-20"], "2018-20"),
+        (["--year", "18/19"], "18/19"),
+        (["--year", "2018"], "2018"),
+        (["--year", "2016-17"], "not in the data"),
+        (["--year", "2018-19", "-p", "finacial_year=2018-19"], "unknown parameter 'finacial_year'"),
+        (["--year", "2018-19", "-p", "project=/tmp"], "set by the build itself"),
+        (["--year", "2018-19", "--product", "nope"], "invalid choice"),
+        (["--year"], "expected one argument"),
+    ],
+)
 def test_bad_parameters_exit_2_before_running(tmp_path, capsys, args, message):
     assert exit_code(["build", "--out", str(tmp_path), *args]) == 2
     assert message in capsys.readouterr().err
@@ -152,8 +163,7 @@ def test_build_api_refuses_unknown_parameters(tmp_path):
 
 def test_bad_data_exits_3_naming_file_row_and_column(data_copy, tmp_path, capsys):
     edit_cell(data_copy / FILES["allocations"], 0, "amount", "£lots")
-    assert main(["build", "--year", "2018-19", "--project", str(data_copy.parent),
-                 "--out", str(tmp_path / "o")]) == 3
+    assert main(["build", "--year", "2018-19", "--project", str(data_copy.parent), "--out", str(tmp_path / "o")]) == 3
     err = capsys.readouterr().err
     assert re.search(r"allocations\.csv, row 2, column 'amount'", err)
 

@@ -77,8 +77,9 @@ def test_budget_share_is_blank_without_a_budget(dataset):
 
 
 def test_by_pcp_priority_even_split_2018_19(dataset):
-    p = spend.by_pcp_priority(dataset.allocations, dataset.allocation_pcp_priorities,
-                              dataset.pcp_priorities, "2018-19").set_index("priority")
+    p = spend.by_pcp_priority(
+        dataset.allocations, dataset.allocation_pcp_priorities, dataset.pcp_priorities, "2018-19"
+    ).set_index("priority")
     assert p["apportioned"].sum() == pytest.approx(400_568)
     expected = {1: 28_567, 2: 62_900.333, 3: 155_500.333, 4: 136_500.333, 5: 17_100}
     for k, v in expected.items():
@@ -89,8 +90,7 @@ def test_by_pcp_priority_even_split_2018_19(dataset):
 
 
 def test_by_pcp_priority_2017_18_is_marked_inferred(dataset):
-    p = spend.by_pcp_priority(dataset.allocations, dataset.allocation_pcp_priorities,
-                              dataset.pcp_priorities, "2017-18")
+    p = spend.by_pcp_priority(dataset.allocations, dataset.allocation_pcp_priorities, dataset.pcp_priorities, "2017-18")
     assert p["apportioned"].sum() == pytest.approx(233_500)
     assert p.attrs["basis"] == ["inferred"]
 

@@ -45,8 +45,9 @@ def level(text: str) -> float:
 def test_rate_ci_matches_the_reference(confidence, lo, hi):
     ref = complete(sheet("testdata_Rate.xlsx", "testdata_Rate"))
     assert set(ref["multiplier"]) == {100, 100_000} and set(ref["method"]) == {"Exact", "Byars"}
-    lower, upper = stats.rate_ci(ref["Numerator"], ref["Denominator"], multiplier=ref["multiplier"],
-                                 confidence=confidence)
+    lower, upper = stats.rate_ci(
+        ref["Numerator"], ref["Denominator"], multiplier=ref["multiplier"], confidence=confidence
+    )
     np.testing.assert_allclose(lower, ref[lo], rtol=RTOL)
     np.testing.assert_allclose(upper, ref[hi], rtol=RTOL)
 
@@ -66,8 +67,9 @@ def test_rate_ci_matches_the_reference_for_grouped_data():
     ref = complete(sheet("testdata_Rate.xlsx", "testdata_Rate_g"))
     assert len(ref) == 9
     for text, rows in ref.groupby("confidence"):
-        lower, upper = stats.rate_ci(rows["Numerator"], rows["Denominator"], multiplier=rows["multiplier"],
-                                     confidence=level(str(text)))
+        lower, upper = stats.rate_ci(
+            rows["Numerator"], rows["Denominator"], multiplier=rows["multiplier"], confidence=level(str(text))
+        )
         np.testing.assert_allclose(lower, rows["lowercl"], rtol=RTOL)
         np.testing.assert_allclose(upper, rows["uppercl"], rtol=RTOL)
 
@@ -132,8 +134,12 @@ def test_proportion_funnel_limits_match_the_reference():
     limits = stats.funnel_limits_proportion(target, ref["Population"])
     np.testing.assert_array_equal(limits["denominator"], ref["Population"])
     # the reference gives percentages to 6 decimal places
-    for ours, theirs in [("lower_95", "Lower2s0025limit"), ("upper_95", "Upper2s0025limit"),
-                         ("lower_99.8", "Lower3s0001limit"), ("upper_99.8", "Upper3s0001limit")]:
+    for ours, theirs in [
+        ("lower_95", "Lower2s0025limit"),
+        ("upper_95", "Upper2s0025limit"),
+        ("lower_99.8", "Lower3s0001limit"),
+        ("upper_99.8", "Upper3s0001limit"),
+    ]:
         np.testing.assert_allclose(limits[ours] * 100, ref[theirs], rtol=0, atol=5e-7 + 1e-12)
 
 
@@ -143,9 +149,15 @@ def test_proportion_funnel_places_each_reference_area_where_the_reference_does()
     limits = stats.funnel_limits_proportion(target, inputs["denominator"])
     value = inputs["numerator"] / inputs["denominator"]
     expected = np.select(
-        [value > limits["upper_99.8"], value > limits["upper_95"],
-         value < limits["lower_99.8"], value < limits["lower_95"]],
-        ["High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)"], default="Not significant")
+        [
+            value > limits["upper_99.8"],
+            value > limits["upper_95"],
+            value < limits["lower_99.8"],
+            value < limits["lower_95"],
+        ],
+        ["High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)"],
+        default="Not significant",
+    )
     assert list(expected) == list(inputs["significance"])
     assert inputs["significance"].nunique() == 5  # every band is exercised
 
@@ -184,8 +196,9 @@ def test_rate_funnel_counts_invert_the_exact_poisson_limits():
         np.testing.assert_allclose(scipy_stats.chi2.ppf(alpha / 2, 2 * upper) / 2, expected, rtol=1e-9)
         positive = lower > 0
         assert 0 < positive.sum() < len(positive)  # small denominators have no lower limit
-        np.testing.assert_allclose(scipy_stats.chi2.ppf(1 - alpha / 2, 2 * (lower[positive] + 1)) / 2,
-                                   expected[positive], rtol=1e-9)
+        np.testing.assert_allclose(
+            scipy_stats.chi2.ppf(1 - alpha / 2, 2 * (lower[positive] + 1)) / 2, expected[positive], rtol=1e-9
+        )
         # where even one event is less likely than alpha / 2, one event is above the upper limit
         one_is_unusual = -np.expm1(-expected) < alpha / 2
         assert 0 < one_is_unusual.sum() < len(one_is_unusual)
@@ -250,34 +263,37 @@ def test_integer_and_nullable_series_are_accepted():
     np.testing.assert_allclose(lower, ref["lower95_0cl"], rtol=RTOL)
 
 
-@pytest.mark.parametrize("call,message", [
-    (lambda: stats.rate_ci(-1, 10), "zero or more"),
-    (lambda: stats.rate_ci(1, 0), "above zero"),
-    (lambda: stats.rate_ci(1, -10), "above zero"),
-    (lambda: stats.rate_ci(np.nan, 10), "finite"),
-    (lambda: stats.rate_ci(np.inf, 10), "finite"),
-    (lambda: stats.rate_ci(1, np.nan), "finite"),
-    (lambda: stats.rate_ci("five", 10), "numbers"),
-    (lambda: stats.rate_ci(1, 10, multiplier=0), "multiplier"),
-    (lambda: stats.rate_ci(1, 10, confidence=1.5), "confidence"),
-    (lambda: stats.rate_ci(1, 10, confidence=0), "confidence"),
-    (lambda: stats.rate_ci(1, 10, confidence=1), "confidence"),
-    (lambda: stats.rate_ci([1, 2], [10, 20, 30]), "matching lengths"),
-    (lambda: stats.rate_ci(pd.Series([1, 2]), pd.Series([10, 20], index=[5, 6])), "same index"),
-    (lambda: stats.rate_ci(pd.Series([4, -2], index=["a", "b"]), 100), "'b'"),
-    (lambda: stats.rate(1, 0), "above zero"),
-    (lambda: stats.poisson_ci(5, method="normal"), "method"),
-    (lambda: stats.proportion_ci(11, 10), "larger than its denominator"),
-    (lambda: stats.proportion_ci(1, 0), "above zero"),
-    (lambda: stats.proportion_ci(-1, 10), "zero or more"),
-    (lambda: stats.proportion_ci(1, 10, confidence=-0.95), "confidence"),
-    (lambda: stats.compare_with_benchmark(6, 5, 5), "lower limit"),
-    (lambda: stats.compare_with_benchmark(np.nan, 5, 5), "finite"),
-    (lambda: stats.funnel_limits_proportion(1.2, [10]), "proportion"),
-    (lambda: stats.funnel_limits_proportion(0.5, [0, 10]), "above zero"),
-    (lambda: stats.funnel_limits_rate(0, [10]), "target_rate"),
-    (lambda: stats.funnel_limits_rate(5, [10], confidences=(0.95, 2)), "confidence"),
-])
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda: stats.rate_ci(-1, 10), "zero or more"),
+        (lambda: stats.rate_ci(1, 0), "above zero"),
+        (lambda: stats.rate_ci(1, -10), "above zero"),
+        (lambda: stats.rate_ci(np.nan, 10), "finite"),
+        (lambda: stats.rate_ci(np.inf, 10), "finite"),
+        (lambda: stats.rate_ci(1, np.nan), "finite"),
+        (lambda: stats.rate_ci("five", 10), "numbers"),
+        (lambda: stats.rate_ci(1, 10, multiplier=0), "multiplier"),
+        (lambda: stats.rate_ci(1, 10, confidence=1.5), "confidence"),
+        (lambda: stats.rate_ci(1, 10, confidence=0), "confidence"),
+        (lambda: stats.rate_ci(1, 10, confidence=1), "confidence"),
+        (lambda: stats.rate_ci([1, 2], [10, 20, 30]), "matching lengths"),
+        (lambda: stats.rate_ci(pd.Series([1, 2]), pd.Series([10, 20], index=[5, 6])), "same index"),
+        (lambda: stats.rate_ci(pd.Series([4, -2], index=["a", "b"]), 100), "'b'"),
+        (lambda: stats.rate(1, 0), "above zero"),
+        (lambda: stats.poisson_ci(5, method="normal"), "method"),
+        (lambda: stats.proportion_ci(11, 10), "larger than its denominator"),
+        (lambda: stats.proportion_ci(1, 0), "above zero"),
+        (lambda: stats.proportion_ci(-1, 10), "zero or more"),
+        (lambda: stats.proportion_ci(1, 10, confidence=-0.95), "confidence"),
+        (lambda: stats.compare_with_benchmark(6, 5, 5), "lower limit"),
+        (lambda: stats.compare_with_benchmark(np.nan, 5, 5), "finite"),
+        (lambda: stats.funnel_limits_proportion(1.2, [10]), "proportion"),
+        (lambda: stats.funnel_limits_proportion(0.5, [0, 10]), "above zero"),
+        (lambda: stats.funnel_limits_rate(0, [10]), "target_rate"),
+        (lambda: stats.funnel_limits_rate(5, [10], confidences=(0.95, 2)), "confidence"),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -292,8 +308,9 @@ def test_benchmark_comparison_edges():
     assert stats.compare_with_benchmark(4.0, 5, 5) == "similar"  # touching from below
     assert stats.compare_with_benchmark(5.0, 5.0, 5) == "similar"
     assert stats.compare_with_benchmark(3, 4.9, 5) == "lower"
-    out = stats.compare_with_benchmark(pd.Series([1.0, 6.0, 4.0], index=list("abc")),
-                                       pd.Series([2.0, 7.0, 6.0], index=list("abc")), 5)
+    out = stats.compare_with_benchmark(
+        pd.Series([1.0, 6.0, 4.0], index=list("abc")), pd.Series([2.0, 7.0, 6.0], index=list("abc")), 5
+    )
     assert out.to_dict() == {"a": "lower", "b": "higher", "c": "similar"}
     arr = stats.compare_with_benchmark(np.array([1.0, 6.0]), np.array([2.0, 7.0]), np.array([5, 8]))
     assert list(arr) == ["lower", "lower"]

@@ -4,8 +4,14 @@ from safer_analysis.present.tables import format_frame, to_html
 
 
 def frame():
-    return pd.DataFrame({"project": ["<b>Bold</b> & co", "Total"], "amount": [1234.0, 400568.0],
-                         "change": [-500.0, 0.0], "pct": [12.345, None]})
+    return pd.DataFrame(
+        {
+            "project": ["<b>Bold</b> & co", "Total"],
+            "amount": [1234.0, 400568.0],
+            "change": [-500.0, 0.0],
+            "pct": [12.345, None],
+        }
+    )
 
 
 def test_table_has_caption_and_scoped_header_cells():

@@ -5,14 +5,12 @@ import pytest
 from safer_analysis.inputs.years import FinancialYear, FinancialYearError
 
 
-@pytest.mark.parametrize("text,start", [("2018-19", 2018), ("2017-18", 2017), ("1999-00", 1999),
-                                        (" 2019-20 ", 2019)])
+@pytest.mark.parametrize("text,start", [("2018-19", 2018), ("2017-18", 2017), ("1999-00", 1999), (" 2019-20 ", 2019)])
 def test_parse_accepts_the_april_to_march_form(text, start):
     assert FinancialYear.parse(text).start_year == start
 
 
-@pytest.mark.parametrize("bad", ["2018-20", "18/19", "2018", "2018/19", "2018-2019", "", "abcd-ef",
-                                 "2018-18"])
+@pytest.mark.parametrize("bad", ["2018-20", "18/19", "2018", "2018/19", "2018-2019", "", "abcd-ef", "2018-18"])
 def test_parse_rejects_malformed_years_naming_the_expected_form(bad):
     with pytest.raises(FinancialYearError, match="2018-19"):
         FinancialYear.parse(bad)
@@ -37,16 +35,16 @@ def test_century_boundary_label():
     assert FinancialYear(1999).label == "1999-00"
 
 
-@pytest.mark.parametrize("day,label", [(dt.date(2018, 3, 31), "2017-18"),
-                                       (dt.date(2018, 4, 1), "2018-19"),
-                                       (dt.date(2019, 1, 15), "2018-19")])
+@pytest.mark.parametrize(
+    "day,label",
+    [(dt.date(2018, 3, 31), "2017-18"), (dt.date(2018, 4, 1), "2018-19"), (dt.date(2019, 1, 15), "2018-19")],
+)
 def test_containing_splits_at_the_first_of_april(day, label):
     assert FinancialYear.containing(day).label == label
     assert day in FinancialYear.parse(label)
 
 
-@pytest.mark.parametrize("month,label", [("2018-03", "2017-18"), ("2018-04", "2018-19"),
-                                         ("2019-03", "2018-19")])
+@pytest.mark.parametrize("month,label", [("2018-03", "2017-18"), ("2018-04", "2018-19"), ("2019-03", "2018-19")])
 def test_of_month(month, label):
     assert FinancialYear.of_month(month).label == label
 

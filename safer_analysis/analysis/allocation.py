@@ -25,9 +25,7 @@ def apportion(
     >>> apportion(a, l)["apportioned"].tolist()
     [150.0, 150.0]
     """
-    merged = links.merge(
-        allocations[["allocation_id", "amount"]], on="allocation_id", how="inner", validate="m:1"
-    )
+    merged = links.merge(allocations[["allocation_id", "amount"]], on="allocation_id", how="inner", validate="m:1")
     merged = merged[merged["amount"].notna()].copy()
     if weight_column is None:
         weights = pd.Series(1.0, index=merged.index)
@@ -47,7 +45,10 @@ def apportion(
 
 
 def priority_matrix(
-    allocations: pd.DataFrame, links: pd.DataFrame, *, key: str = "priority",
+    allocations: pd.DataFrame,
+    links: pd.DataFrame,
+    *,
+    key: str = "priority",
     label_column: str = "project",
 ) -> pd.DataFrame:
     """A projects-by-priorities table of ticks (True where the project serves the priority)."""
@@ -59,9 +60,15 @@ def priority_matrix(
     return matrix
 
 
-def totals_by_priority(allocations: pd.DataFrame, links: pd.DataFrame, names: pd.DataFrame, *,
-                       key: str = "priority", name_column: str = "name",
-                       weight_column: str | None = None) -> pd.DataFrame:
+def totals_by_priority(
+    allocations: pd.DataFrame,
+    links: pd.DataFrame,
+    names: pd.DataFrame,
+    *,
+    key: str = "priority",
+    name_column: str = "name",
+    weight_column: str | None = None,
+) -> pd.DataFrame:
     """Per priority: the projects serving it, their gross total, and the apportioned share.
 
     ``names`` lists every priority (column ``key``) with its ``name_column``; priorities no
@@ -70,8 +77,9 @@ def totals_by_priority(allocations: pd.DataFrame, links: pd.DataFrame, names: pd
     """
     funded = allocations[allocations["amount"].notna()]
     shares = apportion(funded, links, weight_column=weight_column, key=key)
-    grouped = shares.groupby(key).agg(projects=("allocation_id", "nunique"), gross_amount=("amount", "sum"),
-                                      apportioned=("apportioned", "sum"))
+    grouped = shares.groupby(key).agg(
+        projects=("allocation_id", "nunique"), gross_amount=("amount", "sum"), apportioned=("apportioned", "sum")
+    )
     out = names[[key, name_column]].merge(grouped, left_on=key, right_index=True, how="left")
     out["projects"] = out["projects"].fillna(0).astype(int)
     out[["gross_amount", "apportioned"]] = out[["gross_amount", "apportioned"]].fillna(0.0)
@@ -90,7 +98,8 @@ def alignment(spend: pd.DataFrame, ranking: pd.DataFrame, evidence: pd.DataFrame
     harm = evidence["harm"] if "harm" in evidence else pd.Series(dtype=float)
     total_harm = harm.sum(skipna=True)
     out = spend[["priority_key", "name", "projects", "apportioned", "apportioned_pct"]].merge(
-        ranking[["priority_key", "rank", "combined_score"]], on="priority_key", how="left")
+        ranking[["priority_key", "rank", "combined_score"]], on="priority_key", how="left"
+    )
     out["harm_share_pct"] = out["priority_key"].map(harm / total_harm * 100 if total_harm else harm * float("nan"))
     out["funded"] = out["projects"] > 0
     return out.sort_values("rank").reset_index(drop=True)
@@ -105,8 +114,9 @@ def _round_to_total(amounts: pd.Series, total: int) -> pd.Series:
     return floors
 
 
-def propose_remainder(allocations: pd.DataFrame, local_links: pd.DataFrame, ranking: pd.DataFrame,
-                      grant: float, year: str) -> pd.DataFrame:
+def propose_remainder(
+    allocations: pd.DataFrame, local_links: pd.DataFrame, ranking: pd.DataFrame, grant: float, year: str
+) -> pd.DataFrame:
     """A proposal for the grant not yet committed, in proportion to the ranked need.
 
     Committed lines (with an amount) are held fixed. The remainder (grant minus committed) is
@@ -136,10 +146,13 @@ def propose_remainder(allocations: pd.DataFrame, local_links: pd.DataFrame, rank
     if not w.empty and remainder > 0:
         raw = w / w.sum() * remainder
         out.loc[out["allocation_id"].isin(w.index), "proposed"] = out["allocation_id"].map(
-            _round_to_total(raw, int(round(remainder))).astype(float))
+            _round_to_total(raw, int(round(remainder))).astype(float)
+        )
     out["total"] = out["committed"].fillna(0) + out["proposed"]
     out.attrs["remainder"] = remainder
-    out.attrs["rule"] = ("The uncommitted remainder is shared among the lines with no amount yet, in "
-                         "proportion to the mean combined threat, risk and harm score of the local "
-                         "priorities each serves; committed lines are unchanged.")
+    out.attrs["rule"] = (
+        "The uncommitted remainder is shared among the lines with no amount yet, in "
+        "proportion to the mean combined threat, risk and harm score of the local "
+        "priorities each serves; committed lines are unchanged."
+    )
     return out.reset_index(drop=True)

@@ -23,6 +23,7 @@ ALL_CRIME = "All crime (excluding anti-social behaviour)"
 
 # ---- years ------------------------------------------------------------------------------------
 
+
 def comparison_years(year: str, n: int, available: Sequence[str]) -> list[str]:
     """The ``n`` financial years ending with ``year`` that the data cover, oldest first."""
     if n < 1:
@@ -64,8 +65,13 @@ def coverage(crimes: pd.DataFrame, years: Sequence[str]) -> pd.DataFrame:
     for y in years:
         have = set(held.get(y, []))
         months = FinancialYear.parse(y).months()
-        rows.append({"financial_year": y, "months_held": sum(m in have for m in months),
-                     "missing": [m for m in months if m not in have]})
+        rows.append(
+            {
+                "financial_year": y,
+                "months_held": sum(m in have for m in months),
+                "missing": [m for m in months if m not in have],
+            }
+        )
     return pd.DataFrame(rows).set_index("financial_year")
 
 
@@ -84,6 +90,7 @@ def like_for_like(crimes: pd.DataFrame, years: Sequence[str]) -> tuple[pd.DataFr
 
 # ---- volumes and rates -----------------------------------------------------------------------
 
+
 def counts_by_type(crimes: pd.DataFrame, years: Sequence[str]) -> pd.DataFrame:
     """Counts per crime type (rows) and financial year (columns), with an all-crime row that
     leaves out anti-social behaviour (which is not crime)."""
@@ -100,17 +107,20 @@ def counts_by_type(crimes: pd.DataFrame, years: Sequence[str]) -> pd.DataFrame:
     return table.astype(int)
 
 
-def rates_with_intervals(counts: pd.Series, population: float, *, multiplier: float = 1000,
-                         confidence: float = 0.95) -> pd.DataFrame:
+def rates_with_intervals(
+    counts: pd.Series, population: float, *, multiplier: float = 1000, confidence: float = 0.95
+) -> pd.DataFrame:
     """Counts as rates per ``multiplier`` people with exact/Byar's confidence intervals."""
-    lower, upper = stats.rate_ci(counts.astype(float), float(population), multiplier=multiplier,
-                                 confidence=confidence)
-    out = pd.DataFrame({
-        "count": counts.astype(int),
-        "rate": counts.astype(float) / population * multiplier,
-        "lower": lower,
-        "upper": upper,
-    }, index=counts.index)
+    lower, upper = stats.rate_ci(counts.astype(float), float(population), multiplier=multiplier, confidence=confidence)
+    out = pd.DataFrame(
+        {
+            "count": counts.astype(int),
+            "rate": counts.astype(float) / population * multiplier,
+            "lower": lower,
+            "upper": upper,
+        },
+        index=counts.index,
+    )
     return out
 
 
@@ -121,17 +131,19 @@ def trends(counts: pd.DataFrame, populations: Mapping[str, float], confidence: f
     rows = []
     for crime_type, values in counts.iterrows():
         result = stats.trend_test(values.to_numpy(dtype=float), denominators, confidence=confidence)
-        rows.append({
-            "crime_type": crime_type,
-            "first_year": years[0],
-            "last_year": years[-1],
-            "first": int(values.iloc[0]),
-            "last": int(values.iloc[-1]),
-            "annual_change_pct": result.slope,
-            "p_value": result.p_value,
-            "significant": result.significant,
-            "direction": result.direction,
-        })
+        rows.append(
+            {
+                "crime_type": crime_type,
+                "first_year": years[0],
+                "last_year": years[-1],
+                "first": int(values.iloc[0]),
+                "last": int(values.iloc[-1]),
+                "annual_change_pct": result.slope,
+                "p_value": result.p_value,
+                "significant": result.significant,
+                "direction": result.direction,
+            }
+        )
     return pd.DataFrame(rows).set_index("crime_type")
 
 
@@ -140,23 +152,28 @@ def monthly_pattern(crimes: pd.DataFrame, year: str) -> pd.DataFrame:
     months = FinancialYear.parse(year).months()
     sub = crimes[crimes["financial_year"] == year]
     is_asb = sub["crime_type"] == ASB
-    out = pd.DataFrame({
-        "month": months,
-        "crime": sub[~is_asb].groupby("month").size().reindex(months).to_numpy(),
-        "asb": sub[is_asb].groupby("month").size().reindex(months).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "month": months,
+            "crime": sub[~is_asb].groupby("month").size().reindex(months).to_numpy(),
+            "asb": sub[is_asb].groupby("month").size().reindex(months).to_numpy(),
+        }
+    )
     held = set(sub["month"])
     out.loc[[m not in held for m in months], ["crime", "asb"]] = np.nan  # a month without data is not zero
     out.loc[[m in held for m in months], ["crime", "asb"]] = out.loc[
-        [m in held for m in months], ["crime", "asb"]].fillna(0)
+        [m in held for m in months], ["crime", "asb"]
+    ].fillna(0)
     out["label"] = pd.to_datetime(out["month"] + "-01").dt.strftime("%b %Y")
     return out
 
 
 # ---- concentration ---------------------------------------------------------------------------
 
-def concentration(crimes: pd.DataFrame, year: str, *, top_share: float = 0.1,
-                  lsoas: Sequence[str] | None = None) -> dict[str, object]:
+
+def concentration(
+    crimes: pd.DataFrame, year: str, *, top_share: float = 0.1, lsoas: Sequence[str] | None = None
+) -> dict[str, object]:
     """How concentrated crime is: the share of the year's crime in the top ``top_share`` of LSOAs.
 
     ``lsoas`` lists every LSOA of the area so that places with no crime count too; by default,
@@ -198,6 +215,7 @@ def recurring_places(crimes: pd.DataFrame, years: Sequence[str], *, top_share: f
 
 # ---- harm ------------------------------------------------------------------------------------
 
+
 def derive_severity_weights(join: pd.DataFrame, volumes: pd.DataFrame | None = None) -> pd.DataFrame:
     """One Crime Severity Score weight per police.uk crime type from the offence-code weights.
 
@@ -229,16 +247,21 @@ def derive_severity_weights(join: pd.DataFrame, volumes: pd.DataFrame | None = N
         method = "volume-weighted mean of offence-code weights (given volumes)"
     else:
         codes["volume"] = 1.0 / codes["weight"]
-        method = ("volume-weighted mean of offence-code weights, volumes assumed inversely "
-                  "proportional to weight (harmonic mean)")
+        method = (
+            "volume-weighted mean of offence-code weights, volumes assumed inversely "
+            "proportional to weight (harmonic mean)"
+        )
     grouped = codes.groupby("crime_type")
-    out = pd.DataFrame({
-        "weight": grouped.apply(lambda g: float(np.average(g["weight"], weights=g["volume"])),
-                                include_groups=False),
-        "offence_codes": grouped.size(),
-        "min_code_weight": grouped["weight"].min(),
-        "max_code_weight": grouped["weight"].max(),
-    })
+    out = pd.DataFrame(
+        {
+            "weight": grouped.apply(
+                lambda g: float(np.average(g["weight"], weights=g["volume"])), include_groups=False
+            ),
+            "offence_codes": grouped.size(),
+            "min_code_weight": grouped["weight"].min(),
+            "max_code_weight": grouped["weight"].max(),
+        }
+    )
     out["method"] = method
     return out.reset_index()
 
@@ -265,6 +288,7 @@ def harm_by_type(counts: pd.Series, weights: pd.DataFrame) -> pd.DataFrame:
 
 # ---- threat, risk and harm ranking -------------------------------------------------------------
 
+
 def _scaled_rank(values: pd.Series) -> pd.Series:
     """Values mapped to 0..1 by rank among those present (ties share a rank); NaN stays NaN."""
     present = values.dropna()
@@ -274,8 +298,9 @@ def _scaled_rank(values: pd.Series) -> pd.Series:
     return ((ranks - 1) / (len(present) - 1)).reindex(values.index)
 
 
-def priority_evidence(mapping: pd.DataFrame, harm: pd.DataFrame, trend: pd.DataFrame,
-                      trend_points: Mapping[str, float]) -> pd.DataFrame:
+def priority_evidence(
+    mapping: pd.DataFrame, harm: pd.DataFrame, trend: pd.DataFrame, trend_points: Mapping[str, float]
+) -> pd.DataFrame:
     """Per local priority with crime types mapped to it: their volume, harm and trend.
 
     ``trend_points`` gives the points for ``rising``, ``no significant change`` and
@@ -288,20 +313,28 @@ def priority_evidence(mapping: pd.DataFrame, harm: pd.DataFrame, trend: pd.DataF
         count = float(sum(harm["count"].get(t, 0) for t in types))
         harm_score = float(np.nansum([harm["harm"].get(t, np.nan) for t in types])) if types else np.nan
         points = [trend_points[trend.at[t, "direction"]] for t in types if t in trend.index]
-        rows.append({
-            "priority_key": key,
-            "crime_types": "; ".join(types) if types else "",
-            "relation": "; ".join(sorted(set(group["relation"]))),
-            "count": count if types else np.nan,
-            "harm": harm_score if types and harm_score > 0 else np.nan,
-            "trend_points": float(np.mean(points)) if points else np.nan,
-            "trend": "; ".join(trend.at[t, "direction"] for t in types if t in trend.index),
-        })
+        rows.append(
+            {
+                "priority_key": key,
+                "crime_types": "; ".join(types) if types else "",
+                "relation": "; ".join(sorted(set(group["relation"]))),
+                "count": count if types else np.nan,
+                "harm": harm_score if types and harm_score > 0 else np.nan,
+                "trend_points": float(np.mean(points)) if points else np.nan,
+                "trend": "; ".join(trend.at[t, "direction"] for t in types if t in trend.index),
+            }
+        )
     return pd.DataFrame(rows).set_index("priority_key")
 
 
-def rank_priorities(scores: pd.DataFrame, evidence: pd.DataFrame, local_priorities: pd.DataFrame, *,
-                    scale_max: float = 5, evidence_weight: float = 0.4) -> pd.DataFrame:
+def rank_priorities(
+    scores: pd.DataFrame,
+    evidence: pd.DataFrame,
+    local_priorities: pd.DataFrame,
+    *,
+    scale_max: float = 5,
+    evidence_weight: float = 0.4,
+) -> pd.DataFrame:
     """Rank local priorities by threat, risk and harm, in the manner of MoRiLE.
 
     The analyst's score is harm x likelihood x organisational position, divided by its maximum
@@ -315,14 +348,17 @@ def rank_priorities(scores: pd.DataFrame, evidence: pd.DataFrame, local_prioriti
         raise ValueError(f"evidence_weight must be between 0 and 1, got {evidence_weight}")
     s = scores.set_index("priority_key")
     out = local_priorities.set_index("priority_key")[["name", "kind"]].join(
-        s[["harm", "likelihood", "organisational_position", "confidence", "rationale", "illustrative"]],
-        how="inner")
+        s[["harm", "likelihood", "organisational_position", "confidence", "rationale", "illustrative"]], how="inner"
+    )
     out["analyst_score"] = out["harm"] * out["likelihood"] * out["organisational_position"] / scale_max**3
     ev = evidence.reindex(out.index)
     parts = pd.concat([_scaled_rank(ev["count"]), _scaled_rank(ev["harm"]), ev["trend_points"]], axis=1)
     out["evidence_score"] = parts.mean(axis=1, skipna=True).where(ev["count"].notna())
-    out["evidence"] = np.where(out["evidence_score"].notna(), "crime data (" + ev["relation"].fillna("") + ")",
-                               "none in the crime data: analyst's score only")
+    out["evidence"] = np.where(
+        out["evidence_score"].notna(),
+        "crime data (" + ev["relation"].fillna("") + ")",
+        "none in the crime data: analyst's score only",
+    )
     out["crime_types"] = ev["crime_types"].fillna("")
     out["trend"] = ev["trend"].fillna("")
     combined = (1 - evidence_weight) * out["analyst_score"] + evidence_weight * out["evidence_score"]
@@ -335,11 +371,14 @@ def rank_priorities(scores: pd.DataFrame, evidence: pd.DataFrame, local_prioriti
 
 def _reason(r: pd.Series) -> str:
     words = {5: "very high", 4: "high", 3: "moderate", 2: "low", 1: "very low"}
+
     def word(column: str) -> str:
         return words.get(int(r[column]), str(r[column]))
 
-    text = (f"harm {word('harm')}, likelihood {word('likelihood')}, organisational position "
-            f"{word('organisational_position')} ({r['confidence']} confidence)")
+    text = (
+        f"harm {word('harm')}, likelihood {word('likelihood')}, organisational position "
+        f"{word('organisational_position')} ({r['confidence']} confidence)"
+    )
     if pd.notna(r["evidence_score"]):
         text += f"; crime data ({r['crime_types']}): {r['trend']}"
     else:
@@ -360,8 +399,11 @@ def compare_with_named_priorities(ranking: pd.DataFrame) -> pd.DataFrame:
     was_priority = out["kind"] == "priority"
     out["finding"] = np.select(
         [was_priority & in_top, was_priority & ~in_top, ~was_priority & in_top],
-        [f"still in the top {top_n}", f"named priority, now below the top {top_n}",
-         f"not a named priority, now in the top {top_n}"],
+        [
+            f"still in the top {top_n}",
+            f"named priority, now below the top {top_n}",
+            f"not a named priority, now in the top {top_n}",
+        ],
         default=f"below the top {top_n}, as before",
     )
     return out

@@ -44,8 +44,9 @@ def _proportion_status(value: float, lower: float, upper: float, target: float, 
     raise ValueError(f"no RAG rule for a proportion with direction {direction!r}")
 
 
-def _count_status(count: float, target: float, quarters: int, direction: str,
-                  amber_fraction: float = AMBER_FRACTION) -> str:
+def _count_status(
+    count: float, target: float, quarters: int, direction: str, amber_fraction: float = AMBER_FRACTION
+) -> str:
     if direction not in ("at least", "above"):
         raise ValueError(f"no RAG rule for a count with direction {direction!r}")
     to_date = target * quarters / 4
@@ -54,15 +55,26 @@ def _count_status(count: float, target: float, quarters: int, direction: str,
     return AMBER if count >= amber_fraction * to_date else RED
 
 
-def rag_status(measure: pd.Series, returns: pd.DataFrame, *, confidence: float = 0.95,
-               amber_fraction: float = AMBER_FRACTION) -> dict[str, object]:
+def rag_status(
+    measure: pd.Series, returns: pd.DataFrame, *, confidence: float = 0.95, amber_fraction: float = AMBER_FRACTION
+) -> dict[str, object]:
     """The year-to-date value, interval and RAG status of one measure from its quarterly returns."""
-    out: dict[str, object] = {"quarters": 0, "value": math.nan, "lower": math.nan, "upper": math.nan,
-                              "target_to_date": math.nan, "status": NO_TARGET}
+    out: dict[str, object] = {
+        "quarters": 0,
+        "value": math.nan,
+        "lower": math.nan,
+        "upper": math.nan,
+        "target_to_date": math.nan,
+        "status": NO_TARGET,
+    }
     target = measure.get("target")
     direction = measure.get("direction")
-    has_target = target is not None and not pd.isna(target) and isinstance(direction, str) \
+    has_target = (
+        target is not None
+        and not pd.isna(target)
+        and isinstance(direction, str)
         and direction in ("at least", "above", "below", "at most")
+    )
     mine = returns[returns["measure_id"] == measure["measure_id"]]
     if mine.empty:
         out["status"] = NO_RETURN if has_target else NO_TARGET
@@ -90,8 +102,9 @@ def rag_status(measure: pd.Series, returns: pd.DataFrame, *, confidence: float =
     return out
 
 
-def measures_with_status(measures: pd.DataFrame, allocations: pd.DataFrame, returns: pd.DataFrame,
-                         year: str, **kwargs) -> pd.DataFrame:
+def measures_with_status(
+    measures: pd.DataFrame, allocations: pd.DataFrame, returns: pd.DataFrame, year: str, **kwargs
+) -> pd.DataFrame:
     """Every measure of the year's projects with its target, year-to-date value and RAG status."""
     lines = allocations[allocations["financial_year"] == year][["allocation_id", "project"]]
     mine = measures.merge(lines, on="allocation_id", how="inner")
@@ -99,11 +112,33 @@ def measures_with_status(measures: pd.DataFrame, allocations: pd.DataFrame, retu
     rows = []
     for _, m in mine.iterrows():
         r = rag_status(m, year_returns, **kwargs)
-        rows.append({"measure_id": m["measure_id"], "project": m["project"], "measure": m["measure"],
-                     "measure_type": m["measure_type"], "target": m["target"], "unit": m["unit"],
-                     "direction": m["direction"], **r})
-    cols = ["measure_id", "project", "measure", "measure_type", "target", "unit", "direction", "quarters",
-            "value", "lower", "upper", "target_to_date", "status"]
+        rows.append(
+            {
+                "measure_id": m["measure_id"],
+                "project": m["project"],
+                "measure": m["measure"],
+                "measure_type": m["measure_type"],
+                "target": m["target"],
+                "unit": m["unit"],
+                "direction": m["direction"],
+                **r,
+            }
+        )
+    cols = [
+        "measure_id",
+        "project",
+        "measure",
+        "measure_type",
+        "target",
+        "unit",
+        "direction",
+        "quarters",
+        "value",
+        "lower",
+        "upper",
+        "target_to_date",
+        "status",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 

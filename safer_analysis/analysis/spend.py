@@ -37,10 +37,8 @@ def reconcile(allocations: pd.DataFrame, grant: float | None, year: str) -> pd.D
     rows = [
         ("grant", "Grant from the Police and Crime Commissioner", None, grant),
         ("allocated", "Allocated (confirmed)", len(allocated), float(allocated["amount"].sum())),
-        ("recommended", "Recommended, not yet confirmed", len(proposed),
-         float(proposed["amount"].sum())),
-        ("committed", "Committed (allocated and recommended)", len(allocated) + len(proposed),
-         committed),
+        ("recommended", "Recommended, not yet confirmed", len(proposed), float(proposed["amount"].sum())),
+        ("committed", "Committed (allocated and recommended)", len(allocated) + len(proposed), committed),
         ("pending", "Lines with no amount yet (Tbc or awaiting confirmation)", len(pending), None),
         ("unallocated", "Unallocated remainder", None, None if grant is None else grant - committed),
     ]
@@ -52,8 +50,7 @@ def reconcile(allocations: pd.DataFrame, grant: float | None, year: str) -> pd.D
     return out
 
 
-def _line_kind(prev_amount: float | None, cur_amount: float | None, in_prev: bool,
-               in_cur: bool) -> str:
+def _line_kind(prev_amount: float | None, cur_amount: float | None, in_prev: bool, in_cur: bool) -> str:
     if not in_prev:
         return "new line"
     if not in_cur:
@@ -80,31 +77,31 @@ def change_by_theme(allocations: pd.DataFrame, year: str, previous: str) -> pd.D
     cols = ["theme_key", "project", "amount", "status"]
     prev = allocations.loc[allocations["financial_year"] == previous, cols]
     cur = allocations.loc[allocations["financial_year"] == year, cols]
-    both = prev.merge(cur, on="theme_key", how="outer", suffixes=("_previous", "_current"),
-                      indicator=True)
+    both = prev.merge(cur, on="theme_key", how="outer", suffixes=("_previous", "_current"), indicator=True)
     order: dict[str, int] = {}
     for k in list(cur["theme_key"]) + list(prev["theme_key"]):
         order.setdefault(k, len(order))
     both = both.assign(_order=both["theme_key"].map(order)).sort_values("_order")
     in_prev = both["_merge"].isin(["both", "left_only"])
     in_cur = both["_merge"].isin(["both", "right_only"])
-    out = pd.DataFrame({
-        "theme_key": both["theme_key"],
-        "project": both["project_current"].fillna(both["project_previous"]),
-        "previous_year": previous,
-        "previous_amount": both["amount_previous"].astype(float),
-        "previous_status": both["status_previous"],
-        "current_year": year,
-        "current_amount": both["amount_current"].astype(float),
-        "current_status": both["status_current"],
-    })
+    out = pd.DataFrame(
+        {
+            "theme_key": both["theme_key"],
+            "project": both["project_current"].fillna(both["project_previous"]),
+            "previous_year": previous,
+            "previous_amount": both["amount_previous"].astype(float),
+            "previous_status": both["status_previous"],
+            "current_year": year,
+            "current_amount": both["amount_current"].astype(float),
+            "current_status": both["status_current"],
+        }
+    )
     out["change"] = out["current_amount"].fillna(0) - out["previous_amount"].fillna(0)
     valid = (out["previous_amount"] > 0) & out["current_amount"].notna()
     out["change_pct"] = (out["change"] / out["previous_amount"] * 100).where(valid)
     out["kind"] = [
         _line_kind(p, c, ip, ic)
-        for p, c, ip, ic in zip(out["previous_amount"], out["current_amount"], in_prev, in_cur,
-                                strict=True)
+        for p, c, ip, ic in zip(out["previous_amount"], out["current_amount"], in_prev, in_cur, strict=True)
     ]
     return out.reset_index(drop=True)
 
@@ -131,8 +128,12 @@ def budget_share(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
 
 
 def by_pcp_priority(
-    allocations: pd.DataFrame, links: pd.DataFrame, priorities: pd.DataFrame, year: str,
-    *, weight_column: str | None = None,
+    allocations: pd.DataFrame,
+    links: pd.DataFrame,
+    priorities: pd.DataFrame,
+    year: str,
+    *,
+    weight_column: str | None = None,
 ) -> pd.DataFrame:
     """Spend by Police & Crime Plan priority: projects serving it, their gross total, and the
     apportioned share (even split across each project's priorities unless weighted)."""
@@ -143,8 +144,7 @@ def by_pcp_priority(
         gross_amount=("amount", "sum"),
         apportioned=("apportioned", "sum"),
     )
-    out = priorities[["priority", "name"]].merge(grouped, left_on="priority", right_index=True,
-                                                 how="left")
+    out = priorities[["priority", "name"]].merge(grouped, left_on="priority", right_index=True, how="left")
     out["projects"] = out["projects"].fillna(0).astype(int)
     out[["gross_amount", "apportioned"]] = out[["gross_amount", "apportioned"]].fillna(0.0)
     total = out["apportioned"].sum()

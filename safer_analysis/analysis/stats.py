@@ -197,8 +197,9 @@ def rate(observed: ArrayLike, denominator: ArrayLike, multiplier: ArrayLike = 10
     return shape.wrap(x / d * m)
 
 
-def rate_ci(observed: ArrayLike, denominator: ArrayLike, multiplier: ArrayLike = 1000,
-            confidence: float = 0.95) -> tuple[Values, Values]:
+def rate_ci(
+    observed: ArrayLike, denominator: ArrayLike, multiplier: ArrayLike = 1000, confidence: float = 0.95
+) -> tuple[Values, Values]:
     """Confidence interval of a rate: exact Poisson limits below 10 events, Byar's method from 10 up.
 
     >>> [round(v, 3) for v in rate_ci(65, 100, multiplier=100)]
@@ -246,7 +247,7 @@ def proportion_ci(numerator: ArrayLike, denominator: ArrayLike, confidence: floa
 
 
 def compare_with_benchmark(lower: ArrayLike, upper: ArrayLike, benchmark: ArrayLike) -> str | np.ndarray | pd.Series:
-    """"higher" if the interval lies wholly above the benchmark, "lower" if wholly below, else "similar".
+    """ "higher" if the interval lies wholly above the benchmark, "lower" if wholly below, else "similar".
 
     An interval that touches the benchmark is "similar".
 
@@ -254,8 +255,9 @@ def compare_with_benchmark(lower: ArrayLike, upper: ArrayLike, benchmark: ArrayL
     ('higher', 'similar')
     """
     shape = _Shape(lower, upper, benchmark)
-    lo, up, b = _broadcast(_floats(lower, "lower limits"), _floats(upper, "upper limits"),
-                           _floats(benchmark, "benchmarks"))
+    lo, up, b = _broadcast(
+        _floats(lower, "lower limits"), _floats(upper, "upper limits"), _floats(benchmark, "benchmarks")
+    )
     _require(lo, lo <= up, lower, "each lower limit must not be above its upper limit")
     result = np.where(lo > b, "higher", np.where(up < b, "lower", "similar")).astype(object)
     if shape.index is not None:
@@ -265,8 +267,13 @@ def compare_with_benchmark(lower: ArrayLike, upper: ArrayLike, benchmark: ArrayL
     return result
 
 
-def compare_rate(observed: ArrayLike, denominator: ArrayLike, benchmark_rate: ArrayLike, multiplier: ArrayLike = 1000,
-                 confidence: float = 0.95) -> str | np.ndarray | pd.Series:
+def compare_rate(
+    observed: ArrayLike,
+    denominator: ArrayLike,
+    benchmark_rate: ArrayLike,
+    multiplier: ArrayLike = 1000,
+    confidence: float = 0.95,
+) -> str | np.ndarray | pd.Series:
     """Compare a rate with a benchmark rate (per the same ``multiplier``) by the rate's confidence interval.
 
     >>> compare_rate(200, 10_000, 10)
@@ -276,8 +283,9 @@ def compare_rate(observed: ArrayLike, denominator: ArrayLike, benchmark_rate: Ar
     return compare_with_benchmark(lower, upper, benchmark_rate)
 
 
-def compare_proportion(numerator: ArrayLike, denominator: ArrayLike, benchmark: ArrayLike,
-                       confidence: float = 0.95) -> str | np.ndarray | pd.Series:
+def compare_proportion(
+    numerator: ArrayLike, denominator: ArrayLike, benchmark: ArrayLike, confidence: float = 0.95
+) -> str | np.ndarray | pd.Series:
     """Compare a proportion with a benchmark proportion (0 to 1) by its Wilson score interval.
 
     >>> compare_proportion(65, 100, 0.5)
@@ -418,8 +426,12 @@ def _poisson_shape(expected: np.ndarray, q: float) -> np.ndarray:
     return (low + high) / 2
 
 
-def funnel_limits_rate(target_rate: float, denominators: ArrayLike, multiplier: float = 1000,
-                       confidences: Sequence[float] = FUNNEL_CONFIDENCES) -> pd.DataFrame:
+def funnel_limits_rate(
+    target_rate: float,
+    denominators: ArrayLike,
+    multiplier: float = 1000,
+    confidences: Sequence[float] = FUNNEL_CONFIDENCES,
+) -> pd.DataFrame:
     """Funnel-plot control limits of a rate around ``target_rate`` at each denominator, by exact Poisson limits.
 
     At each denominator the lower limit is the rate of the (continuous) count whose exact upper
@@ -448,8 +460,9 @@ def funnel_limits_rate(target_rate: float, denominators: ArrayLike, multiplier: 
     return pd.DataFrame(out, index=index)
 
 
-def funnel_limits_proportion(target: float, denominators: ArrayLike,
-                             confidences: Sequence[float] = FUNNEL_CONFIDENCES) -> pd.DataFrame:
+def funnel_limits_proportion(
+    target: float, denominators: ArrayLike, confidences: Sequence[float] = FUNNEL_CONFIDENCES
+) -> pd.DataFrame:
     """Funnel-plot control limits of a proportion (0 to 1) around ``target`` at each denominator, by Wilson score.
 
     At each denominator the lower limit is the proportion whose Wilson upper limit equals the

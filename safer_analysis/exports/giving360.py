@@ -31,12 +31,28 @@ GEO_CODE_TYPES = {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "W06": 
 
 #: CSV column titles of the standard, in order.
 CSV_COLUMNS = [
-    "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
-    "Planned Dates:Start Date", "Planned Dates:End Date", "Planned Dates:Duration (months)",
-    "Recipient Org:Identifier", "Recipient Org:Name", "Funding Org:Identifier", "Funding Org:Name",
-    "Funding Org:Department", "Grant Programme:Title", "Beneficiary Location:Name",
-    "Beneficiary Location:Geographic Code", "Beneficiary Location:Geographic Code Type",
-    "Classifications:Vocabulary", "Classifications:Code", "Classifications:Title", "Last Modified",
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Planned Dates:Duration (months)",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Funding Org:Department",
+    "Grant Programme:Title",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Geographic Code Type",
+    "Classifications:Vocabulary",
+    "Classifications:Code",
+    "Classifications:Title",
+    "Last Modified",
 ]
 
 
@@ -51,37 +67,53 @@ def _slug(text: str) -> str:
 def _locations(settings: Settings) -> list[dict[str, str]]:
     """The partnership's local authorities as 360Giving beneficiary locations."""
     names = reference.population().drop_duplicates("area_code").set_index("area_code")["area_name"]
-    return [{"name": str(names.get(code, settings.area)), "countryCode": "GB", "geoCode": code,
-             "geoCodeType": GEO_CODE_TYPES.get(code[:3], "")} for code in settings.local_authority_codes] \
-        or [{"name": settings.area, "countryCode": "GB"}]
+    return [
+        {
+            "name": str(names.get(code, settings.area)),
+            "countryCode": "GB",
+            "geoCode": code,
+            "geoCodeType": GEO_CODE_TYPES.get(code[:3], ""),
+        }
+        for code in settings.local_authority_codes
+    ] or [{"name": settings.area, "countryCode": "GB"}]
 
 
 def _funder(settings: Settings) -> dict[str, str]:
     missing = [k for k in ("funder_id", "funder_name") if not getattr(settings, k)]
     if missing:
-        raise ExportError("360Giving needs the funder: set [funder] id and name in the project's "
-                          "safer-analysis.toml")
+        raise ExportError("360Giving needs the funder: set [funder] id and name in the project's safer-analysis.toml")
     funder = {"id": settings.funder_id, "name": settings.funder_name}
     if settings.funder_department:
         funder["department"] = settings.funder_department
     return funder
 
 
-def grants(dataset, year: str, *, settings: Settings, prefix: str | None = None, award_date: str | None = None,
-           modified: str | None = None) -> list[dict[str, Any]]:
+def grants(
+    dataset,
+    year: str,
+    *,
+    settings: Settings,
+    prefix: str | None = None,
+    award_date: str | None = None,
+    modified: str | None = None,
+) -> list[dict[str, Any]]:
     """The year's allocated lines as 360Giving grant records, with the project's funder and prefix."""
     fy = FinancialYear.parse(year)
     prefix = prefix or settings.open_data_prefix
     if not prefix:
-        raise ExportError("360Giving needs an identifier prefix: set [open_data] prefix in the project's "
-                          "safer-analysis.toml, or give --prefix")
+        raise ExportError(
+            "360Giving needs an identifier prefix: set [open_data] prefix in the project's "
+            "safer-analysis.toml, or give --prefix"
+        )
     if not re.fullmatch(r"[A-Za-z0-9-]+", prefix):
         raise ValueError(f"the 360Giving prefix must be letters, digits and hyphens, got {prefix!r}")
     lines = dataset.allocations_for(fy.label)
     lines = lines[(lines["status"] == "allocated") & lines["amount"].notna()]
     if lines.empty:
-        raise ExportError(f"{fy.label} has no allocated lines with an amount: nothing to publish as grants "
-                          "(recommended or to-be-confirmed lines are not awards)")
+        raise ExportError(
+            f"{fy.label} has no allocated lines with an amount: nothing to publish as grants "
+            "(recommended or to-be-confirmed lines are not awards)"
+        )
     funder = _funder(settings)
     locations = _locations(settings)
     pcp_vocabulary = f"Police and Crime Plan priority ({settings.police_force or 'the police force area'})"
@@ -108,21 +140,23 @@ def grants(dataset, year: str, *, settings: Settings, prefix: str | None = None,
             for k in local_links.loc[local_links["allocation_id"] == aid, "priority_key"]
         ]
         description = " ".join(str(x) for x in (line["need"], line["description"]) if isinstance(x, str) and x)
-        out.append({
-            "id": f"360G-{prefix}-{aid}",
-            "title": str(line["project"]),
-            "description": description or str(line["project"]),
-            "currency": "GBP",
-            "amountAwarded": float(line["amount"]),
-            "awardDate": date,
-            "plannedDates": [{"startDate": fy.start.isoformat(), "endDate": fy.end.isoformat(), "duration": 12}],
-            "recipientOrganization": [recipient],
-            "fundingOrganization": [dict(funder)],
-            "grantProgramme": [{"title": f"Community Safety Partnership Fund {fy.label}"}],
-            "beneficiaryLocation": [dict(loc) for loc in locations],
-            "classifications": classifications,
-            "dateModified": modified,
-        })
+        out.append(
+            {
+                "id": f"360G-{prefix}-{aid}",
+                "title": str(line["project"]),
+                "description": description or str(line["project"]),
+                "currency": "GBP",
+                "amountAwarded": float(line["amount"]),
+                "awardDate": date,
+                "plannedDates": [{"startDate": fy.start.isoformat(), "endDate": fy.end.isoformat(), "duration": 12}],
+                "recipientOrganization": [recipient],
+                "fundingOrganization": [dict(funder)],
+                "grantProgramme": [{"title": f"Community Safety Partnership Fund {fy.label}"}],
+                "beneficiaryLocation": [dict(loc) for loc in locations],
+                "classifications": classifications,
+                "dateModified": modified,
+            }
+        )
     return out
 
 
@@ -142,24 +176,38 @@ def csv_rows(records: list[dict[str, Any]]) -> list[dict[str, str]]:
     would repeat the grant, so classifications are joined with ``;``)."""
     rows = []
     for g in records:
-        r, f, p, loc = (g["recipientOrganization"][0], g["fundingOrganization"][0], g["plannedDates"][0],
-                        g["beneficiaryLocation"][0])
-        rows.append({
-            "Identifier": g["id"], "Title": g["title"], "Description": g["description"], "Currency": g["currency"],
-            "Amount Awarded": f"{g['amountAwarded']:.2f}".rstrip("0").rstrip("."), "Award Date": g["awardDate"],
-            "Planned Dates:Start Date": p["startDate"], "Planned Dates:End Date": p["endDate"],
-            "Planned Dates:Duration (months)": str(p["duration"]),
-            "Recipient Org:Identifier": r["id"], "Recipient Org:Name": r["name"],
-            "Funding Org:Identifier": f["id"], "Funding Org:Name": f["name"],
-            "Funding Org:Department": f.get("department", ""),
-            "Grant Programme:Title": g["grantProgramme"][0]["title"],
-            "Beneficiary Location:Name": loc["name"], "Beneficiary Location:Geographic Code": loc.get("geoCode", ""),
-            "Beneficiary Location:Geographic Code Type": loc.get("geoCodeType", ""),
-            "Classifications:Vocabulary": ";".join(c["vocabulary"] for c in g["classifications"]),
-            "Classifications:Code": ";".join(c["code"] for c in g["classifications"]),
-            "Classifications:Title": ";".join(c["title"] for c in g["classifications"]),
-            "Last Modified": g["dateModified"],
-        })
+        r, f, p, loc = (
+            g["recipientOrganization"][0],
+            g["fundingOrganization"][0],
+            g["plannedDates"][0],
+            g["beneficiaryLocation"][0],
+        )
+        rows.append(
+            {
+                "Identifier": g["id"],
+                "Title": g["title"],
+                "Description": g["description"],
+                "Currency": g["currency"],
+                "Amount Awarded": f"{g['amountAwarded']:.2f}".rstrip("0").rstrip("."),
+                "Award Date": g["awardDate"],
+                "Planned Dates:Start Date": p["startDate"],
+                "Planned Dates:End Date": p["endDate"],
+                "Planned Dates:Duration (months)": str(p["duration"]),
+                "Recipient Org:Identifier": r["id"],
+                "Recipient Org:Name": r["name"],
+                "Funding Org:Identifier": f["id"],
+                "Funding Org:Name": f["name"],
+                "Funding Org:Department": f.get("department", ""),
+                "Grant Programme:Title": g["grantProgramme"][0]["title"],
+                "Beneficiary Location:Name": loc["name"],
+                "Beneficiary Location:Geographic Code": loc.get("geoCode", ""),
+                "Beneficiary Location:Geographic Code Type": loc.get("geoCodeType", ""),
+                "Classifications:Vocabulary": ";".join(c["vocabulary"] for c in g["classifications"]),
+                "Classifications:Code": ";".join(c["code"] for c in g["classifications"]),
+                "Classifications:Title": ";".join(c["title"] for c in g["classifications"]),
+                "Last Modified": g["dateModified"],
+            }
+        )
     return rows
 
 

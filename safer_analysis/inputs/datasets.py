@@ -24,8 +24,7 @@ STATUSES = ("allocated", "recommended", "to be confirmed", "awaiting confirmatio
 COMMITTED_STATUSES = ("allocated", "recommended")
 LOCAL_PRIORITY_KINDS = ("priority", "emerging issue", "cross-cutting issue")
 MEASURE_TYPES = ("proportion", "count", "rate", "indicator", "deliverable", "qualitative")
-DIRECTIONS = ("at least", "at most", "below", "above", "increase", "decrease",
-              "compared with national average")
+DIRECTIONS = ("at least", "at most", "below", "above", "increase", "decrease", "compared with national average")
 
 FILES = {
     "sources": "sources.csv",
@@ -48,11 +47,15 @@ SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.
 SCHEMAS: dict[str, list[Column]] = {
     "sources": [
         Column("document_id", unique=True),
-        Column("title"), Column("publisher"), Column("date"), Column("seed_file", required=False),
+        Column("title"),
+        Column("publisher"),
+        Column("date"),
+        Column("seed_file", required=False),
     ],
     "grants": [
         Column("financial_year", v.financial_year, unique=True),
-        Column("funder"), Column("recipient"),
+        Column("funder"),
+        Column("recipient"),
         Column("amount", v.amount),
         *SOURCE_COLUMNS,
     ],
@@ -195,8 +198,10 @@ class Dataset:
             raise KeyError(f"no grant for {year} in {self.root / FILES['grants']}")
         value = row["amount"].iloc[0]
         if value is None or pd.isna(value):
-            raise ValueError(f"the grant for {year} is still to be confirmed: enter it in "
-                             f"{self.root / FILES['grants']} (row {row.index[0]}, column 'amount')")
+            raise ValueError(
+                f"the grant for {year} is still to be confirmed: enter it in "
+                f"{self.root / FILES['grants']} (row {row.index[0]}, column 'amount')"
+            )
         return float(value)
 
     def grant_or_none(self, year: str) -> float | None:
@@ -267,22 +272,30 @@ def _with_amounts(frame: pd.DataFrame, label: str) -> pd.DataFrame:
             pounds.append(None)
             continue
         if status in COMMITTED_STATUSES and value is None:
-            problems.append(Problem(label, row, "amount",
-                                    f"status is '{status}', so expected an amount such as £25,000; "
-                                    f"found {text!r}"))
+            problems.append(
+                Problem(
+                    label, row, "amount", f"status is '{status}', so expected an amount such as £25,000; found {text!r}"
+                )
+            )
         elif status not in COMMITTED_STATUSES and value is not None:
-            problems.append(Problem(label, row, "amount",
-                                    f"status is '{status}', so expected Tbc, Awaiting confirmation "
-                                    f"or blank; found {text!r}"))
+            problems.append(
+                Problem(
+                    label,
+                    row,
+                    "amount",
+                    f"status is '{status}', so expected Tbc, Awaiting confirmation or blank; found {text!r}",
+                )
+            )
         elif pending is not None and pending != status:
-            problems.append(Problem(label, row, "status",
-                                    f"the amount says {text!r}, so expected status '{pending}'; "
-                                    f"found '{status}'"))
+            problems.append(
+                Problem(
+                    label, row, "status", f"the amount says {text!r}, so expected status '{pending}'; found '{status}'"
+                )
+            )
         pounds.append(value)
     v.require(problems)
     out = frame.rename(columns={"amount": "amount_text"})
-    out.insert(out.columns.get_loc("amount_text") + 1, "amount",
-               pd.array(pounds, dtype="Float64").astype("float64"))
+    out.insert(out.columns.get_loc("amount_text") + 1, "amount", pd.array(pounds, dtype="Float64").astype("float64"))
     return out
 
 
@@ -314,107 +327,190 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
         if "source_document" in frame:
             for row, doc in frame["source_document"].items():
                 if doc not in documents:
-                    problems.append(Problem(path(name), row, "source_document",
-                                            f"unknown document {doc!r}; expected one of "
-                                            f"{', '.join(sorted(documents))} (see sources.csv)"))
+                    problems.append(
+                        Problem(
+                            path(name),
+                            row,
+                            "source_document",
+                            f"unknown document {doc!r}; expected one of "
+                            f"{', '.join(sorted(documents))} (see sources.csv)",
+                        )
+                    )
 
     grants = dict(zip(t["grants"]["financial_year"], t["grants"]["amount"], strict=True))
 
     alloc = t["allocations"]
     for row, year in alloc["financial_year"].items():
         if year not in grants:
-            problems.append(Problem(path("allocations"), row, "financial_year",
-                                    f"no grant for {year} in grants.csv; expected one of "
-                                    f"{', '.join(sorted(grants))}"))
+            problems.append(
+                Problem(
+                    path("allocations"),
+                    row,
+                    "financial_year",
+                    f"no grant for {year} in grants.csv; expected one of {', '.join(sorted(grants))}",
+                )
+            )
     dup_theme = alloc.duplicated(["financial_year", "theme_key"], keep="first")
     for row in alloc.index[dup_theme]:
-        problems.append(Problem(path("allocations"), row, "theme_key",
-                                f"theme {alloc.at[row, 'theme_key']!r} appears twice in "
-                                f"{alloc.at[row, 'financial_year']}: expected one line per theme a year"))
+        problems.append(
+            Problem(
+                path("allocations"),
+                row,
+                "theme_key",
+                f"theme {alloc.at[row, 'theme_key']!r} appears twice in "
+                f"{alloc.at[row, 'financial_year']}: expected one line per theme a year",
+            )
+        )
     for year, group in alloc.groupby("financial_year"):
         grant = grants.get(year)
         total = group["amount"].sum(skipna=True)
         if grant is not None and not pd.isna(grant) and total > grant + 0.005:
             rows = ", ".join(str(r) for r in group.index)
-            problems.append(Problem(path("allocations"), None, "amount",
-                                    f"allocations for {year} total £{total:,.0f}, more than the "
-                                    f"£{grant:,.0f} grant by £{total - grant:,.0f} (rows {rows})"))
+            problems.append(
+                Problem(
+                    path("allocations"),
+                    None,
+                    "amount",
+                    f"allocations for {year} total £{total:,.0f}, more than the "
+                    f"£{grant:,.0f} grant by £{total - grant:,.0f} (rows {rows})",
+                )
+            )
 
     ids = set(alloc["allocation_id"])
     links = t["allocation_pcp_priorities"]
     priorities = set(t["pcp_priorities"]["priority"])
     for row, link in links.iterrows():
         if link["allocation_id"] not in ids:
-            problems.append(Problem(path("allocation_pcp_priorities"), row, "allocation_id",
-                                    f"unknown allocation {link['allocation_id']!r}; expected an "
-                                    "allocation_id from allocations.csv"))
+            problems.append(
+                Problem(
+                    path("allocation_pcp_priorities"),
+                    row,
+                    "allocation_id",
+                    f"unknown allocation {link['allocation_id']!r}; expected an allocation_id from allocations.csv",
+                )
+            )
         if link["priority"] not in priorities:
-            problems.append(Problem(path("allocation_pcp_priorities"), row, "priority",
-                                    f"unknown Police & Crime Plan priority {link['priority']}; "
-                                    f"expected one of {', '.join(map(str, sorted(priorities)))}"))
+            problems.append(
+                Problem(
+                    path("allocation_pcp_priorities"),
+                    row,
+                    "priority",
+                    f"unknown Police & Crime Plan priority {link['priority']}; "
+                    f"expected one of {', '.join(map(str, sorted(priorities)))}",
+                )
+            )
     for row in links.index[links.duplicated(["allocation_id", "priority"])]:
-        problems.append(Problem(path("allocation_pcp_priorities"), row, None,
-                                "this allocation and priority are already linked above"))
+        problems.append(
+            Problem(
+                path("allocation_pcp_priorities"), row, None, "this allocation and priority are already linked above"
+            )
+        )
 
     for row, alloc_id in t["outcome_measures"]["allocation_id"].items():
         if alloc_id not in ids:
-            problems.append(Problem(path("outcome_measures"), row, "allocation_id",
-                                    f"unknown allocation {alloc_id!r}"))
+            problems.append(Problem(path("outcome_measures"), row, "allocation_id", f"unknown allocation {alloc_id!r}"))
 
     local = set(t["local_priorities"]["priority_key"])
     figures = t["context_figures"]
     for row, keys in figures["local_priority"].items():
         for k in keys:
             if k not in local:
-                problems.append(Problem(path("context_figures"), row, "local_priority",
-                                        f"unknown local priority {k!r}; expected one of "
-                                        f"{', '.join(sorted(local))}"))
+                problems.append(
+                    Problem(
+                        path("context_figures"),
+                        row,
+                        "local_priority",
+                        f"unknown local priority {k!r}; expected one of {', '.join(sorted(local))}",
+                    )
+                )
     for row, fig in figures.iterrows():
         if fig["value_low"] > fig["value_high"]:
-            problems.append(Problem(path("context_figures"), row, "value_high",
-                                    f"expected at least value_low ({fig['value_low']:g})"))
+            problems.append(
+                Problem(
+                    path("context_figures"), row, "value_high", f"expected at least value_low ({fig['value_low']:g})"
+                )
+            )
     for name in ("priority_crime_types", "threat_risk_harm_scores"):
         for row, k in t[name]["priority_key"].items():
             if k not in local:
-                problems.append(Problem(path(name), row, "priority_key",
-                                        f"unknown local priority {k!r}; expected one of "
-                                        f"{', '.join(sorted(local))}"))
+                problems.append(
+                    Problem(
+                        path(name),
+                        row,
+                        "priority_key",
+                        f"unknown local priority {k!r}; expected one of {', '.join(sorted(local))}",
+                    )
+                )
     scores = t["threat_risk_harm_scores"]
     for row in scores.index[scores.duplicated(["financial_year", "priority_key"])]:
-        problems.append(Problem(path("threat_risk_harm_scores"), row, "priority_key",
-                                f"{scores.at[row, 'priority_key']} is scored twice for "
-                                f"{scores.at[row, 'financial_year']}"))
+        problems.append(
+            Problem(
+                path("threat_risk_harm_scores"),
+                row,
+                "priority_key",
+                f"{scores.at[row, 'priority_key']} is scored twice for {scores.at[row, 'financial_year']}",
+            )
+        )
     measures = t["outcome_measures"].set_index("measure_id")
     returns = t["outcome_returns"]
     for row in returns.index[returns.duplicated(["financial_year", "quarter", "measure_id"])]:
-        problems.append(Problem(path("outcome_returns"), row, "quarter",
-                                "this measure already has a return for this quarter above"))
+        problems.append(
+            Problem(path("outcome_returns"), row, "quarter", "this measure already has a return for this quarter above")
+        )
     for row, r in returns.iterrows():
         if r["measure_id"] not in measures.index:
-            problems.append(Problem(path("outcome_returns"), row, "measure_id",
-                                    f"unknown measure {r['measure_id']!r}; expected a measure_id from "
-                                    "outcome_measures.csv"))
+            problems.append(
+                Problem(
+                    path("outcome_returns"),
+                    row,
+                    "measure_id",
+                    f"unknown measure {r['measure_id']!r}; expected a measure_id from outcome_measures.csv",
+                )
+            )
             continue
         kind = measures.at[r["measure_id"], "measure_type"]
         if kind == "proportion":
             if pd.isna(r["numerator"]) or pd.isna(r["denominator"]):
-                problems.append(Problem(path("outcome_returns"), row, "numerator",
-                                        "a proportion needs a numerator and a denominator"))
+                problems.append(
+                    Problem(
+                        path("outcome_returns"), row, "numerator", "a proportion needs a numerator and a denominator"
+                    )
+                )
             elif r["numerator"] > r["denominator"]:
-                problems.append(Problem(path("outcome_returns"), row, "numerator",
-                                        f"expected at most the denominator ({r['denominator']:g})"))
+                problems.append(
+                    Problem(
+                        path("outcome_returns"),
+                        row,
+                        "numerator",
+                        f"expected at most the denominator ({r['denominator']:g})",
+                    )
+                )
         elif pd.isna(r["value"]):
-            problems.append(Problem(path("outcome_returns"), row, "value",
-                                    f"a {kind} measure needs a value (the count in the quarter)"))
+            problems.append(
+                Problem(
+                    path("outcome_returns"), row, "value", f"a {kind} measure needs a value (the count in the quarter)"
+                )
+            )
     links = t["allocation_local_priorities"]
     for row, link in links.iterrows():
         if link["allocation_id"] not in ids:
-            problems.append(Problem(path("allocation_local_priorities"), row, "allocation_id",
-                                    f"unknown allocation {link['allocation_id']!r}"))
+            problems.append(
+                Problem(
+                    path("allocation_local_priorities"),
+                    row,
+                    "allocation_id",
+                    f"unknown allocation {link['allocation_id']!r}",
+                )
+            )
         if link["priority_key"] not in local:
-            problems.append(Problem(path("allocation_local_priorities"), row, "priority_key",
-                                    f"unknown local priority {link['priority_key']!r}; expected one of "
-                                    f"{', '.join(sorted(local))}"))
+            problems.append(
+                Problem(
+                    path("allocation_local_priorities"),
+                    row,
+                    "priority_key",
+                    f"unknown local priority {link['priority_key']!r}; expected one of {', '.join(sorted(local))}",
+                )
+            )
     return problems
 
 

@@ -54,14 +54,11 @@ def parse_amount(text: object) -> Amount:
     word = PENDING_WORDS.get(raw.lower())
     if word:
         return Amount(None, word)
-    if raw.startswith("-") or raw.startswith("£-") or raw.startswith("(") :
+    if raw.startswith("-") or raw.startswith("£-") or raw.startswith("("):
         raise MoneyError(f"amount {raw!r} is negative: amounts must be zero or more")
     match = _AMOUNT.match(raw)
     if not match:
-        raise MoneyError(
-            f"{raw!r} is not an amount: expected e.g. £160,200, 160200, £2m, Tbc or "
-            "Awaiting confirmation"
-        )
+        raise MoneyError(f"{raw!r} is not an amount: expected e.g. £160,200, 160200, £2m, Tbc or Awaiting confirmation")
     whole, pence, suffix = match.groups()
     value = float(whole.replace(",", "") + ("." + pence if pence else ""))
     if suffix:

@@ -36,13 +36,33 @@ METADATA_KEY = b"safer_analysis"
 
 #: Source columns and the tidy names they are read into (Context is dropped).
 SOURCE_COLUMNS = {
-    "Crime ID": "crime_id", "Month": "month", "Reported by": "reported_by", "Falls within": "falls_within",
-    "Longitude": "longitude", "Latitude": "latitude", "Location": "location", "LSOA code": "lsoa_code",
-    "LSOA name": "lsoa_name", "Crime type": "crime_type", "Last outcome category": "last_outcome",
+    "Crime ID": "crime_id",
+    "Month": "month",
+    "Reported by": "reported_by",
+    "Falls within": "falls_within",
+    "Longitude": "longitude",
+    "Latitude": "latitude",
+    "Location": "location",
+    "LSOA code": "lsoa_code",
+    "LSOA name": "lsoa_name",
+    "Crime type": "crime_type",
+    "Last outcome category": "last_outcome",
 }
 #: The tidy schema of a read, in order.
-CRIME_COLUMNS = ["crime_id", "month", "financial_year", "reported_by", "falls_within", "longitude", "latitude",
-                 "location", "lsoa_code", "lsoa_name", "crime_type", "last_outcome"]
+CRIME_COLUMNS = [
+    "crime_id",
+    "month",
+    "financial_year",
+    "reported_by",
+    "falls_within",
+    "longitude",
+    "latitude",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "crime_type",
+    "last_outcome",
+]
 ASB = "Anti-social behaviour"
 # A street file, inside its YYYY-MM/ folder (as published) or on its own.
 _STREET = re.compile(r"(?:^|/)(?:(\d{4}-\d{2})/)?(\d{4}-\d{2})-([a-z0-9-]+)-street\.csv$")
@@ -75,13 +95,17 @@ class ImportReport:
     def summary(self) -> str:
         """One readable paragraph: what was read, kept, skipped and why."""
         span = f"{self.months[0]} to {self.months[-1]}" if self.months else "no months"
-        text = (f"read {self.files_read} monthly file(s) ({span}; {', '.join(self.forces) or 'no force'}), "
-                f"{self.rows_read:,} rows; kept {self.rows_kept:,} ({self.asb_rows:,} anti-social behaviour). "
-                f"{self.rows_without_lsoa:,} rows had no LSOA and cannot be placed in an area; "
-                f"{self.rows_without_location:,} had no location.")
+        text = (
+            f"read {self.files_read} monthly file(s) ({span}; {', '.join(self.forces) or 'no force'}), "
+            f"{self.rows_read:,} rows; kept {self.rows_kept:,} ({self.asb_rows:,} anti-social behaviour). "
+            f"{self.rows_without_lsoa:,} rows had no LSOA and cannot be placed in an area; "
+            f"{self.rows_without_location:,} had no location."
+        )
         if self.duplicate_files_skipped:
-            text += (f" {len(self.duplicate_files_skipped)} month(s) appeared in more than one archive and were "
-                     "read once: " + ", ".join(f"{m} {f}" for m, f, _ in self.duplicate_files_skipped) + ".")
+            text += (
+                f" {len(self.duplicate_files_skipped)} month(s) appeared in more than one archive and were "
+                "read once: " + ", ".join(f"{m} {f}" for m, f, _ in self.duplicate_files_skipped) + "."
+            )
         if self.other_files_ignored:
             text += f" {self.other_files_ignored} other file(s) (outcomes, stop and search, other forces) ignored."
         return text
@@ -146,7 +170,9 @@ def _members(paths: Sequence[Path], force: str | None, report: ImportReport) -> 
 _CONVERT = pacsv.ConvertOptions(
     column_types={c: pa.string() for c in SOURCE_COLUMNS if c not in ("Longitude", "Latitude")}
     | {"Longitude": pa.float64(), "Latitude": pa.float64()},
-    include_columns=list(SOURCE_COLUMNS), strings_can_be_null=True, null_values=[""],
+    include_columns=list(SOURCE_COLUMNS),
+    strings_can_be_null=True,
+    null_values=[""],
 )
 _READ = pacsv.ReadOptions(use_threads=True)
 
@@ -161,8 +187,10 @@ def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes:
             z = zips[member.archive] = zipfile.ZipFile(member.archive)
         return z.read(member.path)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise PoliceUkError(f"{member.name}: cannot be read from its archive ({exc}); the zip may be truncated "
-                            "or corrupt: download it again") from None
+        raise PoliceUkError(
+            f"{member.name}: cannot be read from its archive ({exc}); the zip may be truncated "
+            "or corrupt: download it again"
+        ) from None
 
 
 def _parse(data: bytes, member: _Member) -> pa.Table:
@@ -173,8 +201,10 @@ def _parse(data: bytes, member: _Member) -> pa.Table:
         text = str(exc)
         missing = re.search(r"Column '([^']+)' in include_columns does not exist", text)
         if missing:
-            raise PoliceUkError(f"{member.name}: column '{missing.group(1)}' is missing from the header; expected "
-                                f"the police.uk street-level columns ({', '.join(SOURCE_COLUMNS)})") from None
+            raise PoliceUkError(
+                f"{member.name}: column '{missing.group(1)}' is missing from the header; expected "
+                f"the police.uk street-level columns ({', '.join(SOURCE_COLUMNS)})"
+            ) from None
         raise PoliceUkError(f"{member.name}: not valid police.uk CSV ({text})") from None
     return table.rename_columns([SOURCE_COLUMNS[c] for c in table.column_names])
 
@@ -187,8 +217,11 @@ def _month_problem(table: pa.Table, member: _Member) -> str | None:
         return None
     row = pc.index(bad, True).as_py()
     value = months[row].as_py()
-    expected = ("a month of the form YYYY-MM" if value is None or not _MONTH.match(value)
-                else f"{member.month}, the month in the file name")
+    expected = (
+        "a month of the form YYYY-MM"
+        if value is None or not _MONTH.match(value)
+        else f"{member.month}, the month in the file name"
+    )
     return f"{member.name}, row {row + 2}, column 'Month': expected {expected}, found {value!r}"
 
 
@@ -201,8 +234,8 @@ def _lines_with(data: bytes, needle: bytes, start: int, spans: set[tuple[int, in
     i = data.find(needle, start)
     while i != -1:
         if field_start:
-            before = data[i - 1:i]
-            if not (before == b"," or (before == b'"' and data[i - 2:i - 1] == b",")):
+            before = data[i - 1 : i]
+            if not (before == b"," or (before == b'"' and data[i - 2 : i - 1] == b",")):
                 i = data.find(needle, i + 1)
                 continue
         line_end = data.find(b"\n", i)
@@ -265,8 +298,9 @@ def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str
     return table.filter(mask)
 
 
-def _process(member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None,
-             codes: Sequence[str] | None) -> tuple[pa.Table, tuple[int, int, int]]:
+def _process(
+    member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
+) -> tuple[pa.Table, tuple[int, int, int]]:
     """Read, check and filter one monthly file; also (rows, rows without location, without LSOA)."""
     data = _read_member(member, zips)
     if prefixes and codes is None:
@@ -286,8 +320,9 @@ def _process(member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Seque
     return _select(table, prefixes, codes), counts
 
 
-def _process_chunk(members: list[_Member], prefixes: Sequence[str] | None,
-                   codes: Sequence[str] | None) -> list[tuple[pa.Table, tuple[int, int, int]]]:
+def _process_chunk(
+    members: list[_Member], prefixes: Sequence[str] | None, codes: Sequence[str] | None
+) -> list[tuple[pa.Table, tuple[int, int, int]]]:
     """A worker's share of the files (run in a separate process)."""
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
@@ -311,17 +346,27 @@ def _financial_year(months: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _empty_table() -> pa.Table:
-    return pa.table({c: pa.array([], pa.float64() if c in ("longitude", "latitude") else pa.string())
-                     for c in SOURCE_COLUMNS.values()})
+    return pa.table(
+        {
+            c: pa.array([], pa.float64() if c in ("longitude", "latitude") else pa.string())
+            for c in SOURCE_COLUMNS.values()
+        }
+    )
 
 
 def _asb_rows(table: pa.Table) -> int:
     return pc.sum(pc.cast(pc.equal(table.column("crime_type"), ASB), pa.int64())).as_py() or 0
 
 
-def read_police_uk(paths: PathLike | Sequence[PathLike], *, force: str | None = None,
-                   lsoa_prefixes: Sequence[str] | None = None, lsoa_codes: Iterable[str] | None = None,
-                   progress: Progress | None = None, workers: int | None = None) -> tuple[pa.Table, ImportReport]:
+def read_police_uk(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    force: str | None = None,
+    lsoa_prefixes: Sequence[str] | None = None,
+    lsoa_codes: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> tuple[pa.Table, ImportReport]:
     """Read street-level files from zips, folders or single CSVs; keep rows in the LSOAs asked for (all if none).
 
     With many files and more than one core, files are shared among worker processes (each
@@ -340,7 +385,7 @@ def read_police_uk(paths: PathLike | Sequence[PathLike], *, force: str | None = 
         import multiprocessing as mp
 
         size = max(1, len(members) // (n_workers * 4))
-        chunks = [members[i:i + size] for i in range(0, len(members), size)]
+        chunks = [members[i : i + size] for i in range(0, len(members), size)]
         context = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         with cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
             futures = [pool.submit(_process_chunk, chunk, prefixes, codes) for chunk in chunks]
@@ -381,8 +426,9 @@ def _prefix(csp: str) -> str:
     return csp.strip() + " "
 
 
-def select_csp(table: pa.Table | pd.DataFrame, csp: str | None = None,
-               lsoa_codes: Iterable[str] | None = None) -> pa.Table | pd.DataFrame:
+def select_csp(
+    table: pa.Table | pd.DataFrame, csp: str | None = None, lsoa_codes: Iterable[str] | None = None
+) -> pa.Table | pd.DataFrame:
     """One CSP's rows of an already-read table or frame, by LSOA name prefix (``csp + ' '``) or LSOA codes."""
     if not csp and lsoa_codes is None:
         raise ValueError("give a CSP name or a list of LSOA codes")
@@ -417,15 +463,27 @@ def _write(table: pa.Table, out_path: Path, metadata: dict) -> None:
 
 def _metadata(table: pa.Table, report: ImportReport, csp: str | None, synthetic: bool) -> dict:
     months = sorted(pc.unique(table.column("month")).to_pylist()) if table.num_rows else []
-    return {"csp": csp, "synthetic": bool(synthetic), "sources": [Path(s).name for s in report.sources],
-            "months": months, "rows": table.num_rows,
-            "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+    return {
+        "csp": csp,
+        "synthetic": bool(synthetic),
+        "sources": [Path(s).name for s in report.sources],
+        "months": months,
+        "rows": table.num_rows,
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
 
 
-def import_police_uk(paths: PathLike | Sequence[PathLike], out_path: PathLike, *, csp: str | None = None,
-                     lsoa_codes: Iterable[str] | None = None, name_prefixes: Sequence[str] | None = None,
-                     synthetic: bool = False, force: str | None = None,
-                     progress: Progress | None = None) -> ImportReport:
+def import_police_uk(
+    paths: PathLike | Sequence[PathLike],
+    out_path: PathLike,
+    *,
+    csp: str | None = None,
+    lsoa_codes: Iterable[str] | None = None,
+    name_prefixes: Sequence[str] | None = None,
+    synthetic: bool = False,
+    force: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Read archives, keep one area and write its parquet store.
 
     Rows are kept by LSOA code when ``lsoa_codes`` is given, else by the start of the LSOA name:
@@ -437,22 +495,32 @@ def import_police_uk(paths: PathLike | Sequence[PathLike], out_path: PathLike, *
     table, report = read_police_uk(paths, force=force, lsoa_prefixes=prefixes, lsoa_codes=codes, progress=progress)
     if table.num_rows == 0:
         what = "the LSOA codes given" if codes is not None else (csp or "any area")
-        raise PoliceUkError(f"no rows for {what} in {', '.join(report.sources)}: check the CSP name (the start of "
-                            "its LSOA names), the LSOA codes or the force")
+        raise PoliceUkError(
+            f"no rows for {what} in {', '.join(report.sources)}: check the CSP name (the start of "
+            "its LSOA names), the LSOA codes or the force"
+        )
     _write(table, Path(out_path), _metadata(table, report, csp, synthetic))
     return report
 
 
-def import_many(paths: PathLike | Sequence[PathLike], csps: Sequence[str], out_dir: PathLike, *,
-                force: str | None = None, synthetic: bool = False,
-                progress: Progress | None = None) -> dict[str, ImportReport]:
+def import_many(
+    paths: PathLike | Sequence[PathLike],
+    csps: Sequence[str],
+    out_dir: PathLike,
+    *,
+    force: str | None = None,
+    synthetic: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, ImportReport]:
     """One read of the archives, then one cache per CSP (``<slug>-street.parquet`` in ``out_dir``)."""
     table, report = read_police_uk(paths, force=force, lsoa_prefixes=[_prefix(c) for c in csps], progress=progress)
     parts = {csp: select_csp(table, csp) for csp in csps}
     empty = [csp for csp, part in parts.items() if part.num_rows == 0]
     if empty:
-        raise PoliceUkError(f"no rows for {', '.join(empty)} in {', '.join(report.sources)}: check the CSP names "
-                            "(the start of their LSOA names) or the force; nothing was written")
+        raise PoliceUkError(
+            f"no rows for {', '.join(empty)} in {', '.join(report.sources)}: check the CSP names "
+            "(the start of their LSOA names) or the force; nothing was written"
+        )
     reports = {}
     for csp, part in parts.items():
         reports[csp] = replace(report, rows_kept=part.num_rows, asb_rows=_asb_rows(part))
@@ -461,8 +529,10 @@ def import_many(paths: PathLike | Sequence[PathLike], csps: Sequence[str], out_d
 
 
 def _missing(path: Path) -> PoliceUkError:
-    return PoliceUkError(f"{path}: no crime data; run `safer-analysis import-police-uk ARCHIVE --csp NAME` "
-                         "to make it from a police.uk archive")
+    return PoliceUkError(
+        f"{path}: no crime data; run `safer-analysis import-police-uk ARCHIVE --csp NAME` "
+        "to make it from a police.uk archive"
+    )
 
 
 def crimes_metadata(path: PathLike) -> dict:

@@ -84,8 +84,9 @@ def parse_settings(text: str, path: Path) -> Settings:
     known = {(t, k) for t, k in _KEYS.values()}
     for table, body in raw.items():
         if not isinstance(body, dict):
-            raise SettingsError(f"{path}: {table!r} should be a [table]; expected one of "
-                                f"{', '.join(sorted({t for t, _ in known}))}")
+            raise SettingsError(
+                f"{path}: {table!r} should be a [table]; expected one of {', '.join(sorted({t for t, _ in known}))}"
+            )
         for key in body:
             if (table, key) not in known:
                 options = ", ".join(k for t, k in sorted(known) if t == table) or "none"
@@ -103,7 +104,7 @@ def parse_settings(text: str, path: Path) -> Settings:
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise SettingsError(f"{path}: [{table}] {key} should be a list of text, e.g. [\"E06000026\"]")
+                raise SettingsError(f'{path}: [{table}] {key} should be a list of text, e.g. ["E06000026"]')
             value = tuple(value)
         elif "int" in str(kind):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -202,11 +203,17 @@ def resolve_project(project: str | os.PathLike | Project | None = None) -> Proje
 def git_commit(root: Path) -> str:
     """The commit checked out in ``root`` (with '-dirty' when files differ), or 'unknown' outside git."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                                text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=root, capture_output=True, text=True, check=True,
-                               timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return commit + ("-dirty" if dirty else "")

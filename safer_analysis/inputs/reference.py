@@ -100,8 +100,10 @@ class PopulationFigure:
         """How the figure was chosen, in words for a reader."""
         if self.is_exact:
             return f"ONS mid-{self.mid_year} population estimate"
-        return (f"ONS mid-{self.mid_year} population estimate (the latest available: there is no "
-                f"mid-{self.asked_for} estimate in the shipped table)")
+        return (
+            f"ONS mid-{self.mid_year} population estimate (the latest available: there is no "
+            f"mid-{self.asked_for} estimate in the shipped table)"
+        )
 
 
 def population_estimate(area_codes: Sequence[str], mid_year: int) -> PopulationFigure | None:

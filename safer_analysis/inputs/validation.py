@@ -68,6 +68,7 @@ class Column:
 
 # ---- cell parsers -------------------------------------------------------------------------
 
+
 def text(value: str) -> str:
     return value
 
@@ -148,9 +149,7 @@ def iso_date(value: str) -> dt.date:
 
 def key(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", value):
-        raise CellError(
-            f"expected a key of lower-case letters, digits and underscores; found {value!r}"
-        )
+        raise CellError(f"expected a key of lower-case letters, digits and underscores; found {value!r}")
     return value
 
 
@@ -166,6 +165,7 @@ def yes_no(value: str) -> bool:
 
 
 # ---- reading a file -----------------------------------------------------------------------
+
 
 def read_table(path: Path, columns: Sequence[Column], *, label: str | None = None) -> pd.DataFrame:
     """Read ``path`` as UTF-8 CSV and parse every cell by its column; raise one error for all faults.
@@ -209,9 +209,7 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
         if not any(cell.strip() for cell in record):
             continue  # blank line
         if len(record) != len(header):
-            problems.append(
-                Problem(name, offset, None, f"expected {len(header)} cells, found {len(record)}")
-            )
+            problems.append(Problem(name, offset, None, f"expected {len(header)} cells, found {len(record)}"))
             continue
         rows.append(offset)
         for col in columns:

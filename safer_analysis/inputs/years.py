@@ -46,9 +46,7 @@ class FinancialYear:
         text = value.strip()
         match = _PATTERN.match(text)
         if not match:
-            raise FinancialYearError(
-                f"{value!r} is not a financial year: expected the form YYYY-YY, e.g. '2018-19'"
-            )
+            raise FinancialYearError(f"{value!r} is not a financial year: expected the form YYYY-YY, e.g. '2018-19'")
         start, end = int(match.group(1)), int(match.group(2))
         if (start + 1) % 100 != end:
             raise FinancialYearError(
@@ -90,9 +88,7 @@ class FinancialYear:
 
     def months(self) -> list[str]:
         """The twelve months as ``YYYY-MM``, April first."""
-        return [
-            f"{self.start_year + (m < 4)}-{m:02d}" for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
-        ]
+        return [f"{self.start_year + (m < 4)}-{m:02d}" for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
 
     def previous(self) -> FinancialYear:
         return FinancialYear(self.start_year - 1)

@@ -37,8 +37,14 @@ def template_path(notebook: str) -> Path:
 def digest(path: Path) -> str:
     """A hash of what a notebook says (cell types, sources, tags), ignoring outputs and metadata."""
     node = json.loads(path.read_text(encoding="utf-8"))
-    cells = [(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
-              sorted(c.get("metadata", {}).get("tags", []))) for c in node["cells"]]
+    cells = [
+        (
+            c["cell_type"],
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+            sorted(c.get("metadata", {}).get("tags", [])),
+        )
+        for c in node["cells"]
+    ]
     return hashlib.sha256(json.dumps(cells).encode("utf-8")).hexdigest()
 
 
@@ -65,9 +71,11 @@ def drift_message(states: list[CopyState], notebooks_dir: Path) -> str | None:
     stale = [s.notebook for s in states if s.state == "differs"]
     if not stale:
         return None
-    return (f"{len(stale)} notebook(s) in {notebooks_dir} differ from this version of safer-analysis "
-            f"({', '.join(stale)}): the build used the package's own; run `safer-analysis notebooks --update` "
-            "to refresh the copies (each old copy is kept as <name>.ipynb.old)")
+    return (
+        f"{len(stale)} notebook(s) in {notebooks_dir} differ from this version of safer-analysis "
+        f"({', '.join(stale)}): the build used the package's own; run `safer-analysis notebooks --update` "
+        "to refresh the copies (each old copy is kept as <name>.ipynb.old)"
+    )
 
 
 def update_copies(notebooks_dir: Path) -> list[CopyState]:

@@ -52,6 +52,7 @@ class BuildResult:
 
 # ---- parameters ----------------------------------------------------------------------------
 
+
 def notebook_path(product: str) -> Path:
     """The package's own notebook for a report (the one a build runs)."""
     return template_path(PRODUCTS[product].notebook)
@@ -106,6 +107,7 @@ def parameters_for(product: str, parameters: Mapping[str, Any]) -> dict[str, Any
 
 # ---- running and exporting ------------------------------------------------------------------
 
+
 def _execute(product: str, parameters: dict[str, Any], workdir: str, jupyter_path: str) -> float:
     """Run one product notebook into ``workdir``; return seconds taken. Runs in a worker."""
     import papermill
@@ -117,8 +119,13 @@ def _execute(product: str, parameters: dict[str, Any], workdir: str, jupyter_pat
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            str(notebook_path(product)), str(target), parameters=parameters,
-            kernel_name=KERNEL_NAME, cwd=workdir, progress_bar=False, log_output=False,
+            str(notebook_path(product)),
+            str(target),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=workdir,
+            progress_bar=False,
+            log_output=False,
             report_mode=False,
         )
     except PapermillExecutionError as exc:
@@ -145,28 +152,38 @@ def export_html(notebook: Path, *, title: str, masthead: str, footer: str, notic
     node = nbformat.read(notebook, as_version=4)
     for cell in node.cells:  # warnings written to stderr are for the analyst, not the board
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
     body, _ = exporter.from_notebook_node(node)
     return wrap(title, body, masthead=masthead, footer=footer, notice=notice)
 
 
-def still_to_enter(workdir: Path, product: str, year: str, *, title: str, masthead: str, footer: str,
-                   notice: str | None) -> None:
+def still_to_enter(
+    workdir: Path, product: str, year: str, *, title: str, masthead: str, footer: str, notice: str | None
+) -> None:
     """The page and index summary of a report whose inputs for ``year`` are not entered yet."""
     info = PRODUCTS[product]
-    line = (f"No allocations for {year} are entered yet, so this report has nothing to show. "
-            "Enter the year's lines in data/allocations.csv, their priorities in data/allocation_pcp_priorities.csv "
-            "and data/allocation_local_priorities.csv, and their outcome measures in data/outcome_measures.csv; "
-            "then build again.")
-    body = (f"<h1>{html.escape(info.title)}</h1><p class=\"sa-kicker\">Financial year {html.escape(year)}</p>"
-            f'<div class="sa-banner" role="note"><strong>Still to be entered.</strong> {html.escape(line)}</div>')
+    line = (
+        f"No allocations for {year} are entered yet, so this report has nothing to show. "
+        "Enter the year's lines in data/allocations.csv, their priorities in data/allocation_pcp_priorities.csv "
+        "and data/allocation_local_priorities.csv, and their outcome measures in data/outcome_measures.csv; "
+        "then build again."
+    )
+    body = (
+        f'<h1>{html.escape(info.title)}</h1><p class="sa-kicker">Financial year {html.escape(year)}</p>'
+        f'<div class="sa-banner" role="note"><strong>Still to be entered.</strong> {html.escape(line)}</div>'
+    )
     (workdir / f"{product}.html").write_text(
-        wrap(title, body, masthead=masthead, footer=footer, contents=False, notice=notice), encoding="utf-8")
+        wrap(title, body, masthead=masthead, footer=footer, contents=False, notice=notice), encoding="utf-8"
+    )
     (workdir / "summaries").mkdir(exist_ok=True)
     (workdir / "summaries" / f"{product}.json").write_text(
         json.dumps({"title": info.title, "findings": [f"Still to be entered: the {year} allocations."]}),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def _summary(workdir: Path, product: str) -> dict[str, Any]:
@@ -176,8 +193,16 @@ def _summary(workdir: Path, product: str) -> dict[str, Any]:
     return {"title": PRODUCTS[product].title, "findings": []}
 
 
-def write_index(workdir: Path, year: str, partnership: str, built_at: str, commit: str,
-                products: Iterable[str], workbook: str | None = None, notice: str | None = None) -> None:
+def write_index(
+    workdir: Path,
+    year: str,
+    partnership: str,
+    built_at: str,
+    commit: str,
+    products: Iterable[str],
+    workbook: str | None = None,
+    notice: str | None = None,
+) -> None:
     """The board pack's front page: year, build date, a link and a line of summary per report."""
     items = []
     for product in products:
@@ -185,36 +210,45 @@ def write_index(workdir: Path, year: str, partnership: str, built_at: str, commi
         summary = _summary(workdir, product)
         line = summary["findings"][0] if summary["findings"] else info.description
         items.append(
-            f'<li><h3><a href="{product}.html">{html.escape(info.title)}</a></h3>'
-            f"<p>{html.escape(line)}</p></li>"
+            f'<li><h3><a href="{product}.html">{html.escape(info.title)}</a></h3><p>{html.escape(line)}</p></li>'
         )
     tables = sorted(p.name for p in (workdir / "tables").glob("*.csv"))
-    table_items = "".join(f'<li><a href="tables/{html.escape(t)}">{html.escape(t)}</a></li>'
-                          for t in tables)
+    table_items = "".join(f'<li><a href="tables/{html.escape(t)}">{html.escape(t)}</a></li>' for t in tables)
     body = (
         f"<h1>{html.escape(partnership)} board pack, {html.escape(year)}</h1>"
         f'<p class="sa-kicker">Financial year {html.escape(year)} · built {html.escape(built_at)}</p>'
         f'<h2>Reports</h2><ul class="sa-reports">{"".join(items)}</ul>'
-        + (f'<h2>Tables in a spreadsheet</h2><p><a href="{html.escape(workbook)}">{html.escape(workbook)}</a>: '
-           "every table, one per worksheet, with a cover, contents and notes sheet.</p>" if workbook else "")
+        + (
+            f'<h2>Tables in a spreadsheet</h2><p><a href="{html.escape(workbook)}">{html.escape(workbook)}</a>: '
+            "every table, one per worksheet, with a cover, contents and notes sheet.</p>"
+            if workbook
+            else ""
+        )
         + f"<h2>Tables as CSV</h2><p>Every table in the reports, for reuse in other tools.</p>"
         f"<ul>{table_items}</ul>"
-        '<h2>How this pack was built</h2><p>Parameters, package version, commit, the SHA-256 '
+        "<h2>How this pack was built</h2><p>Parameters, package version, commit, the SHA-256 "
         'of every input file and timings are in <a href="manifest.json">manifest.json</a>.</p>'
     )
-    page = wrap(f"Board pack {year}", body, masthead=_masthead(partnership, year),
-                footer=_footer(built_at, commit), contents=False, notice=notice)
+    page = wrap(
+        f"Board pack {year}",
+        body,
+        masthead=_masthead(partnership, year),
+        footer=_footer(built_at, commit),
+        contents=False,
+        notice=notice,
+    )
     (workdir / "index.html").write_text(page, encoding="utf-8")
 
 
 def _masthead(partnership: str, year: str) -> str:
-    return (f'<a href="index.html">{html.escape(partnership)}</a> · '
-            f"board pack {html.escape(year)}")
+    return f'<a href="index.html">{html.escape(partnership)}</a> · board pack {html.escape(year)}'
 
 
 def _footer(built_at: str, commit: str) -> str:
-    return (f"Built {html.escape(built_at)} by safer-analysis {html.escape(__version__)} "
-            f"(commit {html.escape(commit[:12])}).")
+    return (
+        f"Built {html.escape(built_at)} by safer-analysis {html.escape(__version__)} "
+        f"(commit {html.escape(commit[:12])})."
+    )
 
 
 def _versions() -> dict[str, str]:
@@ -280,8 +314,9 @@ def build(
     dataset: Dataset = load_dataset(proj.data_dir)
     wanted = financial_year or proj.settings.default_year
     if not wanted:
-        raise ParameterError(f"no year given and {proj.settings_file} sets no [reports] default_year: "
-                             "give one with --year YYYY-YY")
+        raise ParameterError(
+            f"no year given and {proj.settings_file} sets no [reports] default_year: give one with --year YYYY-YY"
+        )
     year = check_year(wanted, dataset).label
     area = csp or proj.settings.area
     partnership = proj.settings.name if not csp else f"{area} Community Safety Partnership"
@@ -298,9 +333,17 @@ def build(
     params = {"financial_year": year, "project": str(proj.root), **extra}
     crime_file = Path(extra["crime_data"]) if extra.get("crime_data") else proj.crime_file(area)
     if any(p in ("strategic_assessment", "allocation_rationale") for p in names) and not crime_file.is_file():
-        raise DataValidationError([Problem(str(crime_file), None, None,
-                                           "no police.uk data for the area: run `safer-analysis import-police-uk "
-                                           "ARCHIVE.zip` in the project first")])
+        raise DataValidationError(
+            [
+                Problem(
+                    str(crime_file),
+                    None,
+                    None,
+                    "no police.uk data for the area: run `safer-analysis import-police-uk "
+                    "ARCHIVE.zip` in the project first",
+                )
+            ]
+        )
     draft = dataset.draft_items(year)
     notice = ("Still to be confirmed: " + "; ".join(draft) + ".") if draft else None
     waiting = [p for p in names if PRODUCTS[p].needs_allocations and dataset.allocations_for(year).empty]
@@ -316,8 +359,7 @@ def build(
                     progress(f"ran {p}.ipynb in {timings[p]:.1f} s")
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {p: pool.submit(_execute, p, run_params[p], str(workdir),
-                                          str(jupyter_path)) for p in to_run}
+                futures = {p: pool.submit(_execute, p, run_params[p], str(workdir), str(jupyter_path)) for p in to_run}
                 errors = []
                 for p, future in futures.items():
                     try:
@@ -330,17 +372,28 @@ def build(
                     raise BuildError("; ".join(errors))
         for p in to_run:
             page = export_html(
-                workdir / f"{p}.ipynb", title=f"{PRODUCTS[p].title} {year} – {area}",
-                masthead=_masthead(partnership, year), footer=_footer(built_at, commit), notice=notice,
+                workdir / f"{p}.ipynb",
+                title=f"{PRODUCTS[p].title} {year} – {area}",
+                masthead=_masthead(partnership, year),
+                footer=_footer(built_at, commit),
+                notice=notice,
             )
             (workdir / f"{p}.html").write_text(page, encoding="utf-8")
         for p in waiting:
-            still_to_enter(workdir, p, year, title=f"{PRODUCTS[p].title} {year} – {area}",
-                           masthead=_masthead(partnership, year), footer=_footer(built_at, commit), notice=notice)
+            still_to_enter(
+                workdir,
+                p,
+                year,
+                title=f"{PRODUCTS[p].title} {year} – {area}",
+                masthead=_masthead(partnership, year),
+                footer=_footer(built_at, commit),
+                notice=notice,
+            )
         from safer_analysis.pipeline.workbook import write_workbook
 
-        workbook = write_workbook(workdir, year, area, products=names, built_at=built_at, commit=commit,
-                                  contact=proj.settings.contact)
+        workbook = write_workbook(
+            workdir, year, area, products=names, built_at=built_at, commit=commit, contact=proj.settings.contact
+        )
         write_index(workdir, year, partnership, built_at, commit, names, workbook=workbook.name, notice=notice)
         manifest = {
             "financial_year": year,
@@ -352,10 +405,12 @@ def build(
             "built_at": built_at,
             "versions": _versions(),
             "inputs": file_hashes(dataset),
-            "other_inputs": {str(Path(v).resolve()): sha256_file(Path(v)) for k, v in extra.items()
-                             if k == "crime_data" and v and Path(v).is_file()},
-            "notebooks": {p: {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2)}
-                          for p, t in timings.items()},
+            "other_inputs": {
+                str(Path(v).resolve()): sha256_file(Path(v))
+                for k, v in extra.items()
+                if k == "crime_data" and v and Path(v).is_file()
+            },
+            "notebooks": {p: {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2)} for p, t in timings.items()},
             "notebook_copies": drift or "in step with the package",
             "draft": draft,
             "still_to_be_entered": waiting,

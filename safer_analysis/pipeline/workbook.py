@@ -13,11 +13,17 @@ import pandas as pd
 
 WORKBOOK_NAME = "{csp}-board-pack-{year}.xlsx"
 NOTES = [
-    ("[note 1]", "[c] marks a count from 1 to one below the suppression threshold (5 by default), "
-                 "suppressed to protect confidentiality, with any other cell that would reveal it."),
+    (
+        "[note 1]",
+        "[c] marks a count from 1 to one below the suppression threshold (5 by default), "
+        "suppressed to protect confidentiality, with any other cell that would reveal it.",
+    ),
     ("[note 2]", "Amounts are pounds sterling in cash terms for the financial year (April to March)."),
-    ("[note 3]", "Where a report rests on synthetic or illustrative inputs, its HTML page carries a banner; "
-                 "the same caveat applies to its tables here."),
+    (
+        "[note 3]",
+        "Where a report rests on synthetic or illustrative inputs, its HTML page carries a banner; "
+        "the same caveat applies to its tables here.",
+    ),
 ]
 
 
@@ -45,8 +51,16 @@ def collect_tables(pack: Path) -> list[dict]:
     return entries
 
 
-def write_workbook(pack: str | Path, year: str, csp: str, *, products: list[str] | None = None,
-                   built_at: str = "", commit: str = "", contact: str = "") -> Path:
+def write_workbook(
+    pack: str | Path,
+    year: str,
+    csp: str,
+    *,
+    products: list[str] | None = None,
+    built_at: str = "",
+    commit: str = "",
+    contact: str = "",
+) -> Path:
     """Write ``<csp>-board-pack-<year>.xlsx`` into ``pack`` from its ``tables/`` and return its path."""
     import gptables as gpt
 
@@ -69,18 +83,25 @@ def write_workbook(pack: str | Path, year: str, csp: str, *, products: list[str]
         frame.columns = [str(c) for c in frame.columns]
         name = _sheet_name(e["product"], e["name"], used)
         sheets[name] = gpt.GPTable(
-            table=frame, table_name=name, title=e["caption"],
+            table=frame,
+            table_name=name,
+            title=e["caption"],
             subtitles=[f"{e['product'].replace('_', ' ').capitalize()} report, {csp}, financial year {year}"],
             source=f"Source: safer-analysis board pack {year}, table {e['file']}",
             instructions="This worksheet contains one table. [x] marks a cell with no value.",
-            units=None, table_notes=None,
+            units=None,
+            table_notes=None,
         )
     cover = gpt.Cover(
         title=f"{csp} Community Safety Partnership board pack, financial year {year}",
-        intro=["The tables behind the strategic assessment, allocation rationale and spend analysis reports, "
-               "one table per worksheet. The Contents sheet lists them; the Notes sheet explains markers."],
-        about=[f"Built {built_at} from commit {commit}." if built_at else "Built by safer-analysis.",
-               "Figures trace to the input files listed in the pack's manifest.json."],
+        intro=[
+            "The tables behind the strategic assessment, allocation rationale and spend analysis reports, "
+            "one table per worksheet. The Contents sheet lists them; the Notes sheet explains markers."
+        ],
+        about=[
+            f"Built {built_at} from commit {commit}." if built_at else "Built by safer-analysis.",
+            "Figures trace to the input files listed in the pack's manifest.json.",
+        ],
         contact=[contact or f"{csp} Community Safety Partnership"],
     )
     notes = pd.DataFrame(NOTES, columns=["Note number", "Note text"])
@@ -88,7 +109,13 @@ def write_workbook(pack: str | Path, year: str, csp: str, *, products: list[str]
     tmp = out.with_suffix(".tmp.xlsx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gpt.write_workbook(filename=str(tmp), sheets=sheets, cover=cover, contentsheet_label="Contents",
-                           notes_table=notes, notesheet_label="Notes")
+        gpt.write_workbook(
+            filename=str(tmp),
+            sheets=sheets,
+            cover=cover,
+            contentsheet_label="Contents",
+            notes_table=notes,
+            notesheet_label="Notes",
+        )
     tmp.replace(out)
     return out

@@ -35,8 +35,7 @@ class Chart:
 
     def png_base64(self, dpi: int = 110) -> str:
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
-                            facecolor="white")
+        self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
         plt.close(self.figure)
         return base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -57,24 +56,26 @@ class Chart:
 
 def apply_house_style() -> None:
     """Set matplotlib defaults: plain white background, no top/right spines, readable text."""
-    plt.rcParams.update({
-        "figure.facecolor": "white",
-        "axes.facecolor": "white",
-        "axes.edgecolor": "#595959",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-        "axes.titlesize": 12,
-        "axes.labelsize": 11,
-        "xtick.labelsize": 10,
-        "ytick.labelsize": 10,
-        "text.color": TEXT,
-        "axes.labelcolor": TEXT,
-        "xtick.color": TEXT,
-        "ytick.color": TEXT,
-        "font.family": "DejaVu Sans",
-        "legend.frameon": False,
-    })
+    plt.rcParams.update(
+        {
+            "figure.facecolor": "white",
+            "axes.facecolor": "white",
+            "axes.edgecolor": "#595959",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.titlesize": 12,
+            "axes.labelsize": 11,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "text.color": TEXT,
+            "axes.labelcolor": TEXT,
+            "xtick.color": TEXT,
+            "ytick.color": TEXT,
+            "font.family": "DejaVu Sans",
+            "legend.frameon": False,
+        }
+    )
 
 
 def _gbp_axis(ax: matplotlib.axes.Axes) -> None:
@@ -90,8 +91,15 @@ def _wrap(label: str, width: int = 38) -> str:
 
 
 def bar_gbp(
-    labels: list[str], amounts: list[float], *, title: str, subtitle: str, source: str,
-    what: str, total: float | None = None, highlight_last: bool = False,
+    labels: list[str],
+    amounts: list[float],
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    what: str,
+    total: float | None = None,
+    highlight_last: bool = False,
 ) -> Chart:
     """A horizontal bar chart of amounts in pounds, each bar labelled with its value (and share
     of ``total`` where given). ``highlight_last`` draws the last bar in grey (e.g. unallocated)."""
@@ -123,8 +131,16 @@ def bar_gbp(
 
 
 def paired_bars_gbp(
-    labels: list[str], before: list[float], after: list[float], *, before_label: str,
-    after_label: str, title: str, subtitle: str, source: str, what: str,
+    labels: list[str],
+    before: list[float],
+    after: list[float],
+    *,
+    before_label: str,
+    after_label: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    what: str,
 ) -> Chart:
     """Two bars per item (before and after), told apart by colour and by hatching."""
     apply_house_style()
@@ -134,8 +150,9 @@ def paired_bars_gbp(
     base = [float(n - 1 - i) for i in range(n)]
     b = [0.0 if pd.isna(x) else x for x in before]
     a = [0.0 if pd.isna(x) else x for x in after]
-    ax.barh([p + 0.18 for p in base], b, height=0.34, color=PALETTE[1], hatch="//",
-            edgecolor="white", label=before_label)
+    ax.barh(
+        [p + 0.18 for p in base], b, height=0.34, color=PALETTE[1], hatch="//", edgecolor="white", label=before_label
+    )
     ax.barh([p - 0.18 for p in base], a, height=0.34, color=PALETTE[0], label=after_label)
     top = max(b + a + [1.0])
     for p, x in zip(base, b, strict=True):
@@ -149,8 +166,7 @@ def paired_bars_gbp(
     ax.legend(loc="lower right")
     fig.tight_layout()
     items = "; ".join(
-        f"{lbl}: {format_gbp(x) if x else 'none'} in {before_label}, "
-        f"{format_gbp(y) if y else 'none'} in {after_label}"
+        f"{lbl}: {format_gbp(x) if x else 'none'} in {before_label}, {format_gbp(y) if y else 'none'} in {after_label}"
         for lbl, x, y in zip(labels, b, a, strict=True)
     )
     alt = f"Paired horizontal bar chart of {what}. {items}."
@@ -159,17 +175,22 @@ def paired_bars_gbp(
 
 # ---- the spend analysis charts ------------------------------------------------------------
 
-def allocation_chart(allocations: pd.DataFrame, grant: float | None, year: str, place: str,
-                     source: str) -> Chart:
+
+def allocation_chart(allocations: pd.DataFrame, grant: float | None, year: str, place: str, source: str) -> Chart:
     """Each funded project's amount and share of the grant, with any unallocated remainder."""
     lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
     lines = lines.sort_values("amount", ascending=False)
     labels = list(lines["project"])
     amounts = [float(x) for x in lines["amount"]]
     if grant is None:
-        return bar_gbp(labels, amounts, title=f"The {year} grant is still to be confirmed",
-                       subtitle=f"Amounts entered so far by project, {place}, {year} (£)",
-                       source=source, what=f"the {year} amounts entered so far by project")
+        return bar_gbp(
+            labels,
+            amounts,
+            title=f"The {year} grant is still to be confirmed",
+            subtitle=f"Amounts entered so far by project, {place}, {year} (£)",
+            source=source,
+            what=f"the {year} amounts entered so far by project",
+        )
     remainder = grant - sum(amounts)
     if remainder > 0.5:
         labels.append("Not yet allocated")
@@ -178,13 +199,16 @@ def allocation_chart(allocations: pd.DataFrame, grant: float | None, year: str, 
         title = f"None of the {year} grant has been allocated yet"
     else:
         top = lines.iloc[0]
-        title = (f"{top['project']} takes {format_percent(top['amount'] / grant * 100)} "
-                 f"of the {year} grant")
+        title = f"{top['project']} takes {format_percent(top['amount'] / grant * 100)} of the {year} grant"
     return bar_gbp(
-        labels, amounts, title=title,
+        labels,
+        amounts,
+        title=title,
         subtitle=f"Amount from the Police and Crime Commissioner's grant by project, "
-                 f"{place}, {year} (£, % of the {format_gbp(grant)} grant)",
-        source=source, what=f"the {year} grant by project", total=grant,
+        f"{place}, {year} (£, % of the {format_gbp(grant)} grant)",
+        source=source,
+        what=f"the {year} grant by project",
+        total=grant,
         highlight_last=remainder > 0.5,
     )
 
@@ -195,13 +219,17 @@ def change_chart(changes: pd.DataFrame, place: str, source: str) -> Chart:
     total_prev = changes["previous_amount"].sum()
     total_cur = changes["current_amount"].sum()
     direction = "rises" if total_cur > total_prev else "falls" if total_cur < total_prev else "holds"
-    title = (f"Committed spend {direction} from {format_gbp(total_prev)} in {prev} to "
-             f"{format_gbp(total_cur)} in {cur}")
+    title = f"Committed spend {direction} from {format_gbp(total_prev)} in {prev} to {format_gbp(total_cur)} in {cur}"
     return paired_bars_gbp(
-        list(changes["project"]), list(changes["previous_amount"]),
-        list(changes["current_amount"]), before_label=prev, after_label=cur, title=title,
+        list(changes["project"]),
+        list(changes["previous_amount"]),
+        list(changes["current_amount"]),
+        before_label=prev,
+        after_label=cur,
+        title=title,
         subtitle=f"Amount from the grant by service, {place}, {prev} and {cur} (£)",
-        source=source, what=f"the amount per service in {prev} and {cur}",
+        source=source,
+        what=f"the amount per service in {prev} and {cur}",
     )
 
 
@@ -211,18 +239,25 @@ def priority_chart(by_priority: pd.DataFrame, year: str, place: str, source: str
     amounts = [float(x) for x in by_priority["apportioned"]]
     total = sum(amounts)
     top = by_priority.loc[by_priority["apportioned"].idxmax()]
-    title = (f"'{top['name']}' draws the largest share of {year} spend"
-             if total else f"No {year} spend is linked to a Police & Crime Plan priority yet")
+    title = (
+        f"'{top['name']}' draws the largest share of {year} spend"
+        if total
+        else f"No {year} spend is linked to a Police & Crime Plan priority yet"
+    )
     return bar_gbp(
-        labels, amounts, title=title,
+        labels,
+        amounts,
+        title=title,
         subtitle=f"Spend apportioned evenly across each project's Police & Crime Plan priorities, "
-                 f"{place}, {year} (£, % of apportioned spend)",
-        source=source, what=f"{year} spend apportioned to Police & Crime Plan priorities",
+        f"{place}, {year} (£, % of apportioned spend)",
+        source=source,
+        what=f"{year} spend apportioned to Police & Crime Plan priorities",
         total=total or None,
     )
 
 
 # ---- the strategic assessment charts -------------------------------------------------------
+
 
 def _count_axis(ax: matplotlib.axes.Axes, axis: str = "x") -> None:
     target = ax.xaxis if axis == "x" else ax.yaxis
@@ -244,8 +279,14 @@ def rate_chart(rates: pd.DataFrame, *, title: str, subtitle: str, source: str, w
     shown = rates["rate"].notna().to_numpy()
     drawn = rates[shown]
     err = [(drawn["rate"] - drawn["lower"]).to_numpy(), (drawn["upper"] - drawn["rate"]).to_numpy()]
-    ax.barh([p for p, s in zip(positions, shown, strict=True) if s], drawn["rate"], color=PALETTE[0], height=0.6,
-            xerr=err, error_kw={"ecolor": PALETTE[4], "capsize": 3, "linewidth": 1})
+    ax.barh(
+        [p for p, s in zip(positions, shown, strict=True) if s],
+        drawn["rate"],
+        color=PALETTE[0],
+        height=0.6,
+        xerr=err,
+        error_kw={"ecolor": PALETTE[4], "capsize": 3, "linewidth": 1},
+    )
     ax.set_yticks(positions, [_wrap(lbl) for lbl in labels])
     top = float(drawn["upper"].max()) if len(drawn) else 1.0
     for pos, r, up in zip(positions, rates["rate"], rates["upper"], strict=True):
@@ -255,17 +296,26 @@ def rate_chart(rates: pd.DataFrame, *, title: str, subtitle: str, source: str, w
     ax.set_xlabel("Rate per 1,000 people (bars: 95% confidence interval)")
     _count_axis(ax)
     fig.tight_layout()
-    items = "; ".join(f"{lbl}: suppressed, {disclosure.SUPPRESSED}" if pd.isna(r) else
-                      f"{lbl}: {r:.1f} (95% CI {lo:.1f} to {up:.1f})"
-                      for lbl, r, lo, up in zip(labels, rates["rate"], rates["lower"], rates["upper"], strict=True))
+    items = "; ".join(
+        f"{lbl}: suppressed, {disclosure.SUPPRESSED}" if pd.isna(r) else f"{lbl}: {r:.1f} (95% CI {lo:.1f} to {up:.1f})"
+        for lbl, r, lo, up in zip(labels, rates["rate"], rates["lower"], rates["upper"], strict=True)
+    )
     alt = f"Horizontal bar chart of {what}, with 95% confidence intervals. {items}."
     if not shown.all():
         source = f"{source} {disclosure.footnote()}."
     return Chart(fig, title, subtitle, alt, source)
 
 
-def lines_chart(frame: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str,
-                ylabel: str, xlabels: list[str] | None = None) -> Chart:
+def lines_chart(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    what: str,
+    ylabel: str,
+    xlabels: list[str] | None = None,
+) -> Chart:
     """One labelled line per column of ``frame`` over its index (years or months); up to six
     lines, each with its own marker so colour is not the only way to tell them apart."""
     apply_house_style()
@@ -276,10 +326,21 @@ def lines_chart(frame: pd.DataFrame, *, title: str, subtitle: str, source: str, 
     markers = ["o", "s", "^", "D", "v", "P"]
     for i, column in enumerate(frame.columns):
         ax.plot(x, frame[column], marker=markers[i], color=PALETTE[i], linewidth=2, label=str(column))
-        ax.annotate(f"{frame[column].iloc[-1]:,.0f}", (x[-1], frame[column].iloc[-1]), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=9, color=TEXT)  # 4.5:1 for text
-    ax.set_xticks(x, xlabels or [str(i) for i in frame.index], rotation=45 if len(x) > 6 else 0,
-                  ha="right" if len(x) > 6 else "center")
+        ax.annotate(
+            f"{frame[column].iloc[-1]:,.0f}",
+            (x[-1], frame[column].iloc[-1]),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=TEXT,
+        )  # 4.5:1 for text
+    ax.set_xticks(
+        x,
+        xlabels or [str(i) for i in frame.index],
+        rotation=45 if len(x) > 6 else 0,
+        ha="right" if len(x) > 6 else "center",
+    )
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     _count_axis(ax, "y")
@@ -289,13 +350,24 @@ def lines_chart(frame: pd.DataFrame, *, title: str, subtitle: str, source: str, 
     labels = xlabels or [str(i) for i in frame.index]
     series = "; ".join(
         f"{col}: " + ", ".join(f"{lbl} {v:,.0f}" for lbl, v in zip(labels, frame[col], strict=True))
-        for col in frame.columns)
+        for col in frame.columns
+    )
     alt = f"Line chart of {what}. {series}."
     return Chart(fig, title, subtitle, alt, source)
 
 
-def share_pairs_chart(frame: pd.DataFrame, first: str, second: str, *, first_label: str, second_label: str,
-                      title: str, subtitle: str, source: str, what: str) -> Chart:
+def share_pairs_chart(
+    frame: pd.DataFrame,
+    first: str,
+    second: str,
+    *,
+    first_label: str,
+    second_label: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    what: str,
+) -> Chart:
     """Two percentages per category side by side (e.g. share of volume and share of harm)."""
     apply_house_style()
     labels = [str(i) for i in frame.index]
@@ -303,8 +375,15 @@ def share_pairs_chart(frame: pd.DataFrame, first: str, second: str, *, first_lab
     pos = list(range(len(labels)))[::-1]
     h = 0.38
     ax.barh([p + h / 2 for p in pos], frame[first], height=h, color=PALETTE[0], label=first_label)
-    ax.barh([p - h / 2 for p in pos], frame[second], height=h, color=PALETTE[1], label=second_label,
-            hatch="//", edgecolor="white")
+    ax.barh(
+        [p - h / 2 for p in pos],
+        frame[second],
+        height=h,
+        color=PALETTE[1],
+        label=second_label,
+        hatch="//",
+        edgecolor="white",
+    )
     for p, a, b in zip(pos, frame[first], frame[second], strict=True):
         ax.text(a + 0.5, p + h / 2, format_percent(a), va="center", fontsize=8.5, color=TEXT)
         ax.text(b + 0.5, p - h / 2, format_percent(b), va="center", fontsize=8.5, color=TEXT)
@@ -314,7 +393,9 @@ def share_pairs_chart(frame: pd.DataFrame, first: str, second: str, *, first_lab
     _count_axis(ax)
     ax.legend(loc="lower right")
     fig.tight_layout()
-    items = "; ".join(f"{lbl}: {format_percent(a)} {first_label.lower()}, {format_percent(b)} {second_label.lower()}"
-                      for lbl, a, b in zip(labels, frame[first], frame[second], strict=True))
+    items = "; ".join(
+        f"{lbl}: {format_percent(a)} {first_label.lower()}, {format_percent(b)} {second_label.lower()}"
+        for lbl, a, b in zip(labels, frame[first], frame[second], strict=True)
+    )
     alt = f"Paired horizontal bar chart of {what}. {items}."
     return Chart(fig, title, subtitle, alt, source)

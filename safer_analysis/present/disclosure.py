@@ -46,6 +46,7 @@ _threshold = DEFAULT_THRESHOLD
 
 # ---- the threshold -------------------------------------------------------------------------
 
+
 def _check_threshold(threshold: Any) -> int:
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Integral):
         raise ValueError(f"the suppression threshold must be a whole number, got {threshold!r}")
@@ -86,6 +87,7 @@ def _resolve(threshold: int | None) -> int:
 
 
 # ---- single values -------------------------------------------------------------------------
+
 
 def is_suppressed(value: object) -> bool:
     """True for the suppression marker ``[c]``."""
@@ -153,14 +155,17 @@ def chart_label(value: Any, formatter: Callable[[Any], str] = lambda v: f"{v:,.0
 
 # ---- tables --------------------------------------------------------------------------------
 
+
 def _columns(frame: pd.DataFrame, count_columns: Sequence[Hashable] | Hashable) -> list[Hashable]:
     if isinstance(count_columns, str) or not isinstance(count_columns, Iterable):
         count_columns = [count_columns]
     columns = list(dict.fromkeys(count_columns))
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise KeyError(f"no column {', '.join(map(repr, missing))} to suppress; "
-                       f"the table has {', '.join(map(repr, frame.columns))}")
+        raise KeyError(
+            f"no column {', '.join(map(repr, missing))} to suppress; "
+            f"the table has {', '.join(map(repr, frame.columns))}"
+        )
     if not frame.columns.is_unique:
         raise ValueError("a table to suppress must have unique column names")
     return columns
@@ -179,8 +184,9 @@ def _values(frame: pd.DataFrame, columns: list[Hashable]) -> tuple[np.ndarray, n
     return values, marked
 
 
-def _lines(frame: pd.DataFrame, columns: list[Hashable], total_row: Hashable | None,
-           total_column: Hashable | None) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
+def _lines(
+    frame: pd.DataFrame, columns: list[Hashable], total_row: Hashable | None, total_column: Hashable | None
+) -> list[tuple[list[tuple[int, int]], tuple[int, int]]]:
     """Every sum the table shows: (its cells, its total cell), as (row, column) positions."""
     if total_row is not None:
         if not frame.index.is_unique:
@@ -207,8 +213,9 @@ def _smallest(cells: list[tuple[int, int]], values: np.ndarray, mask: np.ndarray
     return min(pool, key=lambda c: values[c]) if pool else None
 
 
-def _fixed_cells(values: np.ndarray, mask: np.ndarray,
-                 lines: list[tuple[list[tuple[int, int]], tuple[int, int]]]) -> list[tuple[int, int]]:
+def _fixed_cells(
+    values: np.ndarray, mask: np.ndarray, lines: list[tuple[list[tuple[int, int]], tuple[int, int]]]
+) -> list[tuple[int, int]]:
     """Hidden cells whose value the shown cells and totals still determine exactly.
 
     Each sum is an equation in the hidden cells, which are at least zero; a cell is fixed when
@@ -258,9 +265,15 @@ def _fixed_cells(values: np.ndarray, mask: np.ndarray,
     return fixed
 
 
-def suppression_mask(frame: pd.DataFrame, count_columns: Sequence[Hashable], *, threshold: int | None = None,
-                     total_row: Hashable | None = None, total_column: Hashable | None = None,
-                     secondary: bool = True) -> pd.DataFrame:
+def suppression_mask(
+    frame: pd.DataFrame,
+    count_columns: Sequence[Hashable],
+    *,
+    threshold: int | None = None,
+    total_row: Hashable | None = None,
+    total_column: Hashable | None = None,
+    secondary: bool = True,
+) -> pd.DataFrame:
     """True for every cell of ``count_columns`` to publish as ``[c]``.
 
     Primary suppression hides counts from 1 to ``threshold - 1`` (and keeps any cell already
@@ -315,9 +328,15 @@ def _published(value: Any) -> Any:
     return value
 
 
-def suppress(frame: pd.DataFrame, count_columns: Sequence[Hashable], *, threshold: int | None = None,
-             total_row: Hashable | None = None, total_column: Hashable | None = None,
-             derived: Mapping[Hashable, Sequence[Hashable]] | None = None) -> pd.DataFrame:
+def suppress(
+    frame: pd.DataFrame,
+    count_columns: Sequence[Hashable],
+    *,
+    threshold: int | None = None,
+    total_row: Hashable | None = None,
+    total_column: Hashable | None = None,
+    derived: Mapping[Hashable, Sequence[Hashable]] | None = None,
+) -> pd.DataFrame:
     """A copy of ``frame`` for publishing, with suppressed counts as ``[c]``.
 
     Primary suppression hides every count in ``count_columns`` from 1 to ``threshold - 1``
@@ -333,12 +352,12 @@ def suppress(frame: pd.DataFrame, count_columns: Sequence[Hashable], *, threshol
 
     Raises ValueError for a negative, fractional or non-numeric count, naming its column and row.
     """
-    mask = suppression_mask(frame, count_columns, threshold=threshold, total_row=total_row,
-                            total_column=total_column)
+    mask = suppression_mask(frame, count_columns, threshold=threshold, total_row=total_row, total_column=total_column)
     out = frame.copy()
     for column in mask.columns:
-        shown = [SUPPRESSED if hide else _published(value)
-                 for value, hide in zip(frame[column], mask[column], strict=True)]
+        shown = [
+            SUPPRESSED if hide else _published(value) for value, hide in zip(frame[column], mask[column], strict=True)
+        ]
         out[column] = pd.Series(shown, index=frame.index, dtype=object)
     for column, names in (derived or {}).items():
         if column not in mask.columns:
@@ -348,8 +367,9 @@ def suppress(frame: pd.DataFrame, count_columns: Sequence[Hashable], *, threshol
     return out
 
 
-def suppress_derived(frame: pd.DataFrame, count_column: Hashable, derived: Sequence[Hashable], *,
-                     threshold: int | None = None) -> pd.DataFrame:
+def suppress_derived(
+    frame: pd.DataFrame, count_column: Hashable, derived: Sequence[Hashable], *, threshold: int | None = None
+) -> pd.DataFrame:
     """A copy of ``frame`` in which figures computed from a small count are ``[c]`` too.
 
     A rate, share or weighted score of a count from 1 to ``threshold - 1`` would reveal it; the

@@ -85,18 +85,22 @@ def add_contents(body: str) -> tuple[str, str]:
     if not entries:
         return body, ""
     items = "".join(f'<li><a href="#{slug}">{label}</a></li>' for slug, label in entries)
-    nav = (f'<nav class="sa-toc" aria-labelledby="contents-heading">'
-           f'<h2 id="contents-heading">Contents</h2><ol>{items}</ol></nav>')
+    nav = (
+        f'<nav class="sa-toc" aria-labelledby="contents-heading">'
+        f'<h2 id="contents-heading">Contents</h2><ol>{items}</ol></nav>'
+    )
     return body, nav
 
 
-def wrap(title: str, body: str, *, masthead: str, footer: str, contents: bool = True,
-         notice: str | None = None) -> str:
+def wrap(title: str, body: str, *, masthead: str, footer: str, contents: bool = True, notice: str | None = None) -> str:
     """A complete, self-contained HTML page around ``body`` (already HTML); ``notice`` (plain text)
     is a banner at the top of the page, e.g. that the pack is a draft."""
     nav = ""
-    banner = (f'<div class="sa-banner sa-draft" role="note"><strong>Draft.</strong> {html.escape(notice)}</div>\n'
-              if notice else "")
+    banner = (
+        f'<div class="sa-banner sa-draft" role="note"><strong>Draft.</strong> {html.escape(notice)}</div>\n'
+        if notice
+        else ""
+    )
     if contents:
         body, nav = add_contents(body)
         # put the contents straight after the summary section when there is one

@@ -49,11 +49,11 @@ class Report:
 
     def heading(self, title: str, *, synthetic: str | None = None) -> HTML:
         """The report's header: title, year, place, and a banner where inputs are not real."""
-        parts = [f'<p class="sa-kicker">{html.escape(self.place)} · Financial year '
-                 f'{html.escape(self.year)}</p>']
+        parts = [f'<p class="sa-kicker">{html.escape(self.place)} · Financial year {html.escape(self.year)}</p>']
         if synthetic:
-            parts.append(f'<div class="sa-banner" role="note"><strong>Illustrative data.</strong> '
-                         f'{html.escape(synthetic)}</div>')
+            parts.append(
+                f'<div class="sa-banner" role="note"><strong>Illustrative data.</strong> {html.escape(synthetic)}</div>'
+            )
         return HTML("\n".join(parts))
 
     def summary(self, findings: list[str], title: str) -> HTML:
@@ -61,19 +61,30 @@ class Report:
         self.findings = list(findings)
         path = self._write("summaries", f"{self.product}.json")
         if path is not None:
-            path.write_text(json.dumps({"product": self.product, "title": title,
-                                        "year": self.year, "findings": self.findings},
-                                       indent=2), encoding="utf-8")
+            path.write_text(
+                json.dumps(
+                    {"product": self.product, "title": title, "year": self.year, "findings": self.findings}, indent=2
+                ),
+                encoding="utf-8",
+            )
         items = "".join(f"<li>{html.escape(f)}</li>" for f in findings)
-        return HTML(f'<section class="sa-summary" aria-label="Summary of findings">'
-                    f"<ul>{items}</ul></section>")
+        return HTML(f'<section class="sa-summary" aria-label="Summary of findings"><ul>{items}</ul></section>')
 
-    def table(self, frame: pd.DataFrame, name: str, caption: str, *,
-              formats: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-              total_row: bool = False, raw: pd.DataFrame | None = None,
-              suppress: list[str] | None = None, threshold: int | None = None,
-              suppress_total_row: object | None = None,
-              suppress_derived: dict[str, list[str]] | None = None) -> HTML:
+    def table(
+        self,
+        frame: pd.DataFrame,
+        name: str,
+        caption: str,
+        *,
+        formats: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        total_row: bool = False,
+        raw: pd.DataFrame | None = None,
+        suppress: list[str] | None = None,
+        threshold: int | None = None,
+        suppress_total_row: object | None = None,
+        suppress_derived: dict[str, list[str]] | None = None,
+    ) -> HTML:
         """Show ``frame`` as an accessible table and save ``raw`` (default ``frame``) as CSV.
 
         Counts in the ``suppress`` columns from 1 to ``threshold - 1`` are published as ``[c]``, in
@@ -92,9 +103,16 @@ class Report:
             primary = disclosure.suppression_mask(frame, suppress, secondary=False, **options)
             frame = disclosure.suppress(frame, suppress, derived=suppress_derived, **options)
             if raw is not None:
-                raw = disclosure.suppress(raw, [c for c in suppress if c in raw.columns], **options,
-                                          derived={k: [c for c in v if c in raw.columns]
-                                                   for k, v in (suppress_derived or {}).items() if k in raw.columns})
+                raw = disclosure.suppress(
+                    raw,
+                    [c for c in suppress if c in raw.columns],
+                    **options,
+                    derived={
+                        k: [c for c in v if c in raw.columns]
+                        for k, v in (suppress_derived or {}).items()
+                        if k in raw.columns
+                    },
+                )
             if mask.to_numpy().any():
                 text = disclosure.footnote(threshold, secondary=bool((mask & ~primary).to_numpy().any()))
                 note = f'<p class="sa-note">{html.escape(text)}</p>'
@@ -106,12 +124,27 @@ class Report:
         self.captions[name] = caption
         index = self._write("summaries", f"{self.product}__tables.json")
         if index is not None:
-            index.write_text(json.dumps({"product": self.product, "year": self.year, "place": self.place,
-                                         "tables": [{"name": n, "file": f"tables/{self.product}__{n}.csv",
-                                                     "caption": c} for n, c in self.captions.items()]},
-                                        indent=2), encoding="utf-8")
-        return HTML(tables.to_html(frame, caption, formats=formats, headers=headers,
-                                   total_row=total_row, table_id=f"table-{name}") + note)
+            index.write_text(
+                json.dumps(
+                    {
+                        "product": self.product,
+                        "year": self.year,
+                        "place": self.place,
+                        "tables": [
+                            {"name": n, "file": f"tables/{self.product}__{n}.csv", "caption": c}
+                            for n, c in self.captions.items()
+                        ],
+                    },
+                    indent=2,
+                ),
+                encoding="utf-8",
+            )
+        return HTML(
+            tables.to_html(
+                frame, caption, formats=formats, headers=headers, total_row=total_row, table_id=f"table-{name}"
+            )
+            + note
+        )
 
     def figure(self, chart: Chart) -> HTML:
         return HTML(chart.to_html())

@@ -32,6 +32,7 @@ def _decimal(places: int) -> Formatter:
         if value is None or isinstance(value, str) or pd.isna(value):
             return _text(value)
         return f"{value:,.{places}f}"
+
     return fmt
 
 
@@ -56,8 +57,7 @@ FORMATS: dict[str, Formatter] = {
 NUMERIC = {"gbp", "change_gbp", "pct", "signed_pct", "count", "rate", "number", "p"}
 
 
-def format_frame(frame: pd.DataFrame, formats: Mapping[str, str | Formatter] | None = None
-                 ) -> pd.DataFrame:
+def format_frame(frame: pd.DataFrame, formats: Mapping[str, str | Formatter] | None = None) -> pd.DataFrame:
     """The frame with every cell turned into display text by its column's format."""
     formats = dict(formats or {})
     out = pd.DataFrame(index=frame.index)
@@ -65,8 +65,7 @@ def format_frame(frame: pd.DataFrame, formats: Mapping[str, str | Formatter] | N
         fmt = formats.get(column, "text")
         func = FORMATS[fmt] if isinstance(fmt, str) else fmt
         # text in a numeric column (a suppression marker such as [c]) is shown as it is
-        out[column] = [value if isinstance(value, str) and fmt in NUMERIC else func(value)
-                       for value in frame[column]]
+        out[column] = [value if isinstance(value, str) and fmt in NUMERIC else func(value) for value in frame[column]]
     return out
 
 
@@ -102,8 +101,12 @@ def to_html(
     else:
         region = f'<div class="sa-table-wrap" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
         caption_tag = "<caption>"
-    parts = [region, f'<table class="sa-table"{id_attr}>', f"{caption_tag}{html.escape(caption)}</caption>",
-             "<thead><tr>"]
+    parts = [
+        region,
+        f'<table class="sa-table"{id_attr}>',
+        f"{caption_tag}{html.escape(caption)}</caption>",
+        "<thead><tr>",
+    ]
     for column, is_num in zip(frame.columns, numeric, strict=True):
         cls = ' class="num"' if is_num else ""
         parts.append(f'<th scope="col"{cls}>{html.escape(headers.get(column, str(column)))}</th>')

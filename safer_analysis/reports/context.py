@@ -84,8 +84,10 @@ class ProductContext:
         inferred = links[links["allocation_id"].isin(ids) & (links["basis"] == "inferred")]
         if inferred.empty:
             return None
-        return (f"The source for {year} names no Police & Crime Plan priorities per project: they are inferred "
-                f"from the same services in {self._titles(inferred['source_document'])}.")
+        return (
+            f"The source for {year} names no Police & Crime Plan priorities per project: they are inferred "
+            f"from the same services in {self._titles(inferred['source_document'])}."
+        )
 
     def source_notes(self) -> list[str]:
         """The documents behind each year's allocations, and what kind of figures each year's are."""
@@ -93,9 +95,11 @@ class ProductContext:
         notes = []
         for year, lines in alloc.groupby("financial_year"):
             statuses = set(lines["status"])
-            kind = ("recommendations awaiting the board's decision, not confirmed awards"
-                    if statuses <= {"recommended", "to be confirmed", "awaiting confirmation"}
-                    else "allocations as the plan states them")
+            kind = (
+                "recommendations awaiting the board's decision, not confirmed awards"
+                if statuses <= {"recommended", "to be confirmed", "awaiting confirmation"}
+                else "allocations as the plan states them"
+            )
             budgets = " It gives services' total budgets." if lines["total_budget"].notna().any() else ""
             notes.append(f"{year}: {self._titles(lines['source_document'])}: {kind}.{budgets}")
         return notes
@@ -111,8 +115,15 @@ class ProductContext:
         return pd.DataFrame(list(items.items()), columns=["item", "value"])
 
 
-def open_product(name: str, financial_year: object = "", *, project: object = "",
-                 output_dir: object = "", csp: object = "", suppression_threshold: object = 0) -> ProductContext:
+def open_product(
+    name: str,
+    financial_year: object = "",
+    *,
+    project: object = "",
+    output_dir: object = "",
+    csp: object = "",
+    suppression_threshold: object = 0,
+) -> ProductContext:
     """Start a report notebook: find the project, validate the parameters and load the data.
 
     ``financial_year`` empty means the project's default year; ``project`` empty means the
@@ -130,16 +141,30 @@ def open_product(name: str, financial_year: object = "", *, project: object = ""
         raise ParameterError(f"financial_year: none given and {proj.settings_file} sets no [reports] default_year")
     year = check_year(wanted, dataset)
     previous = year.previous() if year.previous().label in dataset.years else None
-    if not isinstance(suppression_threshold, int) or isinstance(suppression_threshold, bool) \
-            or suppression_threshold < 0:
-        raise ParameterError(f"suppression_threshold: expected a whole number (0 for the project's "
-                             f"setting), got {suppression_threshold!r}")
+    if (
+        not isinstance(suppression_threshold, int)
+        or isinstance(suppression_threshold, bool)
+        or suppression_threshold < 0
+    ):
+        raise ParameterError(
+            f"suppression_threshold: expected a whole number (0 for the project's "
+            f"setting), got {suppression_threshold!r}"
+        )
     own = not csp or csp.lower() == proj.settings.area.lower()
     area = proj.settings.area if own else csp
     codes = proj.settings.local_authority_codes if own else reference.area_codes(area)
     report = Report(name, year.label, area, output_dir or None)
-    return ProductContext(PRODUCTS[name], proj, year, previous, dataset, report, area, tuple(codes),
-                          suppression_threshold or proj.settings.suppression_threshold)
+    return ProductContext(
+        PRODUCTS[name],
+        proj,
+        year,
+        previous,
+        dataset,
+        report,
+        area,
+        tuple(codes),
+        suppression_threshold or proj.settings.suppression_threshold,
+    )
 
 
 def open_exploration(financial_year: object = "", *, project: object = "") -> ProductContext:

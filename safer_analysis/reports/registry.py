@@ -24,14 +24,25 @@ class Product:
 PRODUCTS: dict[str, Product] = {
     p.name: p
     for p in [
-        Product("strategic_assessment", "Strategic assessment",
-                "Levels, trends, places and harm of crime and anti-social behaviour, and the local "
-                "priorities ranked by threat, risk and harm."),
-        Product("allocation_rationale", "Allocation rationale",
-                "Every funded project tied to the local and Police & Crime Plan priorities, spend beside "
-                "assessed need, and progress against outcome measures.", needs_allocations=True),
-        Product("spend_analysis", "Spend analysis",
-                "Allocations against the grant, change since the previous year, the grant's share "
-                "of each service's budget and spend by Police & Crime Plan priority.", needs_allocations=True),
+        Product(
+            "strategic_assessment",
+            "Strategic assessment",
+            "Levels, trends, places and harm of crime and anti-social behaviour, and the local "
+            "priorities ranked by threat, risk and harm.",
+        ),
+        Product(
+            "allocation_rationale",
+            "Allocation rationale",
+            "Every funded project tied to the local and Police & Crime Plan priorities, spend beside "
+            "assessed need, and progress against outcome measures.",
+            needs_allocations=True,
+        ),
+        Product(
+            "spend_analysis",
+            "Spend analysis",
+            "Allocations against the grant, change since the previous year, the grant's share "
+            "of each service's budget and spend by Police & Crime Plan priority.",
+            needs_allocations=True,
+        ),
     ]
 }

@@ -24,9 +24,11 @@ def summarise(
     findings = []
     if pd.isna(grant):
         lines = int(r.at["committed", "projects"]) + pending
-        findings.append(f"The {year} grant is still to be confirmed (Tbc): this is a draft. "
-                        f"{format_gbp(committed)} is entered across {int(r.at['committed', 'projects'])} of "
-                        f"{lines} lines; {pending} {'line awaits' if pending == 1 else 'lines await'} an amount.")
+        findings.append(
+            f"The {year} grant is still to be confirmed (Tbc): this is a draft. "
+            f"{format_gbp(committed)} is entered across {int(r.at['committed', 'projects'])} of "
+            f"{lines} lines; {pending} {'line awaits' if pending == 1 else 'lines await'} an amount."
+        )
         return findings
     confirmed = r.at["allocated", "amount"]
     proposed = r.at["recommended", "amount"]
@@ -60,14 +62,19 @@ def summarise(
     if changes is not None and not changes.empty:
         t = total_change(changes)
         prev_year = changes["previous_year"].iloc[0]
-        parts = [f"Compared with {prev_year}, committed spend changes by "
-                 f"{format_change_gbp(t['change'])} ({format_percent(t['change_pct'], signed=True)})"]
+        parts = [
+            f"Compared with {prev_year}, committed spend changes by "
+            f"{format_change_gbp(t['change'])} ({format_percent(t['change_pct'], signed=True)})"
+        ]
         kinds = changes["kind"].value_counts()
         details = []
-        for kind, label in [("increased", "{n} {noun} increased"),
-                            ("decreased", "{n} {noun} decreased"),
-                            ("funded for the first time", "{n} {noun} funded for the first time"),
-                            ("new line", "{n} new {noun}"), ("ended", "{n} {noun} ended")]:
+        for kind, label in [
+            ("increased", "{n} {noun} increased"),
+            ("decreased", "{n} {noun} decreased"),
+            ("funded for the first time", "{n} {noun} funded for the first time"),
+            ("new line", "{n} new {noun}"),
+            ("ended", "{n} {noun} ended"),
+        ]:
             n = int(kinds.get(kind, 0))
             if n:
                 details.append(label.format(n=n, noun="line" if n == 1 else "lines"))
@@ -78,7 +85,10 @@ def summarise(
             f"Police & Crime Plan priority {top['priority']}, {top['name']}, receives the largest "
             f"apportioned share: {format_gbp(top['apportioned'])} "
             f"({format_percent(top['apportioned_pct'])}), from {top['projects']} projects"
-            + (" (priorities inferred from the same services in a later plan)."
-               if "inferred" in priorities.attrs.get("basis", []) else ".")
+            + (
+                " (priorities inferred from the same services in a later plan)."
+                if "inferred" in priorities.attrs.get("basis", [])
+                else "."
+            )
         )
     return findings

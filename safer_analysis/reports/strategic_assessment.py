@@ -35,6 +35,7 @@ from safer_analysis.present.formats import format_percent
 
 # ---- the whole profile for one year -------------------------------------------------------------
 
+
 class CrimeDataError(ValueError):
     """Crime data that cannot support the assessment asked for (wrong area, missing months)."""
 
@@ -72,16 +73,28 @@ def check_coverage(crimes: pd.DataFrame, year: str, csp: str, metadata: Mapping 
     """Refuse crime data for another area, or with no month of ``year`` at all."""
     meta_csp = (metadata or {}).get("csp")
     if meta_csp and str(meta_csp).lower() != csp.lower():
-        raise CrimeDataError(f"the crime data are for {meta_csp}, not {csp}: import {csp}'s with "
-                             f"safer-analysis import-police-uk PATH --csp {csp!r}")
+        raise CrimeDataError(
+            f"the crime data are for {meta_csp}, not {csp}: import {csp}'s with "
+            f"safer-analysis import-police-uk PATH --csp {csp!r}"
+        )
     if not (crimes["financial_year"] == year).any():
         held = years_with_data(crimes)
-        raise CrimeDataError(f"the crime data hold no month of {year}; they cover "
-                             f"{', '.join(held) or 'no year'}: import the police.uk months of {year}")
+        raise CrimeDataError(
+            f"the crime data hold no month of {year}; they cover "
+            f"{', '.join(held) or 'no year'}: import the police.uk months of {year}"
+        )
 
 
-def build_profile(crimes: pd.DataFrame, dataset, year: str, csp: str, *, area_codes: Sequence[str] = (),
-                  n_years: int = 3, metadata: Mapping | None = None) -> Profile:
+def build_profile(
+    crimes: pd.DataFrame,
+    dataset,
+    year: str,
+    csp: str,
+    *,
+    area_codes: Sequence[str] = (),
+    n_years: int = 3,
+    metadata: Mapping | None = None,
+) -> Profile:
     """The assessment for ``year``: volumes, rates, trend over ``n_years``, harm and the ranking.
 
     Populations are the ONS mid-year estimates for ``area_codes`` (local authority codes) at the
@@ -105,45 +118,91 @@ def build_profile(crimes: pd.DataFrame, dataset, year: str, csp: str, *, area_co
     rates = rates_with_intervals(counts[year], population) if population else None
     denominators = {y: pops.get(y, 1.0) for y in years} if len(pops) == len(years) else {y: 1.0 for y in years}
     same_months, months_compared = like_for_like(crimes, years)
-    trend = trends(counts_by_type(same_months, years), denominators) \
-        if len(years) >= 3 and months_compared else pd.DataFrame()
+    trend = (
+        trends(counts_by_type(same_months, years), denominators)
+        if len(years) >= 3 and months_compared
+        else pd.DataFrame()
+    )
     share = dataset.method("concentration_share")
     window = crimes[crimes["financial_year"].isin(years)]
     areas = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
     conc = concentration(crimes, year, top_share=share, lsoas=areas)
     recurring = recurring_places(crimes, years, top_share=share)
     harm = harm_by_type(counts[year], dataset.crime_severity_weights)
-    points = {"rising": dataset.method("trend_rising"), "falling": dataset.method("trend_falling"),
-              "no significant change": dataset.method("trend_flat")}
-    evidence = priority_evidence(dataset.priority_crime_types, harm, trend, points) \
-        if not dataset.priority_crime_types.empty \
+    points = {
+        "rising": dataset.method("trend_rising"),
+        "falling": dataset.method("trend_falling"),
+        "no significant change": dataset.method("trend_flat"),
+    }
+    evidence = (
+        priority_evidence(dataset.priority_crime_types, harm, trend, points)
+        if not dataset.priority_crime_types.empty
         else pd.DataFrame(columns=["crime_types", "relation", "count", "harm", "trend_points", "trend"])
+    )
     scores = dataset.threat_risk_harm_scores
     scores = scores[scores["financial_year"] == year]
     if scores.empty:
-        ranking = pd.DataFrame(columns=["priority_key", "rank", "name", "analyst_score", "evidence_score",
-                                        "combined_score", "confidence", "reason"])
+        ranking = pd.DataFrame(
+            columns=[
+                "priority_key",
+                "rank",
+                "name",
+                "analyst_score",
+                "evidence_score",
+                "combined_score",
+                "confidence",
+                "reason",
+            ]
+        )
     else:
-        ranking = rank_priorities(scores, evidence, dataset.local_priorities,
-                                  scale_max=dataset.method("scale_max"),
-                                  evidence_weight=dataset.method("evidence_weight"))
+        ranking = rank_priorities(
+            scores,
+            evidence,
+            dataset.local_priorities,
+            scale_max=dataset.method("scale_max"),
+            evidence_weight=dataset.method("evidence_weight"),
+        )
     comparison = compare_with_named_priorities(ranking) if not ranking.empty else pd.DataFrame()
-    return Profile(year, csp, years, population, basis, counts, rates, trend, monthly_pattern(crimes, year),
-                   conc, recurring, harm, evidence, ranking, comparison, pops, cover, months_compared)
+    return Profile(
+        year,
+        csp,
+        years,
+        population,
+        basis,
+        counts,
+        rates,
+        trend,
+        monthly_pattern(crimes, year),
+        conc,
+        recurring,
+        harm,
+        evidence,
+        ranking,
+        comparison,
+        pops,
+        cover,
+        months_compared,
+    )
 
 
 def coverage_sentence(p: Profile) -> str:
     """Which months the figures cover, and how a year with missing months is handled."""
     first, last = FinancialYear.parse(p.years[0]).months()[0], FinancialYear.parse(p.year).months()[-1]
     gaps = {y: r["missing"] for y, r in p.coverage.iterrows() if r["missing"]}
-    text = (f"The crime figures cover the financial years {p.years[0]} to {p.year} "
-            f"({_month_name(first)} to {_month_name(last)})")
+    text = (
+        f"The crime figures cover the financial years {p.years[0]} to {p.year} "
+        f"({_month_name(first)} to {_month_name(last)})"
+    )
     if not gaps:
         return text + ": every month is present."
-    parts = [f"{y} lacks {', '.join(_month_name(m) for m in missing)} ({12 - len(missing)} of 12 months)"
-             for y, missing in gaps.items()]
-    handled = ("Its counts and rates are for the months held, not scaled up to a year; the trend compares "
-               f"the same {len(p.months_compared)} calendar months in every year")
+    parts = [
+        f"{y} lacks {', '.join(_month_name(m) for m in missing)} ({12 - len(missing)} of 12 months)"
+        for y, missing in gaps.items()
+    ]
+    handled = (
+        "Its counts and rates are for the months held, not scaled up to a year; the trend compares "
+        f"the same {len(p.months_compared)} calendar months in every year"
+    )
     return text + ". " + "; ".join(parts) + ", as police.uk publishes it. " + handled + "."
 
 
@@ -183,26 +242,36 @@ def summarise(p: Profile) -> list[str]:
     if not p.trend.empty:
         t = p.trend.loc[ALL_CRIME]
         if t["significant"]:
-            out.append(f"Over {p.years[0]} to {p.years[-1]} the crime rate is {t['direction']} by about "
-                       f"{abs(t['annual_change_pct']):.1f}% a year (statistically significant).")
+            out.append(
+                f"Over {p.years[0]} to {p.years[-1]} the crime rate is {t['direction']} by about "
+                f"{abs(t['annual_change_pct']):.1f}% a year (statistically significant)."
+            )
         else:
-            out.append(f"Over {p.years[0]} to {p.years[-1]} there is no statistically significant trend "
-                       "in the overall crime rate.")
+            out.append(
+                f"Over {p.years[0]} to {p.years[-1]} there is no statistically significant trend "
+                "in the overall crime rate."
+            )
         rising = [str(i) for i, r in p.trend.iterrows() if i != ALL_CRIME and r["direction"] == "rising"]
         if rising:
             out.append("Rising significantly: " + ", ".join(rising) + ".")
     top = p.harm.dropna(subset=["harm"]).iloc[0]
-    out.append(f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
-               f"{format_percent(top['harm_share_pct'])} of harm weighted by the Crime Severity Score.")
+    out.append(
+        f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
+        f"{format_percent(top['harm_share_pct'])} of harm weighted by the Crime Severity Score."
+    )
     c = p.concentration
-    out.append(f"The busiest tenth of neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) records "
-               f"{format_percent(c['top_share_pct'])} of crime; {len(p.recurring)} of them are in the busiest "
-               f"tenth in every year from {p.years[0]} to {p.years[-1]}.")
+    out.append(
+        f"The busiest tenth of neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) records "
+        f"{format_percent(c['top_share_pct'])} of crime; {len(p.recurring)} of them are in the busiest "
+        f"tenth in every year from {p.years[0]} to {p.years[-1]}."
+    )
     if p.scores_entered:
         out.append(f"The threat, risk and harm ranking puts {p.ranking.iloc[0]['name']} first.")
     else:
-        out.append(f"The analyst's threat, risk and harm scores for {p.year} are still to be entered, so the "
-                   "priorities are not yet ranked; the evidence from the crime data is shown alone.")
+        out.append(
+            f"The analyst's threat, risk and harm scores for {p.year} are still to be entered, so the "
+            "priorities are not yet ranked; the evidence from the crime data is shown alone."
+        )
     return out
 
 
@@ -210,17 +279,22 @@ def illustrative_notice(metadata: Mapping | None, scores: pd.DataFrame, year: st
     """The banner text where the report rests on synthetic or illustrative inputs, else None."""
     parts = []
     if (metadata or {}).get("synthetic"):
-        parts.append("The crime and anti-social behaviour figures in this report come from a SYNTHETIC "
-                     "dataset in the police.uk format, generated for demonstration: they are not real "
-                     "recorded crime. Import real police.uk data before using this report.")
+        parts.append(
+            "The crime and anti-social behaviour figures in this report come from a SYNTHETIC "
+            "dataset in the police.uk format, generated for demonstration: they are not real "
+            "recorded crime. Import real police.uk data before using this report."
+        )
     s = scores[scores["financial_year"] == year]
     if not s.empty and bool(s["illustrative"].any()):
-        parts.append("The threat, risk and harm scores are illustrative, not the partnership's own "
-                     "assessment: replace them in data/threat_risk_harm_scores.csv.")
+        parts.append(
+            "The threat, risk and harm scores are illustrative, not the partnership's own "
+            "assessment: replace them in data/threat_risk_harm_scores.csv."
+        )
     return " ".join(parts) or None
 
 
 # ---- what the report shows ------------------------------------------------------------------------
+
 
 def crime_source_line(metadata: Mapping | None) -> str:
     """'Source: ...' for charts built from the crime data, saying when it is synthetic."""
@@ -260,8 +334,9 @@ def harm_table(p: Profile, threshold: int | None = None) -> pd.DataFrame:
     """Crimes, weight, harm and shares per type; harm from a small count is hidden too."""
     out = p.harm.reset_index()
     if threshold:
-        out = disclosure.suppress_derived(out, "count", ["harm", "count_share_pct", "harm_share_pct"],
-                                          threshold=threshold)
+        out = disclosure.suppress_derived(
+            out, "count", ["harm", "count_share_pct", "harm_share_pct"], threshold=threshold
+        )
     return out
 
 
@@ -272,8 +347,13 @@ def volume_formats(p: Profile) -> dict[str, str]:
 
 
 def volume_headers(p: Profile) -> dict[str, str]:
-    return {"crime_type": "Type", "rate": f"Rate per 1,000, {p.year}", "lower": "95% CI lower",
-            "upper": "95% CI upper", **{y: year_label(p, y) for y in p.years}}
+    return {
+        "crime_type": "Type",
+        "rate": f"Rate per 1,000, {p.year}",
+        "lower": "95% CI lower",
+        "upper": "95% CI upper",
+        **{y: year_label(p, y) for y in p.years},
+    }
 
 
 def rates_for_chart(p: Profile, threshold: int | None = None) -> pd.DataFrame:
@@ -301,8 +381,9 @@ def trend_lines(p: Profile, n: int = 5) -> pd.DataFrame:
 def trend_title(p: Profile) -> str:
     t = p.trend.loc[ALL_CRIME]
     if t["significant"]:
-        return (f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year "
-                f"since {p.years[0]}")
+        return (
+            f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year since {p.years[0]}"
+        )
     return f"No significant change in overall crime in {p.csp} between {p.years[0]} and {p.year}"
 
 
@@ -314,16 +395,20 @@ def monthly_title(p: Profile) -> str:
     m = p.monthly
     top = m.loc[m["crime"].idxmax()]
     low = m.loc[m["crime"].idxmin()]
-    return (f"Crime in {p.csp} peaked in {top['label']} ({int(top['crime']):,}) and was lowest in "
-            f"{low['label']} ({int(low['crime']):,})")
+    return (
+        f"Crime in {p.csp} peaked in {top['label']} ({int(top['crime']):,}) and was lowest in "
+        f"{low['label']} ({int(low['crime']):,})"
+    )
 
 
 def concentration_sentence(p: Profile) -> str:
     c = p.concentration
-    return (f"In {p.year}, the busiest tenth of {p.csp}'s neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) "
-            f"recorded {c['top_count']:,} of {c['total']:,} placed crimes ({format_percent(c['top_share_pct'])}). "
-            f"{len(p.recurring)} neighbourhoods were in the busiest tenth in every year from {p.years[0]} "
-            f"to {p.year}; they are listed below.")
+    return (
+        f"In {p.year}, the busiest tenth of {p.csp}'s neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) "
+        f"recorded {c['top_count']:,} of {c['total']:,} placed crimes ({format_percent(c['top_share_pct'])}). "
+        f"{len(p.recurring)} neighbourhoods were in the busiest tenth in every year from {p.years[0]} "
+        f"to {p.year}; they are listed below."
+    )
 
 
 def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
@@ -336,8 +421,10 @@ def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
 
 def harm_title(p: Profile) -> str:
     top = p.harm.dropna(subset=["harm"]).iloc[0]
-    return (f"{top.name} is {format_percent(top['count_share_pct'])} of crimes in {p.csp} "
-            f"but {format_percent(top['harm_share_pct'])} of harm")
+    return (
+        f"{top.name} is {format_percent(top['count_share_pct'])} of crimes in {p.csp} "
+        f"but {format_percent(top['harm_share_pct'])} of harm"
+    )
 
 
 def ranking_table(p: Profile) -> pd.DataFrame:
@@ -354,19 +441,26 @@ def _documents(dataset, frame: pd.DataFrame) -> str:
 def named_priorities_intro(dataset) -> str:
     """What the partnership's own assessment named, and how the comparison reads."""
     kinds = dataset.local_priorities["kind"].value_counts()
-    parts = [f"{int(kinds.get(k, 0))} {k if kinds.get(k, 0) == 1 else k + 's'}"
-             for k in ("priority", "emerging issue", "cross-cutting issue") if kinds.get(k, 0)]
+    parts = [
+        f"{int(kinds.get(k, 0))} {k if kinds.get(k, 0) == 1 else k + 's'}"
+        for k in ("priority", "emerging issue", "cross-cutting issue")
+        if kinds.get(k, 0)
+    ]
     source = _documents(dataset, dataset.local_priorities) or "the partnership's local priorities"
-    return (f"{source} named {', '.join(parts) or 'no priorities'}. A named priority agrees with this ranking "
-            f"when it is still among the top {int(kinds.get('priority', 0))}.")
+    return (
+        f"{source} named {', '.join(parts) or 'no priorities'}. A named priority agrees with this ranking "
+        f"when it is still among the top {int(kinds.get('priority', 0))}."
+    )
 
 
 def context_intro(dataset) -> str:
     """Where the contextual figures come from."""
     if dataset.context_figures.empty:
         return "No contextual figures from other sources are entered (data/context_figures.csv)."
-    return ("Figures quoted in " + _documents(dataset, dataset.context_figures) + " for priorities the street-level "
-            "data cannot measure. They are as published, with their own periods and sources.")
+    return (
+        "Figures quoted in " + _documents(dataset, dataset.context_figures) + " for priorities the street-level "
+        "data cannot measure. They are as published, with their own periods and sources."
+    )
 
 
 def context_table(dataset) -> pd.DataFrame:
@@ -378,7 +472,13 @@ def context_table(dataset) -> pd.DataFrame:
         low, high = r["value_low"], r["value_high"]
         value = f"{low:,.10g}" if low == high else f"{low:,.10g} to {high:,.10g}"
         value = ("about " if r["approximate"] else "") + value + f" {r['unit']}"
-        rows.append({"priority": "; ".join(names.get(k, k) for k in r["local_priority"]),
-                     "description": r["description"], "value": value, "period": r["period"],
-                     "source": f"{r['source']} ({r['geography']})"})
+        rows.append(
+            {
+                "priority": "; ".join(names.get(k, k) for k in r["local_priority"]),
+                "description": r["description"],
+                "value": value,
+                "period": r["period"],
+                "source": f"{r['source']} ({r['geography']})",
+            }
+        )
     return pd.DataFrame(rows)

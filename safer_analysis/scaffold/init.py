@@ -26,15 +26,24 @@ from safer_analysis.pipeline import notebooks
 
 #: The method constants a new project starts with (the analyst may change them in data/assessment_method.csv).
 DEFAULT_METHOD = [
-    ("scale_max", "5",
-     "Highest score on the harm, likelihood and organisational position scales (1 = least, 5 = most)"),
-    ("evidence_weight", "0.4",
-     "Weight of the evidence from the crime data in the combined score; the analyst's score has 1 minus this"),
+    (
+        "scale_max",
+        "5",
+        "Highest score on the harm, likelihood and organisational position scales (1 = least, 5 = most)",
+    ),
+    (
+        "evidence_weight",
+        "0.4",
+        "Weight of the evidence from the crime data in the combined score; the analyst's score has 1 minus this",
+    ),
     ("trend_rising", "1.0", "Trend points for a significant rise in the rate"),
     ("trend_flat", "0.5", "Trend points where there is no significant change"),
     ("trend_falling", "0.0", "Trend points for a significant fall in the rate"),
-    ("concentration_share", "0.1",
-     "Share of LSOAs (the top tenth by volume) used to measure how concentrated crime is"),
+    (
+        "concentration_share",
+        "0.1",
+        "Share of LSOAs (the top tenth by volume) used to measure how concentrated crime is",
+    ),
 ]
 
 
@@ -67,14 +76,19 @@ def find_area(name: str) -> Area:
         csp_rows = lookup[lookup["csp24_code"] == first["csp24_code"]]
         whole_csp = set(csp_rows["ltla24_code"]) == set(rows["ltla24_code"]) and rows["csp24_code"].nunique() == 1
         return Area(
-            name=str(first[column]), kind=kind, csp_code=str(first["csp24_code"]) if whole_csp else "",
+            name=str(first[column]),
+            kind=kind,
+            csp_code=str(first["csp24_code"]) if whole_csp else "",
             authority_codes=tuple(sorted(set(rows["ltla24_code"]))),
             authority_names=tuple(sorted(set(rows["ltla24_name"]))),
-            force=str(first["pfa24_name"]), force_code=str(first["pfa24_code"]),
+            force=str(first["pfa24_name"]),
+            force_code=str(first["pfa24_code"]),
         )
     names = sorted(set(lookup["csp24_name"]) | set(lookup["ltla24_name"]))
-    close = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.6) or \
-        [n for n in names if n.lower().startswith(wanted[:4])][:3]
+    close = (
+        difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.6)
+        or [n for n in names if n.lower().startswith(wanted[:4])][:3]
+    )
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise InitError(f"no Community Safety Partnership or local authority called {name!r} in the ONS lookup{hint}")
 
@@ -93,7 +107,8 @@ def settings_text(area: Area, name: str, year: str) -> str:
     lines = [
         "# safer-analysis project settings. This file marks the folder as a safer-analysis project:",
         "# every command run in this folder (or below it) reads data/ here and writes outputs/ here.",
-        "", "[partnership]",
+        "",
+        "[partnership]",
         _line("name", f'"{name}"', "how the reports name the partnership"),
         _line("area", f'"{area.name}"', f"the area the crime data cover ({area.kind})"),
         _line("csp_code", f'"{area.csp_code}"', "ONS code of the Community Safety Partnership (2024)"),
@@ -102,12 +117,17 @@ def settings_text(area: Area, name: str, year: str) -> str:
         _line("police_force", f'"{area.force}"'),
         _line("police_force_code", f'"{area.force_code}"'),
         _line("contact", f'"{name} Community Safety Partnership"', "named on the workbook's cover"),
-        "", "[funder]                                 # the grant-maker, for 360Giving open data: fill in",
-        _line("id", '""', "e.g. GB-LAE-PLY"), _line("name", '""'), _line("department", '""'),
-        "", "[open_data]",
+        "",
+        "[funder]                                 # the grant-maker, for 360Giving open data: fill in",
+        _line("id", '""', "e.g. GB-LAE-PLY"),
+        _line("name", '""'),
+        _line("department", '""'),
+        "",
+        "[open_data]",
         _line("prefix", f'"{slug(name).replace("-", "")}"', "360Giving identifier prefix: register your own"),
         _line("local_vocabulary", f'"{name} local priority"'),
-        "", "[reports]",
+        "",
+        "[reports]",
         _line("default_year", f'"{year}"', "the year `safer-analysis build` builds when none is given"),
         _line("suppression_threshold", "5", "published counts below this are shown as [c]"),
     ]
@@ -128,12 +148,14 @@ def data_files(area: Area, name: str, year: str) -> dict[str, str]:
     for table, filename in FILES.items():
         out[filename] = _csv([c.name for c in SCHEMAS[table]])
     doc = f"grant-{year}"
-    out[FILES["sources"]] = _csv([c.name for c in SCHEMAS["sources"]],
-                                 [[doc, f"Grant award for {year} (to be entered)", "to be entered", "to be entered",
-                                   ""]])
-    out[FILES["grants"]] = _csv([c.name for c in SCHEMAS["grants"]],
-                                [[year, f"Police and Crime Commissioner ({area.force})", name, "Tbc", doc,
-                                  "to be entered"]])
+    out[FILES["sources"]] = _csv(
+        [c.name for c in SCHEMAS["sources"]],
+        [[doc, f"Grant award for {year} (to be entered)", "to be entered", "to be entered", ""]],
+    )
+    out[FILES["grants"]] = _csv(
+        [c.name for c in SCHEMAS["grants"]],
+        [[year, f"Police and Crime Commissioner ({area.force})", name, "Tbc", doc, "to be entered"]],
+    )
     out[FILES["assessment_method"]] = _csv(["parameter", "value", "meaning"], [list(r) for r in DEFAULT_METHOD])
     return out
 
@@ -191,15 +213,17 @@ class Made:
     files: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return "\n".join([
-            f"Made the project {self.root} for {self.area.name} ({self.area.kind}, "
-            f"{', '.join(self.area.authority_codes)}; {self.area.force}), first year {self.year}.",
-            "Next:",
-            f"  1. cd {self.root}",
-            "  2. safer-analysis import-police-uk DOWNLOAD.zip   (the force's archive from data.police.uk)",
-            f"  3. safer-analysis build --year {self.year}",
-            "  4. fill in data/ (see README.md); safer-analysis check validates it",
-        ])
+        return "\n".join(
+            [
+                f"Made the project {self.root} for {self.area.name} ({self.area.kind}, "
+                f"{', '.join(self.area.authority_codes)}; {self.area.force}), first year {self.year}.",
+                "Next:",
+                f"  1. cd {self.root}",
+                "  2. safer-analysis import-police-uk DOWNLOAD.zip   (the force's archive from data.police.uk)",
+                f"  3. safer-analysis build --year {self.year}",
+                "  4. fill in data/ (see README.md); safer-analysis check validates it",
+            ]
+        )
 
 
 def current_year(today: dt.date | None = None) -> str:
@@ -222,10 +246,14 @@ def init(folder: str | Path, area_name: str, *, year: str | None = None, name: s
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}-", dir=root.parent))
     try:
-        files = {SETTINGS_FILE: settings_text(area, name, fy.label),
-                 "README.md": README.format(name=name, area=area.name, force=area.force, year=fy.label,
-                                            settings=SETTINGS_FILE),
-                 ".gitignore": GITIGNORE, "outputs/.gitkeep": ""}
+        files = {
+            SETTINGS_FILE: settings_text(area, name, fy.label),
+            "README.md": README.format(
+                name=name, area=area.name, force=area.force, year=fy.label, settings=SETTINGS_FILE
+            ),
+            ".gitignore": GITIGNORE,
+            "outputs/.gitkeep": "",
+        }
         files.update({f"data/{k}": v for k, v in data_files(area, name, fy.label).items()})
         for rel, text in files.items():
             path = tmp / rel

@@ -74,24 +74,52 @@ def new_year(year: str, data_dir: str | Path, *, publisher: str = "the partnersh
         work = Path(tmp) / "data"
         shutil.copytree(data_dir, work)
 
-        scaffold.added["sources"] = _append(work / FILES["sources"], [{
-            "document_id": plan_id, "title": f"Spending plan {fy.label} (to be entered)",
-            "publisher": publisher, "date": "to be entered", "seed_file": ""}])
+        scaffold.added["sources"] = _append(
+            work / FILES["sources"],
+            [
+                {
+                    "document_id": plan_id,
+                    "title": f"Spending plan {fy.label} (to be entered)",
+                    "publisher": publisher,
+                    "date": "to be entered",
+                    "seed_file": "",
+                }
+            ],
+        )
         _, grants = _read(work / FILES["grants"])
         last = next(g for g in grants if g["financial_year"] == source)
-        scaffold.added["grants"] = _append(work / FILES["grants"], [{
-            **last, "financial_year": fy.label, "amount": "Tbc", "source_document": plan_id,
-            "source_section": "to be entered"}])
+        scaffold.added["grants"] = _append(
+            work / FILES["grants"],
+            [
+                {
+                    **last,
+                    "financial_year": fy.label,
+                    "amount": "Tbc",
+                    "source_document": plan_id,
+                    "source_section": "to be entered",
+                }
+            ],
+        )
 
         _, allocations = _read(work / FILES["allocations"])
         old_lines = [a for a in allocations if a["financial_year"] == source]
         new_ids = {a["allocation_id"]: f"SP-{fy.label}-{i:02d}" for i, a in enumerate(old_lines, 1)}
-        scaffold.added["allocations"] = _append(work / FILES["allocations"], [{
-            **a, "allocation_id": new_ids[a["allocation_id"]], "financial_year": fy.label, "amount": "Tbc",
-            "status": "to be confirmed",
-            "contract_end": a["contract_end"] if a["contract_end"] > fy.start.isoformat()[:7] else "",
-            "source_document": plan_id, "source_section": f"copied from {a['allocation_id']}"}
-            for a in old_lines])
+        scaffold.added["allocations"] = _append(
+            work / FILES["allocations"],
+            [
+                {
+                    **a,
+                    "allocation_id": new_ids[a["allocation_id"]],
+                    "financial_year": fy.label,
+                    "amount": "Tbc",
+                    "status": "to be confirmed",
+                    "contract_end": a["contract_end"] if a["contract_end"] > fy.start.isoformat()[:7] else "",
+                    "source_document": plan_id,
+                    "source_section": f"copied from {a['allocation_id']}",
+                }
+                for a in old_lines
+            ],
+        )
 
         for name in ("allocation_pcp_priorities", "allocation_local_priorities"):
             fields, links = _read(work / FILES[name])
@@ -105,15 +133,30 @@ def new_year(year: str, data_dir: str | Path, *, publisher: str = "the partnersh
             scaffold.added[name] = _append(work / FILES[name], copied)
 
         _, measures = _read(work / FILES["outcome_measures"])
-        scaffold.added["outcome_measures"] = _append(work / FILES["outcome_measures"], [{
-            **m, "measure_id": new_ids[m["allocation_id"]] + m["measure_id"][len(m["allocation_id"]):],
-            "allocation_id": new_ids[m["allocation_id"]], "source_document": plan_id,
-            "source_section": f"copied from {m['measure_id']}"} for m in measures if m["allocation_id"] in new_ids])
+        scaffold.added["outcome_measures"] = _append(
+            work / FILES["outcome_measures"],
+            [
+                {
+                    **m,
+                    "measure_id": new_ids[m["allocation_id"]] + m["measure_id"][len(m["allocation_id"]) :],
+                    "allocation_id": new_ids[m["allocation_id"]],
+                    "source_document": plan_id,
+                    "source_section": f"copied from {m['measure_id']}",
+                }
+                for m in measures
+                if m["allocation_id"] in new_ids
+            ],
+        )
 
         _, scores = _read(work / FILES["threat_risk_harm_scores"])
-        scaffold.added["threat_risk_harm_scores"] = _append(work / FILES["threat_risk_harm_scores"], [{
-            **s, "financial_year": fy.label, "illustrative": "yes",
-            "rationale": f"copied from {source}: review"} for s in scores if s["financial_year"] == source])
+        scaffold.added["threat_risk_harm_scores"] = _append(
+            work / FILES["threat_risk_harm_scores"],
+            [
+                {**s, "financial_year": fy.label, "illustrative": "yes", "rationale": f"copied from {source}: review"}
+                for s in scores
+                if s["financial_year"] == source
+            ],
+        )
 
         load_dataset(work)  # the whole scaffold must validate before anything changes
         for name in FILES.values():
