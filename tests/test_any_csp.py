@@ -16,6 +16,7 @@ from .conftest import CRIME_FILE, SHARED
 REAL = SHARED / "realdata" / "police-uk" / "archive-2019"
 
 
+@pytest.mark.shared
 def test_several_csps_from_one_read_match_independent_counts(tmp_path, monkeypatch):
     reads = []
     original = pu._read_member
@@ -36,6 +37,7 @@ def test_several_csps_from_one_read_match_independent_counts(tmp_path, monkeypat
         assert frame["lsoa_name"].str.startswith(c + " ").all()
 
 
+@pytest.mark.shared
 def test_cli_imports_several_csps(tmp_path, capsys):
     assert main(["import-police-uk", str(REAL), "--csp", "Torbay", "--csp", "Exeter", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "torbay-street.parquet").exists() and (tmp_path / "exeter-street.parquet").exists()

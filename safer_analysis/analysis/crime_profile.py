@@ -57,7 +57,7 @@ def coverage(crimes: pd.DataFrame, years: Sequence[str]) -> pd.DataFrame:
     """Per financial year: the months the data hold and the months missing (as ``YYYY-MM`` lists).
 
     >>> frame = pd.DataFrame({"financial_year": ["2017-18"] * 2, "month": ["2017-04", "2017-05"]})
-    >>> coverage(frame, ["2017-18"]).loc["2017-18", "months_held"]
+    >>> int(coverage(frame, ["2017-18"]).loc["2017-18", "months_held"])
     2
     """
     held = crimes.groupby("financial_year")["month"].unique()

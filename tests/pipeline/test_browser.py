@@ -25,7 +25,8 @@ from safer_analysis.cli import main
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+from ..conftest import ROOT  # noqa: E402
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRE_BROWSER = os.environ.get("SAFER_ANALYSIS_REQUIRE_BROWSER") == "1"
 MAX_BYTES = 3 * 1024 * 1024

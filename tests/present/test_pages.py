@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from safer_analysis.cli import main
 from safer_analysis.inputs.datasets import FILES
 
-from .conftest import CRIME_FILE, read_rows, write_rows
+from ..conftest import CRIME_FILE, read_rows, write_rows
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import pytest
 from safer_analysis.pipeline.kernel import kernel_dir
 from safer_analysis.reports.registry import PRODUCTS
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 NOTEBOOK_DIR = ROOT / "notebooks"
 

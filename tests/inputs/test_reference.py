@@ -11,7 +11,7 @@ import pytest
 from safer_analysis.analysis import crime_profile as sa
 from safer_analysis.inputs import reference
 
-from .conftest import ROOT, SHARED
+from ..conftest import ROOT, SHARED
 
 
 def _script():

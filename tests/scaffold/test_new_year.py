@@ -10,7 +10,7 @@ from safer_analysis.cli import main
 from safer_analysis.inputs.datasets import FILES, load_dataset
 from safer_analysis.scaffold.new_year import NewYearError, new_year
 
-from .conftest import edit_cell, read_rows
+from ..conftest import edit_cell, read_rows
 
 
 def digest(folder):

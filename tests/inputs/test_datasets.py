@@ -7,7 +7,7 @@ import pytest
 from safer_analysis.inputs.datasets import FILES, load_dataset, load_table
 from safer_analysis.inputs.validation import DataValidationError
 
-from .conftest import SEEDS, edit_cell, read_rows, write_rows
+from ..conftest import SEEDS, edit_cell, read_rows, write_rows
 
 
 def seed_text(dataset, document_id: str) -> str:
@@ -23,11 +23,13 @@ def test_bundled_data_loads_with_both_years(dataset):
     assert dataset.grant_for("2017-18") == dataset.grant_for("2018-19") == 400_568
 
 
+@pytest.mark.shared
 def test_every_seed_file_named_in_sources_exists(dataset):
     for name in dataset.sources["seed_file"]:
         assert (SEEDS / name).is_file(), name
 
 
+@pytest.mark.shared
 def test_grant_as_printed_appears_in_its_source(dataset):
     for _, g in dataset.grants.iterrows():
         assert "£400,568" in seed_text(dataset, g["source_document"]) or "400,568" in seed_text(
@@ -35,6 +37,7 @@ def test_grant_as_printed_appears_in_its_source(dataset):
         )
 
 
+@pytest.mark.shared
 def test_every_amount_is_written_in_its_source_document(dataset):
     for row in read_rows(dataset.root / FILES["allocations"]):
         text = seed_text(dataset, row["source_document"])

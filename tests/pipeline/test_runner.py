@@ -14,7 +14,7 @@ from safer_analysis.inputs.datasets import FILES, load_dataset, sha256_file
 from safer_analysis.pipeline import runner as report
 from safer_analysis.reports.context import PRODUCTS, ParameterError
 
-from .conftest import ROOT, edit_cell
+from ..conftest import ROOT, edit_cell
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from safer_analysis.inputs.project import SETTINGS_FILE, find_project, load_proj
 from safer_analysis.pipeline import notebooks
 from safer_analysis.scaffold.init import InitError, current_year, find_area, init
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_the_repository_is_plymouths_project(project):

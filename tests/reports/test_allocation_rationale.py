@@ -147,7 +147,7 @@ def rationales(dataset):
     from safer_analysis.reports import allocation_rationale as rationale
     from safer_analysis.reports import strategic_assessment as assessment
 
-    from .conftest import CRIME_FILE
+    from ..conftest import CRIME_FILE
 
     crimes = police_uk.load_crimes(CRIME_FILE)
     out = {}

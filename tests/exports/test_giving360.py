@@ -11,7 +11,7 @@ import pytest
 from safer_analysis.cli import main
 from safer_analysis.exports import giving360
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 SCHEMAS = SHARED / "reference" / "360giving"
 
@@ -36,12 +36,14 @@ def validator():
     )
 
 
+@pytest.mark.shared
 def test_package_validates_against_the_schema(project, dataset, validator):
     pkg = giving360.package(dataset, "2018-19", settings=project.settings)
     errors = sorted(validator.iter_errors(pkg), key=lambda e: e.path)
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
 
 
+@pytest.mark.shared
 def test_the_validator_rejects_a_broken_grant(project, dataset, validator):
     pkg = giving360.package(dataset, "2018-19", settings=project.settings)
     pkg["grants"][0]["amountAwarded"] = "£160,200"
@@ -78,6 +80,7 @@ def test_cli_writes_json_and_csv_with_the_standard_titles(tmp_path, dataset):
     assert rows[0]["Identifier"].startswith("360G-")
 
 
+@pytest.mark.shared
 def test_real_360giving_file_uses_the_same_column_titles():
     """Our CSV titles are among those a real publisher uses."""
     path = SHARED / "realdata" / "360giving-example" / "trafford_council_voluntary_sector_grants.csv"

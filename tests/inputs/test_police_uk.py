@@ -15,7 +15,7 @@ import pytest
 from safer_analysis.cli import main
 from safer_analysis.inputs import police_uk as pu
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"

@@ -16,7 +16,7 @@ from scipy import stats as scipy_stats
 
 from safer_analysis.analysis import stats
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 REF = SHARED / "reference" / "phe-indicator-methods"
 #: The interval functions agree with the reference workbooks to about 1e-14; this leaves room for platform noise.
@@ -41,6 +41,7 @@ def level(text: str) -> float:
 # --- rates against the reference ----------------------------------------------------------------------------------
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("confidence,lo,hi", LEVELS)
 def test_rate_ci_matches_the_reference(confidence, lo, hi):
     ref = complete(sheet("testdata_Rate.xlsx", "testdata_Rate"))
@@ -52,6 +53,7 @@ def test_rate_ci_matches_the_reference(confidence, lo, hi):
     np.testing.assert_allclose(upper, ref[hi], rtol=RTOL)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("confidence,lo,hi", LEVELS)
 def test_rate_ci_uses_the_method_the_reference_names(confidence, lo, hi):
     ref = complete(sheet("testdata_Rate.xlsx", "testdata_Rate"))
@@ -63,6 +65,7 @@ def test_rate_ci_uses_the_method_the_reference_names(confidence, lo, hi):
         np.testing.assert_allclose(upper / rows["Denominator"] * rows["multiplier"], rows[hi], rtol=RTOL)
 
 
+@pytest.mark.shared
 def test_rate_ci_matches_the_reference_for_grouped_data():
     ref = complete(sheet("testdata_Rate.xlsx", "testdata_Rate_g"))
     assert len(ref) == 9
@@ -74,6 +77,7 @@ def test_rate_ci_matches_the_reference_for_grouped_data():
         np.testing.assert_allclose(upper, rows["uppercl"], rtol=RTOL)
 
 
+@pytest.mark.shared
 def test_missing_values_in_the_reference_are_refused_rather_than_passed_through():
     ref = sheet("testdata_Rate.xlsx", "testdata_Rate")
     missing = ref[ref["Numerator"].isna() | ref["Denominator"].isna()]
@@ -83,6 +87,7 @@ def test_missing_values_in_the_reference_are_refused_rather_than_passed_through(
             stats.rate_ci(row["Numerator"], row["Denominator"], multiplier=row["multiplier"])
 
 
+@pytest.mark.shared
 def test_byars_method_matches_the_reference():
     ref = sheet("testdata_Byars_Wilson.xlsx", "testdata_B_W")
     ref = ref[ref["method"] == "Byars"]
@@ -97,6 +102,7 @@ def test_byars_method_matches_the_reference():
 # --- proportions against the reference ----------------------------------------------------------------------------
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("confidence,lo,hi", LEVELS)
 def test_proportion_ci_matches_the_reference(confidence, lo, hi):
     ref = complete(sheet("testdata_Proportion.xlsx", "testdata_Prop"))
@@ -106,6 +112,7 @@ def test_proportion_ci_matches_the_reference(confidence, lo, hi):
     np.testing.assert_allclose(upper * ref["multiplier"], ref[hi], rtol=RTOL)
 
 
+@pytest.mark.shared
 def test_proportion_ci_matches_the_reference_for_grouped_data():
     ref = complete(sheet("testdata_Proportion.xlsx", "testdata_Prop_g"))
     assert len(ref) == 8 and set(ref["confidence"]) == {"95%"}
@@ -114,6 +121,7 @@ def test_proportion_ci_matches_the_reference_for_grouped_data():
     np.testing.assert_allclose(upper, ref["uppercl"], rtol=RTOL)
 
 
+@pytest.mark.shared
 def test_wilson_method_matches_the_reference():
     ref = sheet("testdata_Byars_Wilson.xlsx", "testdata_B_W")
     ref = ref[ref["method"] == "Wilson"]
@@ -126,6 +134,7 @@ def test_wilson_method_matches_the_reference():
 # --- funnel plots against the reference ---------------------------------------------------------------------------
 
 
+@pytest.mark.shared
 def test_proportion_funnel_limits_match_the_reference():
     inputs = pd.read_csv(REF / "testdata_funnel_prop_inputs.csv", encoding="utf-8-sig")
     ref = pd.read_csv(REF / "testdata_funnel_prop_outputs.csv", encoding="utf-8-sig")
@@ -143,6 +152,7 @@ def test_proportion_funnel_limits_match_the_reference():
         np.testing.assert_allclose(limits[ours] * 100, ref[theirs], rtol=0, atol=5e-7 + 1e-12)
 
 
+@pytest.mark.shared
 def test_proportion_funnel_places_each_reference_area_where_the_reference_does():
     inputs = pd.read_csv(REF / "testdata_funnel_prop_inputs.csv", encoding="utf-8-sig")
     target = inputs["numerator"].sum() / inputs["denominator"].sum()
@@ -162,6 +172,7 @@ def test_proportion_funnel_places_each_reference_area_where_the_reference_does()
     assert inputs["significance"].nunique() == 5  # every band is exercised
 
 
+@pytest.mark.shared
 def test_rate_funnel_limits_match_the_reference():
     inputs = pd.read_csv(REF / "testdata_funnel_rate_input_funnels.csv")
     ref = pd.read_csv(REF / "testdata_funnel_rate_outputs.csv")
@@ -256,6 +267,7 @@ def test_scalars_lists_arrays_and_series():
     assert list(stats.rate(counts, 1000, multiplier=100_000)) == pytest.approx([2500.0, 300.0])
 
 
+@pytest.mark.shared
 def test_integer_and_nullable_series_are_accepted():
     counts = pd.Series([1, 20], dtype="Int64")
     lower, _ = stats.rate_ci(counts, 100, multiplier=100)
