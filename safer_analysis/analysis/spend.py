@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from safer_analysis.analysis.allocation import apportion
+from safer_analysis.analysis.allocation import totals_by_priority
 
 #: How the status of a line is grouped in the reconciliation.
 CONFIRMED = "allocated"
@@ -135,20 +135,11 @@ def by_pcp_priority(
     *,
     weight_column: str | None = None,
 ) -> pd.DataFrame:
-    """Spend by Police & Crime Plan priority: projects serving it, their gross total, and the
-    apportioned share (even split across each project's priorities unless weighted)."""
+    """Spend by Police & Crime Plan priority in ``year``: projects serving it, their gross total,
+    and the apportioned share (even split across each project's priorities unless weighted);
+    ``attrs["basis"]`` says whether the links are stated or inferred."""
     lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
-    shares = apportion(lines, links, weight_column=weight_column)
-    grouped = shares.groupby("priority").agg(
-        projects=("allocation_id", "nunique"),
-        gross_amount=("amount", "sum"),
-        apportioned=("apportioned", "sum"),
-    )
-    out = priorities[["priority", "name"]].merge(grouped, left_on="priority", right_index=True, how="left")
-    out["projects"] = out["projects"].fillna(0).astype(int)
-    out[["gross_amount", "apportioned"]] = out[["gross_amount", "apportioned"]].fillna(0.0)
-    total = out["apportioned"].sum()
-    out["apportioned_pct"] = out["apportioned"] / total * 100 if total else float("nan")
+    out = totals_by_priority(lines, links, priorities, weight_column=weight_column)
     basis = links[links["allocation_id"].isin(lines["allocation_id"])]["basis"]
     out.attrs["basis"] = sorted(set(basis)) if "basis" in links else []
-    return out.reset_index(drop=True)
+    return out
