@@ -43,6 +43,14 @@ ORIGINS = {
         "found_in": "humaniverse/geographr (commit c026be5c)",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
+    "home_office_force_totals.csv": {
+        "description": "Home Office police recorded crime, offences per police force area and financial year "
+        "(all offence codes summed; quarters gives how many quarters of the year are in)",
+        "derived_from": "realdata/home-office/prc-pfa-offence-counts-2012-13-to-2023-24q1.csv.gz",
+        "found_in": "sxl634/posit-cloud-test, Data/prc-default.RDS (commit 4920341e); Home Office release of "
+        "19 October 2023",
+        "licence": "Open Government Licence v3.0 (Home Office)",
+    },
     "crime_severity_weights.csv": {
         "description": "one ONS Crime Severity Score weight per police.uk crime type: the mean of its "
         "offence codes' weights with volumes assumed inversely proportional to weight "
@@ -86,6 +94,18 @@ def population(shared: Path) -> pd.DataFrame:
     )
 
 
+def force_totals(shared: Path) -> pd.DataFrame:
+    """Offences per force and financial year (2018/19 written 2018-19), with the quarters present."""
+    raw = pd.read_csv(shared / ORIGINS["home_office_force_totals.csv"]["derived_from"])
+    grouped = raw.groupby(["Force Name", "Financial Year"]).agg(
+        quarters=("Financial Quarter", "nunique"), offences=("Number of Offences", "sum")
+    )
+    out = grouped.reset_index().rename(columns={"Force Name": "force", "Financial Year": "financial_year"})
+    out["financial_year"] = out["financial_year"].str.replace("/", "-", regex=False)
+    out["offences"] = out["offences"].round().astype(int)
+    return out.sort_values(["force", "financial_year"]).reset_index(drop=True)
+
+
 def csp_lookup(shared: Path) -> pd.DataFrame:
     return pd.read_csv(shared / ORIGINS["lookup_ltla24_csp24_pfa24.csv"]["derived_from"], dtype=str)
 
@@ -103,6 +123,7 @@ MAKERS = {
     "population_local_authority.csv": population,
     "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
     "crime_severity_weights.csv": severity_weights,
+    "home_office_force_totals.csv": force_totals,
 }
 
 

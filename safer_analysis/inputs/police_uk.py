@@ -91,6 +91,14 @@ class ImportReport:
     months: list[str] = field(default_factory=list)
     forces: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    #: Where each "month force" was read from.
+    taken_from: dict[str, str] = field(default_factory=dict)
+    #: Per month, the whole force's rows, anti-social behaviour rows and rows without a location.
+    force_months: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: For an import into an existing store: the months added, replaced and kept.
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One readable paragraph: what was read, kept, skipped and why."""
@@ -108,7 +116,21 @@ class ImportReport:
             )
         if self.other_files_ignored:
             text += f" {self.other_files_ignored} other file(s) (outcomes, stop and search, other forces) ignored."
+        if self.added or self.replaced:
+            text += (
+                f" Into the store: {_span(self.added)} added, {_span(self.replaced)} replaced by the new "
+                f"download, {_span(self.kept)} kept as held."
+            )
         return text
+
+
+def _span(months: Sequence[str]) -> str:
+    """'no months', '2019-01', or '12 months (2019-01 to 2019-12)'."""
+    if not months:
+        return "no months"
+    if len(months) == 1:
+        return months[0]
+    return f"{len(months)} months ({months[0]} to {months[-1]})"
 
 
 @dataclass(frozen=True)
@@ -146,9 +168,15 @@ def _candidates(root: Path) -> list[tuple[str, Path | None, str]]:
 
 
 def _members(paths: Sequence[Path], force: str | None, report: ImportReport) -> list[_Member]:
-    """Every street file to read, each (month, force) once, in month order."""
-    found: dict[tuple[str, str], _Member] = {}
+    """Every street file to read, each (month, force) once, in month order.
+
+    A month held by several of the downloads given is taken from the download that reaches the
+    latest month, the fresher one (police.uk updates outcomes between downloads); between
+    downloads that reach the same month, the first given wins.
+    """
+    per_root: list[tuple[Path, list[_Member]]] = []
     for root in paths:
+        members = []
         for rel, archive, where in _candidates(root):
             match = _STREET.search(rel)
             if not match or match.group(1) not in (None, match.group(2)):
@@ -159,11 +187,22 @@ def _members(paths: Sequence[Path], force: str | None, report: ImportReport) -> 
             if force and member_force != force:
                 report.other_files_ignored += 1
                 continue
-            key = (month, member_force)
+            members.append(_Member(month, member_force, f"{archive}:{rel}" if archive else where, archive, where))
+        per_root.append((root, members))
+    reach = {i: max((m.month for m in ms), default="") for i, (_, ms) in enumerate(per_root)}
+    order = sorted(range(len(per_root)), key=lambda i: reach[i], reverse=True)  # stable: ties keep their order
+    found: dict[tuple[str, str], _Member] = {}
+    taken_from: dict[tuple[str, str], Path] = {}
+    for i in order:
+        root, members = per_root[i]
+        for member in members:
+            key = (member.month, member.force)
             if key in found:
-                report.duplicate_files_skipped.append((month, member_force, str(root)))
+                if taken_from[key] != root or found[key].path != member.path:
+                    report.duplicate_files_skipped.append((member.month, member.force, str(root)))
                 continue
-            found[key] = _Member(month, member_force, f"{archive}:{rel}" if archive else where, archive, where)
+            found[key], taken_from[key] = member, root
+    report.taken_from = {f"{m} {f}": str(taken_from[(m, f)]) for m, f in sorted(found)}
     return [found[k] for k in sorted(found)]
 
 
@@ -300,7 +339,7 @@ def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str
 
 def _process(
     member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
-) -> tuple[pa.Table, tuple[int, int, int]]:
+) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
     """Read, check and filter one monthly file; also (rows, rows without location, without LSOA)."""
     data = _read_member(member, zips)
     if prefixes and codes is None:
@@ -316,13 +355,14 @@ def _process(
         problem = _month_problem(table, member)
         if problem:
             raise PoliceUkError(problem)
-    counts = (rows, _count_null(table, "longitude", "latitude"), _count_null(table, "lsoa_code"))
+    asb = data.count(b"," + ASB.encode() + b",")
+    counts = (rows, _count_null(table, "longitude", "latitude"), _count_null(table, "lsoa_code"), asb, member.month)
     return _select(table, prefixes, codes), counts
 
 
 def _process_chunk(
     members: list[_Member], prefixes: Sequence[str] | None, codes: Sequence[str] | None
-) -> list[tuple[pa.Table, tuple[int, int, int]]]:
+) -> list[tuple[pa.Table, tuple[int, int, int, int, str]]]:
     """A worker's share of the files (run in a separate process)."""
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
@@ -379,7 +419,7 @@ def read_police_uk(
     codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
     prefixes = list(lsoa_prefixes) if lsoa_prefixes else None
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
-    results: list[tuple[pa.Table, tuple[int, int, int]]] = []
+    results: list[tuple[pa.Table, tuple[int, int, int, int, str]]] = []
     if n_workers > 1 and len(members) >= PARALLEL_FROM_FILES:
         import concurrent.futures as cf
         import multiprocessing as mp
@@ -403,11 +443,15 @@ def read_police_uk(
         finally:
             for z in zips.values():
                 z.close()
-    for _, (rows, no_location, no_lsoa) in results:
+    for _, (rows, no_location, no_lsoa, asb, month) in results:
         report.files_read += 1
         report.rows_read += rows
         report.rows_without_location += no_location
         report.rows_without_lsoa += no_lsoa
+        stats = report.force_months.setdefault(month, {"rows": 0, "asb": 0, "no_location": 0})
+        stats["rows"] += rows
+        stats["asb"] += asb
+        stats["no_location"] += no_location
     table = pa.concat_tables([t for t, _ in results]) if results else _empty_table()
     table = table.append_column("financial_year", _financial_year(table.column("month"))).select(CRIME_COLUMNS)
     report.rows_kept = table.num_rows
@@ -461,16 +505,41 @@ def _write(table: pa.Table, out_path: Path, metadata: dict) -> None:
         raise
 
 
-def _metadata(table: pa.Table, report: ImportReport, csp: str | None, synthetic: bool) -> dict:
+def _metadata(
+    table: pa.Table, report: ImportReport, csp: str | None, synthetic: bool, earlier: dict | None = None
+) -> dict:
     months = sorted(pc.unique(table.column("month")).to_pylist()) if table.num_rows else []
+    earlier = earlier or {}
+    sources = list(dict.fromkeys([*earlier.get("sources", []), *(Path(s).name for s in report.sources)]))
     return {
         "csp": csp,
         "synthetic": bool(synthetic),
-        "sources": [Path(s).name for s in report.sources],
+        "sources": sources,
         "months": months,
         "rows": table.num_rows,
+        "force_months": {**earlier.get("force_months", {}), **report.force_months},
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
+
+
+def _merge(new: pa.Table, out_path: Path, csp: str | None, report: ImportReport) -> tuple[pa.Table, dict | None]:
+    """Add the months just read to a store already held: a month read again replaces the copy held."""
+    if not out_path.exists():
+        report.added = sorted(set(report.months))
+        return new, None
+    earlier = crimes_metadata(out_path)
+    if csp and earlier.get("csp") and str(earlier["csp"]).lower() != csp.lower():
+        raise PoliceUkError(f"{out_path} holds {earlier['csp']}, not {csp}: give another --out, or remove it first")
+    old = pq.read_table(out_path).replace_schema_metadata(None).select(CRIME_COLUMNS)
+    held = set(earlier.get("months") or pc.unique(old.column("month")).to_pylist())
+    fresh = set(report.months)
+    report.added = sorted(fresh - held)
+    report.replaced = sorted(fresh & held)
+    report.kept = sorted(held - fresh)
+    keep = old.filter(pc.invert(pc.is_in(old.column("month"), value_set=pa.array(sorted(fresh), pa.string()))))
+    merged = pa.concat_tables([keep, new.replace_schema_metadata(None).select(CRIME_COLUMNS)])
+    order = pc.sort_indices(merged, sort_keys=[("month", "ascending")])
+    return merged.take(order), earlier
 
 
 def import_police_uk(
@@ -483,11 +552,14 @@ def import_police_uk(
     synthetic: bool = False,
     force: str | None = None,
     progress: Progress | None = None,
+    replace_store: bool = False,
 ) -> ImportReport:
-    """Read archives, keep one area and write its parquet store.
+    """Read archives, keep one area and add it to the area's parquet store.
 
     Rows are kept by LSOA code when ``lsoa_codes`` is given, else by the start of the LSOA name:
-    each of ``name_prefixes`` (an area's local authorities), or ``csp`` itself.
+    each of ``name_prefixes`` (an area's local authorities), or ``csp`` itself. A store already
+    at ``out_path`` keeps the months not read again; a month read again replaces the copy held
+    (``replace_store`` writes only what was read).
     """
     codes = list(lsoa_codes) if lsoa_codes is not None else None
     names = list(name_prefixes) if name_prefixes else ([csp] if csp else [])
@@ -499,7 +571,10 @@ def import_police_uk(
             f"no rows for {what} in {', '.join(report.sources)}: check the CSP name (the start of "
             "its LSOA names), the LSOA codes or the force"
         )
-    _write(table, Path(out_path), _metadata(table, report, csp, synthetic))
+    earlier = None
+    if not replace_store:
+        table, earlier = _merge(table, Path(out_path), csp, report)
+    _write(table, Path(out_path), _metadata(table, report, csp, synthetic, earlier))
     return report
 
 

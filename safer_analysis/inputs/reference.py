@@ -146,3 +146,13 @@ def authority_names(name: str) -> list[str]:
         return sorted(set(rows["ltla24_name"]))
     pop = population()
     return sorted(set(pop.loc[pop["area_code"].isin(codes), "area_name"]))
+
+
+def recorded_crime(force: str, financial_year: str) -> int | None:
+    """Home Office police recorded crime for a force (as the Home Office names it, any case) and a
+    whole financial year; None where the table lacks the force or has only part of the year."""
+    table = read_table("home_office_force_totals.csv")
+    rows = table[(table["force"].str.lower() == force.strip().lower()) & (table["financial_year"] == financial_year)]
+    if rows.empty or int(rows["quarters"].iloc[0]) < 4:
+        return None
+    return int(rows["offences"].iloc[0])

@@ -206,6 +206,29 @@ def coverage_sentence(p: Profile) -> str:
     return text + ". " + "; ".join(parts) + ", as police.uk publishes it. " + handled + "."
 
 
+def data_quality_sentence(metadata: Mapping | None, force: str, year: str) -> str | None:
+    """The force's police.uk crimes for ``year`` against the Home Office recorded crime total, and
+    the rows police.uk could not place; None when the import recorded no force-wide counts."""
+    months = (metadata or {}).get("force_months") or {}
+    in_year = {m: s for m, s in months.items() if m in FinancialYear.parse(year).months()}
+    if not in_year:
+        return None
+    crimes = sum(s["rows"] - s["asb"] for s in in_year.values())
+    rows = sum(s["rows"] for s in in_year.values())
+    unplaced = sum(s["no_location"] for s in in_year.values())
+    where = force or "the force"
+    text = (f"Data quality: across {where}, {unplaced:,} of the {rows:,} police.uk rows for {year} "
+            f"({unplaced / rows * 100:.1f}%) have no location, so no area can count them.")
+    recorded = reference.recorded_crime(force, year) if force else None
+    if recorded and len(in_year) == 12:
+        text += (f" police.uk holds {crimes:,} crimes for {where} in {year} against {recorded:,} in the Home Office's "
+                 f"police recorded crime ({crimes / recorded * 100:.1f}%).")
+    elif recorded:
+        text += (f" police.uk holds {len(in_year)} of the year's 12 months, so its {crimes:,} crimes are not set "
+                 f"against the Home Office's {recorded:,} recorded for the whole year.")
+    return text
+
+
 def _month_name(month: str) -> str:
     return pd.Timestamp(month + "-01").strftime("%B %Y")
 

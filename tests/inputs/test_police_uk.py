@@ -124,7 +124,8 @@ def test_a_single_csv_or_flat_files_are_read(tmp_path):
         pu.read_police_uk(other)
 
 
-def test_same_month_in_two_archives_is_counted_once(tmp_path):
+def test_same_month_in_two_archives_is_counted_once_from_the_fresher_download(tmp_path):
+    """The second download reaches 2019-02, so it is the fresher: its copy of 2019-01 is used."""
     one = write_zip(tmp_path / "one.zip", [month_file("2019-01", [row("2019-01"), row("2019-01", cid="x")])])
     two = write_zip(
         tmp_path / "two.zip",
@@ -135,10 +136,40 @@ def test_same_month_in_two_archives_is_counted_once(tmp_path):
     )
     table, report = pu.read_police_uk([one, two], lsoa_prefixes=["Plymouth "])
     assert table.num_rows == 3
-    assert table.column("crime_id").to_pylist()[:2] == ["abc123", "x"]  # the first archive's copy
+    assert table.column("crime_id").to_pylist()[:2] == ["x", "abc123"]  # the fresher download's copy
     assert report.files_read == 2 and report.rows_read == 3
-    assert report.duplicate_files_skipped == [("2019-01", FORCE, str(two))]
+    assert report.duplicate_files_skipped == [("2019-01", FORCE, str(one))]
+    assert report.taken_from[f"2019-01 {FORCE}"] == str(two)
     assert "read once" in report.summary()
+    # downloads reaching the same month: the first given wins
+    table, report = pu.read_police_uk([two, one], lsoa_prefixes=["Plymouth "])
+    assert table.column("crime_id").to_pylist()[:2] == ["x", "abc123"]
+
+
+def test_an_import_adds_to_the_months_held_and_replaces_a_month_read_again(tmp_path):
+    store = tmp_path / "plymouth-street.parquet"
+    first = write_zip(
+        tmp_path / "a.zip", [month_file("2019-01", [row("2019-01")]), month_file("2019-02", [row("2019-02")])]
+    )
+    report = pu.import_police_uk(first, store, csp="Plymouth")
+    assert report.added == ["2019-01", "2019-02"] and report.replaced == []
+    later = write_zip(
+        tmp_path / "b.zip",
+        [
+            month_file("2019-02", [row("2019-02", cid="y"), row("2019-02", cid="z")]),
+            month_file("2019-03", [row("2019-03")]),
+        ],
+    )
+    report = pu.import_police_uk(later, store, csp="Plymouth")
+    assert (report.added, report.replaced, report.kept) == (["2019-03"], ["2019-02"], ["2019-01"])
+    assert "2019-03 added, 2019-02 replaced by the new download, 2019-01 kept as held" in report.summary()
+    frame = pu.load_crimes(store)
+    assert frame.groupby("month").size().to_dict() == {"2019-01": 1, "2019-02": 2, "2019-03": 1}
+    meta = frame.attrs["metadata"]
+    assert meta["months"] == ["2019-01", "2019-02", "2019-03"] and meta["sources"] == ["a.zip", "b.zip"]
+    assert set(meta["force_months"]) == {"2019-01", "2019-02", "2019-03"}
+    with pytest.raises(pu.PoliceUkError, match="holds Plymouth, not Torbay"):
+        pu.import_police_uk(later, store, csp="Torbay", name_prefixes=["Plymouth"])
 
 
 def test_truncated_zip_is_a_clear_error(tmp_path):

@@ -1,0 +1,60 @@
+"""The strategic assessment's model and sentences on the bundled real extract."""
+
+from __future__ import annotations
+
+import pytest
+
+from safer_analysis.inputs import police_uk, reference
+from safer_analysis.reports import strategic_assessment as sa
+
+from ..conftest import CRIME_FILE
+
+
+@pytest.fixture(scope="module")
+def crimes():
+    return police_uk.load_crimes(CRIME_FILE)
+
+
+@pytest.fixture(scope="module")
+def profiles(crimes, dataset):
+    meta = crimes.attrs["metadata"]
+    return {
+        y: sa.build_profile(crimes, dataset, y, "Plymouth", area_codes=["E06000026"], metadata=meta)
+        for y in dataset.years
+    }
+
+
+def test_the_home_office_totals_are_the_published_ones():
+    """Devon & Cornwall totals as the release gives them (../shared/realdata/README.md)."""
+    assert reference.recorded_crime("Devon & Cornwall", "2016-17") == 84_765
+    assert reference.recorded_crime("devon & cornwall", "2018-19") == 106_897
+    assert reference.recorded_crime("Devon & Cornwall", "2023-24") is None  # one quarter only
+    assert reference.recorded_crime("Atlantis", "2018-19") is None
+
+
+def test_data_quality_sets_the_force_against_home_office_recorded_crime(crimes):
+    text = sa.data_quality_sentence(crimes.attrs["metadata"], "Devon & Cornwall", "2018-19")
+    assert "105,632 crimes" in text and "106,897" in text and "(98.8%)" in text
+    assert "have no location" in text
+
+
+def test_a_year_with_a_missing_month_is_not_set_against_a_whole_year(crimes):
+    text = sa.data_quality_sentence(crimes.attrs["metadata"], "Devon & Cornwall", "2017-18")
+    assert "11 of the year's 12 months" in text and "not set against" in text
+
+
+def test_the_2018_19_figures_are_the_real_counts_and_rate(profiles):
+    p = profiles["2018-19"]
+    assert p.counts.at[sa.ALL_CRIME, "2018-19"] == 21_908 and p.counts.at[sa.ASB, "2018-19"] == 8_754
+    assert p.population == 263_100 and round(p.rates.at[sa.ALL_CRIME, "rate"], 1) == 83.3
+    assert p.population_note == "ONS mid-2018 population estimate"
+
+
+def test_the_2017_18_gap_is_stated_and_the_trend_compares_like_with_like(profiles):
+    p = profiles["2017-18"]
+    assert p.coverage.at["2017-18", "missing"] == ["2017-12"]
+    assert "December 2017" in sa.coverage_sentence(p) and "11 of 12 months" in sa.coverage_sentence(p)
+    assert any("cover 11 of its 12 months" in f for f in sa.summarise(p))
+    assert sa.year_label(p, "2017-18") == "2017-18 (11 months)"
+    q = profiles["2018-19"]
+    assert 12 not in q.months_compared and len(q.months_compared) == 11  # December left out of every year
