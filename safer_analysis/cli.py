@@ -81,6 +81,12 @@ def make_parser() -> argparse.ArgumentParser:
         help="an extra notebook parameter (repeatable)",
     )
     b.add_argument("--csp", default=None, help="assess another area than the project's own")
+    b.add_argument(
+        "--period-end",
+        default=None,
+        metavar="YYYY-MM",
+        help="crime figures for the 12 months ending this month, not the financial year",
+    )
     b.add_argument("--jobs", type=int, default=None, help="notebooks to run at once (default: one per core)")
 
     sub.add_parser("years", parents=[common], help="list the financial years in the data")
@@ -138,6 +144,8 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.pipeline.runner import BuildError, build
 
     extra = dict(args.param)
+    if args.period_end:
+        extra["period_end"] = args.period_end
     years = load_dataset(project.data_dir).years if args.all_years else [args.year or project.settings.default_year]
     if not years or not years[0]:
         raise ParameterError(

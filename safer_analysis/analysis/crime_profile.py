@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from safer_analysis.analysis import stats
-from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.inputs.years import YearTo, parse_period
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime (excluding anti-social behaviour)"
@@ -28,8 +28,8 @@ def comparison_years(year: str, n: int, available: Sequence[str]) -> list[str]:
     """The ``n`` financial years ending with ``year`` that the data cover, oldest first."""
     if n < 1:
         raise ValueError(f"the number of comparison years must be at least 1, got {n}")
-    fy = FinancialYear.parse(year)
-    wanted = [FinancialYear(fy.start_year - i).label for i in range(n - 1, -1, -1)]
+    period = parse_period(year)
+    wanted = [period.shift(-i).label for i in range(n - 1, -1, -1)]
     return [y for y in wanted if y in set(available)]
 
 
@@ -48,6 +48,24 @@ def months_held(crimes: pd.DataFrame, year: str) -> int:
     return int(crimes.loc[crimes["financial_year"] == year, "month"].nunique())
 
 
+def label_periods(crimes: pd.DataFrame, period_end: str) -> pd.DataFrame:
+    """The rows with ``financial_year`` replaced by the twelve-month period each falls in, the
+    periods ending with ``period_end`` (``YYYY-MM``) and each year before it; later rows dropped.
+
+    >>> frame = pd.DataFrame({"month": ["2018-12", "2019-01", "2019-12", "2020-01"], "financial_year": ""})
+    >>> list(label_periods(frame, "2019-12")["financial_year"])
+    ['year to Dec 2018', 'year to Dec 2019', 'year to Dec 2019']
+    """
+    end = YearTo.ending(period_end)
+    index = crimes["month"].str[:4].astype(int) * 12 + crimes["month"].str[5:7].astype(int) - 1
+    last = end.end_year * 12 + end.end_month - 1
+    back = (last - index) // 12  # 0 for the period asked for, 1 for the year before, ...
+    out = crimes[index <= last].copy()
+    labels = {k: end.shift(-int(k)).label for k in back[index <= last].unique()}
+    out["financial_year"] = back[index <= last].map(labels)
+    return out
+
+
 def years_with_data(crimes: pd.DataFrame) -> list[str]:
     """Financial years for which the data hold at least one month, oldest first."""
     return sorted(str(y) for y in crimes["financial_year"].dropna().unique())
@@ -64,7 +82,7 @@ def coverage(crimes: pd.DataFrame, years: Sequence[str]) -> pd.DataFrame:
     rows = []
     for y in years:
         have = set(held.get(y, []))
-        months = FinancialYear.parse(y).months()
+        months = parse_period(y).months()
         rows.append(
             {
                 "financial_year": y,
@@ -149,7 +167,7 @@ def trends(counts: pd.DataFrame, populations: Mapping[str, float], confidence: f
 
 def monthly_pattern(crimes: pd.DataFrame, year: str) -> pd.DataFrame:
     """Counts per month of ``year`` for all crime and for anti-social behaviour."""
-    months = FinancialYear.parse(year).months()
+    months = parse_period(year).months()
     sub = crimes[crimes["financial_year"] == year]
     is_asb = sub["crime_type"] == ASB
     out = pd.DataFrame(

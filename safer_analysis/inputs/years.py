@@ -1,4 +1,5 @@
-"""The financial year (April to March), written ``2018-19``."""
+"""The financial year (April to March), written ``2018-19``, and the twelve months to a given
+month, written ``year to Dec 2019``: the two kinds of period an assessment covers."""
 
 from __future__ import annotations
 
@@ -93,6 +94,14 @@ class FinancialYear:
     def previous(self) -> FinancialYear:
         return FinancialYear(self.start_year - 1)
 
+    def shift(self, years: int) -> FinancialYear:
+        return FinancialYear(self.start_year + years)
+
+    @property
+    def mid_year(self) -> int:
+        """The ONS mid-year (30 June) nearest the middle of the year: its start year."""
+        return self.start_year
+
     def next(self) -> FinancialYear:
         return FinancialYear(self.start_year + 1)
 
@@ -111,3 +120,55 @@ class FinancialYear:
 def parse_year(value: object) -> FinancialYear:
     """Shorthand for :meth:`FinancialYear.parse`."""
     return FinancialYear.parse(value)
+
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_YEAR_TO = re.compile(r"^year to (\w{3}) (\d{4})$")
+
+
+@dataclass(frozen=True)
+class YearTo:
+    """The twelve months ending with a month: ``YearTo.ending("2019-12").label == "year to Dec 2019"``.
+
+    >>> YearTo.ending("2019-12").months()[0]
+    '2019-01'
+    """
+
+    end_year: int
+    end_month: int
+
+    @classmethod
+    def ending(cls, month: str) -> YearTo:
+        """The twelve months ending with ``month`` (``YYYY-MM``)."""
+        match = re.match(r"^(\d{4})-(\d{2})$", str(month).strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise FinancialYearError(f"period_end: expected a month written YYYY-MM, e.g. 2019-12; got {month!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def label(self) -> str:
+        return f"year to {_MONTH_NAMES[self.end_month - 1]} {self.end_year}"
+
+    def months(self) -> list[str]:
+        index = self.end_year * 12 + self.end_month - 1
+        return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index - 11, index + 1)]
+
+    def shift(self, years: int) -> YearTo:
+        return YearTo(self.end_year + years, self.end_month)
+
+    @property
+    def mid_year(self) -> int:
+        """The ONS mid-year nearest the middle of the twelve months."""
+        index = self.end_year * 12 + self.end_month - 1 - 6
+        return index // 12
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def parse_period(label: object) -> FinancialYear | YearTo:
+    """A period from its label: ``2018-19`` or ``year to Dec 2019``."""
+    match = _YEAR_TO.match(str(label).strip())
+    if match and match.group(1) in _MONTH_NAMES:
+        return YearTo(int(match.group(2)), _MONTH_NAMES.index(match.group(1)) + 1)
+    return FinancialYear.parse(label)

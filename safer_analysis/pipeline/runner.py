@@ -26,6 +26,7 @@ from safer_analysis.errors import ParameterError
 from safer_analysis.inputs.datasets import Dataset, file_hashes, load_dataset, sha256_file
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
+from safer_analysis.inputs.years import YearTo
 from safer_analysis.pipeline.kernel import KERNEL_NAME, kernel_dir
 from safer_analysis.pipeline.notebooks import compare_copies, drift_message, template_path
 from safer_analysis.present.page import wrap
@@ -309,6 +310,11 @@ def build(
     if csp:
         extra["csp"] = csp
     check_parameters(extra, names)
+    if extra.get("period_end"):
+        try:
+            YearTo.ending(str(extra["period_end"]))
+        except ValueError as exc:
+            raise ParameterError(str(exc)) from None
     for p in names:
         parameters_for(p, extra)  # a value of the wrong type fails here, before anything runs
     dataset: Dataset = load_dataset(proj.data_dir)

@@ -18,6 +18,7 @@ from safer_analysis.analysis.crime_profile import (
     counts_by_type,
     coverage,
     harm_by_type,
+    label_periods,
     like_for_like,
     monthly_pattern,
     months_held,
@@ -29,7 +30,7 @@ from safer_analysis.analysis.crime_profile import (
     years_with_data,
 )
 from safer_analysis.inputs import reference
-from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
 from safer_analysis.present.formats import format_percent
 
@@ -94,13 +95,21 @@ def build_profile(
     area_codes: Sequence[str] = (),
     n_years: int = 3,
     metadata: Mapping | None = None,
+    period_end: str = "",
 ) -> Profile:
     """The assessment for ``year``: volumes, rates, trend over ``n_years``, harm and the ranking.
 
-    Populations are the ONS mid-year estimates for ``area_codes`` (local authority codes) at the
-    start of each year; without codes no rates are given. A year with missing months is kept and
-    flagged (``coverage``); the trend compares like-for-like months only.
+    The crime figures cover the financial year ``year``, or with ``period_end`` (``YYYY-MM``) the
+    twelve months ending that month (and the years before it); the analyst's scores are always
+    those of the financial year. Populations are the ONS mid-year estimates for ``area_codes``
+    (local authority codes) nearest the middle of each period; without codes no rates are given.
+    A period with missing months is kept and flagged (``coverage``); the trend compares
+    like-for-like months only.
     """
+    scores_year = year
+    if period_end:
+        crimes = label_periods(crimes, period_end)
+        year = YearTo.ending(period_end).label
     check_coverage(crimes, year, csp, metadata)
     usable = [y for y in years_with_data(crimes) if y == year or months_held(crimes, y) >= MIN_MONTHS]
     years = comparison_years(year, n_years, usable)
@@ -109,7 +118,7 @@ def build_profile(
     pops: dict[str, float] = {}
     basis = None
     for y in years:
-        found = reference.population_estimate(area_codes, int(y[:4])) if area_codes else None
+        found = reference.population_estimate(area_codes, parse_period(y).mid_year) if area_codes else None
         if found:
             pops[y] = float(found.population)
             if y == year:
@@ -140,7 +149,7 @@ def build_profile(
         else pd.DataFrame(columns=["crime_types", "relation", "count", "harm", "trend_points", "trend"])
     )
     scores = dataset.threat_risk_harm_scores
-    scores = scores[scores["financial_year"] == year]
+    scores = scores[scores["financial_year"] == scores_year]
     if scores.empty:
         ranking = pd.DataFrame(
             columns=[
@@ -187,12 +196,10 @@ def build_profile(
 
 def coverage_sentence(p: Profile) -> str:
     """Which months the figures cover, and how a year with missing months is handled."""
-    first, last = FinancialYear.parse(p.years[0]).months()[0], FinancialYear.parse(p.year).months()[-1]
+    first, last = parse_period(p.years[0]).months()[0], parse_period(p.year).months()[-1]
     gaps = {y: r["missing"] for y, r in p.coverage.iterrows() if r["missing"]}
-    text = (
-        f"The crime figures cover the financial years {p.years[0]} to {p.year} "
-        f"({_month_name(first)} to {_month_name(last)})"
-    )
+    kind = "financial years" if isinstance(parse_period(p.year), FinancialYear) else "twelve-month periods"
+    text = f"The crime figures cover the {kind} {p.years[0]} to {p.year} ({_month_name(first)} to {_month_name(last)})"
     if not gaps:
         return text + ": every month is present."
     parts = [
@@ -210,23 +217,43 @@ def data_quality_sentence(metadata: Mapping | None, force: str, year: str) -> st
     """The force's police.uk crimes for ``year`` against the Home Office recorded crime total, and
     the rows police.uk could not place; None when the import recorded no force-wide counts."""
     months = (metadata or {}).get("force_months") or {}
-    in_year = {m: s for m, s in months.items() if m in FinancialYear.parse(year).months()}
+    in_year = {m: s for m, s in months.items() if m in parse_period(year).months()}
     if not in_year:
         return None
     crimes = sum(s["rows"] - s["asb"] for s in in_year.values())
     rows = sum(s["rows"] for s in in_year.values())
     unplaced = sum(s["no_location"] for s in in_year.values())
     where = force or "the force"
-    text = (f"Data quality: across {where}, {unplaced:,} of the {rows:,} police.uk rows for {year} "
-            f"({unplaced / rows * 100:.1f}%) have no location, so no area can count them.")
-    recorded = reference.recorded_crime(force, year) if force else None
+    text = (
+        f"Data quality: across {where}, {unplaced:,} of the {rows:,} police.uk rows for {year} "
+        f"({unplaced / rows * 100:.1f}%) have no location, so no area can count them."
+    )
+    recorded = (
+        reference.recorded_crime(force, year) if force and isinstance(parse_period(year), FinancialYear) else None
+    )
     if recorded and len(in_year) == 12:
-        text += (f" police.uk holds {crimes:,} crimes for {where} in {year} against {recorded:,} in the Home Office's "
-                 f"police recorded crime ({crimes / recorded * 100:.1f}%).")
+        text += (
+            f" police.uk holds {crimes:,} crimes for {where} in {year} against {recorded:,} in the Home Office's "
+            f"police recorded crime ({crimes / recorded * 100:.1f}%)."
+        )
     elif recorded:
-        text += (f" police.uk holds {len(in_year)} of the year's 12 months, so its {crimes:,} crimes are not set "
-                 f"against the Home Office's {recorded:,} recorded for the whole year.")
+        text += (
+            f" police.uk holds {len(in_year)} of the year's 12 months, so its {crimes:,} crimes are not set "
+            f"against the Home Office's {recorded:,} recorded for the whole year."
+        )
     return text
+
+
+def _the(period: str) -> str:
+    """'2018-19' as it is; 'year to Dec 2019' as 'the year to Dec 2019', for a sentence."""
+    return period if isinstance(parse_period(period), FinancialYear) else "the " + period
+
+
+def _span(first: str, last: str) -> str:
+    """'2016-17 to 2018-19', or 'the years to Dec 2017 to Dec 2019'."""
+    if isinstance(parse_period(last), FinancialYear):
+        return f"{first} to {last}"
+    return f"the years to {first.removeprefix('year to ')} to {last.removeprefix('year to ')}"
 
 
 def _month_name(month: str) -> str:
@@ -251,7 +278,7 @@ def summarise(p: Profile) -> list[str]:
     """Plain-English findings for the top of the assessment."""
     out = []
     total = int(p.counts.at[ALL_CRIME, p.year])
-    text = f"In {p.year}, {total:,} crimes were recorded in {p.csp}"
+    text = f"In {_the(p.year)}, {total:,} crimes were recorded in {p.csp}"
     if p.rates is not None:
         r = p.rates.loc[ALL_CRIME]
         text += f", {r['rate']:.1f} per 1,000 people (95% CI {r['lower']:.1f} to {r['upper']:.1f})"
@@ -266,12 +293,12 @@ def summarise(p: Profile) -> list[str]:
         t = p.trend.loc[ALL_CRIME]
         if t["significant"]:
             out.append(
-                f"Over {p.years[0]} to {p.years[-1]} the crime rate is {t['direction']} by about "
+                f"Over {_span(p.years[0], p.years[-1])} the crime rate is {t['direction']} by about "
                 f"{abs(t['annual_change_pct']):.1f}% a year (statistically significant)."
             )
         else:
             out.append(
-                f"Over {p.years[0]} to {p.years[-1]} there is no statistically significant trend "
+                f"Over {_span(p.years[0], p.years[-1])} there is no statistically significant trend "
                 "in the overall crime rate."
             )
         rising = [str(i) for i, r in p.trend.iterrows() if i != ALL_CRIME and r["direction"] == "rising"]
@@ -286,7 +313,7 @@ def summarise(p: Profile) -> list[str]:
     out.append(
         f"The busiest tenth of neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) records "
         f"{format_percent(c['top_share_pct'])} of crime; {len(p.recurring)} of them are in the busiest "
-        f"tenth in every year from {p.years[0]} to {p.years[-1]}."
+        f"tenth in every year over {_span(p.years[0], p.years[-1])}."
     )
     if p.scores_entered:
         out.append(f"The threat, risk and harm ranking puts {p.ranking.iloc[0]['name']} first.")
@@ -427,7 +454,7 @@ def monthly_title(p: Profile) -> str:
 def concentration_sentence(p: Profile) -> str:
     c = p.concentration
     return (
-        f"In {p.year}, the busiest tenth of {p.csp}'s neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) "
+        f"In {_the(p.year)}, the busiest tenth of {p.csp}'s neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) "
         f"recorded {c['top_count']:,} of {c['total']:,} placed crimes ({format_percent(c['top_share_pct'])}). "
         f"{len(p.recurring)} neighbourhoods were in the busiest tenth in every year from {p.years[0]} "
         f"to {p.year}; they are listed below."

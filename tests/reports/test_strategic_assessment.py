@@ -58,3 +58,34 @@ def test_the_2017_18_gap_is_stated_and_the_trend_compares_like_with_like(profile
     assert sa.year_label(p, "2017-18") == "2017-18 (11 months)"
     q = profiles["2018-19"]
     assert 12 not in q.months_compared and len(q.months_compared) == 11  # December left out of every year
+
+
+def test_the_period_can_be_the_twelve_months_to_a_month(crimes, dataset):
+    """Strategic assessments are written on the latest 12 months: the year to December 2019."""
+    p = sa.build_profile(
+        crimes,
+        dataset,
+        "2018-19",
+        "Plymouth",
+        area_codes=["E06000026"],
+        metadata=crimes.attrs["metadata"],
+        period_end="2019-12",
+    )
+    assert p.year == "year to Dec 2019" and p.years == ["year to Dec 2017", "year to Dec 2018", "year to Dec 2019"]
+    in_2019 = crimes[crimes["month"].str.startswith("2019")]
+    assert p.counts.at[sa.ALL_CRIME, "year to Dec 2019"] == int((in_2019["crime_type"] != sa.ASB).sum())
+    assert p.population == 262_100  # mid-2019, nearest the middle of the calendar year
+    assert p.coverage.at["year to Dec 2018", "missing"] == [] and p.coverage.at["year to Dec 2017", "missing"] == [
+        "2017-12"
+    ]
+    assert sa.summarise(p)[0].startswith("In the year to Dec 2019, ")
+    assert not p.ranking.empty  # the analyst's scores are still the financial year's
+
+
+def test_the_build_refuses_a_malformed_period_end(tmp_path, capsys):
+    from safer_analysis.cli import main
+
+    from ..conftest import ROOT
+
+    assert main(["build", "--period-end", "2019-13", "--out", str(tmp_path), "--project", str(ROOT)]) == 2
+    assert "expected a month written YYYY-MM" in capsys.readouterr().err
