@@ -116,6 +116,15 @@ class ImportReport:
             )
         if self.other_files_ignored:
             text += f" {self.other_files_ignored} other file(s) (outcomes, stop and search, other forces) ignored."
+        sources: dict[str, list[str]] = {}
+        for key, where in self.taken_from.items():
+            sources.setdefault(Path(where).name, []).append(key.split()[0])
+        if len(sources) > 1:
+            text += (
+                " Months read from: "
+                + "; ".join(f"{name}: {_span(sorted(set(ms)))}" for name, ms in sources.items())
+                + "."
+            )
         if self.added or self.replaced:
             text += (
                 f" Into the store: {_span(self.added)} added, {_span(self.replaced)} replaced by the new "

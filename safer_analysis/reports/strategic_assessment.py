@@ -425,7 +425,9 @@ def trend_lines(p: Profile, n: int = 5) -> pd.DataFrame:
     """Yearly counts of all crime and the busiest types (at most six lines), years as rows."""
     types = [t for t in p.counts[p.year].drop(index=[ALL_CRIME]).sort_values(ascending=False).index][: n - 1]
     rows = [ALL_CRIME] + types
-    return p.counts.loc[rows].T.rename(columns={ALL_CRIME: "All crime"})
+    out = p.counts.loc[rows].T.rename(columns={ALL_CRIME: "All crime"})
+    out.index = [year_label(p, y) for y in out.index]  # a year with missing months says so
+    return out
 
 
 def trend_title(p: Profile) -> str:
@@ -435,6 +437,19 @@ def trend_title(p: Profile) -> str:
             f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year since {p.years[0]}"
         )
     return f"No significant change in overall crime in {p.csp} between {p.years[0]} and {p.year}"
+
+
+def trend_headers(p: Profile) -> dict[str, str]:
+    """Column headings of :func:`trend_table`: its counts are for the months every year holds."""
+    same = "" if len(p.months_compared) == 12 else f" (the {len(p.months_compared)} months every year holds)"
+    return {
+        "crime_type": "Type",
+        "first": p.years[0] + same,
+        "last": p.year + same,
+        "annual_change_pct": "Change a year",
+        "p_value": "p-value",
+        "direction": "Trend",
+    }
 
 
 def trend_table(p: Profile) -> pd.DataFrame:
