@@ -441,7 +441,7 @@ def trend_title(p: Profile) -> str:
 
 def trend_headers(p: Profile) -> dict[str, str]:
     """Column headings of :func:`trend_table`: its counts are for the months every year holds."""
-    same = "" if len(p.months_compared) == 12 else f" (the {len(p.months_compared)} months every year holds)"
+    same = "" if len(p.months_compared) == 12 else f" ({len(p.months_compared)} months)"
     return {
         "crime_type": "Type",
         "first": p.years[0] + same,
