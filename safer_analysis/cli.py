@@ -109,7 +109,13 @@ def make_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("paths", nargs="+", type=Path, help="zip archives or folders of YYYY-MM/ monthly files")
     i.add_argument(
-        "--csp", action="append", default=None, help="area to keep (repeatable; default: the project's own area)"
+        "--area",
+        "--csp",
+        dest="csp",
+        action="append",
+        default=None,
+        help="area to keep, by name (any case) or ONS code: a CSP, local authority or force area "
+        "(repeatable; default: the project's own area)",
     )
     i.add_argument(
         "--lsoa-codes",
@@ -205,45 +211,53 @@ def _progress(done: int, total: int, name: str) -> None:
 
 
 def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
-    from safer_analysis.inputs import police_uk, reference
+    from safer_analysis.inputs import areas, police_uk
 
     started = time.perf_counter()
-    areas = args.csp or [project.settings.area]
+    names = args.csp or [project.settings.area]
+    own = project.settings.area.lower()
 
-    def prefixes(area: str) -> list[str]:
-        if area.lower() == project.settings.area.lower():
-            return list(project.settings.prefixes)
-        return reference.authority_names(area) or [area]
+    def resolve(name: str) -> areas.Area:
+        if name.lower() == own:  # the project's own area, by the code its settings give
+            return areas.resolve(project.settings.csp_code or project.settings.area)
+        return areas.resolve(name)
 
     try:
-        if args.lsoa_codes is not None or len(areas) == 1:
-            area = areas[0]
-            codes = None
+        if args.lsoa_codes is not None or len(names) == 1:
+            name = names[0]
             if args.lsoa_codes is not None:
                 codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
-            out = args.out or project.crime_file(area)
+                prefixes, known = [name], None
+            else:
+                area = resolve(name)
+                print(f"Area: {area.describe()}.")
+                codes, known = sorted(area.lsoa_codes), areas.all_lsoa_codes()
+                prefixes = list(area.authority_names) + (list(project.settings.prefixes) if name.lower() == own else [])
+            label = project.settings.area if name.lower() == own else (area.name if known else name)
+            out = args.out or project.crime_file(label)
             reports = {
-                area: police_uk.import_police_uk(
+                label: police_uk.import_police_uk(
                     args.paths,
                     out,
-                    csp=area,
+                    csp=label,
                     lsoa_codes=codes,
-                    name_prefixes=prefixes(area),
+                    name_prefixes=prefixes,
+                    known_codes=known,
                     force=args.force,
                     progress=_progress,
                 )
             }
-            written = {area: out}
+            written = {label: out}
         else:
             folder = args.out or project.crime_dir
-            reports = police_uk.import_many(args.paths, areas, folder, force=args.force, progress=_progress)
-            written = {a: folder / f"{police_uk.csp_slug(a)}-street.parquet" for a in areas}
+            reports = police_uk.import_many(args.paths, names, folder, force=args.force, progress=_progress)
+            written = {a: folder / f"{police_uk.csp_slug(a)}-street.parquet" for a in names}
     except police_uk.PoliceUkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    for area, report in reports.items():
-        print(f"{area}: {report.summary()}")
-        print(f"  wrote {written[area]}")
+    for area_name, report in reports.items():
+        print(f"{area_name}: {report.summary()}")
+        print(f"  wrote {written[area_name]}")
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 

@@ -36,6 +36,19 @@ ORIGINS = {
         "found_in": "lunliu454/infect_place (commit 46a7a2d6)",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
+    "lsoa_areas.csv": {
+        "description": "every LSOA of England and Wales: its 2011 and 2021 codes, its local authority in 2022 and "
+        "2024 and its 2024 ward (ONS lookups joined on the 2021 code)",
+        "derived_from": "realdata/ons-lookups/lookup_lsoa11_lsoa21_ltla22.csv",
+        "found_in": "humaniverse/geographr (commit c026be5c); with lookup_lsoa21_ward24_ltla24.csv from the same",
+        "licence": "Open Government Licence v3.0 (ONS)",
+    },
+    "lookup_ltla22_ltla23.csv": {
+        "description": "ONS local authority 2022 to 2023 (the 2023 mergers), codes and names",
+        "derived_from": "realdata/ons-lookups/lookup_ltla22_ltla23.csv",
+        "found_in": "humaniverse/geographr (commit c026be5c)",
+        "licence": "Open Government Licence v3.0 (ONS)",
+    },
     "lookup_ltla24_csp24_pfa24.csv": {
         "description": "ONS local authority (2024) to Community Safety Partnership (2024) to police "
         "force area (2024), England and Wales",
@@ -106,6 +119,20 @@ def force_totals(shared: Path) -> pd.DataFrame:
     return out.sort_values(["force", "financial_year"]).reset_index(drop=True)
 
 
+def lsoa_areas(shared: Path) -> pd.DataFrame:
+    """LSOA 2011 and 2021 codes with the 2022 and 2024 authorities and the 2024 ward."""
+    folder = shared / "realdata" / "ons-lookups"
+    a = pd.read_csv(folder / "lookup_lsoa11_lsoa21_ltla22.csv", dtype=str)
+    b = pd.read_csv(folder / "lookup_lsoa21_ward24_ltla24.csv", dtype=str)
+    out = a[["lsoa11_code", "lsoa21_code", "change_code", "ltla22_code"]].merge(
+        b[["lsoa21_code", "ltla24_code", "ward24_code", "ward24_name"]],
+        on="lsoa21_code",
+        how="left",
+        validate="many_to_one",
+    )
+    return out.sort_values(["lsoa21_code", "lsoa11_code"]).reset_index(drop=True)
+
+
 def csp_lookup(shared: Path) -> pd.DataFrame:
     return pd.read_csv(shared / ORIGINS["lookup_ltla24_csp24_pfa24.csv"]["derived_from"], dtype=str)
 
@@ -122,6 +149,10 @@ def severity_weights(shared: Path) -> pd.DataFrame:
 MAKERS = {
     "population_local_authority.csv": population,
     "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
+    "lsoa_areas.csv": lsoa_areas,
+    "lookup_ltla22_ltla23.csv": lambda shared: pd.read_csv(
+        shared / ORIGINS["lookup_ltla22_ltla23.csv"]["derived_from"], dtype=str
+    ),
     "crime_severity_weights.csv": severity_weights,
     "home_office_force_totals.csv": force_totals,
 }

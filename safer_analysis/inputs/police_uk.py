@@ -95,6 +95,8 @@ class ImportReport:
     taken_from: dict[str, str] = field(default_factory=dict)
     #: Per month, the whole force's rows, anti-social behaviour rows and rows without a location.
     force_months: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Rows kept by LSOA name because no ONS lookup knows their LSOA code.
+    rows_by_name: int = 0
     #: For an import into an existing store: the months added, replaced and kept.
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
@@ -116,6 +118,10 @@ class ImportReport:
             )
         if self.other_files_ignored:
             text += f" {self.other_files_ignored} other file(s) (outcomes, stop and search, other forces) ignored."
+        if self.rows_by_name:
+            text += (
+                f" {self.rows_by_name:,} rows had an LSOA code no ONS lookup knows and were kept by their LSOA name."
+            )
         sources: dict[str, list[str]] = {}
         for key, where in self.taken_from.items():
             sources.setdefault(Path(where).name, []).append(key.split()[0])
@@ -349,16 +355,24 @@ def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str
 def _process(
     member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
 ) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
-    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA)."""
+    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA).
+
+    The byte prefilter is used only when every line of the file carries its month, which a line
+    continuing a quoted field (a line break inside Context, say) does not; otherwise, or if the
+    reduced text does not parse, the whole file is parsed, so no row is ever lost to it.
+    """
     data = _read_member(member, zips)
+    table = None
     if prefixes and codes is None:
         reduced, rows, months_ok = _prefilter(data, prefixes, member.month)
-        table = _parse(reduced, member)
-        if not months_ok or _month_problem(table, member):
-            problem = _month_problem(_parse(data, member), member)  # parse it all to name the right row
-            if problem:
-                raise PoliceUkError(problem)
-    else:
+        if months_ok:
+            try:
+                table = _parse(reduced, member)
+            except PoliceUkError:
+                table = None
+            if table is not None and _month_problem(table, member):
+                table = None
+    if table is None:
         table = _parse(data, member)
         rows = table.num_rows
         problem = _month_problem(table, member)
@@ -562,6 +576,7 @@ def import_police_uk(
     force: str | None = None,
     progress: Progress | None = None,
     replace_store: bool = False,
+    known_codes: Iterable[str] | None = None,
 ) -> ImportReport:
     """Read archives, keep one area and add it to the area's parquet store.
 
@@ -569,11 +584,28 @@ def import_police_uk(
     each of ``name_prefixes`` (an area's local authorities), or ``csp`` itself. A store already
     at ``out_path`` keeps the months not read again; a month read again replaces the copy held
     (``replace_store`` writes only what was read).
+
+    With ``lsoa_codes`` and ``known_codes`` (every code the ONS lookups know) together, rows are
+    selected by code, and the name prefixes serve only for a row whose code no lookup knows;
+    those rows are counted in the report.
     """
     codes = list(lsoa_codes) if lsoa_codes is not None else None
     names = list(name_prefixes) if name_prefixes else ([csp] if csp else [])
-    prefixes = [_prefix(n) for n in names] if names and codes is None else None
+    by_name = codes is None or known_codes is not None
+    prefixes = [_prefix(n) for n in names] if names and by_name else None
     table, report = read_police_uk(paths, force=force, lsoa_prefixes=prefixes, lsoa_codes=codes, progress=progress)
+    if codes is not None and known_codes is not None and table.num_rows:
+        lsoa = table.column("lsoa_code")
+        in_area = pc.fill_null(pc.is_in(lsoa, value_set=pa.array(sorted(set(codes)), pa.string())), False)
+        unknown = pc.invert(
+            pc.fill_null(pc.is_in(lsoa, value_set=pa.array(sorted(set(known_codes)), pa.string())), False)
+        )
+        keep = pc.or_(in_area, pc.and_(pc.invert(in_area), unknown))  # by code; by name only for unknown codes
+        report.rows_by_name = (pc.sum(pc.cast(keep, pa.int64())).as_py() or 0) - (
+            pc.sum(pc.cast(in_area, pa.int64())).as_py() or 0
+        )
+        table = table.filter(keep)
+        report.rows_kept, report.asb_rows = table.num_rows, _asb_rows(table)
     if table.num_rows == 0:
         what = "the LSOA codes given" if codes is not None else (csp or "any area")
         raise PoliceUkError(

@@ -3,22 +3,21 @@
 The folder gets a settings file (which also marks it as a project), every input file with its
 header and no rows (the grant for the first year marked ``Tbc``), the method constants at their
 documented defaults, copies of the report notebooks, and a README for the analyst. The area is
-looked up in the ONS lookups shipped with the package, as a Community Safety Partnership first,
-then a local authority, so its codes, police force and population are known from the start.
+looked up in the ONS lookups shipped with the package (:mod:`safer_analysis.inputs.areas`), by
+name or code, so its codes, police force and population are known from the start.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safer_analysis.inputs import reference
+from safer_analysis.inputs.areas import CSP, Area, UnknownAreaError, resolve
 from safer_analysis.inputs.datasets import FILES, SCHEMAS
 from safer_analysis.inputs.project import SETTINGS_FILE, load_project, slug
 from safer_analysis.inputs.years import FinancialYear
@@ -51,46 +50,12 @@ class InitError(ValueError):
     """The project cannot be made: the folder is in use, or the area is unknown."""
 
 
-@dataclass(frozen=True)
-class Area:
-    """An area found in the shipped ONS lookups."""
-
-    name: str
-    kind: str  # "Community Safety Partnership" or "local authority"
-    csp_code: str
-    authority_codes: tuple[str, ...]
-    authority_names: tuple[str, ...]
-    force: str
-    force_code: str
-
-
 def find_area(name: str) -> Area:
-    """The CSP or local authority called ``name`` (any case); an InitError with a suggestion otherwise."""
-    lookup = reference.csp_lookup()
-    wanted = name.strip().lower()
-    for column, kind in (("csp24_name", "Community Safety Partnership"), ("ltla24_name", "local authority")):
-        rows = lookup[lookup[column].str.lower() == wanted]
-        if rows.empty:
-            continue
-        first = rows.iloc[0]
-        csp_rows = lookup[lookup["csp24_code"] == first["csp24_code"]]
-        whole_csp = set(csp_rows["ltla24_code"]) == set(rows["ltla24_code"]) and rows["csp24_code"].nunique() == 1
-        return Area(
-            name=str(first[column]),
-            kind=kind,
-            csp_code=str(first["csp24_code"]) if whole_csp else "",
-            authority_codes=tuple(sorted(set(rows["ltla24_code"]))),
-            authority_names=tuple(sorted(set(rows["ltla24_name"]))),
-            force=str(first["pfa24_name"]),
-            force_code=str(first["pfa24_code"]),
-        )
-    names = sorted(set(lookup["csp24_name"]) | set(lookup["ltla24_name"]))
-    close = (
-        difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.6)
-        or [n for n in names if n.lower().startswith(wanted[:4])][:3]
-    )
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise InitError(f"no Community Safety Partnership or local authority called {name!r} in the ONS lookup{hint}")
+    """The CSP, local authority or force area called ``name`` (any case) or with this ONS code."""
+    try:
+        return resolve(name)
+    except UnknownAreaError as exc:
+        raise InitError(str(exc)) from None
 
 
 def _toml_list(values: tuple[str, ...]) -> str:
@@ -111,7 +76,7 @@ def settings_text(area: Area, name: str, year: str) -> str:
         "[partnership]",
         _line("name", f'"{name}"', "how the reports name the partnership"),
         _line("area", f'"{area.name}"', f"the area the crime data cover ({area.kind})"),
-        _line("csp_code", f'"{area.csp_code}"', "ONS code of the Community Safety Partnership (2024)"),
+        _line("csp_code", f'"{area.code if area.kind == CSP else ""}"', "ONS code of the Community Safety Partnership"),
         _line("local_authority_codes", _toml_list(area.authority_codes), "populations come from these"),
         _line("lsoa_name_prefixes", _toml_list(area.authority_names), "police.uk LSOA names start with these"),
         _line("police_force", f'"{area.force}"'),

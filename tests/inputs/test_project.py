@@ -88,7 +88,7 @@ def test_an_area_is_found_by_name_in_any_case(name, codes, csp):
     area = find_area(name)
     assert area.authority_codes == codes and area.force == "Devon & Cornwall"
     if csp:
-        assert area.csp_code == csp
+        assert area.code == csp
 
 
 def test_a_near_miss_gets_a_suggestion():

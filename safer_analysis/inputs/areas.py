@@ -1,0 +1,222 @@
+"""Areas of England and Wales by ONS name or code, each resolved to the LSOAs it covers.
+
+An area is a Community Safety Partnership (codes E22/W22), a local authority (E06, E07, E08,
+E09, W06; 2024 or, for districts merged in 2023, 2022) or a police force area (E23/W15). A name
+is looked up, in any case, as a CSP first, then a local authority, then a force area, so "North
+Devon" is the CSP of North Devon and Torridge and "North Yorkshire" the CSP, not the force area
+that includes York. Every area resolves to its LSOA codes of both vintages (2011 and 2021),
+through the ONS lookups shipped with the package; where one authority holds several CSPs
+(Cumberland's Allerdale, Carlisle and Copeland), the CSPs follow the 2022 authorities.
+
+>>> area = resolve("plymouth")
+>>> area.kind, area.code, len(area.lsoa11), len(area.lsoa21)
+('Community Safety Partnership', 'E22000056', 161, 164)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from safer_analysis.errors import ParameterError
+from safer_analysis.inputs import reference
+
+CSP, AUTHORITY, FORCE = "Community Safety Partnership", "local authority", "police force area"
+_CODE = re.compile(r"^[EW]\d{8}$")
+_KINDS_BY_PREFIX = {
+    "E22": CSP,
+    "W22": CSP,
+    "E23": FORCE,
+    "W15": FORCE,
+    "E06": AUTHORITY,
+    "E07": AUTHORITY,
+    "E08": AUTHORITY,
+    "E09": AUTHORITY,
+    "W06": AUTHORITY,
+}
+
+
+class UnknownAreaError(ParameterError):
+    """A name or code that is no area in the ONS lookups (exit 2), with a suggestion where one is near."""
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area and the LSOAs it covers."""
+
+    kind: str
+    code: str
+    name: str
+    authority_codes: tuple[str, ...]
+    authority_names: tuple[str, ...]
+    force: str
+    force_code: str
+    lsoa11: frozenset[str]
+    lsoa21: frozenset[str]
+
+    @property
+    def lsoa_codes(self) -> frozenset[str]:
+        """Its LSOA codes of both vintages (police.uk uses 2011 codes before 2021 data, 2021 after)."""
+        return self.lsoa11 | self.lsoa21
+
+    def describe(self) -> str:
+        """'Plymouth (Community Safety Partnership E22000056, 161 LSOAs of 2011, 164 of 2021)'."""
+        return (
+            f"{self.name} ({self.kind} {self.code}: {', '.join(self.authority_names)}; "
+            f"{len(self.lsoa11)} LSOAs of 2011, {len(self.lsoa21)} of 2021)"
+        )
+
+
+@cache
+def _lsoas() -> pd.DataFrame:
+    return reference.read_table("lsoa_areas.csv")
+
+
+@cache
+def _authority_names() -> dict[str, str]:
+    """Names of every local authority code known, 2022 and 2024."""
+    names = dict(
+        zip(
+            reference.read_table("lookup_ltla22_ltla23.csv")["ltla22_code"],
+            reference.read_table("lookup_ltla22_ltla23.csv")["ltla22_name"],
+            strict=True,
+        )
+    )
+    lookup = reference.csp_lookup()
+    names.update(zip(lookup["ltla24_code"], lookup["ltla24_name"], strict=True))
+    return names
+
+
+def all_lsoa_codes() -> frozenset[str]:
+    """Every LSOA code, 2011 and 2021, that the shipped lookups know."""
+    table = _lsoas()
+    return frozenset(table["lsoa11_code"]) | frozenset(table["lsoa21_code"])
+
+
+def _by_authorities(codes: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The LSOAs (2011, 2021) of 2024 or 2022 authorities."""
+    table = _lsoas()
+    rows = table[table["ltla24_code"].isin(codes) | table["ltla22_code"].isin(codes)]
+    return frozenset(rows["lsoa11_code"]), frozenset(rows["lsoa21_code"])
+
+
+def _csp(rows: pd.DataFrame) -> Area:
+    """A CSP's LSOAs: all of each authority it alone covers; of an authority shared by several
+    CSPs, the 2022 authority of the CSP's own name (Cumberland's CSPs follow Allerdale, Carlisle and
+    Copeland). A shared authority with no such district is left to its other CSPs when this CSP
+    has authorities of its own."""
+    first = rows.iloc[0]
+    lookup = reference.csp_lookup()
+    names = _authority_names()
+    table = _lsoas()
+    sole, districts, unresolved = set(), set(), []
+    for authority in sorted(set(rows["ltla24_code"])):
+        if lookup.loc[lookup["ltla24_code"] == authority, "csp24_code"].nunique() == 1:
+            sole.add(authority)
+            continue
+        within = set(table.loc[table["ltla24_code"] == authority, "ltla22_code"])
+        own = [d for d in within if names.get(d, "").lower() == str(first["csp24_name"]).lower()]
+        if own:
+            districts.update(own)
+        else:
+            unresolved.append(names.get(authority, authority))
+    if unresolved and not (sole or districts):
+        raise UnknownAreaError(
+            f"{first['csp24_name']} ({first['csp24_code']}) shares {', '.join(unresolved)} with other CSPs and the "
+            "lookups do not say which of its LSOAs are this CSP's: name the local authority instead"
+        )
+    authorities = sole | districts
+    lsoa11, lsoa21 = _by_authorities(authorities)
+    return Area(
+        CSP,
+        str(first["csp24_code"]),
+        str(first["csp24_name"]),
+        tuple(sorted(authorities)),
+        tuple(sorted(names.get(a, a) for a in authorities)),
+        str(first["pfa24_name"]),
+        str(first["pfa24_code"]),
+        lsoa11,
+        lsoa21,
+    )
+
+
+def _authority(code: str) -> Area:
+    lookup = reference.csp_lookup()
+    names = _authority_names()
+    lsoa11, lsoa21 = _by_authorities({code})
+    table = _lsoas()
+    now = table.loc[table["ltla22_code"] == code, "ltla24_code"]
+    current = code if code in set(lookup["ltla24_code"]) else (now.iloc[0] if not now.empty else code)
+    force = lookup[lookup["ltla24_code"] == current]
+    return Area(
+        AUTHORITY,
+        code,
+        names.get(code, code),
+        (code,),
+        (names.get(code, code),),
+        str(force["pfa24_name"].iloc[0]) if not force.empty else "",
+        str(force["pfa24_code"].iloc[0]) if not force.empty else "",
+        lsoa11,
+        lsoa21,
+    )
+
+
+def _force(rows: pd.DataFrame) -> Area:
+    first = rows.iloc[0]
+    authorities = set(rows["ltla24_code"])
+    lsoa11, lsoa21 = _by_authorities(authorities)
+    names = _authority_names()
+    return Area(
+        FORCE,
+        str(first["pfa24_code"]),
+        str(first["pfa24_name"]),
+        tuple(sorted(authorities)),
+        tuple(sorted(names.get(a, a) for a in authorities)),
+        str(first["pfa24_name"]),
+        str(first["pfa24_code"]),
+        lsoa11,
+        lsoa21,
+    )
+
+
+def resolve(name_or_code: str) -> Area:
+    """The area with this ONS code, or this name (any case): a CSP first, then a local authority,
+    then a police force area. An UnknownAreaError, with the nearest names, otherwise."""
+    text = str(name_or_code).strip()
+    lookup = reference.csp_lookup()
+    code = text.upper()
+    if _CODE.match(code):
+        kind = _KINDS_BY_PREFIX.get(code[:3])
+        if kind == CSP and (lookup["csp24_code"] == code).any():
+            return _csp(lookup[lookup["csp24_code"] == code])
+        if kind == FORCE and (lookup["pfa24_code"] == code).any():
+            return _force(lookup[lookup["pfa24_code"] == code])
+        if kind == AUTHORITY and code in _authority_names():
+            return _authority(code)
+        raise UnknownAreaError(
+            f"{text}: no {kind or 'area'} has this code in the ONS lookups shipped with the "
+            "package (CSPs E22/W22, local authorities E06-E09/W06, force areas E23/W15)"
+        )
+    wanted = text.lower()
+    rows = lookup[lookup["csp24_name"].str.lower() == wanted]
+    if not rows.empty:
+        return _csp(rows)
+    matches = [c for c, n in _authority_names().items() if n.lower() == wanted]
+    if matches:
+        current = [c for c in matches if c in set(lookup["ltla24_code"])]
+        return _authority((current or sorted(matches))[0])
+    rows = lookup[lookup["pfa24_name"].str.lower() == wanted]
+    if not rows.empty:
+        return _force(rows)
+    known = sorted(set(lookup["csp24_name"]) | set(_authority_names().values()) | set(lookup["pfa24_name"]))
+    close = difflib.get_close_matches(text, known, n=3, cutoff=0.6)
+    close += [k for k in known if k.lower().startswith(wanted[:5]) and k not in close][: 3 - len(close)]
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownAreaError(
+        f"no Community Safety Partnership, local authority or police force area called "
+        f"{text!r} in the ONS lookups{hint}"
+    )

@@ -1,0 +1,175 @@
+"""Areas by name or ONS code, and rows selected by LSOA code: checked against independent counts
+made from the raw police.uk files and the raw ONS lookups in ../shared."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from safer_analysis.cli import main
+from safer_analysis.inputs import areas, police_uk
+
+from ..conftest import REALDATA
+
+LOOKUPS = REALDATA / "ons-lookups"
+D_AND_C_2025 = REALDATA / "police-uk-archives" / "devon-and-cornwall-2025"
+
+
+@pytest.mark.parametrize("text", ["Plymouth", "plymouth", "PLYMOUTH", "E22000056", "e22000056"])
+def test_a_csp_by_name_in_any_case_or_by_code(text):
+    area = areas.resolve(text)
+    assert (area.kind, area.code, area.authority_codes) == (areas.CSP, "E22000056", ("E06000026",))
+
+
+@pytest.mark.parametrize(
+    "text,kind,code",
+    [
+        ("E06000026", areas.AUTHORITY, "E06000026"),
+        ("E23000035", areas.FORCE, "E23000035"),
+        ("Devon & Cornwall", areas.FORCE, "E23000035"),
+        ("North Devon", areas.CSP, "E22000363"),  # the CSP of North Devon and Torridge, before the authority
+        ("North Yorkshire", areas.CSP, "E22000372"),  # the CSP, not the force area that includes York
+        ("Harrogate", areas.AUTHORITY, "E07000165"),  # a 2022 district merged into North Yorkshire in 2023
+    ],
+)
+def test_every_kind_of_area_and_the_order_names_are_looked_up_in(text, kind, code):
+    area = areas.resolve(text)
+    assert (area.kind, area.code) == (kind, code)
+
+
+def test_wyre_is_not_wyre_forest():
+    assert areas.resolve("Wyre").lsoa11.isdisjoint(areas.resolve("Wyre Forest").lsoa11)
+
+
+def test_cumberlands_csps_follow_the_former_districts():
+    parts = [areas.resolve(n) for n in ("Allerdale", "Carlisle", "Copeland")]
+    whole = areas.resolve("Cumberland")
+    assert all(p.kind == areas.CSP for p in parts)
+    assert frozenset().union(*(p.lsoa21 for p in parts)) == whole.lsoa21
+    assert sum(len(p.lsoa21) for p in parts) == len(whole.lsoa21)  # no LSOA in two CSPs
+
+
+def test_a_near_miss_is_refused_with_a_suggestion():
+    with pytest.raises(areas.UnknownAreaError, match="did you mean 'Plymouth'"):
+        areas.resolve("Plymuoth")
+    with pytest.raises(areas.UnknownAreaError, match="no Community Safety Partnership has this code"):
+        areas.resolve("E22999999")
+
+
+def test_an_unknown_area_exits_2_with_a_suggestion(project_copy, capsys):
+    code = main(["import-police-uk", str(D_AND_C_2025), "--area", "Plymuoth", "--project", str(project_copy)])
+    assert code == 2 and "did you mean 'Plymouth'" in capsys.readouterr().err
+
+
+def _raw_codes(authorities: set[str]) -> set[str]:
+    """LSOA codes (2011 and 2021) of authorities, read straight from the raw ONS lookups."""
+    codes = set()
+    with open(LOOKUPS / "lookup_lsoa11_lsoa21_ltla22.csv", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if r["ltla22_code"] in authorities:
+                codes |= {r["lsoa11_code"], r["lsoa21_code"]}
+    with open(LOOKUPS / "lookup_lsoa21_ward24_ltla24.csv", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            if r["ltla24_code"] in authorities:
+                codes.add(r["lsoa21_code"])
+    return codes
+
+
+def _raw_count(folder: Path, codes: set[str], months: set[str] | None = None) -> int:
+    n = 0
+    for path in sorted(folder.rglob("*-street.csv")):
+        if months and path.parent.name not in months:
+            continue
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            n += sum(r["LSOA code"] in codes for r in csv.DictReader(handle))
+    return n
+
+
+def _import(tmp_path: Path, folders: list[Path], area: areas.Area):
+    out = tmp_path / f"{area.code}.parquet"
+    report = police_uk.import_police_uk(
+        folders,
+        out,
+        csp=area.name,
+        lsoa_codes=sorted(area.lsoa_codes),
+        name_prefixes=list(area.authority_names),
+        known_codes=areas.all_lsoa_codes(),
+    )
+    return police_uk.load_crimes(out), report
+
+
+def test_plymouth_2025_keeps_every_row_of_its_2021_lsoas(tmp_path):
+    frame, report = _import(tmp_path, [D_AND_C_2025], areas.resolve("Plymouth"))
+    assert len(frame) == 29_623 == _raw_count(D_AND_C_2025, _raw_codes({"E06000026"}))
+    assert report.rows_by_name == 0
+
+
+def test_north_yorkshire_2025_selects_exactly_the_rows_of_its_lsoas(tmp_path):
+    """The 2023 unitary: 2021 codes, LSOA names still those of the former districts."""
+    folder = REALDATA / "police-uk-archives" / "north-yorkshire-2025"
+    frame, _ = _import(tmp_path, [folder], areas.resolve("North Yorkshire"))
+    expected = _raw_count(folder, _raw_codes({"E06000065"}))
+    assert len(frame) == expected > 30_000
+    assert not frame["lsoa_name"].str.startswith("North Yorkshire").any()  # selected by code, not by name
+
+
+def test_every_csp_of_devon_and_cornwall_matches_an_independent_count(tmp_path):
+    folders = [REALDATA / "police-uk-archives" / "devon-and-cornwall-2018", REALDATA / "police-uk" / "archive-2019"]
+    months = {f"2018-{m:02d}" for m in range(4, 13)} | {"2019-01", "2019-02", "2019-03"}
+    lookup = list(csv.DictReader(open(LOOKUPS / "lookup_ltla24_csp24_pfa24.csv", encoding="utf-8")))
+    csps: dict[str, set[str]] = {}
+    for r in lookup:
+        if r["pfa24_name"] == "Devon & Cornwall":
+            csps.setdefault(r["csp24_code"], set()).add(r["ltla24_code"])
+    assert len(csps) >= 8
+    totals = Counter()
+    for code, authorities in sorted(csps.items()):
+        frame, _ = _import(tmp_path, folders, areas.resolve(code))
+        got = int(frame["month"].isin(months).sum())
+        expected = sum(
+            _raw_count(
+                f,
+                _raw_codes(authorities),
+                months - ({"2019-01", "2019-02", "2019-03"} if f.name == "devon-and-cornwall-2018" else set()),
+            )
+            for f in folders
+        )
+        assert got == expected, code
+        totals[code] = got
+    assert sum(totals.values()) > 100_000
+
+
+ADVERSARIAL = [
+    'a1,2019-01,F,F,-4.1,50.3,On or near X,E01015025,Plymouth 001A,Burglary,Under investigation,"one\nline two"',
+    'a2,2019-01,F,F,-4.1,50.3,"On or near ""Quoted"", Road",E01015025,Plymouth 001A,Burglary,Under investigation,',
+    ",2019-01,F,F,,,No Location,,,Anti-social behaviour,,",
+    'a3,2019-01,F,F,-4.1,50.3,On or near Y,E01015026,Plymouth 001B,Robbery,Under investigation,"a, b\r\nc"',
+    "a4,2019-01,F,F,-4.1,50.3,On or near Z,E01015027,Plymouth 001C,Drugs,Under investigation,",
+]
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+    "Last outcome category,Context"
+)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("selection", ["names", "codes"])
+def test_adversarial_files_lose_nothing(tmp_path, ending, selection):
+    """Line breaks, commas and quotes inside fields, a byte-order mark, CRLF and blank LSOAs: the
+    fast path and the full parse keep the same rows, and every row is counted."""
+    folder = tmp_path / "2019-01"
+    folder.mkdir()
+    text = "\ufeff" + HEADER + ending + ending.join(ADVERSARIAL) + ending
+    (folder / "2019-01-devon-and-cornwall-street.csv").write_bytes(text.encode("utf-8"))
+    kwargs = (
+        {"lsoa_prefixes": ["Plymouth "]}
+        if selection == "names"
+        else {"lsoa_codes": ["E01015025", "E01015026", "E01015027"]}
+    )
+    table, report = police_uk.read_police_uk(tmp_path, **kwargs)
+    assert table.column("crime_id").to_pylist() == ["a1", "a2", "a3", "a4"]
+    assert report.rows_read == 5 and report.rows_without_location == 1
+    assert table.column("location").to_pylist()[1] == 'On or near "Quoted", Road'
