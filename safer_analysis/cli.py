@@ -118,6 +118,12 @@ def make_parser() -> argparse.ArgumentParser:
         "(repeatable; default: the project's own area)",
     )
     i.add_argument(
+        "--all-areas",
+        action="store_true",
+        help="keep every area of the archives in one store (data/crime/all-areas-street.parquet), from which any "
+        "area's assessment is built without reading the archives again",
+    )
+    i.add_argument(
         "--lsoa-codes",
         type=Path,
         default=None,
@@ -223,6 +229,11 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
         return areas.resolve(name)
 
     try:
+        if args.all_areas:
+            out = args.out or project.all_areas_file
+            report = police_uk.import_police_uk(args.paths, out, force=args.force, progress=_progress)
+            print(f"All areas: {report.summary()}\n  wrote {out}\nDone in {time.perf_counter() - started:.1f} s.")
+            return 0
         if args.lsoa_codes is not None or len(names) == 1:
             name = names[0]
             if args.lsoa_codes is not None:

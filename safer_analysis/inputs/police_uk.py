@@ -644,6 +644,19 @@ def import_many(
     return reports
 
 
+def load_area(path: PathLike, area: str, lsoa_codes: Iterable[str]) -> pd.DataFrame:
+    """One area's rows of a store holding many (``import-police-uk --all-areas``), by LSOA code,
+    with the store's metadata relabelled for the area."""
+    frame = load_crimes(path)
+    meta = dict(frame.attrs.get("metadata", {}))
+    out = frame[frame["lsoa_code"].isin(set(lsoa_codes))].reset_index(drop=True)
+    if out.empty:
+        raise PoliceUkError(f"{path} holds no rows for {area}: import the force that covers it")
+    meta.update(csp=area, rows=len(out), cut_from=Path(path).name)
+    out.attrs["metadata"] = meta
+    return out
+
+
 def _missing(path: Path) -> PoliceUkError:
     return PoliceUkError(
         f"{path}: no crime data; run `safer-analysis import-police-uk ARCHIVE --csp NAME` "

@@ -152,6 +152,11 @@ class Project:
     def outputs_dir(self) -> Path:
         return self.root / "outputs"
 
+    @property
+    def all_areas_file(self) -> Path:
+        """Where an import of every area of the data (``import-police-uk --all-areas``) is stored."""
+        return self.crime_dir / "all-areas-street.parquet"
+
     def crime_file(self, area: str | None = None) -> Path:
         """Where the police.uk data for ``area`` (default: the project's own) are stored."""
         return self.crime_dir / f"{slug(area or self.settings.area)}-street.parquet"

@@ -338,7 +338,8 @@ def build(
     commit = git_commit(proj.root)
     params = {"financial_year": year, "project": str(proj.root), **extra}
     crime_file = Path(extra["crime_data"]) if extra.get("crime_data") else proj.crime_file(area)
-    if any(p in ("strategic_assessment", "allocation_rationale") for p in names) and not crime_file.is_file():
+    has_crimes = crime_file.is_file() or (not extra.get("crime_data") and proj.all_areas_file.is_file())
+    if any(p in ("strategic_assessment", "allocation_rationale") for p in names) and not has_crimes:
         raise DataValidationError(
             [
                 Problem(

@@ -10,7 +10,7 @@ import pandas as pd
 
 from safer_analysis import __version__
 from safer_analysis.errors import ParameterError
-from safer_analysis.inputs import police_uk, reference
+from safer_analysis.inputs import areas, police_uk, reference
 from safer_analysis.inputs.datasets import Dataset, load_dataset
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.years import FinancialYear
@@ -58,8 +58,14 @@ class ProductContext:
         return Path(crime_data) if crime_data else self.project.crime_file(self.csp)
 
     def load_crimes(self, crime_data: str = "") -> pd.DataFrame:
-        """The area's police.uk rows (see :func:`safer_analysis.inputs.police_uk.load_crimes`)."""
-        return police_uk.load_crimes(self.crime_file(crime_data))
+        """The area's police.uk rows: the file given, else the area's own store, else the area's LSOAs
+        cut from the project's store of all areas (see :func:`safer_analysis.inputs.police_uk.load_crimes`)."""
+        path = self.crime_file(crime_data)
+        if crime_data or path.exists() or not self.project.all_areas_file.exists():
+            return police_uk.load_crimes(path)
+        own = self.csp.lower() == self.project.settings.area.lower()
+        area = areas.resolve(self.project.settings.csp_code or self.csp if own else self.csp)
+        return police_uk.load_area(self.project.all_areas_file, self.csp, area.lsoa_codes)
 
     def source_line(self, year: str | None = None) -> str:
         """'Source: <titles>' for the documents behind a year's allocations."""

@@ -173,3 +173,15 @@ def test_adversarial_files_lose_nothing(tmp_path, ending, selection):
     assert table.column("crime_id").to_pylist() == ["a1", "a2", "a3", "a4"]
     assert report.rows_read == 5 and report.rows_without_location == 1
     assert table.column("location").to_pylist()[1] == 'On or near "Quoted", Road'
+
+
+def test_one_store_of_all_areas_serves_every_area_without_reading_the_archives_again(project_copy, tmp_path):
+    folder = REALDATA / "police-uk-archives" / "devon-and-cornwall-2018"
+    assert main(["import-police-uk", "--all-areas", str(folder), "--project", str(project_copy)]) == 0
+    store = project_copy / "data" / "crime" / "all-areas-street.parquet"
+    for name in ("Torbay", "South Devon and Dartmoor"):
+        area = areas.resolve(name)
+        cut = police_uk.load_area(store, area.name, area.lsoa_codes)
+        direct, _ = _import(tmp_path, [folder], area)
+        assert cut.attrs["metadata"]["csp"] == area.name
+        assert sorted(cut["crime_id"].fillna("")) == sorted(direct["crime_id"].fillna("")) and len(cut) == len(direct)
