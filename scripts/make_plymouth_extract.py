@@ -61,6 +61,38 @@ def sources(real: Path = REAL) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: (r["month"], r["used"] != "yes"))
 
 
+#: Boundaries the bundled project's map needs, copied into data/geography/ with their source.
+GEOGRAPHY = {
+    "plymouth_lsoa11_boundaries.geojson": "Plymouth LSOA (2011) boundaries",
+    "plymouth_ward_boundaries.geojson": "Plymouth ward boundaries (names and codes)",
+}
+
+
+def copy_geography(real: Path = REAL) -> list[dict[str, str]]:
+    """Copy the boundary files into data/geography/ and return their provenance rows."""
+    folder = ROOT / "data" / "geography"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name, what in GEOGRAPHY.items():
+        data = (real / "geography" / name).read_bytes()
+        (folder / name).write_bytes(data)
+        rows.append(
+            {
+                "file": name,
+                "what": what,
+                "derived_from": f"../shared/realdata/geography/{name}",
+                "found_in": "drkane/geo-lookups (commit e20a072)",
+                "licence": "Open Government Licence v3.0 (ONS)",
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    with open(folder / "SOURCES.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
 def main() -> int:
     order = freshest_first()
     (ROOT / "data" / "crime" / "plymouth-street.parquet").unlink(missing_ok=True)  # made afresh, not added to
@@ -72,6 +104,7 @@ def main() -> int:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    copy_geography()
     print(f"wrote data/crime/SOURCES.csv ({len(rows)} monthly files, {sum(r['used'] == 'yes' for r in rows)} used)")
     return 0
 

@@ -43,6 +43,13 @@ ORIGINS = {
         "found_in": "humaniverse/geographr (commit c026be5c); with lookup_lsoa21_ward24_ltla24.csv from the same",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
+    "lsoa_population.csv": {
+        "description": "ONS small-area population estimates, all persons per LSOA (2011), England and Wales, "
+        "mid-2017, mid-2019 and mid-2020 (long format)",
+        "derived_from": "realdata/population/ons-sape-lsoa11-totals-mid2017-2019-2020.csv",
+        "found_in": "humaniverse/demographr (commit d0417101)",
+        "licence": "Open Government Licence v3.0 (ONS)",
+    },
     "lookup_ltla22_ltla23.csv": {
         "description": "ONS local authority 2022 to 2023 (the 2023 mergers), codes and names",
         "derived_from": "realdata/ons-lookups/lookup_ltla22_ltla23.csv",
@@ -133,6 +140,21 @@ def lsoa_areas(shared: Path) -> pd.DataFrame:
     return out.sort_values(["lsoa21_code", "lsoa11_code"]).reset_index(drop=True)
 
 
+def lsoa_population(shared: Path) -> pd.DataFrame:
+    raw = pd.read_csv(shared / ORIGINS["lsoa_population.csv"]["derived_from"], dtype={"lsoa11_code": str})
+    long = raw.melt(
+        id_vars=["lsoa11_code"],
+        value_vars=["pop_mid2017", "pop_mid2019", "pop_mid2020"],
+        var_name="column",
+        value_name="population",
+    ).dropna(subset=["population"])
+    long["mid_year"] = long["column"].str[-4:].astype(int)
+    long["population"] = long["population"].round().astype(int)
+    return (
+        long[["lsoa11_code", "mid_year", "population"]].sort_values(["lsoa11_code", "mid_year"]).reset_index(drop=True)
+    )
+
+
 def csp_lookup(shared: Path) -> pd.DataFrame:
     return pd.read_csv(shared / ORIGINS["lookup_ltla24_csp24_pfa24.csv"]["derived_from"], dtype=str)
 
@@ -150,6 +172,7 @@ MAKERS = {
     "population_local_authority.csv": population,
     "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
     "lsoa_areas.csv": lsoa_areas,
+    "lsoa_population.csv": lsoa_population,
     "lookup_ltla22_ltla23.csv": lambda shared: pd.read_csv(
         shared / ORIGINS["lookup_ltla22_ltla23.csv"]["derived_from"], dtype=str
     ),

@@ -425,3 +425,31 @@ def compare_with_named_priorities(ranking: pd.DataFrame) -> pd.DataFrame:
         default=f"below the top {top_n}, as before",
     )
     return out
+
+
+# ---- places on a map ---------------------------------------------------------------------------
+
+
+def lsoa_rates(crimes: pd.DataFrame, year: str, populations: pd.DataFrame, lsoa_lookup: pd.DataFrame) -> pd.DataFrame:
+    """Crimes (not anti-social behaviour) per LSOA of 2011 in ``year``, with the LSOA's population
+    and the rate per 1,000.
+
+    ``populations`` has ``lsoa11_code``, ``mid_year`` and ``population`` for one mid-year;
+    ``lsoa_lookup`` has ``lsoa11_code``, ``lsoa21_code`` and ``change_code``. A row coded to a 2021
+    LSOA that was split from a 2011 one (change ``S``) is counted in its 2011 parent; a 2021 LSOA
+    merged from several 2011 ones (``M``), or an LSOA with no population given, cannot be mapped
+    and is left out (``unmapped`` in ``attrs`` says how many rows).
+    """
+    placed = crimes[(crimes["financial_year"] == year) & (crimes["crime_type"] != ASB) & crimes["lsoa_code"].notna()]
+    known11 = set(populations["lsoa11_code"])
+    parents = lsoa_lookup[lsoa_lookup["change_code"].isin(["U", "S"])].drop_duplicates("lsoa21_code")
+    back = dict(zip(parents["lsoa21_code"], parents["lsoa11_code"], strict=True))
+    codes = placed["lsoa_code"].where(placed["lsoa_code"].isin(known11), placed["lsoa_code"].map(back))
+    codes = codes.where(codes.isin(known11))  # a code with no population (or no 2011 parent) is not mapped
+    counts = codes.dropna().value_counts()
+    out = populations[["lsoa11_code", "population"]].drop_duplicates("lsoa11_code").set_index("lsoa11_code")
+    out = out[out.index.isin(set(counts.index)) | out.index.isin(known11)]
+    out["count"] = counts.reindex(out.index, fill_value=0).astype(int)
+    out["rate"] = out["count"] / out["population"] * 1000
+    out.attrs["unmapped"] = int(codes.isna().sum())
+    return out.reset_index()

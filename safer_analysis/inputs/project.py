@@ -47,6 +47,8 @@ class Settings:
     local_vocabulary: str = ""
     default_year: str = ""
     suppression_threshold: int = 5
+    lsoa_boundaries: str = ""
+    ward_boundaries: str = ""
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -71,6 +73,8 @@ _KEYS = {
     "local_vocabulary": ("open_data", "local_vocabulary"),
     "default_year": ("reports", "default_year"),
     "suppression_threshold": ("reports", "suppression_threshold"),
+    "lsoa_boundaries": ("geography", "lsoa_boundaries"),
+    "ward_boundaries": ("geography", "ward_boundaries"),
 }
 _REQUIRED = ("name", "area")
 
@@ -156,6 +160,11 @@ class Project:
     def all_areas_file(self) -> Path:
         """Where an import of every area of the data (``import-police-uk --all-areas``) is stored."""
         return self.crime_dir / "all-areas-street.parquet"
+
+    def boundary_file(self, kind: str) -> Path | None:
+        """The project's boundary file for ``kind`` ("lsoa" or "ward"), if its settings name one."""
+        name = self.settings.lsoa_boundaries if kind == "lsoa" else self.settings.ward_boundaries
+        return (self.root / name) if name else None
 
     def crime_file(self, area: str | None = None) -> Path:
         """Where the police.uk data for ``area`` (default: the project's own) are stored."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -20,6 +21,7 @@ from safer_analysis.analysis.crime_profile import (
     harm_by_type,
     label_periods,
     like_for_like,
+    lsoa_rates,
     monthly_pattern,
     months_held,
     priority_evidence,
@@ -137,6 +139,7 @@ def build_profile(
     areas = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
     conc = concentration(crimes, year, top_share=share, lsoas=areas)
     recurring = recurring_places(crimes, years, top_share=share)
+    recurring.insert(2, "ward", recurring["lsoa_code"].map(ward_names()).fillna("not known"))
     harm = harm_by_type(counts[year], dataset.crime_severity_weights)
     points = {
         "rising": dataset.method("trend_rising"),
@@ -547,3 +550,63 @@ def context_table(dataset) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def ward_names() -> dict[str, str]:
+    """The 2024 ward of every LSOA code, 2011 or 2021 (ONS lookup shipped with the package)."""
+    table = reference.read_table("lsoa_areas.csv")
+    names = dict(zip(table["lsoa11_code"], table["ward24_name"], strict=True))
+    names.update(zip(table["lsoa21_code"], table["ward24_name"], strict=True))
+    return names
+
+
+def lsoa_population_year(mid_year: int) -> int:
+    """The small-area population year shipped that is nearest ``mid_year``."""
+    years = sorted(set(reference.read_table("lsoa_population.csv")["mid_year"].astype(int)))
+    return min(years, key=lambda y: (abs(y - mid_year), -y))
+
+
+def crime_map(crimes: pd.DataFrame, p: Profile, lsoa_file: Path | None, ward_file: Path | None, source: str):
+    """The map of where crime is: rates per 1,000 by LSOA on the project's boundaries, with wards
+    and the recurring places marked; without boundaries, the density of the points."""
+    from safer_analysis.present import maps
+
+    period = parse_period(p.year)
+    if isinstance(period, YearTo):
+        crimes = label_periods(crimes, f"{period.end_year}-{period.end_month:02d}")
+    if lsoa_file is None or not Path(lsoa_file).is_file():
+        year_rows = crimes[(crimes["financial_year"] == p.year) & (crimes["crime_type"] != ASB)]
+        return maps.density_map(
+            year_rows,
+            title=f"Where crime was recorded in {p.csp}, {p.year}",
+            subtitle=f"Recorded crimes by location, {p.csp}, {p.year}",
+            source=source,
+            what=f"recorded crimes in {p.csp}, {p.year}",
+        )
+    import geopandas as gpd
+
+    lsoas = gpd.read_file(lsoa_file)
+    wards = gpd.read_file(ward_file) if ward_file and Path(ward_file).is_file() else None
+    pop_year = lsoa_population_year(period.mid_year)
+    pops = reference.read_table("lsoa_population.csv")
+    pops = pops[(pops["mid_year"].astype(int) == pop_year) & pops["lsoa11_code"].isin(set(lsoas["LSOA11CD"]))].copy()
+    pops["population"] = pops["population"].astype(int)
+    rates = lsoa_rates(crimes, p.year, pops, reference.read_table("lsoa_areas.csv"))
+    wards_of = ward_names()
+    names = dict(zip(crimes["lsoa_code"], crimes["lsoa_name"], strict=False))
+    describe = {c: f"{names.get(c, c)} ({wards_of.get(c, 'ward not known')})" for c in rates["lsoa11_code"]}
+    top = rates.sort_values("rate", ascending=False).iloc[0]
+    return maps.rate_map(
+        lsoas,
+        rates,
+        wards=wards,
+        marked=[c for c in p.recurring["lsoa_code"] if c in set(rates["lsoa11_code"])],
+        title=f"Crime is densest in {wards_of.get(top['lsoa11_code'], top['lsoa11_code'])}: "
+        f"{top['rate']:.0f} crimes per 1,000 residents in its busiest neighbourhood",
+        subtitle=f"Recorded crimes per 1,000 residents by neighbourhood (LSOA 2011), {p.csp}, {p.year}; "
+        f"outlined: in the busiest tenth every year",
+        source=f"{source} Population: ONS small-area estimates, mid-{pop_year} (the nearest year held). "
+        "Boundaries: ONS (Open Government Licence v3.0).",
+        what=f"recorded crimes per 1,000 residents by neighbourhood in {p.csp}, {p.year}",
+        describe=describe,
+    )
