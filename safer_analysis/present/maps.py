@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.colors import LogNorm
 
 from safer_analysis.present.charts import PALETTE, TEXT, Chart, apply_house_style
 
@@ -33,6 +34,9 @@ def rate_map(
     apply_house_style()
     shapes = lsoas.merge(rates, left_on="LSOA11CD", right_on="lsoa11_code", how="left")
     fig, ax = plt.subplots(figsize=(8.5, 7.5))
+    # a log scale: a city centre's rates are tens of times the suburbs', which a linear scale flattens
+    positive = rates["rate"][rates["rate"] > 0]
+    log = len(positive) > 1 and positive.max() > 10 * positive.min()
     shapes.plot(
         column="rate",
         ax=ax,
@@ -40,10 +44,15 @@ def rate_map(
         linewidth=0.2,
         edgecolor="white",
         legend=True,
-        scheme=None,
+        norm=LogNorm(vmin=float(positive.min()), vmax=float(positive.max())) if log else None,
         missing_kwds={"color": "#dddddd", "label": "no data"},
-        legend_kwds={"label": "Crimes per 1,000 residents", "shrink": 0.6},
+        legend_kwds={"label": "Crimes per 1,000 residents" + (" (log scale)" if log else ""), "shrink": 0.6},
     )
+    if log:  # plain numbers on the scale, not powers of ten
+        bar = fig.axes[-1]
+        ticks = [v for v in (5, 10, 20, 50, 100, 200, 500, 1000, 2000) if positive.min() <= v <= positive.max()]
+        bar.set_yticks(ticks, [f"{v:,}" for v in ticks])
+        bar.minorticks_off()
     if wards is not None:
         wards.boundary.plot(ax=ax, color=TEXT, linewidth=0.6)
         name = next(c for c in wards.columns if c.upper().startswith("WD") and c.upper().endswith("NM"))
@@ -61,7 +70,8 @@ def rate_map(
     def place(code: str) -> str:
         return words.get(code, code)
 
-    alt = f"Map of {what}, {len(ranked)} neighbourhoods shaded from light (low) to dark (high)."
+    scale = " on a log scale" if log else ""
+    alt = f"Map of {what}, {len(ranked)} neighbourhoods shaded from light (low) to dark (high){scale}."
     if not ranked.empty:
         top, low = ranked.iloc[0], ranked.iloc[-1]
         alt += (
