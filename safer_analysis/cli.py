@@ -261,8 +261,13 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
             written = {label: out}
         else:
             folder = args.out or project.crime_dir
-            reports = police_uk.import_many(args.paths, names, folder, force=args.force, progress=_progress)
-            written = {a: folder / f"{police_uk.csp_slug(a)}-street.parquet" for a in names}
+            resolved = [resolve(n) for n in names]
+            for area in resolved:
+                print(f"Area: {area.describe()}.")
+            reports = police_uk.import_many(
+                args.paths, {a.name: a.lsoa_codes for a in resolved}, folder, force=args.force, progress=_progress
+            )
+            written = {a.name: folder / f"{police_uk.csp_slug(a.name)}-street.parquet" for a in resolved}
     except police_uk.PoliceUkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA

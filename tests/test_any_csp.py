@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from safer_analysis.cli import main
+from safer_analysis.inputs import areas
 from safer_analysis.inputs import police_uk as pu
 
 from .conftest import CRIME_FILE, SHARED
@@ -22,13 +23,13 @@ def test_several_csps_from_one_read_match_independent_counts(tmp_path, monkeypat
     original = pu._read_member
     monkeypatch.setattr(pu, "_read_member", lambda m, z, *a: reads.append(m.month) or original(m, z, *a))
     csps = ["Plymouth", "Torbay", "Exeter", "Cornwall"]
-    reports = pu.import_many(REAL, csps, tmp_path)
+    reports = pu.import_many(REAL, {c: areas.resolve(c).lsoa_codes for c in csps}, tmp_path)
     assert len(reads) == len(set(reads)) == 12  # every monthly file read once for all four
     expected = Counter()
     for path in sorted(REAL.rglob("*-street.csv")):
         with open(path, encoding="utf-8-sig", newline="") as handle:
             for record in csv.DictReader(handle):
-                for c in csps:
+                for c in csps:  # independently: these four are whole authorities whose LSOA names start so
                     if record["LSOA name"].startswith(c + " "):
                         expected[c] += 1
     for c in csps:

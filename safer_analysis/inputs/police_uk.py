@@ -22,7 +22,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -621,26 +621,32 @@ def import_police_uk(
 
 def import_many(
     paths: PathLike | Sequence[PathLike],
-    csps: Sequence[str],
+    areas: Mapping[str, Iterable[str]],
     out_dir: PathLike,
     *,
     force: str | None = None,
     synthetic: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, ImportReport]:
-    """One read of the archives, then one cache per CSP (``<slug>-street.parquet`` in ``out_dir``)."""
-    table, report = read_police_uk(paths, force=force, lsoa_prefixes=[_prefix(c) for c in csps], progress=progress)
-    parts = {csp: select_csp(table, csp) for csp in csps}
-    empty = [csp for csp, part in parts.items() if part.num_rows == 0]
+    """One read of the archives, then one store per area (``<slug>-street.parquet`` in ``out_dir``).
+
+    ``areas`` maps each area's name to its LSOA codes; rows are selected by code.
+    """
+    codes = {name: set(c) for name, c in areas.items()}
+    table, report = read_police_uk(paths, force=force, lsoa_codes=set().union(*codes.values()), progress=progress)
+    parts = {name: select_csp(table, lsoa_codes=c) for name, c in codes.items()}
+    empty = [name for name, part in parts.items() if part.num_rows == 0]
     if empty:
         raise PoliceUkError(
-            f"no rows for {', '.join(empty)} in {', '.join(report.sources)}: check the CSP names "
-            "(the start of their LSOA names) or the force; nothing was written"
+            f"no rows for {', '.join(empty)} in {', '.join(report.sources)}: check the areas or the force; "
+            "nothing was written"
         )
     reports = {}
-    for csp, part in parts.items():
-        reports[csp] = replace(report, rows_kept=part.num_rows, asb_rows=_asb_rows(part))
-        _write(part, Path(out_dir) / f"{csp_slug(csp)}-street.parquet", _metadata(part, reports[csp], csp, synthetic))
+    for name, part in parts.items():
+        reports[name] = replace(report, rows_kept=part.num_rows, asb_rows=_asb_rows(part))
+        _write(
+            part, Path(out_dir) / f"{csp_slug(name)}-street.parquet", _metadata(part, reports[name], name, synthetic)
+        )
     return reports
 
 

@@ -250,18 +250,19 @@ def test_select_csp_and_import_many_from_one_read(tmp_path):
     assert len(pu.select_csp(national.to_pandas(), lsoa_codes=["E01099999"])) == 1
     with pytest.raises(ValueError):
         pu.select_csp(national)
-    reports = pu.import_many(root, ["Plymouth", "Exeter"], tmp_path / "out")
-    assert reports["Plymouth"].rows_kept == 3 and reports["Exeter"].rows_kept == 1
+    reports = pu.import_many(root, {"Plymouth": ["E01015025"], "Exeter": ["E01099999"]}, tmp_path / "out")
+    by_code = national.to_pandas()["lsoa_code"].value_counts()
+    assert reports["Plymouth"].rows_kept == by_code["E01015025"] and reports["Exeter"].rows_kept == 1
     assert reports["Plymouth"].files_read == 3  # one read for both
     exeter = pu.load_crimes(tmp_path / "out" / "exeter-street.parquet")
     assert len(exeter) == 1 and exeter.attrs["metadata"]["csp"] == "Exeter"
-    assert len(pu.load_crimes(tmp_path / "out" / "plymouth-street.parquet")) == 3
+    assert len(pu.load_crimes(tmp_path / "out" / "plymouth-street.parquet")) == by_code["E01015025"]
 
 
 def test_import_many_writes_nothing_when_a_csp_has_no_rows(tmp_path):
     root = write_folder(tmp_path / "f", sample())
     with pytest.raises(pu.PoliceUkError, match="no rows for Nowhere"):
-        pu.import_many(root, ["Plymouth", "Nowhere"], tmp_path / "out")
+        pu.import_many(root, {"Plymouth": ["E01015025"], "Nowhere": ["E01000000"]}, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
