@@ -8,13 +8,11 @@ import io
 from dataclasses import dataclass
 
 import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from safer_analysis.present import disclosure  # noqa: E402
-from safer_analysis.present.formats import format_gbp, format_percent  # noqa: E402
+from safer_analysis.present import disclosure
+from safer_analysis.present.formats import format_gbp, format_percent
 
 #: UK Government Analysis Function categorical palette (afcharts).
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]

@@ -28,3 +28,18 @@ def test_chart_text_is_escaped():
 
 def test_house_palette_is_the_analysis_function_one():
     assert charts.PALETTE[:2] == ["#12436D", "#28A197"]
+
+
+def test_importing_the_package_leaves_the_plotting_backend_alone():
+    """JupyterLab's inline plots must keep working after `import safer_analysis...`."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import safer_analysis.present.charts, safer_analysis.present.publication, safer_analysis.present.maps; "
+        "import matplotlib; print(matplotlib.rcParams._get_backend_or_none())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "None"
