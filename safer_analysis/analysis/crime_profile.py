@@ -142,24 +142,42 @@ def rates_with_intervals(
     return out
 
 
-def trends(counts: pd.DataFrame, populations: Mapping[str, float], confidence: float = 0.95) -> pd.DataFrame:
-    """Per row of a :func:`counts_by_type` table, the trend of the rate across its years."""
-    years = list(counts.columns)
-    denominators = np.array([populations[y] for y in years], dtype=float)
+def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Per crime type (and all crime, and anti-social behaviour), the trend across ``years`` from
+    the monthly counts, with :func:`safer_analysis.analysis.stats.monthly_trend` (quasi-Poisson,
+    month-of-year terms; months not held are simply absent). With ``populations`` (per year) the
+    trend is in the rate. ``first`` and ``last`` are the first and last years' counts on the
+    calendar months every year holds, so they compare like with like.
+    """
+    window = crimes[crimes["financial_year"].isin(years)]
+    months = sorted(window["month"].unique())
+    index = pd.PeriodIndex(months, freq="M")
+    year_of = window.drop_duplicates("month").set_index("month")["financial_year"]
+    exposure = None
+    if populations:
+        exposure = pd.Series([float(populations[year_of[m]]) for m in months], index=index)
+    same, _ = like_for_like(crimes, years)
+    ends = counts_by_type(same, years)
+    monthly = pd.crosstab(window["crime_type"], window["month"]).reindex(columns=months, fill_value=0)
+    monthly.loc[ALL_CRIME] = monthly.drop(index=[ASB], errors="ignore").sum()
     rows = []
-    for crime_type, values in counts.iterrows():
-        result = stats.trend_test(values.to_numpy(dtype=float), denominators, confidence=confidence)
+    for crime_type in ends.index:
+        values = monthly.loc[crime_type] if crime_type in monthly.index else pd.Series(0, index=months)
+        result = stats.monthly_trend(pd.Series(values.to_numpy(dtype=float), index=index), exposure)
         rows.append(
             {
                 "crime_type": crime_type,
                 "first_year": years[0],
                 "last_year": years[-1],
-                "first": int(values.iloc[0]),
-                "last": int(values.iloc[-1]),
-                "annual_change_pct": result.slope,
+                "first": int(ends.at[crime_type, years[0]]),
+                "last": int(ends.at[crime_type, years[-1]]),
+                "annual_change_pct": result.annual_change_pct,
                 "p_value": result.p_value,
-                "significant": result.significant,
+                "significant": result.direction in ("rising", "falling"),
                 "direction": result.direction,
+                "dispersion": result.dispersion,
+                "months": result.months,
+                "method": result.method,
             }
         )
     return pd.DataFrame(rows).set_index("crime_type")
@@ -330,7 +348,11 @@ def priority_evidence(
         types = [t for t in group["crime_type"] if t in harm.index or t in trend.index]
         count = float(sum(harm["count"].get(t, 0) for t in types))
         harm_score = float(np.nansum([harm["harm"].get(t, np.nan) for t in types])) if types else np.nan
-        points = [trend_points[trend.at[t, "direction"]] for t in types if t in trend.index]
+        points = [
+            trend_points[trend.at[t, "direction"]]
+            for t in types
+            if t in trend.index and trend.at[t, "direction"] in trend_points
+        ]
         rows.append(
             {
                 "priority_key": key,

@@ -484,3 +484,147 @@ def funnel_limits_proportion(
         out[f"upper_{_tag(confidence)}"] = np.clip(p + half_width, 0.0, 1.0)
     index = denominators.index if isinstance(denominators, pd.Series) else None
     return pd.DataFrame(out, index=index)
+
+
+# --- monthly trends -----------------------------------------------------------------------------------------------
+
+#: A monthly trend is only tested with at least this many observed months (two years, so each calendar month twice).
+MIN_TREND_MONTHS = 24
+#: The two-sided significance level of :func:`monthly_trend`.
+TREND_ALPHA = 0.05
+NOT_ENOUGH_DATA = "not enough data"
+
+
+@dataclass(frozen=True)
+class MonthlyTrend:
+    """The trend in monthly counts (or rates), from :func:`monthly_trend`.
+
+    ``direction`` is "rising", "falling", "no significant change" or "not enough data";
+    ``annual_change_pct`` the fitted change a year in per cent (``(exp(12 * beta) - 1) * 100``);
+    ``p_value`` the two-sided p-value of the time term; ``dispersion`` the Pearson chi-square over
+    the residual degrees of freedom (1 for Poisson counts, above 1 when over-dispersed); ``months``
+    the number of months observed; ``method`` a sentence naming the model for a methods note.
+    ``p_value``, ``annual_change_pct`` and ``dispersion`` are NaN when there is not enough data.
+    """
+
+    direction: str
+    p_value: float
+    annual_change_pct: float
+    dispersion: float
+    months: int
+    method: str
+
+
+def _trend_method(offset: bool) -> str:
+    what = (
+        "monthly counts, with log(exposure) as an offset so the trend is in the rate," if offset else "monthly counts"
+    )
+    return (
+        f"Quasi-Poisson GLM (log link, dispersion from the Pearson chi-square) of {what} on a linear time term "
+        f"(months since the first observed month) and month-of-year indicators for seasonality; two-sided t-test "
+        f"of the time coefficient on the residual degrees of freedom, alpha {TREND_ALPHA:g}."
+    )
+
+
+def _monthly_counts(counts: object) -> pd.Series:
+    """``counts`` checked (a Series of finite non-negative numbers on a monthly PeriodIndex) and sorted by month."""
+    if not isinstance(counts, pd.Series):
+        raise ValueError(
+            f"counts must be a pandas Series indexed by a monthly PeriodIndex; got {type(counts).__name__}"
+        )
+    index = counts.index
+    if not isinstance(index, pd.PeriodIndex) or index.freqstr != "M":
+        kind = type(index).__name__ + (f" (freq {index.freqstr!r})" if isinstance(index, pd.PeriodIndex) else "")
+        raise ValueError(
+            f"counts must be indexed by a monthly pd.PeriodIndex (freq 'M'), e.g. "
+            f"pd.PeriodIndex(['2019-01', '2019-02'], freq='M') or a DatetimeIndex's .to_period('M'); got a {kind}"
+        )
+    if index.hasnans:
+        raise ValueError("counts' monthly index must not contain missing months (NaT)")
+    if index.has_duplicates:
+        raise ValueError(f"counts must have one value a month; {index[index.duplicated()][0]} appears more than once")
+    values = _counts(counts, "counts")
+    return pd.Series(values, index=index).sort_index()
+
+
+def _monthly_exposure(exposure: object, index: pd.PeriodIndex) -> np.ndarray:
+    """``exposure`` as positive values on ``index``: a scalar repeated, or a Series with exactly those months."""
+    if isinstance(exposure, pd.Series):
+        if not (isinstance(exposure.index, pd.PeriodIndex) and exposure.index.freqstr == "M"):
+            raise ValueError("exposure must be a scalar or a Series on the same monthly PeriodIndex as counts")
+        if exposure.index.has_duplicates or not exposure.index.sort_values().equals(index):
+            missing, extra = index.difference(exposure.index), exposure.index.difference(index)
+            if len(missing):
+                detail = f"no value for {', '.join(map(str, missing[:3]))}"
+            elif len(extra):
+                detail = f"values for months without counts: {', '.join(map(str, extra[:3]))}"
+            else:
+                detail = "a month appears more than once"
+            raise ValueError(f"exposure must be aligned with counts, with exactly the same months ({detail})")
+        return _denominators(exposure.sort_index(), "exposure")
+    if np.ndim(exposure) != 0 or isinstance(exposure, (str, bytes)):
+        raise ValueError(
+            f"exposure must be a positive number or a Series on the same monthly PeriodIndex as counts; "
+            f"got {type(exposure).__name__}"
+        )
+    return np.full(len(index), float(_denominators(exposure, "exposure")))
+
+
+def monthly_trend(counts: pd.Series, exposure: float | pd.Series | None = None) -> MonthlyTrend:
+    """Test for a trend in monthly counts that allows for over-dispersion and seasonality.
+
+    ``counts`` are monthly counts (e.g. crimes recorded) on a monthly ``pd.PeriodIndex``; months
+    may be missing (a gap is left out, not taken as zero). ``exposure``, if given, is the
+    population at risk, a number or a Series on the same months, and the trend is then in the rate
+    (``log(exposure)`` enters as an offset).
+
+    The model is a quasi-Poisson GLM: a log-linear Poisson regression of the count on a linear time
+    term (months since the first observed month) and month-of-year indicators (11 when every
+    calendar month is observed), with the variance taken as the mean times a dispersion estimated
+    from the Pearson chi-square. Crime counts are usually far more variable than Poisson
+    (dispersion well above 1), so a plain Poisson test would call chance wobbles significant. The
+    time coefficient is tested two-sided with a t-test on the residual degrees of freedom at
+    alpha 0.05. With fewer than 24 observed months, or no events at all, the result is "not enough
+    data" (with NaN estimates) rather than an error.
+
+    >>> months = pd.period_range("2021-01", periods=36, freq="M")
+    >>> season = [1.0, 0.9, 1.0, 1.0, 1.1, 1.1, 1.2, 1.1, 1.0, 1.0, 0.9, 0.8]
+    >>> counts = pd.Series([round(500 * 1.1 ** (i / 12) * season[i % 12]) for i in range(36)], index=months)
+    >>> result = monthly_trend(counts)
+    >>> result.direction, round(result.annual_change_pct, 1), result.months
+    ('rising', 10.0, 36)
+    >>> monthly_trend(counts[:12]).direction
+    'not enough data'
+    """
+    y = _monthly_counts(counts)
+    offset = exposure is not None
+    log_exposure = np.log(_monthly_exposure(exposure, y.index)) if offset else np.zeros(len(y))
+    method = _trend_method(offset)
+    n = len(y)
+    if n < MIN_TREND_MONTHS or y.sum() == 0:
+        return MonthlyTrend(NOT_ENOUGH_DATA, math.nan, math.nan, math.nan, n, method)
+
+    # statsmodels is imported here so importing this module (for the interval functions) stays quick
+    import statsmodels.api as sm
+
+    first = y.index[0]
+    t = np.array([(month - first).n for month in y.index], dtype=float)
+    calendar = y.index.month.to_numpy()
+    # one indicator for each calendar month observed bar the first, so a calendar month never seen adds no column
+    seasons = [np.asarray(calendar == m, dtype=float) for m in np.unique(calendar)[1:]]
+    X = np.column_stack([np.ones(n), t, *seasons])
+    model = sm.GLM(y.to_numpy(), X, family=sm.families.Poisson(), offset=log_exposure)
+    fit = model.fit(scale="X2", use_t=True)
+    beta, p_value = float(fit.params[1]), float(fit.pvalues[1])
+    significant = p_value < TREND_ALPHA
+    return MonthlyTrend(
+        direction=(RISING if beta > 0 else FALLING) if significant else NO_CHANGE,
+        p_value=p_value,
+        annual_change_pct=float(np.expm1(12 * beta) * 100),
+        dispersion=float(fit.pearson_chi2 / fit.df_resid),
+        months=n,
+        method=method,
+    )
+
+
+__all__ += ["MIN_TREND_MONTHS", "MonthlyTrend", "monthly_trend"]

@@ -127,13 +127,11 @@ def build_profile(
                 basis = found.note
     population = pops.get(year)
     rates = rates_with_intervals(counts[year], population) if population else None
-    denominators = {y: pops.get(y, 1.0) for y in years} if len(pops) == len(years) else {y: 1.0 for y in years}
-    same_months, months_compared = like_for_like(crimes, years)
-    trend = (
-        trends(counts_by_type(same_months, years), denominators)
-        if len(years) >= 3 and months_compared
-        else pd.DataFrame()
-    )
+    _, months_compared = like_for_like(crimes, years)
+    has_populations = len(pops) == len(years)
+    trend = trends(crimes, years, pops if has_populations else None) if len(years) >= 2 else pd.DataFrame()
+    if not trend.empty and (trend["direction"] == "not enough data").all():
+        trend = trend.iloc[0:0]  # fewer than 24 months: no trend is stated
     share = dataset.method("concentration_share")
     window = crimes[crimes["financial_year"].isin(years)]
     areas = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
@@ -292,6 +290,8 @@ def summarise(p: Profile) -> list[str]:
     if held < 12:
         missing = ", ".join(_month_name(m) for m in p.coverage.at[p.year, "missing"])
         out.append(f"These {p.year} figures cover {held} of its 12 months: police.uk has no data for {missing}.")
+    if p.trend.empty and len(p.years) >= 2:
+        out.append(f"No trend is stated: the crime data hold fewer than 24 months across {_span(p.years[0], p.year)}.")
     if not p.trend.empty:
         t = p.trend.loc[ALL_CRIME]
         if t["significant"]:
