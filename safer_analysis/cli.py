@@ -80,7 +80,13 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="an extra notebook parameter (repeatable)",
     )
-    b.add_argument("--csp", default=None, help="assess another area than the project's own")
+    b.add_argument(
+        "--area",
+        "--csp",
+        dest="csp",
+        default=None,
+        help="assess another area than the project's own, by name or ONS code",
+    )
     b.add_argument(
         "--period-end",
         default=None,

@@ -123,31 +123,6 @@ def population_estimate(area_codes: Sequence[str], mid_year: int) -> PopulationF
     return PopulationFigure(total, chosen, mid_year, tuple(area_codes))
 
 
-def area_codes(name: str) -> tuple[str, ...]:
-    """The local authority codes of an area named as a Community Safety Partnership or a local
-    authority (any case); empty when the name is neither."""
-    lookup = csp_lookup()
-    wanted = name.strip().lower()
-    for column, codes in (("csp24_name", "ltla24_code"), ("ltla24_name", "ltla24_code")):
-        rows = lookup[lookup[column].str.lower() == wanted]
-        if not rows.empty:
-            return tuple(sorted(set(rows[codes])))
-    pop = population()
-    rows = pop[pop["area_name"].str.lower() == wanted]
-    return tuple(sorted(set(rows["area_code"])))
-
-
-def authority_names(name: str) -> list[str]:
-    """The names of the local authorities an area (a CSP or local authority, any case) covers."""
-    lookup = csp_lookup()
-    codes = set(area_codes(name))
-    rows = lookup[lookup["ltla24_code"].isin(codes)]
-    if not rows.empty:
-        return sorted(set(rows["ltla24_name"]))
-    pop = population()
-    return sorted(set(pop.loc[pop["area_code"].isin(codes), "area_name"]))
-
-
 def recorded_crime(force: str, financial_year: str) -> int | None:
     """Home Office police recorded crime for a force (as the Home Office names it, any case) and a
     whole financial year; None where the table lacks the force or has only part of the year."""

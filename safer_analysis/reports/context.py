@@ -10,7 +10,7 @@ import pandas as pd
 
 from safer_analysis import __version__
 from safer_analysis.errors import ParameterError
-from safer_analysis.inputs import areas, police_uk, reference
+from safer_analysis.inputs import areas, police_uk
 from safer_analysis.inputs.datasets import Dataset, load_dataset
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.years import FinancialYear
@@ -158,7 +158,7 @@ def open_product(
         )
     own = not csp or csp.lower() == proj.settings.area.lower()
     area = proj.settings.area if own else csp
-    codes = proj.settings.local_authority_codes if own else reference.area_codes(area)
+    codes = proj.settings.local_authority_codes if own else areas.resolve(area).authority_codes
     report = Report(name, year.label, area, output_dir or None)
     return ProductContext(
         PRODUCTS[name],

