@@ -85,7 +85,7 @@ def test_a_partnership_of_several_authorities_sums_them():
     assert total == sum(parts) and total > 200_000
 
 
-def test_an_unknown_area_has_no_codes_and_no_population():
+def test_an_unknown_authority_has_no_population():
     assert reference.population_estimate(["E06999999"], 2018) is None
 
 
