@@ -347,7 +347,10 @@ def lines_chart(
     fig.tight_layout()
     labels = xlabels or [str(i) for i in frame.index]
     series = "; ".join(
-        f"{col}: " + ", ".join(f"{lbl} {v:,.0f}" for lbl, v in zip(labels, frame[col], strict=True))
+        f"{col}: "
+        + ", ".join(
+            f"{lbl} {'no data' if pd.isna(v) else f'{v:,.0f}'}" for lbl, v in zip(labels, frame[col], strict=True)
+        )
         for col in frame.columns
     )
     alt = f"Line chart of {what}. {series}."

@@ -105,8 +105,8 @@ def build_profile(
     twelve months ending that month (and the years before it); the analyst's scores are always
     those of the financial year. Populations are the ONS mid-year estimates for ``area_codes``
     (local authority codes) nearest the middle of each period; without codes no rates are given.
-    A period with missing months is kept and flagged (``coverage``); the trend compares
-    like-for-like months only.
+    A period with missing months is kept and flagged (``coverage``); the trend is fitted to the
+    monthly counts held, and its first and last counts compare like-for-like months.
     """
     scores_year = year
     if period_end:
@@ -208,8 +208,9 @@ def coverage_sentence(p: Profile) -> str:
         for y, missing in gaps.items()
     ]
     handled = (
-        "Its counts and rates are for the months held, not scaled up to a year; the trend compares "
-        f"the same {len(p.months_compared)} calendar months in every year"
+        "Its counts and rates are for the months held, not scaled up to a year. The trend is fitted to every "
+        "month held, the missing month left out rather than counted as zero; the trend table's first and last "
+        f"counts compare the same {len(p.months_compared)} calendar months in every year"
     )
     return text + ". " + "; ".join(parts) + ", as police.uk publishes it. " + handled + "."
 
@@ -304,9 +305,17 @@ def summarise(p: Profile) -> list[str]:
                 f"Over {_span(p.years[0], p.years[-1])} there is no statistically significant trend "
                 "in the overall crime rate."
             )
+        if len(p.months_compared) < 12:
+            out[-1] = out[-1][:-1] + (
+                f", comparing the same {len(p.months_compared)} calendar months in every year "
+                "because police.uk lacks a month."
+            )
+        falling = [str(i) for i, r in p.trend.iterrows() if i != ALL_CRIME and r["direction"] == "falling"]
         rising = [str(i) for i, r in p.trend.iterrows() if i != ALL_CRIME and r["direction"] == "rising"]
         if rising:
             out.append("Rising significantly: " + ", ".join(rising) + ".")
+        if falling:
+            out.append("Falling significantly: " + ", ".join(falling) + ".")
     top = p.harm.dropna(subset=["harm"]).iloc[0]
     out.append(
         f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
@@ -506,11 +515,14 @@ def _documents(dataset, frame: pd.DataFrame) -> str:
     return "; ".join(str(titles.get(d, d)) for d in docs)
 
 
+PLURALS = {"priority": "priorities", "emerging issue": "emerging issues", "cross-cutting issue": "cross-cutting issues"}
+
+
 def named_priorities_intro(dataset) -> str:
     """What the partnership's own assessment named, and how the comparison reads."""
     kinds = dataset.local_priorities["kind"].value_counts()
     parts = [
-        f"{int(kinds.get(k, 0))} {k if kinds.get(k, 0) == 1 else k + 's'}"
+        f"{int(kinds.get(k, 0))} {k if kinds.get(k, 0) == 1 else PLURALS[k]}"
         for k in ("priority", "emerging issue", "cross-cutting issue")
         if kinds.get(k, 0)
     ]
@@ -593,7 +605,8 @@ def crime_map(crimes: pd.DataFrame, p: Profile, lsoa_file: Path | None, ward_fil
     pops["population"] = pops["population"].astype(int)
     rates = lsoa_rates(crimes, p.year, pops, reference.read_table("lsoa_areas.csv"))
     wards_of = ward_names()
-    names = dict(zip(crimes["lsoa_code"], crimes["lsoa_name"], strict=False))
+    in_year = crimes[crimes["financial_year"] == p.year]  # names of the year's vintage: 2021 renumbered them
+    names = dict(zip(in_year["lsoa_code"], in_year["lsoa_name"], strict=True))
     describe = {c: f"{names.get(c, c)} ({wards_of.get(c, 'ward not known')})" for c in rates["lsoa11_code"]}
     top = rates.sort_values("rate", ascending=False).iloc[0]
     return maps.rate_map(
