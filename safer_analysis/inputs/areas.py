@@ -129,19 +129,7 @@ def _csp(rows: pd.DataFrame) -> Area:
             f"{first['csp24_name']} ({first['csp24_code']}) shares {', '.join(unresolved)} with other CSPs and the "
             "lookups do not say which of its LSOAs are this CSP's: name the local authority instead"
         )
-    authorities = sole | districts
-    lsoa11, lsoa21 = _by_authorities(authorities)
-    return Area(
-        CSP,
-        str(first["csp24_code"]),
-        str(first["csp24_name"]),
-        tuple(sorted(authorities)),
-        tuple(sorted(names.get(a, a) for a in authorities)),
-        str(first["pfa24_name"]),
-        str(first["pfa24_code"]),
-        lsoa11,
-        lsoa21,
-    )
+    return _area(CSP, str(first["csp24_code"]), str(first["csp24_name"]), sole | districts, first)
 
 
 def _authority(code: str) -> Area:
@@ -167,17 +155,21 @@ def _authority(code: str) -> Area:
 
 def _force(rows: pd.DataFrame) -> Area:
     first = rows.iloc[0]
-    authorities = set(rows["ltla24_code"])
+    return _area(FORCE, str(first["pfa24_code"]), str(first["pfa24_name"]), set(rows["ltla24_code"]), first)
+
+
+def _area(kind: str, code: str, name: str, authorities: set[str], lookup_row: pd.Series) -> Area:
+    """An area of ``authorities``, with its force from a row of the authority-CSP-force lookup."""
     lsoa11, lsoa21 = _by_authorities(authorities)
     names = _authority_names()
     return Area(
-        FORCE,
-        str(first["pfa24_code"]),
-        str(first["pfa24_name"]),
+        kind,
+        code,
+        name,
         tuple(sorted(authorities)),
         tuple(sorted(names.get(a, a) for a in authorities)),
-        str(first["pfa24_name"]),
-        str(first["pfa24_code"]),
+        str(lookup_row["pfa24_name"]),
+        str(lookup_row["pfa24_code"]),
         lsoa11,
         lsoa21,
     )
