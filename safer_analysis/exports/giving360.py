@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from safer_analysis.inputs import reference
-from safer_analysis.inputs.project import Settings
+from safer_analysis.inputs.project import Settings, slug
 from safer_analysis.inputs.years import FinancialYear
 
 SCHEMA_VERSION = "1.4"
@@ -58,10 +58,6 @@ CSV_COLUMNS = [
 
 class ExportError(ValueError):
     """Nothing that can be exported for the year asked for."""
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _locations(settings: Settings) -> list[dict[str, str]]:
@@ -129,7 +125,7 @@ def grants(
         aid = line["allocation_id"]
         provider = line["provider"] if isinstance(line["provider"], str) and line["provider"] else None
         recipient = {
-            "id": f"360G-{prefix}-org-{_slug(provider)}" if provider else f"360G-{prefix}-line-{_slug(aid)}",
+            "id": f"360G-{prefix}-org-{slug(provider)}" if provider else f"360G-{prefix}-line-{slug(aid)}",
             "name": provider or f"Provider of {line['project']} (not named in the plan)",
         }
         classifications = [

@@ -32,6 +32,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from safer_analysis.inputs.project import slug as csp_slug  # a store is named <slug>-street.parquet
+
 METADATA_KEY = b"safer_analysis"
 
 #: Source columns and the tidy names they are read into (Context is dropped).
@@ -482,11 +484,6 @@ def read_police_uk(
     report.months = sorted({m.month for m in members})
     report.forces = sorted({m.force for m in members})
     return table, report
-
-
-def csp_slug(name: str) -> str:
-    """'Plymouth' -> 'plymouth'; 'Bath and North East Somerset' -> 'bath-and-north-east-somerset'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _prefix(csp: str) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from safer_analysis.inputs.project import slug
+
 WORKBOOK_NAME = "{csp}-board-pack-{year}.xlsx"
 NOTES = [
     (
@@ -105,7 +107,7 @@ def write_workbook(
         contact=[contact or f"{csp} Community Safety Partnership"],
     )
     notes = pd.DataFrame(NOTES, columns=["Note number", "Note text"])
-    out = pack / WORKBOOK_NAME.format(csp=re.sub(r"[^a-z0-9]+", "-", csp.lower()).strip("-"), year=year)
+    out = pack / WORKBOOK_NAME.format(csp=slug(csp), year=year)
     tmp = out.with_suffix(".tmp.xlsx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
