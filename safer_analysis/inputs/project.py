@@ -166,6 +166,17 @@ class Project:
         name = self.settings.lsoa_boundaries if kind == "lsoa" else self.settings.ward_boundaries
         return (self.root / name) if name else None
 
+    def crime_source(self, area: str | None = None, crime_data: str = "") -> tuple[Path, bool]:
+        """The file holding an area's police.uk rows, and whether the area is to be cut from the
+        store of all areas: the file given, else the area's own store, else the store of all
+        areas when there is one (else the area's own store, missing, for the error to name)."""
+        if crime_data:
+            return Path(crime_data), False
+        own = self.crime_file(area)
+        if own.is_file() or not self.all_areas_file.is_file():
+            return own, False
+        return self.all_areas_file, True
+
     def crime_file(self, area: str | None = None) -> Path:
         """Where the police.uk data for ``area`` (default: the project's own) are stored."""
         return self.crime_dir / f"{slug(area or self.settings.area)}-street.parquet"

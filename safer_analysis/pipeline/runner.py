@@ -326,20 +326,8 @@ def build(
     year = check_year(wanted, dataset).label
     area = csp or proj.settings.area
     partnership = proj.settings.name if not csp else f"{area} Community Safety Partnership"
-    out = Path(out).resolve() if out else proj.outputs_dir
-    out.mkdir(parents=True, exist_ok=True)
-    drift = drift_message(compare_copies(proj.notebooks_dir), proj.notebooks_dir)
-    if drift and progress:
-        progress("note: " + drift)
-    workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
-    workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading
-    jupyter_path = kernel_dir()
-    built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    commit = git_commit(proj.root)
-    params = {"financial_year": year, "project": str(proj.root), **extra}
-    crime_file = Path(extra["crime_data"]) if extra.get("crime_data") else proj.crime_file(area)
-    has_crimes = crime_file.is_file() or (not extra.get("crime_data") and proj.all_areas_file.is_file())
-    if any(p in ("strategic_assessment", "allocation_rationale") for p in names) and not has_crimes:
+    crime_file, _ = proj.crime_source(area, str(extra.get("crime_data") or ""))
+    if any(p in ("strategic_assessment", "allocation_rationale") for p in names) and not crime_file.is_file():
         raise DataValidationError(
             [
                 Problem(
@@ -351,6 +339,17 @@ def build(
                 )
             ]
         )
+    out = Path(out).resolve() if out else proj.outputs_dir
+    out.mkdir(parents=True, exist_ok=True)
+    drift = drift_message(compare_copies(proj.notebooks_dir), proj.notebooks_dir)
+    if drift and progress:
+        progress("note: " + drift)
+    workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
+    workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading
+    jupyter_path = kernel_dir()
+    built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    commit = git_commit(proj.root)
+    params = {"financial_year": year, "project": str(proj.root), **extra}
     draft = dataset.draft_items(year)
     notice = ("Still to be confirmed: " + "; ".join(draft) + ".") if draft else None
     waiting = [p for p in names if PRODUCTS[p].needs_allocations and dataset.allocations_for(year).empty]

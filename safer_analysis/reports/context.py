@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -53,19 +52,15 @@ class ProductContext:
     area_codes: tuple[str, ...] = ()
     threshold: int = 5
 
-    def crime_file(self, crime_data: str = "") -> Path:
-        """The police.uk data file to read: the one given, else the project's store for the area."""
-        return Path(crime_data) if crime_data else self.project.crime_file(self.csp)
-
     def load_crimes(self, crime_data: str = "") -> pd.DataFrame:
-        """The area's police.uk rows: the file given, else the area's own store, else the area's LSOAs
-        cut from the project's store of all areas (see :func:`safer_analysis.inputs.police_uk.load_crimes`)."""
-        path = self.crime_file(crime_data)
-        if crime_data or path.exists() or not self.project.all_areas_file.exists():
+        """The area's police.uk rows, from where :meth:`Project.crime_source` says they are (see
+        :func:`safer_analysis.inputs.police_uk.load_crimes`)."""
+        path, cut = self.project.crime_source(self.csp, crime_data)
+        if not cut:
             return police_uk.load_crimes(path)
         own = self.csp.lower() == self.project.settings.area.lower()
         area = areas.resolve(self.project.settings.csp_code or self.csp if own else self.csp)
-        return police_uk.load_area(self.project.all_areas_file, self.csp, area.lsoa_codes)
+        return police_uk.load_area(path, self.csp, area.lsoa_codes)
 
     def source_line(self, year: str | None = None) -> str:
         """'Source: <titles>' for the documents behind a year's allocations."""

@@ -206,3 +206,13 @@ def test_workbook_follows_the_accessible_spreadsheet_layout(packs, year):
     assert 400568 in values  # numbers are stored as numbers
     index = (packs / year / "index.html").read_text()
     assert f'href="{books[0].name}"' in index
+
+
+def test_a_project_without_crime_data_exits_3_and_leaves_no_half_made_folder(tmp_path, capsys):
+    from safer_analysis.scaffold.init import init
+
+    made = init(tmp_path / "p", "Torbay", year="2018-19")
+    out = tmp_path / "out"
+    assert main(["build", "--project", str(made.root), "--out", str(out)]) == 3
+    assert "no police.uk data for the area" in capsys.readouterr().err
+    assert not out.exists() or list(out.iterdir()) == []
