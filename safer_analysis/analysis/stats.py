@@ -8,8 +8,9 @@ the PHEindicatormethods package), written here from the published formulas:
 * proportions: the Wilson score interval;
 * comparison with a benchmark: an interval wholly above it is "higher", wholly below "lower",
   otherwise "similar";
-* trends: Poisson regression of the counts on the period with the log of the denominator as an
-  offset, reported as the percentage change in the rate a period;
+* trends: a quasi-Poisson regression of monthly counts on time with calendar-month terms (and
+  the log of the denominator as offset), so seasons and overdispersion are allowed for
+  (:func:`monthly_trend`);
 * funnel plots: 95% and 99.8% control limits around a target, exact Poisson limits for rates and
   Wilson score limits for proportions.
 
@@ -40,7 +41,6 @@ PoissonMethod = Literal["auto", "exact", "byars"]
 __all__ = [
     "BYARS_THRESHOLD",
     "FUNNEL_CONFIDENCES",
-    "TrendResult",
     "compare_proportion",
     "compare_rate",
     "compare_with_benchmark",
@@ -50,7 +50,6 @@ __all__ = [
     "proportion_ci",
     "rate",
     "rate_ci",
-    "trend_test",
 ]
 
 
@@ -295,105 +294,6 @@ def compare_proportion(
     return compare_with_benchmark(lower, upper, benchmark)
 
 
-# --- trends -------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrendResult:
-    """The trend in a rate across periods, from :func:`trend_test`.
-
-    ``slope``, ``lower`` and ``upper`` are the change in the rate a period, in per cent, and its
-    confidence interval; they are NaN (and ``p_value`` NaN) when the events fall in too few
-    periods for a trend to be estimated.
-    """
-
-    slope: float
-    lower: float
-    upper: float
-    p_value: float
-    significant: bool
-    direction: str
-    n_periods: int
-
-
-RISING, FALLING, NO_CHANGE = "rising", "falling", "no significant change"
-
-
-def _fit_poisson_trend(y: np.ndarray, offset: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-likelihood (intercept, slope) of a log-linear Poisson model and its Fisher information."""
-    X = np.column_stack([np.ones_like(t), t])
-
-    def loglik(beta: np.ndarray) -> float:
-        eta = X @ beta + offset
-        return float(np.sum(y * eta - np.exp(eta)))
-
-    beta = np.array([math.log(y.sum() / np.exp(offset).sum()), 0.0])
-    current = loglik(beta)
-    for _ in range(200):
-        mu = np.exp(X @ beta + offset)
-        info = X.T @ (mu[:, None] * X)
-        step = np.linalg.solve(info, X.T @ (y - mu))
-        # Newton steps with halving: the log-likelihood is concave, so this climbs to the maximum
-        for _ in range(60):
-            trial = beta + step
-            new = loglik(trial)
-            if new >= current - 1e-12 * abs(current):
-                break
-            step /= 2
-        beta, current = trial, new
-        if np.max(np.abs(step)) < 1e-12:
-            break
-    else:  # pragma: no cover - the checks in trend_test rule this out
-        raise RuntimeError("the Poisson trend model did not converge")
-    mu = np.exp(X @ beta + offset)
-    return beta, X.T @ (mu[:, None] * X)
-
-
-def trend_test(counts: ArrayLike, denominators: ArrayLike, confidence: float = 0.95) -> TrendResult:
-    """Test for a trend in a rate: Poisson regression of counts on period with log(denominator) as an offset.
-
-    Periods are taken to be equally spaced (e.g. years), oldest first. The slope is the change in
-    the rate a period in per cent, with a Wald confidence interval and a two-sided Wald p-value; it
-    is significant when the p-value is below ``1 - confidence``. The Poisson model takes the
-    variance of each count to equal its mean, so over-dispersed counts give over-confident results.
-
-    >>> result = trend_test([1000, 1100, 1210, 1331], [100_000] * 4)
-    >>> round(result.slope, 6), result.direction
-    (10.0, 'rising')
-    """
-    confidence = _check_confidence(confidence)
-    y = _counts(counts, "counts")
-    d = _denominators(denominators, "denominators")
-    if y.ndim != 1:
-        raise ValueError("counts must be one value per period")
-    y, d = _broadcast(y, d)
-    n = y.size
-    if n < 3:
-        raise ValueError(f"a trend test needs at least 3 periods; got {n}")
-    periods_with_events = np.flatnonzero(y > 0)
-    # with events in no period, or in only the first or only the last, the slope has no finite estimate
-    if periods_with_events.size == 0 or (periods_with_events.size == 1 and periods_with_events[0] in (0, n - 1)):
-        return TrendResult(math.nan, math.nan, math.nan, math.nan, False, NO_CHANGE, n)
-    t = np.arange(n, dtype=float)
-    t -= t.mean()  # centring steadies the fit and leaves the slope unchanged
-    beta, info = _fit_poisson_trend(y, np.log(d), t)
-    slope = float(beta[1])
-    se = math.sqrt(float(np.linalg.inv(info)[1, 1]))
-    z = _z(confidence)
-    p_value = float(2 * stats.norm.sf(abs(slope) / se))
-    significant = p_value < 1 - confidence
-    direction = NO_CHANGE if not significant else (RISING if slope > 0 else FALLING)
-    return TrendResult(
-        slope=float(np.expm1(slope) * 100),
-        lower=float(np.expm1(slope - z * se) * 100),
-        upper=float(np.expm1(slope + z * se) * 100),
-        p_value=p_value,
-        significant=bool(significant),
-        direction=direction,
-        n_periods=n,
-    )
-
-
 # --- funnel plots -------------------------------------------------------------------------------------------------
 
 
@@ -493,6 +393,7 @@ MIN_TREND_MONTHS = 24
 #: The two-sided significance level of :func:`monthly_trend`.
 TREND_ALPHA = 0.05
 NOT_ENOUGH_DATA = "not enough data"
+RISING, FALLING, NO_CHANGE = "rising", "falling", "no significant change"
 
 
 @dataclass(frozen=True)
