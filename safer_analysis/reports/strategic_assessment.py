@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -564,8 +565,9 @@ def context_table(dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@cache
 def ward_names() -> dict[str, str]:
-    """The 2024 ward of every LSOA code, 2011 or 2021 (ONS lookup shipped with the package)."""
+    """The 2024 ward of every LSOA code, 2011 or 2021 (ONS lookup shipped with the package); read once."""
     table = reference.read_table("lsoa_areas.csv")
     names = dict(zip(table["lsoa11_code"], table["ward24_name"], strict=True))
     names.update(zip(table["lsoa21_code"], table["ward24_name"], strict=True))
