@@ -79,13 +79,8 @@ def _lsoas() -> pd.DataFrame:
 @cache
 def _authority_names() -> dict[str, str]:
     """Names of every local authority code known, 2022 and 2024."""
-    names = dict(
-        zip(
-            reference.read_table("lookup_ltla22_ltla23.csv")["ltla22_code"],
-            reference.read_table("lookup_ltla22_ltla23.csv")["ltla22_name"],
-            strict=True,
-        )
-    )
+    districts = reference.read_table("lookup_ltla22_ltla23.csv")
+    names = dict(zip(districts["ltla22_code"], districts["ltla22_name"], strict=True))
     lookup = reference.csp_lookup()
     names.update(zip(lookup["ltla24_code"], lookup["ltla24_name"], strict=True))
     return names
