@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from safer_analysis.analysis.crime_profile import derive_severity_weights
+from safer_analysis.analysis.harm import weights_by_force
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SAFER_ANALYSIS_SHARED", ROOT.parent / "shared"))
@@ -71,13 +71,16 @@ ORIGINS = {
         "19 October 2023",
         "licence": "Open Government Licence v3.0 (Home Office)",
     },
-    "crime_severity_weights.csv": {
-        "description": "one ONS Crime Severity Score weight per police.uk crime type: the mean of its "
-        "offence codes' weights with volumes assumed inversely proportional to weight "
-        "(harmonic mean)",
-        "derived_from": "reference/crime-severity/policeuk-ons-code-join.csv",
-        "found_in": "M-O-P-D/Police-Supply-Demand, data/ (commit 38420a1f)",
-        "licence": "MIT (the join); the weights are ONS, Open Government Licence v3.0",
+    "crime_severity_weights_by_force.csv": {
+        "description": "one ONS Crime Severity Score weight per police.uk crime type, police force area (and "
+        "England and Wales) and financial year: the mean of the type's offence-code weights weighted by the "
+        "offences the force recorded under each code (Home Office police recorded crime)",
+        "derived_from": "realdata/home-office/prc-pfa-offence-counts-2012-13-to-2023-24q1.csv.gz",
+        "also_from": "reference/crime-severity/policeuk-ons-code-join.csv",
+        "found_in": "sxl634/posit-cloud-test, Data/prc-default.RDS (commit 4920341e), Home Office release of "
+        "19 October 2023; the offence-code weights and police.uk types from M-O-P-D/Police-Supply-Demand, data/ "
+        "(commit 38420a1f)",
+        "licence": "Open Government Licence v3.0 (Home Office, ONS); the code-to-type join MIT",
     },
 }
 
@@ -159,12 +162,30 @@ def csp_lookup(shared: Path) -> pd.DataFrame:
     return pd.read_csv(shared / ORIGINS["lookup_ltla24_csp24_pfa24.csv"]["derived_from"], dtype=str)
 
 
+#: Bodies in the Home Office table that are not police forces: their offences (fraud) have no police.uk type.
+NOT_FORCES = {"Action Fraud", "CIFAS", "UK Finance"}
+
+
 def severity_weights(shared: Path) -> pd.DataFrame:
-    join = pd.read_csv(shared / ORIGINS["crime_severity_weights.csv"]["derived_from"], dtype=str)
-    out = derive_severity_weights(join)
-    out["weight"] = out["weight"].round(2)
-    out["min_code_weight"] = out["min_code_weight"].round(2)
-    out["max_code_weight"] = out["max_code_weight"].round(2)
+    """Weights per police.uk type from each force's offence mix, every force and year of the Home Office table."""
+    origin = ORIGINS["crime_severity_weights_by_force.csv"]
+    join = pd.read_csv(shared / origin["also_from"], dtype=str)
+    raw = pd.read_csv(shared / origin["derived_from"], dtype={"Offence Code": str})
+    raw = raw[~raw["Force Name"].isin(NOT_FORCES)]
+    offences = pd.DataFrame(
+        {
+            "force": raw["Force Name"],
+            "financial_year": raw["Financial Year"].str.replace("/", "-", regex=False),
+            "quarter": raw["Financial Quarter"],
+            "offence_code": raw["Offence Code"],
+            "offences": raw["Number of Offences"].fillna(0),
+        }
+    )
+    territorial = sorted(set(offences["force"]) - {"British Transport Police"})
+    out = weights_by_force(join, offences, territorial=territorial)
+    for column in ("weight", "min_code_weight", "max_code_weight"):
+        out[column] = out[column].round(2)
+    out["offences"] = out["offences"].round().astype(int)
     return out
 
 
@@ -176,7 +197,7 @@ MAKERS = {
     "lookup_ltla22_ltla23.csv": lambda shared: pd.read_csv(
         shared / ORIGINS["lookup_ltla22_ltla23.csv"]["derived_from"], dtype=str
     ),
-    "crime_severity_weights.csv": severity_weights,
+    "crime_severity_weights_by_force.csv": severity_weights,
     "home_office_force_totals.csv": force_totals,
 }
 
@@ -187,14 +208,14 @@ def build(shared: Path = SHARED) -> dict[str, bytes]:
     rows = []
     for name, data in files.items():
         origin = ORIGINS[name]
-        source = shared / origin["derived_from"]
+        sources_used = [origin["derived_from"]] + ([origin["also_from"]] if "also_from" in origin else [])
         rows.append(
             {
                 "file": name,
                 "description": origin["description"],
-                "derived_from": "../shared/" + origin["derived_from"],
+                "derived_from": "; ".join("../shared/" + f for f in sources_used),
                 "found_in": origin["found_in"],
-                "source_sha256": sha256_bytes(source.read_bytes()),
+                "source_sha256": "; ".join(sha256_bytes((shared / f).read_bytes()) for f in sources_used),
                 "licence": origin["licence"],
                 "sha256": sha256_bytes(data),
                 "made_by": "scripts/make_reference_data.py",

@@ -68,13 +68,56 @@ def population() -> pd.DataFrame:
 
 
 @cache
-def severity_weights() -> pd.DataFrame:
-    """One Crime Severity Score weight per police.uk crime type."""
-    frame = read_table("crime_severity_weights.csv").copy()
+def _weights_table() -> pd.DataFrame:
+    frame = read_table("crime_severity_weights_by_force.csv").copy()
     for column in ("weight", "min_code_weight", "max_code_weight"):
         frame[column] = pd.to_numeric(frame[column])
-    frame["offence_codes"] = frame["offence_codes"].astype(int)
+    for column in ("quarters", "offences", "offence_codes"):
+        frame[column] = frame[column].astype(int)
     return frame
+
+
+ENGLAND_AND_WALES = "England and Wales"
+
+
+def severity_weights(force: str = "", financial_year: str = "") -> pd.DataFrame:
+    """One Crime Severity Score weight per police.uk crime type, from the offence mix ``force``
+    recorded in ``financial_year`` (``2018-19``).
+
+    The force is named as the Home Office names it (any case); an unknown or empty force takes
+    England and Wales. A year the table does not hold whole takes the nearest whole year (the
+    later of two as near); an empty year the latest. ``attrs["basis"]`` says in words which force
+    and year the weights are from, ``attrs["force"]`` and ``attrs["financial_year"]`` which.
+
+    >>> w = severity_weights("Devon & Cornwall", "2018-19").set_index("crime_type")
+    >>> float(w.at["Drugs", "weight"]), w.attrs["basis"]
+    (125.9, "Devon & Cornwall's recorded offences in 2018-19")
+    """
+    table = _weights_table()
+    forces = {f.lower(): f for f in table["force"].unique()}
+    chosen = forces.get(force.strip().lower(), ENGLAND_AND_WALES)
+    rows = table[(table["force"] == chosen) & (table["quarters"] == 4)]
+    whole = sorted(rows["financial_year"].unique())
+    if financial_year in whole:
+        year = financial_year
+    elif financial_year:
+        start = int(financial_year[:4])
+        year = min(whole, key=lambda y: (abs(int(y[:4]) - start), -int(y[:4])))
+    else:
+        year = whole[-1]
+    out = rows[rows["financial_year"] == year].reset_index(drop=True)
+    who = (
+        "the offences recorded by every territorial force of England and Wales"
+        if chosen == ENGLAND_AND_WALES
+        else f"{chosen}'s recorded offences"
+    )
+    basis = f"{who} in {year}"
+    if financial_year and year != financial_year:
+        basis += f" (the nearest year the Home Office table holds whole to {financial_year})"
+    if force and chosen == ENGLAND_AND_WALES and force.strip().lower() != ENGLAND_AND_WALES.lower():
+        basis += f" (the Home Office table has no force named {force!r})"
+    out.attrs.update({"basis": basis, "force": chosen, "financial_year": year})
+    return out
 
 
 def csp_lookup() -> pd.DataFrame:
@@ -131,3 +174,21 @@ def recorded_crime(force: str, financial_year: str) -> int | None:
     if rows.empty or int(rows["quarters"].iloc[0]) < 4:
         return None
     return int(rows["offences"].iloc[0])
+
+
+#: Bodies in the Home Office table that are not territorial police forces of England and Wales.
+NOT_TERRITORIAL = ("Action Fraud", "CIFAS", "UK Finance", "British Transport Police")
+
+
+def recorded_crime_england_and_wales(financial_year: str) -> int | None:
+    """Home Office police recorded crime summed over the territorial forces of England and Wales
+    for a whole financial year; None where the table has only part of the year.
+
+    >>> recorded_crime_england_and_wales("2018-19")
+    5205064
+    """
+    table = read_table("home_office_force_totals.csv")
+    rows = table[(table["financial_year"] == financial_year) & ~table["force"].isin(NOT_TERRITORIAL)]
+    if rows.empty or (rows["quarters"].astype(int) < 4).any():
+        return None
+    return int(rows["offences"].astype(int).sum())
