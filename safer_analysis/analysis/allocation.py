@@ -88,21 +88,21 @@ def totals_by_priority(
     return out.reset_index(drop=True)
 
 
-def alignment(spend: pd.DataFrame, ranking: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
-    """Each local priority's share of spend beside its share of assessed harm and its rank.
+def alignment(spend: pd.DataFrame, ranking: pd.DataFrame) -> pd.DataFrame:
+    """Each local priority's share of spend beside its rank by threat, risk and harm.
 
     ``spend`` is :func:`totals_by_priority` over local priorities (``priority_key``); ``ranking``
-    the strategic assessment's ranked table; ``evidence`` its evidence per priority (``harm``).
-    A priority's share of harm is among the priorities the crime data measure; others show none.
+    the strategic assessment's ranked table (``priority_key``, ``rank``, ``rank_label``,
+    ``analyst_score``). A priority that is not ranked (a cross-cutting issue, or one not scored)
+    has no rank. No share of harm is set beside spend: the street-level data measure too few of
+    the priorities for one to mean anything.
     """
-    harm = evidence["harm"] if "harm" in evidence else pd.Series(dtype=float)
-    total_harm = harm.sum(skipna=True)
+    columns = [c for c in ("priority_key", "rank", "rank_label", "analyst_score") if c in ranking]
     out = spend[["priority_key", "name", "projects", "apportioned", "apportioned_pct"]].merge(
-        ranking[["priority_key", "rank", "combined_score"]], on="priority_key", how="left"
+        ranking[columns], on="priority_key", how="left"
     )
-    out["harm_share_pct"] = out["priority_key"].map(harm / total_harm * 100 if total_harm else harm * float("nan"))
     out["funded"] = out["projects"] > 0
-    return out.sort_values("rank").reset_index(drop=True)
+    return out.sort_values("rank", na_position="last", kind="stable").reset_index(drop=True)
 
 
 def _round_to_total(amounts: pd.Series, total: int) -> pd.Series:
@@ -120,8 +120,8 @@ def propose_remainder(
     """A proposal for the grant not yet committed, in proportion to the ranked need.
 
     Committed lines (with an amount) are held fixed. The remainder (grant minus committed) is
-    shared among the year's lines without an amount, each weighted by the mean combined
-    threat, risk and harm score of the local priorities it serves (lines serving no scored
+    shared among the year's lines without an amount, each weighted by the mean threat, risk
+    and harm score (the analyst's) of the local priorities it serves (lines serving no scored
     priority get the lowest score among the lines). Amounts are whole pounds and the total of
     fixed and proposed equals the grant exactly.
     """
@@ -131,7 +131,7 @@ def propose_remainder(
     remainder = grant - float(fixed["amount"].sum())
     if remainder < -0.005:
         raise ValueError(f"{year}: committed spend is more than the grant; there is nothing to propose")
-    scores = ranking.set_index("priority_key")["combined_score"]
+    scores = ranking.set_index("priority_key")["analyst_score"]
     weights = {}
     for aid in open_lines["allocation_id"]:
         keys = local_links.loc[local_links["allocation_id"] == aid, "priority_key"]
@@ -152,7 +152,7 @@ def propose_remainder(
     out.attrs["remainder"] = remainder
     out.attrs["rule"] = (
         "The uncommitted remainder is shared among the lines with no amount yet, in "
-        "proportion to the mean combined threat, risk and harm score of the local "
+        "proportion to the mean threat, risk and harm score of the local "
         "priorities each serves; committed lines are unchanged."
     )
     return out.reset_index(drop=True)

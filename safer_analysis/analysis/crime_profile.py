@@ -207,30 +207,97 @@ def monthly_pattern(crimes: pd.DataFrame, year: str) -> pd.DataFrame:
 # ---- concentration ---------------------------------------------------------------------------
 
 
-def concentration(
-    crimes: pd.DataFrame, year: str, *, top_share: float = 0.1, lsoas: Sequence[str] | None = None
-) -> dict[str, object]:
-    """How concentrated crime is: the share of the year's crime in the top ``top_share`` of LSOAs.
+def lorenz(counts: Sequence[float] | pd.Series) -> pd.DataFrame:
+    """The concentration curve of ``counts`` (one per place), busiest place first: after each
+    place, the share of places so far and the share of the total they hold (both 0 to 1), from
+    (0, 0) to (1, 1). It is the Lorenz curve read from the top.
 
-    ``lsoas`` lists every LSOA of the area so that places with no crime count too; by default,
-    the LSOAs that appear in ``crimes`` (in any year). Anti-social behaviour is left out.
+    >>> lorenz([1, 3])["crime_share"].tolist()
+    [0.0, 0.75, 1.0]
     """
-    if not 0 < top_share <= 1:
-        raise ValueError(f"top_share must be in (0, 1], got {top_share}")
+    values = np.sort(np.asarray(counts, dtype=float))[::-1]
+    total = values.sum()
+    n = len(values)
+    if n == 0 or total <= 0:
+        raise ValueError("a concentration curve needs at least one place and a total above zero")
+    return pd.DataFrame(
+        {
+            "place_share": np.arange(n + 1) / n,
+            "crime_share": np.concatenate([[0.0], np.cumsum(values) / total]),
+        }
+    )
+
+
+def share_in_top(counts: Sequence[float] | pd.Series, share: float) -> float:
+    """The share (0 to 1) of the total held by the busiest ``share`` of places, read off the
+    concentration curve by linear interpolation: with 161 places, the top 10% is 16.1 places, so
+    the 16 busiest and a tenth of the 17th.
+
+    >>> share_in_top([10, 0, 0, 0, 0, 0, 0, 0, 0, 10], 0.15)
+    0.75
+    >>> share_in_top([4, 3, 2, 1], 0.5)
+    0.7
+    """
+    if not 0 < share <= 1:
+        raise ValueError(f"the share of places must be in (0, 1], got {share}")
+    curve = lorenz(counts)
+    return float(np.interp(share, curve["place_share"], curve["crime_share"]))
+
+
+def gini(counts: Sequence[float] | pd.Series) -> float:
+    """The Gini coefficient of ``counts`` across places: 0 when every place has the same, towards
+    1 when one place has everything (with n places the most is 1 - 1/n).
+
+    >>> gini([5, 5, 5, 5])
+    0.0
+    >>> gini([0, 0, 0, 10])
+    0.75
+    """
+    values = np.sort(np.asarray(counts, dtype=float))
+    n, total = len(values), values.sum()
+    if n == 0 or total <= 0:
+        raise ValueError("a Gini coefficient needs at least one place and a total above zero")
+    ranks = np.arange(1, n + 1)
+    return float(2 * (ranks * values).sum() / (n * total) - (n + 1) / n)
+
+
+def lsoa_counts(crimes: pd.DataFrame, year: str, lsoas: Sequence[str] | None = None) -> pd.Series:
+    """Crimes (not anti-social behaviour) per LSOA in ``year``, busiest first, every LSOA of
+    ``lsoas`` included (those with none at zero); by default the LSOAs in ``crimes``."""
     placed = crimes[crimes["lsoa_code"].notna() & (crimes["crime_type"] != ASB)]
     universe = sorted(set(lsoas) if lsoas is not None else set(placed["lsoa_code"]))
     counts = placed[placed["financial_year"] == year].groupby("lsoa_code").size()
-    counts = counts.reindex(universe, fill_value=0).sort_values(ascending=False, kind="stable")
-    n_top = max(1, int(np.ceil(len(counts) * top_share)))
+    return counts.reindex(universe, fill_value=0).sort_values(ascending=False, kind="stable")
+
+
+def concentration(
+    crimes: pd.DataFrame, year: str, *, top_share: float = 0.1, lsoas: Sequence[str] | None = None
+) -> dict[str, object]:
+    """How concentrated crime is across the LSOAs of an area in ``year``.
+
+    ``top_share_pct`` is the share of crime in the busiest ``top_share`` of LSOAs, interpolated
+    (:func:`share_in_top`); ``gini`` the Gini coefficient; ``curve`` the concentration curve.
+    ``top_lsoas`` is how many whole LSOAs lie within that share (rounded down, at least one) and
+    ``top_codes`` which, busiest first. ``lsoas`` lists every LSOA of the area so that places with
+    no crime count too; by default, the LSOAs that appear in ``crimes``. Anti-social behaviour is
+    left out.
+    """
+    if not 0 < top_share <= 1:
+        raise ValueError(f"top_share must be in (0, 1], got {top_share}")
+    counts = lsoa_counts(crimes, year, lsoas)
     total = int(counts.sum())
+    n_top = max(1, int(np.floor(len(counts) * top_share + 1e-9)))
     top = counts.iloc[:n_top]
     return {
         "year": year,
+        "share": top_share,
         "lsoas": len(counts),
         "top_lsoas": n_top,
         "top_count": int(top.sum()),
         "total": total,
-        "top_share_pct": top.sum() / total * 100 if total else float("nan"),
+        "top_share_pct": share_in_top(counts, top_share) * 100 if total else float("nan"),
+        "gini": gini(counts) if total else float("nan"),
+        "curve": lorenz(counts) if total else pd.DataFrame(columns=["place_share", "crime_share"]),
         "top_codes": list(top.index),
     }
 
@@ -247,206 +314,6 @@ def recurring_places(crimes: pd.DataFrame, years: Sequence[str], *, top_share: f
     table = table.sort_values(list(years)[-1], ascending=False)
     table.columns.name = None
     return table.reset_index()
-
-
-# ---- harm ------------------------------------------------------------------------------------
-
-
-def derive_severity_weights(join: pd.DataFrame, volumes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One Crime Severity Score weight per police.uk crime type from the offence-code weights.
-
-    ``join`` is the reference table of ONS severity weights per Home Office offence code with its
-    police.uk category (columns ``ONS_SEVERITY_code``, ``ONS_SEVERITY_weight``,
-    ``POLICE_UK_CAT_MAP_category``). An offence code listed twice counts once. A category's
-    weight is the volume-weighted mean of its codes' weights. With ``volumes`` (columns
-    ``offence_code``, ``volume``) the real volumes are used; without them each code is assumed
-    to contribute the same total harm to its category, so volumes are inversely proportional
-    to the weights and the weighted mean is their harmonic mean. A plain mean would let rare,
-    very severe offences (homicide, rape) dominate a category made up mostly of common ones.
-    """
-    need = {"ONS_SEVERITY_code", "ONS_SEVERITY_weight", "POLICE_UK_CAT_MAP_category"}
-    missing = need - set(join.columns)
-    if missing:
-        raise ValueError(f"the severity reference lacks columns {', '.join(sorted(missing))}")
-    codes = join[list(need)].dropna().copy()
-    codes["weight"] = codes["ONS_SEVERITY_weight"].astype(float)
-    codes["crime_type"] = codes["POLICE_UK_CAT_MAP_category"].str.strip().str.capitalize()
-    codes = codes.drop_duplicates(["crime_type", "ONS_SEVERITY_code"])
-    if (codes["weight"] <= 0).any():
-        raise ValueError("severity weights must be above zero")
-    if volumes is not None:
-        v = volumes.set_index("offence_code")["volume"].astype(float)
-        codes["volume"] = codes["ONS_SEVERITY_code"].map(v)
-        if codes["volume"].isna().any():
-            absent = ", ".join(sorted(codes.loc[codes["volume"].isna(), "ONS_SEVERITY_code"]))
-            raise ValueError(f"no volume for offence codes {absent}")
-        method = "volume-weighted mean of offence-code weights (given volumes)"
-    else:
-        codes["volume"] = 1.0 / codes["weight"]
-        method = (
-            "volume-weighted mean of offence-code weights, volumes assumed inversely "
-            "proportional to weight (harmonic mean)"
-        )
-    grouped = codes.groupby("crime_type")
-    out = pd.DataFrame(
-        {
-            "weight": grouped.apply(
-                lambda g: float(np.average(g["weight"], weights=g["volume"])), include_groups=False
-            ),
-            "offence_codes": grouped.size(),
-            "min_code_weight": grouped["weight"].min(),
-            "max_code_weight": grouped["weight"].max(),
-        }
-    )
-    out["method"] = method
-    return out.reset_index()
-
-
-def harm_by_type(counts: pd.Series, weights: pd.DataFrame) -> pd.DataFrame:
-    """Counts per crime type weighted by severity: harm score and each type's share of harm.
-
-    Types with no weight (anti-social behaviour, which is not crime) get no harm score and are
-    left out of the shares; the all-crime total row, if present, is left out too.
-    """
-    w = weights.set_index(weights["crime_type"].str.lower())["weight"]
-    counts = counts.drop(index=[ALL_CRIME], errors="ignore")
-    weight = pd.Series([w.get(str(t).lower(), np.nan) for t in counts.index], index=counts.index, dtype=float)
-    out = pd.DataFrame({"count": counts.astype(int), "weight": weight})
-    out["harm"] = out["count"] * out["weight"]
-    total_harm = out["harm"].sum(skipna=True)
-    scored = out["harm"].notna()
-    total_count = out.loc[scored, "count"].sum()
-    out["count_share_pct"] = (out["count"] / total_count * 100).where(scored)
-    out["harm_share_pct"] = out["harm"] / total_harm * 100 if total_harm else np.nan
-    out.index.name = "crime_type"
-    return out.sort_values("harm", ascending=False, na_position="last")
-
-
-# ---- threat, risk and harm ranking -------------------------------------------------------------
-
-
-def _scaled_rank(values: pd.Series) -> pd.Series:
-    """Values mapped to 0..1 by rank among those present (ties share a rank); NaN stays NaN."""
-    present = values.dropna()
-    if len(present) <= 1:
-        return values.where(values.isna(), 1.0)
-    ranks = present.rank(method="average")
-    return ((ranks - 1) / (len(present) - 1)).reindex(values.index)
-
-
-def priority_evidence(
-    mapping: pd.DataFrame, harm: pd.DataFrame, trend: pd.DataFrame, trend_points: Mapping[str, float]
-) -> pd.DataFrame:
-    """Per local priority with crime types mapped to it: their volume, harm and trend.
-
-    ``trend_points`` gives the points for ``rising``, ``no significant change`` and
-    ``falling``. Several crime types mapped to one priority are summed (volume and harm) and
-    their trend points averaged.
-    """
-    rows = []
-    for key, group in mapping.groupby("priority_key", sort=False):
-        types = [t for t in group["crime_type"] if t in harm.index or t in trend.index]
-        count = float(sum(harm["count"].get(t, 0) for t in types))
-        harm_score = float(np.nansum([harm["harm"].get(t, np.nan) for t in types])) if types else np.nan
-        points = [
-            trend_points[trend.at[t, "direction"]]
-            for t in types
-            if t in trend.index and trend.at[t, "direction"] in trend_points
-        ]
-        rows.append(
-            {
-                "priority_key": key,
-                "crime_types": "; ".join(types) if types else "",
-                "relation": "; ".join(sorted(set(group["relation"]))),
-                "count": count if types else np.nan,
-                "harm": harm_score if types and harm_score > 0 else np.nan,
-                "trend_points": float(np.mean(points)) if points else np.nan,
-                "trend": "; ".join(trend.at[t, "direction"] for t in types if t in trend.index),
-            }
-        )
-    return pd.DataFrame(rows).set_index("priority_key")
-
-
-def rank_priorities(
-    scores: pd.DataFrame,
-    evidence: pd.DataFrame,
-    local_priorities: pd.DataFrame,
-    *,
-    scale_max: float = 5,
-    evidence_weight: float = 0.4,
-) -> pd.DataFrame:
-    """Rank local priorities by threat, risk and harm, in the manner of MoRiLE.
-
-    The analyst's score is harm x likelihood x organisational position, divided by its maximum
-    (``scale_max`` cubed) so it runs from 0 to 1. The evidence score is the mean of three ranks
-    scaled 0..1 among the priorities that have evidence: volume, severity-weighted harm, and the
-    trend points. The combined score is ``(1 - evidence_weight) x analyst + evidence_weight x
-    evidence``; a priority with no evidence in the crime data keeps its analyst score alone and
-    is flagged so. Rank 1 is the highest combined score.
-    """
-    if not 0 <= evidence_weight <= 1:
-        raise ValueError(f"evidence_weight must be between 0 and 1, got {evidence_weight}")
-    s = scores.set_index("priority_key")
-    out = local_priorities.set_index("priority_key")[["name", "kind"]].join(
-        s[["harm", "likelihood", "organisational_position", "confidence", "rationale", "illustrative"]], how="inner"
-    )
-    out["analyst_score"] = out["harm"] * out["likelihood"] * out["organisational_position"] / scale_max**3
-    ev = evidence.reindex(out.index)
-    parts = pd.concat([_scaled_rank(ev["count"]), _scaled_rank(ev["harm"]), ev["trend_points"]], axis=1)
-    out["evidence_score"] = parts.mean(axis=1, skipna=True).where(ev["count"].notna())
-    out["evidence"] = np.where(
-        out["evidence_score"].notna(),
-        "crime data (" + ev["relation"].fillna("") + ")",
-        "none in the crime data: analyst's score only",
-    )
-    out["crime_types"] = ev["crime_types"].fillna("")
-    out["trend"] = ev["trend"].fillna("")
-    combined = (1 - evidence_weight) * out["analyst_score"] + evidence_weight * out["evidence_score"]
-    out["combined_score"] = combined.fillna(out["analyst_score"])
-    out = out.sort_values(["combined_score", "analyst_score"], ascending=False, kind="stable")
-    out.insert(0, "rank", range(1, len(out) + 1))
-    out["reason"] = [_reason(r) for _, r in out.iterrows()]
-    return out.reset_index()
-
-
-def _reason(r: pd.Series) -> str:
-    words = {5: "very high", 4: "high", 3: "moderate", 2: "low", 1: "very low"}
-
-    def word(column: str) -> str:
-        return words.get(int(r[column]), str(r[column]))
-
-    text = (
-        f"harm {word('harm')}, likelihood {word('likelihood')}, organisational position "
-        f"{word('organisational_position')} ({r['confidence']} confidence)"
-    )
-    if pd.notna(r["evidence_score"]):
-        text += f"; crime data ({r['crime_types']}): {r['trend']}"
-    else:
-        text += "; no measure in the street-level crime data"
-    return text
-
-
-def compare_with_named_priorities(ranking: pd.DataFrame) -> pd.DataFrame:
-    """The ranking beside the priorities the partnership named (``kind`` in the local priorities):
-    do the named priorities still rank at the top?
-
-    With N named priorities, a named priority agrees when it ranks in the top N, and an emerging
-    or cross-cutting issue agrees when it ranks below them.
-    """
-    out = ranking[["rank", "name", "kind", "combined_score"]].copy()
-    top_n = int((out["kind"] == "priority").sum())
-    in_top = out["rank"] <= top_n
-    was_priority = out["kind"] == "priority"
-    out["finding"] = np.select(
-        [was_priority & in_top, was_priority & ~in_top, ~was_priority & in_top],
-        [
-            f"still in the top {top_n}",
-            f"named priority, now below the top {top_n}",
-            f"not a named priority, now in the top {top_n}",
-        ],
-        default=f"below the top {top_n}, as before",
-    )
-    return out
 
 
 # ---- places on a map ---------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from safer_analysis.inputs import reference
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.validation import Column, Problem
 
@@ -23,6 +22,8 @@ STATUSES = ("allocated", "recommended", "to be confirmed", "awaiting confirmatio
 #: Statuses whose amount counts as committed against the grant.
 COMMITTED_STATUSES = ("allocated", "recommended")
 LOCAL_PRIORITY_KINDS = ("priority", "emerging issue", "cross-cutting issue")
+#: Whether police.uk street-level data measure a local priority: the crime type itself, or not at all.
+MEASUREMENT = ("measures", "not measured")
 MEASURE_TYPES = ("proportion", "count", "rate", "indicator", "deliverable", "qualitative")
 DIRECTIONS = ("at least", "at most", "below", "above", "increase", "decrease", "compared with national average")
 
@@ -40,6 +41,7 @@ FILES = {
     "assessment_method": "assessment_method.csv",
     "outcome_returns": "outcome_returns.csv",
     "allocation_local_priorities": "allocation_local_priorities.csv",
+    "priority_status": "priority_status.csv",
 }
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
@@ -115,8 +117,8 @@ SCHEMAS: dict[str, list[Column]] = {
     ],
     "priority_crime_types": [
         Column("priority_key", v.key),
-        Column("crime_type"),
-        Column("relation", v.one_of(("direct", "proxy"))),
+        Column("crime_type", required=False),
+        Column("relation", v.one_of(MEASUREMENT)),
         Column("note", required=False),
     ],
     "threat_risk_harm_scores": [
@@ -144,6 +146,13 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("priority_key", v.key),
         Column("basis", v.one_of(("stated", "inferred"))),
         Column("reading", required=False),
+    ],
+    "priority_status": [
+        Column("financial_year", v.financial_year),
+        Column("priority_key", v.key),
+        Column("kind", v.one_of(LOCAL_PRIORITY_KINDS)),
+        Column("note", required=False),
+        *SOURCE_COLUMNS,
     ],
     "assessment_method": [
         Column("parameter", v.key, unique=True),
@@ -180,11 +189,20 @@ class Dataset:
     assessment_method: pd.DataFrame
     outcome_returns: pd.DataFrame
     allocation_local_priorities: pd.DataFrame
+    priority_status: pd.DataFrame
 
-    @property
-    def crime_severity_weights(self) -> pd.DataFrame:
-        """The severity weights shipped with the package (a reference table, not a project input)."""
-        return reference.severity_weights()
+    def priorities_in(self, year: str) -> pd.DataFrame:
+        """The local priorities as the documents stood in ``year``: ``kind`` from priority_status.csv
+        where it has the year (with its source), else as first named in local_priorities.csv."""
+        out = self.local_priorities.set_index("priority_key")[["name", "kind", "source_document", "source_section"]]
+        status = self.priority_status[self.priority_status["financial_year"] == year].set_index("priority_key")
+        for key, row in status.iterrows():
+            out.loc[key, ["kind", "source_document", "source_section"]] = [
+                row["kind"],
+                row["source_document"],
+                row["source_section"],
+            ]
+        return out.reset_index()
 
     @cached_property
     def years(self) -> list[str]:
@@ -233,6 +251,28 @@ class Dataset:
         if row.empty:
             raise KeyError(f"no parameter {parameter!r} in {self.root / FILES['assessment_method']}")
         return float(row["value"].iloc[0])
+
+    def summary(self) -> list[str]:
+        """A few lines for a notebook: the folder, the years and each table's rows (not the rows)."""
+        sizes = ", ".join(f"{name} {len(getattr(self, name))}" for name in FILES)
+        lines = [f"Dataset from {self.root}", f"Years with a grant: {', '.join(self.years) or 'none yet'}"]
+        for year in self.years:
+            grant = self.grant_or_none(year)
+            lines.append(
+                f"  {year}: grant {'Tbc' if grant is None else f'£{grant:,.0f}'}, "
+                f"{len(self.allocations_for(year))} allocation lines"
+            )
+        lines.append(f"Rows per table: {sizes}")
+        lines.append("Each table is an attribute (dataset.allocations); meanings: workbench.data_dictionary()")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self.summary())
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self.summary()) + "</ul>"
 
     def input_files(self) -> list[Path]:
         """Every file under the data folder, for hashing into a build manifest."""
@@ -430,7 +470,7 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                     path("context_figures"), row, "value_high", f"expected at least value_low ({fig['value_low']:g})"
                 )
             )
-    for name in ("priority_crime_types", "threat_risk_harm_scores"):
+    for name in ("priority_crime_types", "threat_risk_harm_scores", "priority_status"):
         for row, k in t[name]["priority_key"].items():
             if k not in local:
                 problems.append(
@@ -451,6 +491,24 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                 f"{scores.at[row, 'priority_key']} is scored twice for {scores.at[row, 'financial_year']}",
             )
         )
+    status = t["priority_status"]
+    for row in status.index[status.duplicated(["financial_year", "priority_key"])]:
+        problems.append(
+            Problem(
+                path("priority_status"),
+                row,
+                "priority_key",
+                f"{status.at[row, 'priority_key']} is given twice for {status.at[row, 'financial_year']}",
+            )
+        )
+    measured = t["priority_crime_types"]
+    for row, r in measured.iterrows():
+        if r["relation"] == "measures" and not r["crime_type"]:
+            problems.append(
+                Problem(
+                    path("priority_crime_types"), row, "crime_type", "expected the police.uk crime type it measures"
+                )
+            )
     measures = t["outcome_measures"].set_index("measure_id")
     returns = t["outcome_returns"]
     for row in returns.index[returns.duplicated(["financial_year", "quarter", "measure_id"])]:

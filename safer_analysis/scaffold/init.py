@@ -31,13 +31,17 @@ DEFAULT_METHOD = [
         "Highest score on the harm, likelihood and organisational position scales (1 = least, 5 = most)",
     ),
     (
-        "evidence_weight",
-        "0.4",
-        "Weight of the evidence from the crime data in the combined score; the analyst's score has 1 minus this",
+        "sensitivity_low",
+        "0.5",
+        "Least weight one scale is given against the others when testing how far each rank could move "
+        "(1 = equal weight)",
     ),
-    ("trend_rising", "1.0", "Trend points for a significant rise in the rate"),
-    ("trend_flat", "0.5", "Trend points where there is no significant change"),
-    ("trend_falling", "0.0", "Trend points for a significant fall in the rate"),
+    (
+        "sensitivity_high",
+        "1.5",
+        "Most weight one scale is given against the others when testing how far each rank could move "
+        "(1 = equal weight)",
+    ),
     (
         "concentration_share",
         "0.1",
@@ -147,13 +151,14 @@ rationale and spend analysis say what is still to be entered until these files h
 | `data/sources.csv` | the documents every figure is transcribed from |
 | `data/allocations.csv` | each funded line: project, amount (`Tbc` until known), status, provider |
 | `data/local_priorities.csv` | the local priorities of the strategic assessment |
+| `data/priority_status.csv` | what each priority was in a year, where the documents changed it |
 | `data/threat_risk_harm_scores.csv` | the analyst's harm, likelihood and position scores per priority and year |
-| `data/priority_crime_types.csv` | which police.uk crime types measure a priority |
+| `data/priority_crime_types.csv` | whether a police.uk crime type measures a priority, and why not |
 | `data/pcp_priorities.csv`, `data/allocation_pcp_priorities.csv` | Police & Crime Plan priorities; lines serving each |
 | `data/allocation_local_priorities.csv` | which lines serve which local priorities |
 | `data/outcome_measures.csv`, `data/outcome_returns.csv` | outcome measures per line; the quarterly returns |
 | `data/context_figures.csv` | figures from other sources quoted in the assessment |
-| `data/assessment_method.csv` | the ranking's constants (defaults given) |
+| `data/assessment_method.csv` | the methods' constants (defaults given) |
 
 `safer-analysis check` names the file, row and column of any mistake.
 

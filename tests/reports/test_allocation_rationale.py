@@ -19,8 +19,9 @@ def ranking(keys_scores):
     return pd.DataFrame(
         {
             "priority_key": [k for k, _ in keys_scores],
-            "combined_score": [s for _, s in keys_scores],
+            "analyst_score": [s for _, s in keys_scores],
             "rank": range(1, len(keys_scores) + 1),
+            "rank_label": [str(i) for i in range(1, len(keys_scores) + 1)],
         }
     )
 
@@ -78,11 +79,10 @@ def test_alignment_names_unfunded_priorities(dataset):
             ("mental_health", 0.1),
         ]
     )
-    evidence = pd.DataFrame({"harm": [300.0, 100.0]}, index=["domestic_abuse_sexual_violence", "alcohol_drugs"])
-    a = al.alignment(t, r, evidence).set_index("priority_key")
+    a = al.alignment(t, r.iloc[:-1]).set_index("priority_key")  # mental health, cross-cutting, not ranked
     assert list(a.index[:3]) == ["domestic_abuse_sexual_violence", "alcohol_drugs", "modern_slavery"]
-    assert a.at["domestic_abuse_sexual_violence", "harm_share_pct"] == pytest.approx(75)
-    assert pd.isna(a.at["prevent", "harm_share_pct"])
+    assert a.index[-1] == "mental_health" and pd.isna(a.at["mental_health", "rank"])
+    assert "harm_share_pct" not in a  # no share of harm from crime types that do not measure the priorities
     assert set(a.index[~a["funded"]]) == {"modern_slavery", "cyber_crime_fraud", "mental_health"}
 
 

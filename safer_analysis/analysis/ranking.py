@@ -1,0 +1,151 @@
+"""Ranking local priorities by threat, risk and harm in the manner of MoRiLE, keeping judgement and
+data apart.
+
+MoRiLE (Management of Risk in Law Enforcement) scores each issue on its harm, its likelihood and
+the organisation's position to deal with it. Here the analyst scores each on 1 to ``scale_max``;
+the score is their product divided by ``scale_max`` cubed, so it runs from just above 0 to 1. The
+rank is that judgement alone: the data are shown beside it for the reader to weigh, never mixed
+into it, because street-level data measure only some priorities and a formula that blends them
+would reward or punish a priority for being measurable.
+
+Ties are ranks shared (``=2``). How far a rank could move is shown by re-ranking with the three
+scales weighted unequally: the score becomes harm^a x likelihood^b x position^c with each of a, b
+and c from ``low`` to ``high`` (1 is the plain product). Cross-cutting issues are listed apart,
+not ranked: the partnership named them as running through the priorities rather than as ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+#: The three MoRiLE scales, as columns of the analyst's scores.
+SCALES = ("harm", "likelihood", "organisational_position")
+#: Kinds of local priority that are ranked; cross-cutting issues are listed apart.
+RANKED_KINDS = ("priority", "emerging issue")
+
+
+def shared_ranks(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Ranks of ``values``, highest first, a tie sharing the best rank of its group; and the same
+    as labels, a shared rank marked ``=``.
+
+    >>> ranks, labels = shared_ranks(pd.Series([0.6, 0.4, 0.6, 0.1]))
+    >>> list(ranks), list(labels)
+    ([1, 3, 1, 4], ['=1', '3', '=1', '4'])
+    """
+    ranks = values.round(12).rank(method="min", ascending=False).astype(int)  # equal products, however computed
+    shared = ranks.duplicated(keep=False)
+    labels = ranks.astype(str).where(~shared, "=" + ranks.astype(str))
+    return ranks, labels
+
+
+def analyst_score(scores: pd.DataFrame, scale_max: float, weights: tuple[float, float, float] = (1, 1, 1)) -> pd.Series:
+    """harm^a x likelihood^b x position^c / scale_max^(a+b+c): from just above 0 to 1."""
+    a, b, c = weights
+    return (
+        (scores["harm"] / scale_max) ** a
+        * (scores["likelihood"] / scale_max) ** b
+        * (scores["organisational_position"] / scale_max) ** c
+    )
+
+
+def rank_sensitivity(
+    scores: pd.DataFrame, *, scale_max: float, low: float, high: float, steps: int = 5
+) -> pd.DataFrame:
+    """The best and worst rank of each row of ``scores`` over every weighting of the three scales
+    with each weight from ``low`` to ``high`` (``steps`` values, 1 among them when in range)."""
+    if not 0 < low <= 1 <= high:
+        raise ValueError(f"the sensitivity range must run from above 0 to at least 1 around 1, got {low} to {high}")
+    grid = sorted(set(np.linspace(low, high, steps).round(6)) | {1.0})
+    seen = []
+    for weights in itertools.product(grid, repeat=3):
+        ranks, _ = shared_ranks(analyst_score(scores, scale_max, weights))
+        seen.append(ranks)
+    table = pd.concat(seen, axis=1)
+    return pd.DataFrame({"best_rank": table.min(axis=1), "worst_rank": table.max(axis=1)})
+
+
+def rank_priorities(
+    scores: pd.DataFrame,
+    priorities: pd.DataFrame,
+    *,
+    scale_max: float = 5,
+    sensitivity: tuple[float, float] = (0.5, 1.5),
+) -> pd.DataFrame:
+    """Rank the priorities and emerging issues of ``priorities`` (``priority_key``, ``name``,
+    ``kind``: the year's) by the analyst's ``scores`` (``priority_key``, ``harm``, ``likelihood``,
+    ``organisational_position``, ``confidence``, ``rationale``, ``illustrative``).
+
+    Returns one row per ranked priority, best first: ``rank`` (ties share it), ``rank_label``
+    (``=2`` for a tie), the three scores, ``analyst_score`` (0 to 1), ``confidence``,
+    ``best_rank`` and ``worst_rank`` (over the ``sensitivity`` range of weights), ``rationale``.
+    A priority with no score is left out and listed in ``attrs["unscored"]``.
+    """
+    kinds = priorities.set_index("priority_key")[["name", "kind"]]
+    ranked = kinds[kinds["kind"].isin(RANKED_KINDS)]
+    s = scores.set_index("priority_key")
+    columns = [*SCALES, "confidence", "rationale", "illustrative"]
+    out = ranked.join(s[columns], how="inner")
+    out["analyst_score"] = analyst_score(out, scale_max)
+    out["rank"], out["rank_label"] = shared_ranks(out["analyst_score"])
+    low, high = sensitivity
+    out = out.join(rank_sensitivity(out, scale_max=scale_max, low=low, high=high))
+    out = out.sort_values(["rank", "name"], kind="stable")
+    out.index.name = "priority_key"
+    out = out.reset_index()[
+        [
+            "priority_key",
+            "rank",
+            "rank_label",
+            "name",
+            "kind",
+            *SCALES,
+            "analyst_score",
+            "confidence",
+            "best_rank",
+            "worst_rank",
+            "rationale",
+            "illustrative",
+        ]
+    ]
+    out.attrs["unscored"] = [k for k in ranked.index if k not in s.index]
+    return out
+
+
+def cross_cutting(scores: pd.DataFrame, priorities: pd.DataFrame, *, scale_max: float = 5) -> pd.DataFrame:
+    """The cross-cutting issues of ``priorities`` with the analyst's scores where given: listed, not ranked."""
+    kinds = priorities.set_index("priority_key")[["name", "kind"]]
+    issues = kinds[kinds["kind"] == "cross-cutting issue"]
+    s = scores.set_index("priority_key")
+    out = issues.join(s[[*SCALES, "confidence", "rationale"]], how="left")
+    out["analyst_score"] = analyst_score(out, scale_max)
+    out.index.name = "priority_key"
+    return out.reset_index()
+
+
+def compare_with_named_priorities(ranking: pd.DataFrame) -> pd.DataFrame:
+    """The ranking beside what the partnership named: with N named priorities ranked, a named
+    priority agrees when it ranks in the top N (a tie at the edge counts as in), and an emerging
+    issue agrees when it ranks below them."""
+    out = ranking[["rank", "rank_label", "name", "kind", "analyst_score"]].copy()
+    top_n = int((out["kind"] == "priority").sum())
+    in_top = out["rank"] <= top_n
+    was_priority = out["kind"] == "priority"
+    out["finding"] = np.select(
+        [was_priority & in_top, was_priority & ~in_top, ~was_priority & in_top],
+        [
+            f"a named priority, in the top {top_n}",
+            f"a named priority, below the top {top_n} on these scores",
+            f"not a named priority, but in the top {top_n} on these scores",
+        ],
+        default=f"not a named priority, and below the top {top_n}",
+    )
+    return out
+
+
+def measured_by(priority_crime_types: pd.DataFrame) -> dict[str, str]:
+    """Each priority the street-level data measure, with the police.uk crime type that measures it."""
+    rows = priority_crime_types[priority_crime_types["relation"] == "measures"]
+    return dict(zip(rows["priority_key"], rows["crime_type"], strict=True))
