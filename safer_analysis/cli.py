@@ -238,7 +238,11 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
         if args.all_areas:
             out = args.out or project.all_areas_file
             report = police_uk.import_police_uk(args.paths, out, force=args.force, progress=_progress)
-            print(f"All areas: {report.summary()}\n  wrote {out}\nDone in {time.perf_counter() - started:.1f} s.")
+            counts = police_uk.write_partnership_counts(out)
+            print(
+                f"All areas: {report.summary()}\n  wrote {out}\n  and the counts per partnership, {counts}\n"
+                f"Done in {time.perf_counter() - started:.1f} s."
+            )
             return 0
         if args.lsoa_codes is not None or len(names) == 1:
             name = names[0]

@@ -93,6 +93,30 @@ def copy_geography(real: Path = REAL) -> list[dict[str, str]]:
     return rows
 
 
+def make_partnership_counts(order: list[str]) -> dict[str, str]:
+    """Import every area of the same downloads into a scratch store and keep only its counts per
+    partnership, month and crime type (``data/crime/all-areas-counts.csv``), for the comparison
+    with the force's other partnerships; return its provenance row."""
+    import shutil
+    import tempfile
+
+    target = ROOT / "data" / "crime" / "all-areas-counts.csv"
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Path(scratch) / "all-areas-street.parquet"
+        code = cli(["import-police-uk", *(str(REAL / a) for a in order), "--all-areas", "--out", str(store)])
+        if code:
+            raise SystemExit(code)
+        shutil.copyfile(store.with_name("all-areas-counts.csv"), target)
+    return {
+        "file": target.name,
+        "what": "police.uk rows per Community Safety Partnership (2024 code), month and crime type, every area of "
+        "the force counted by its LSOA code through the ONS lookups shipped with the package",
+        "made_by": "scripts/make_plymouth_extract.py (safer-analysis import-police-uk --all-areas)",
+        "from": "the monthly files listed in SOURCES.csv marked used",
+        "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+    }
+
+
 def main() -> int:
     order = freshest_first()
     (ROOT / "data" / "crime" / "plymouth-street.parquet").unlink(missing_ok=True)  # made afresh, not added to
@@ -105,6 +129,11 @@ def main() -> int:
         writer.writeheader()
         writer.writerows(rows)
     copy_geography()
+    derived = [make_partnership_counts(order)]
+    with open(ROOT / "data" / "crime" / "DERIVED.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(derived[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(derived)
     print(f"wrote data/crime/SOURCES.csv ({len(rows)} monthly files, {sum(r['used'] == 'yes' for r in rows)} used)")
     return 0
 

@@ -529,3 +529,94 @@ def monthly_trend(counts: pd.Series, exposure: float | pd.Series | None = None) 
 
 
 __all__ += ["MIN_TREND_MONTHS", "MonthlyTrend", "monthly_trend"]
+
+
+# --- funnels that allow for overdispersion ------------------------------------------------------------------------
+
+#: The share of standardised scores pulled in at each end before the overdispersion is estimated.
+WINSOR_SHARE = 0.1
+
+
+def overdispersed_funnel(
+    counts: pd.Series,
+    populations: pd.Series,
+    *,
+    multiplier: float = 1000,
+    target_rate: float | None = None,
+    confidences: Sequence[float] = FUNNEL_CONFIDENCES,
+    winsor: float = WINSOR_SHARE,
+) -> pd.DataFrame:
+    """Rates of several areas set against a common target with funnel limits widened for
+    overdispersion, by Spiegelhalter's additive random-effects method (Statistics in Medicine,
+    2005, 24: 1185-1202).
+
+    Each area's rate ``y = count / population`` is compared with the target ``t`` (the pooled
+    rate, unless given per ``multiplier``) by ``z = (y - t) / s`` with ``s = sqrt(t / population)``,
+    its standard error under Poisson variation alone. The overdispersion ``phi`` is the mean of
+    the squared z-scores after the lowest and highest ``winsor`` share are pulled in to the
+    values at those quantiles. When ``k * phi`` exceeds ``k - 1`` (``k`` areas) the areas differ by
+    more than chance, and a between-area variance ``tau2 = (k * phi - (k - 1)) / (sum(w) -
+    sum(w^2) / sum(w))``, ``w = 1 / s^2``, is added: the limits become ``t +/- z_a * sqrt(s^2 +
+    tau2)``. Otherwise ``tau2`` is 0 and the limits are the Poisson ones (normal approximation).
+
+    Returns, per area: ``count``, ``population``, ``rate`` (per ``multiplier``), ``z`` (the
+    score against the widened limits), ``lower_95``, ``upper_95``, ``lower_99.8``, ``upper_99.8``
+    and ``verdict`` (``above``/``below`` the 99.8% limits, ``above``/``below`` the 95% ones,
+    or ``within the limits``). ``attrs`` holds ``target_rate``, ``phi``, ``tau2`` (per person,
+    squared), ``k`` and ``overdispersed``.
+    """
+    c = pd.Series(counts, dtype=float)
+    n = pd.Series(populations, dtype=float).reindex(c.index)
+    if c.isna().any() or n.isna().any() or (n <= 0).any() or (c < 0).any():
+        raise ValueError("every area needs a count of at least zero and a population above zero")
+    if len(c) < 3:
+        raise ValueError(f"a funnel needs at least three areas; got {len(c)}")
+    t = c.sum() / n.sum() if target_rate is None else target_rate / multiplier
+    if t <= 0:
+        raise ValueError("the target rate must be above zero")
+    y = c / n
+    s2 = t / n
+    z = (y - t) / np.sqrt(s2)
+    low, high = np.quantile(z, [winsor, 1 - winsor])
+    phi = float(np.mean(np.clip(z, low, high) ** 2))
+    k = len(c)
+    w = 1 / s2
+    tau2 = max(0.0, (k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+    se = np.sqrt(s2 + tau2)
+    out = pd.DataFrame({"count": c, "population": n, "rate": y * multiplier, "z": (y - t) / se})
+    levels = _check_confidences(confidences)
+    for confidence in levels:
+        half = _z(confidence) * se
+        out[f"lower_{_tag(confidence)}"] = (t - half).clip(lower=0) * multiplier
+        out[f"upper_{_tag(confidence)}"] = (t + half) * multiplier
+    verdict = pd.Series("within the limits", index=c.index)
+    for confidence in sorted(levels):  # the widest limits crossed decide the words
+        tag = _tag(confidence)
+        verdict = verdict.mask(out["rate"] > out[f"upper_{tag}"], f"above the {tag}% limits")
+        verdict = verdict.mask(out["rate"] < out[f"lower_{tag}"], f"below the {tag}% limits")
+    out["verdict"] = verdict
+    out.attrs.update(
+        {"target_rate": t * multiplier, "phi": phi, "tau2": tau2, "k": k, "overdispersed": k * phi > k - 1}
+    )
+    return out
+
+
+def overdispersed_limits(
+    target_rate: float,
+    tau2: float,
+    populations: ArrayLike,
+    *,
+    multiplier: float = 1000,
+    confidences: Sequence[float] = FUNNEL_CONFIDENCES,
+) -> pd.DataFrame:
+    """The limits of :func:`overdispersed_funnel` along a range of ``populations``, for drawing
+    the funnel: ``population`` and a ``lower_`` and ``upper_`` column per confidence level."""
+    n = _denominators(populations, "populations").reshape(-1)
+    t = target_rate / multiplier
+    se = np.sqrt(t / n + tau2)
+    out: dict[str, np.ndarray] = {"population": n}
+    for confidence in _check_confidences(confidences):
+        half = _z(confidence) * se
+        out[f"lower_{_tag(confidence)}"] = np.clip(t - half, 0, None) * multiplier
+        out[f"upper_{_tag(confidence)}"] = (t + half) * multiplier
+    return pd.DataFrame(out)

@@ -207,3 +207,35 @@ def resolve(name_or_code: str) -> Area:
         f"no Community Safety Partnership, local authority or police force area called "
         f"{text!r} in the ONS lookups{hint}"
     )
+
+
+@cache
+def partnership_of_lsoa() -> dict[str, str]:
+    """The Community Safety Partnership (2024 code) of every LSOA code, 2011 and 2021, through
+    its 2024 local authority (ONS lookups shipped with the package)."""
+    lsoas = _lsoas()
+    csp_of = dict(zip(reference.csp_lookup()["ltla24_code"], reference.csp_lookup()["csp24_code"], strict=True))
+    out = {}
+    for column in ("lsoa11_code", "lsoa21_code"):
+        out.update((code, csp_of.get(la, "")) for code, la in zip(lsoas[column], lsoas["ltla24_code"], strict=True))
+    return out
+
+
+def partnerships(force_code: str = "") -> pd.DataFrame:
+    """The Community Safety Partnerships (2024) with their force and local authority codes
+    (``csp_code``, ``csp_name``, ``force_code``, ``force_name``, ``authority_codes`` a tuple);
+    with ``force_code`` (``E23...``) those of one force."""
+    table = reference.csp_lookup()
+    if force_code:
+        table = table[table["pfa24_code"] == force_code]
+    grouped = table.groupby(["csp24_code", "csp24_name", "pfa24_code", "pfa24_name"], sort=True)["ltla24_code"]
+    out = grouped.apply(lambda s: tuple(sorted(s))).reset_index()
+    return out.rename(
+        columns={
+            "csp24_code": "csp_code",
+            "csp24_name": "csp_name",
+            "pfa24_code": "force_code",
+            "pfa24_name": "force_name",
+            "ltla24_code": "authority_codes",
+        }
+    )

@@ -684,3 +684,52 @@ def load_crimes(path: PathLike) -> pd.DataFrame:
     frame = pq.read_table(path).to_pandas()
     frame.attrs["metadata"] = crimes_metadata(path)
     return frame
+
+
+# ---- counts per partnership ---------------------------------------------------------------------
+
+#: The columns of a partnership counts file (:func:`partnership_counts`).
+COUNT_COLUMNS = ["csp_code", "month", "crime_type", "count"]
+NO_LOCATION = "no location"
+NOT_KNOWN = "LSOA not in the ONS lookups"
+
+
+def counts_file(store: PathLike) -> Path:
+    """Where the partnership counts of a store of all areas are written: beside it,
+    ``all-areas-street.parquet`` giving ``all-areas-counts.csv``."""
+    store = Path(store)
+    return store.with_name(store.name.removesuffix(".parquet").removesuffix("-street") + "-counts.csv")
+
+
+def partnership_counts(crimes: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    """Rows per Community Safety Partnership (2024 code), month and crime type, every row of
+    ``crimes`` counted once: a row without an LSOA under ``no location``, one whose LSOA no ONS
+    lookup knows under ``LSOA not in the ONS lookups``."""
+    from safer_analysis.inputs.areas import partnership_of_lsoa
+
+    if isinstance(crimes, pa.Table):
+        crimes = crimes.select(["month", "crime_type", "lsoa_code"]).to_pandas()
+    csp_of = partnership_of_lsoa()
+    lsoa = crimes["lsoa_code"]
+    code = lsoa.map(csp_of).where(lsoa.notna(), NO_LOCATION).fillna(NOT_KNOWN)
+    code = code.where(code != "", NOT_KNOWN)
+    counts = crimes.assign(csp_code=code).groupby(["csp_code", "month", "crime_type"], sort=True).size()
+    return counts.rename("count").reset_index()[COUNT_COLUMNS]
+
+
+def write_partnership_counts(store: PathLike) -> Path:
+    """Count a store of all areas by partnership (:func:`partnership_counts`) and write the CSV
+    beside it, atomically."""
+    store = Path(store)
+    counts = partnership_counts(pq.read_table(store, columns=["month", "crime_type", "lsoa_code"]))
+    out = counts_file(store)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        counts.to_csv(tmp, index=False, lineterminator="\n")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

@@ -161,6 +161,12 @@ class Project:
         """Where an import of every area of the data (``import-police-uk --all-areas``) is stored."""
         return self.crime_dir / "all-areas-street.parquet"
 
+    @property
+    def partnership_counts_file(self) -> Path:
+        """The counts per partnership, month and crime type written beside the store of all areas
+        (``all-areas-counts.csv``): what the comparison with the force's other partnerships reads."""
+        return self.crime_dir / "all-areas-counts.csv"
+
     def boundary_file(self, kind: str) -> Path | None:
         """The project's boundary file for ``kind`` ("lsoa" or "ward"), if its settings name one."""
         name = self.settings.lsoa_boundaries if kind == "lsoa" else self.settings.ward_boundaries

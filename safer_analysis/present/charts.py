@@ -400,3 +400,94 @@ def share_pairs_chart(
     )
     alt = f"Paired horizontal bar chart of {what}. {items}."
     return Chart(fig, title, subtitle, alt, source)
+
+
+def funnel_chart(
+    areas: pd.DataFrame,
+    limits: pd.DataFrame,
+    *,
+    highlight: str,
+    context: dict[str, float],
+    title: str,
+    subtitle: str,
+    source: str,
+    what: str,
+) -> Chart:
+    """Rates per 1,000 (``areas``: index the area names, ``rate`` and ``population``) against
+    population, with the funnel ``limits`` (``population``, ``lower_95``, ``upper_95``,
+    ``lower_99.8``, ``upper_99.8``), the ``highlight`` area marked and named, and dashed
+    horizontal lines for the ``context`` rates (label to rate)."""
+    apply_house_style()
+    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    x = limits["population"]
+    ax.plot(x, limits["upper_95"], color=PALETTE[4], linewidth=1, label="95% limits")
+    ax.plot(x, limits["lower_95"], color=PALETTE[4], linewidth=1)
+    ax.plot(x, limits["upper_99.8"], color=PALETTE[4], linewidth=1, linestyle=":", label="99.8% limits")
+    ax.plot(x, limits["lower_99.8"], color=PALETTE[4], linewidth=1, linestyle=":")
+    styles = [(PALETTE[1], "--"), (PALETTE[3], "-.")]
+    for (label, value), (colour, style) in zip(context.items(), styles, strict=False):
+        ax.axhline(value, color=colour, linestyle=style, linewidth=1.2, label=f"{label}: {value:.1f}")
+    others = areas.drop(index=[highlight], errors="ignore")
+    ax.scatter(others["population"], others["rate"], color=PALETTE[0], s=36, zorder=3, label="Other partnerships")
+    if highlight in areas.index:
+        own = areas.loc[highlight]
+        ax.scatter([own["population"]], [own["rate"]], color=PALETTE[2], marker="D", s=70, zorder=4, label=highlight)
+        ax.annotate(
+            f"{highlight}: {own['rate']:.1f}",
+            (own["population"], own["rate"]),
+            xytext=(8, 6),
+            textcoords="offset points",
+            fontsize=9.5,
+            color=TEXT,
+        )
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlabel("Residents (log scale)")
+    ax.set_ylabel("Crimes per 1,000 residents")
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color="#E0E0E0", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, fontsize=9)
+    fig.tight_layout()
+    items = "; ".join(f"{name}: {r['rate']:.1f} per 1,000" for name, r in areas.sort_values("rate").iterrows())
+    lines = "; ".join(f"{k} {v:.1f}" for k, v in context.items())
+    alt = f"Funnel plot of {what}. {items}. Reference lines: {lines}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
+def concentration_chart(
+    curve: pd.DataFrame, *, share: float, title: str, subtitle: str, source: str, what: str
+) -> Chart:
+    """The concentration curve (``place_share``, ``crime_share``, 0 to 1) with the line of equal
+    shares, and the share of crime in the busiest ``share`` of places marked."""
+    apply_house_style()
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.6))
+    ax.plot(curve["place_share"] * 100, curve["crime_share"] * 100, color=PALETTE[0], linewidth=2, label="Crime")
+    ax.plot([0, 100], [0, 100], color=PALETTE[4], linestyle="--", linewidth=1, label="If spread evenly")
+    at = float(np.interp(share, curve["place_share"], curve["crime_share"])) * 100
+    ax.plot([share * 100, share * 100, 0], [0, at, at], color=PALETTE[2], linewidth=1, linestyle=":")
+    ax.annotate(
+        f"busiest {share * 100:.0f}%: {at:.1f}% of crime",
+        (share * 100, at),
+        xytext=(8, -14),
+        textcoords="offset points",
+        fontsize=9.5,
+        color=TEXT,
+    )
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("Share of neighbourhoods, busiest first (%)")
+    ax.set_ylabel("Share of crime (%)")
+    ax.grid(color="#E0E0E0", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    points = ", ".join(
+        f"{p:.0f}% of places hold {float(np.interp(p / 100, curve['place_share'], curve['crime_share'])) * 100:.1f}%"
+        for p in (10, 25, 50)
+    )
+    alt = f"Concentration curve of {what}: {points} of crime."
+    return Chart(fig, title, subtitle, alt, source)
