@@ -52,7 +52,7 @@ def build(dataset, year: str, profile) -> Rationale:
     )
     pcp_totals = al.totals_by_priority(funded, pcp_links, dataset.pcp_priorities)
     local_totals = al.totals_by_priority(funded, local_links, dataset.local_priorities, key="priority_key")
-    alignment = al.alignment(local_totals, profile.ranking, profile.evidence)
+    alignment = al.alignment(local_totals, profile.ranking)
     grant = dataset.grant_or_none(year)
     committed = float(funded["amount"].sum())
     proposal = None
@@ -108,11 +108,13 @@ def unfunded_sentence(r: Rationale) -> str:
     )
 
 
+def _ranked(row: pd.Series) -> str:
+    return f"ranked {row['rank_label']}" if pd.notna(row.get("rank")) else "not ranked"
+
+
 def alignment_title(r: Rationale) -> str:
     top = r.alignment.sort_values("apportioned", ascending=False).iloc[0]
-    return (
-        f"{top['name']} (ranked {int(top['rank'])}) receives {format_percent(top['apportioned_pct'])} of {r.year} spend"
-    )
+    return f"{top['name']} ({_ranked(top)}) receives {format_percent(top['apportioned_pct'])} of {r.year} spend"
 
 
 def outcomes_table(r: Rationale) -> pd.DataFrame:
@@ -139,7 +141,7 @@ def summarise(r: Rationale) -> list[str]:
     if not r.alignment.empty and r.alignment["apportioned"].sum() > 0:
         top = r.alignment.sort_values("apportioned", ascending=False).iloc[0]
         ranked = (
-            f"and is ranked {int(top['rank'])} of {len(r.alignment)} by threat, risk and harm"
+            f"and is ranked {top['rank_label']} of {int(r.alignment['rank'].notna().sum())} by threat, risk and harm"
             if pd.notna(top["rank"])
             else "(the priorities are not yet ranked)"
         )

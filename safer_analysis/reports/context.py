@@ -21,9 +21,14 @@ __all__ = ["ParameterError", "ProductContext", "check_year", "open_exploration",
 
 def check_year(financial_year: object, dataset: Dataset) -> FinancialYear:
     """Parse ``financial_year`` and check the data has it; a clear ParameterError otherwise."""
-    if isinstance(financial_year, (int, float)) and not isinstance(financial_year, bool):
+    if not isinstance(financial_year, (str, FinancialYear)):
+        what = (
+            "the number"
+            if isinstance(financial_year, (int, float)) and not isinstance(financial_year, bool)
+            else "the value"
+        )
         raise ParameterError(
-            f"financial_year: got the number {financial_year!r}; expected a year written YYYY-YY with a "
+            f"financial_year: got {what} {financial_year!r}; expected a year written YYYY-YY with a "
             "hyphen, e.g. 2018-19 (with papermill: -p financial_year 2018-19, or -r financial_year 2018-19)"
         )
     try:
@@ -51,6 +56,15 @@ class ProductContext:
     csp: str
     area_codes: tuple[str, ...] = ()
     threshold: int = 5
+    area_code: str = ""
+
+    def partnership_counts(self) -> pd.DataFrame | None:
+        """The force's counts per partnership, month and crime type (written by ``import-police-uk
+        --all-areas``), or None when the project holds none."""
+        path = self.project.partnership_counts_file
+        if not path.is_file():
+            return None
+        return pd.read_csv(path, dtype={"csp_code": str, "month": str, "crime_type": str, "count": int})
 
     def load_crimes(self, crime_data: str = "") -> pd.DataFrame:
         """The area's police.uk rows, from where :meth:`Project.crime_source` says they are (see
@@ -153,7 +167,9 @@ def open_product(
         )
     own = not csp or csp.lower() == proj.settings.area.lower()
     area = proj.settings.area if own else csp
-    codes = proj.settings.local_authority_codes if own else areas.resolve(area).authority_codes
+    resolved = None if own else areas.resolve(area)
+    codes = proj.settings.local_authority_codes if own else resolved.authority_codes
+    code = proj.settings.csp_code if own else resolved.code
     report = Report(name, year.label, area, output_dir or None)
     return ProductContext(
         PRODUCTS[name],
@@ -165,6 +181,7 @@ def open_product(
         area,
         tuple(codes),
         suppression_threshold or proj.settings.suppression_threshold,
+        code,
     )
 
 

@@ -10,29 +10,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from safer_analysis.analysis import stats
 from safer_analysis.analysis.crime_profile import (
     ALL_CRIME,
     ASB,
     MIN_MONTHS,
-    compare_with_named_priorities,
     comparison_years,
     concentration,
     counts_by_type,
     coverage,
-    harm_by_type,
     label_periods,
     like_for_like,
     lsoa_rates,
     monthly_pattern,
     months_held,
-    priority_evidence,
-    rank_priorities,
     rates_with_intervals,
     recurring_places,
     trends,
     years_with_data,
 )
-from safer_analysis.inputs import reference
+from safer_analysis.analysis.harm import harm_by_type
+from safer_analysis.analysis.ranking import compare_with_named_priorities, cross_cutting, measured_by, rank_priorities
+from safer_analysis.inputs import areas, reference
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
 from safer_analysis.present.formats import format_percent
@@ -60,9 +59,12 @@ class Profile:
     concentration: dict
     recurring: pd.DataFrame
     harm: pd.DataFrame
-    evidence: pd.DataFrame
+    harm_basis: str
+    priorities: pd.DataFrame
     ranking: pd.DataFrame
+    cross_cutting: pd.DataFrame
     comparison: pd.DataFrame
+    peers: pd.DataFrame | None = None
     populations: dict[str, float] = field(default_factory=dict)
     coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     months_compared: list[int] = field(default_factory=list)
@@ -99,6 +101,10 @@ def build_profile(
     n_years: int = 3,
     metadata: Mapping | None = None,
     period_end: str = "",
+    force: str = "",
+    force_code: str = "",
+    area_code: str = "",
+    partnership_counts: pd.DataFrame | None = None,
 ) -> Profile:
     """The assessment for ``year``: volumes, rates, trend over ``n_years``, harm and the ranking.
 
@@ -135,45 +141,42 @@ def build_profile(
         trend = trend.iloc[0:0]  # fewer than 24 months: no trend is stated
     share = dataset.method("concentration_share")
     window = crimes[crimes["financial_year"].isin(years)]
-    areas = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
-    conc = concentration(crimes, year, top_share=share, lsoas=areas)
+    seen = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
+    conc = concentration(crimes, year, top_share=share, lsoas=seen)
     recurring = recurring_places(crimes, years, top_share=share)
     recurring.insert(2, "ward", recurring["lsoa_code"].map(ward_names()).fillna("not known"))
-    harm = harm_by_type(counts[year], dataset.crime_severity_weights)
-    points = {
-        "rising": dataset.method("trend_rising"),
-        "falling": dataset.method("trend_falling"),
-        "no significant change": dataset.method("trend_flat"),
-    }
-    evidence = (
-        priority_evidence(dataset.priority_crime_types, harm, trend, points)
-        if not dataset.priority_crime_types.empty
-        else pd.DataFrame(columns=["crime_types", "relation", "count", "harm", "trend_points", "trend"])
-    )
+    weights = reference.severity_weights(force, _financial_year_of(year))
+    harm = harm_by_type(counts[year], weights)
+    priorities = dataset.priorities_in(scores_year)
+    measured = measured_by(dataset.priority_crime_types)
+    notes = dict(zip(dataset.priority_crime_types["priority_key"], dataset.priority_crime_types["note"], strict=True))
+    priorities["measured_by"] = priorities["priority_key"].map(measured).fillna("")
+    priorities["data_evidence"] = [
+        _evidence(counts, rates, trend, year, measured.get(k, ""), notes.get(k) or "")
+        for k in priorities["priority_key"]
+    ]
     scores = dataset.threat_risk_harm_scores
     scores = scores[scores["financial_year"] == scores_year]
+    scale_max = dataset.method("scale_max")
     if scores.empty:
-        ranking = pd.DataFrame(
-            columns=[
-                "priority_key",
-                "rank",
-                "name",
-                "analyst_score",
-                "evidence_score",
-                "combined_score",
-                "confidence",
-                "reason",
-            ]
-        )
+        ranking = pd.DataFrame(columns=["priority_key", "rank", "rank_label", "name", "analyst_score"])
     else:
         ranking = rank_priorities(
             scores,
-            evidence,
-            dataset.local_priorities,
-            scale_max=dataset.method("scale_max"),
-            evidence_weight=dataset.method("evidence_weight"),
+            priorities,
+            scale_max=scale_max,
+            sensitivity=(dataset.method("sensitivity_low"), dataset.method("sensitivity_high")),
         )
+    evidence_of = priorities.set_index("priority_key")["data_evidence"]
+    ranking["data_evidence"] = ranking["priority_key"].map(evidence_of)
+    cross = cross_cutting(scores, priorities, scale_max=scale_max)
+    cross["data_evidence"] = cross["priority_key"].map(evidence_of)
     comparison = compare_with_named_priorities(ranking) if not ranking.empty else pd.DataFrame()
+    peers = (
+        peer_comparison(partnership_counts, force_code, area_code, year)
+        if partnership_counts is not None and force_code
+        else None
+    )
     return Profile(
         year,
         csp,
@@ -187,13 +190,110 @@ def build_profile(
         conc,
         recurring,
         harm,
-        evidence,
+        weights.attrs["basis"],
+        priorities,
         ranking,
+        cross,
         comparison,
+        peers,
         pops,
         cover,
         months_compared,
     )
+
+
+def _financial_year_of(period: str) -> str:
+    """The financial year holding the middle month of a period (itself for a financial year)."""
+    months = parse_period(period).months()
+    return FinancialYear.of_month(months[len(months) // 2]).label
+
+
+def _evidence(counts, rates, trend, year: str, crime_type: str, note: str) -> str:
+    """What the street-level data say of a priority they measure (count, rate, trend), or why
+    they do not measure it."""
+    if not crime_type:
+        return "Not measured by police.uk street-level data: " + (note[:1].lower() + note[1:] if note else "") + "."
+    if crime_type not in counts.index:
+        return f"{crime_type}: none recorded in {year}."
+    text = f"{crime_type}: {int(counts.at[crime_type, year]):,} in {year}"
+    if rates is not None and crime_type in rates.index:
+        text += f", {rates.at[crime_type, 'rate']:.1f} per 1,000 residents"
+    if not trend.empty and crime_type in trend.index:
+        t = trend.loc[crime_type]
+        text += (
+            f"; {t['direction']}, about {abs(t['annual_change_pct']):.1f}% a year"
+            if t["significant"]
+            else "; no significant trend"
+        )
+    return text + "."
+
+
+def peer_comparison(counts: pd.DataFrame, force_code: str, area_code: str, period: str) -> pd.DataFrame | None:
+    """Crime (not anti-social behaviour) per 1,000 residents in each Community Safety Partnership
+    of the force over ``period``, against the force-wide rate, with funnel limits that allow for
+    the real spread between partnerships (:func:`safer_analysis.analysis.stats.overdispersed_funnel`).
+
+    ``counts`` are the force's counts per partnership, month and crime type; populations are the
+    ONS mid-year estimates nearest the middle of the period. Index: the partnerships' names;
+    ``csp_code`` and ``own`` (the area assessed) beside the funnel's columns. ``attrs`` adds the
+    months counted, the population year and, for a whole financial year, the Home Office recorded
+    crime rate of the force and of England and Wales (context, not the funnel's target). None when
+    fewer than three partnerships can be compared.
+    """
+    months = parse_period(period).months()
+    rows = counts[counts["month"].isin(months) & (counts["crime_type"] != ASB)]
+    held = sorted(rows["month"].unique())
+    members = areas.partnerships(force_code)
+    if not held or len(members) < 3:
+        return None
+    mid_year = parse_period(period).mid_year
+    totals = rows.groupby("csp_code")["count"].sum()
+    pops, names, years = {}, {}, set()
+    for _, m in members.iterrows():
+        found = reference.population_estimate(list(m["authority_codes"]), mid_year)
+        if found is None:
+            continue
+        pops[m["csp_code"]] = float(found.population)
+        names[m["csp_code"]] = m["csp_name"]
+        years.add(found.mid_year)
+    if len(pops) < 3:
+        return None
+    codes = list(pops)
+    table = stats.overdispersed_funnel(totals.reindex(codes, fill_value=0), pd.Series(pops))
+    table.insert(0, "csp_code", codes)
+    table["own"] = table["csp_code"] == area_code
+    table.index = [names[c] for c in codes]
+    table.index.name = "partnership"
+    table = table.sort_values("rate", ascending=False)
+    table.attrs.update(
+        {
+            "months": held,
+            "population_year": max(years),
+            "force": members["force_name"].iloc[0],
+            "context": _context_rates(members, period, len(held)),
+        }
+    )
+    return table
+
+
+def _context_rates(members: pd.DataFrame, period: str, months: int) -> dict[str, float]:
+    """Home Office recorded crime per 1,000 residents for the force and for England and Wales, for a
+    whole financial year only (the counts of a part-year would not compare)."""
+    if months < 12 or not isinstance(parse_period(period), FinancialYear):
+        return {}
+    out = {}
+    mid_year = parse_period(period).mid_year
+    force = members["force_name"].iloc[0]
+    recorded = reference.recorded_crime(force, period)
+    authorities = [c for codes in members["authority_codes"] for c in codes]
+    pop = reference.population_estimate(authorities, mid_year)
+    if recorded and pop:
+        out[f"{force}, all recorded crime (Home Office)"] = recorded / pop.population * 1000
+    national = reference.recorded_crime_england_and_wales(period)
+    ew = reference.population_estimate(["E92000001", "W92000004"], mid_year)
+    if national and ew:
+        out["England and Wales, all recorded crime (Home Office)"] = national / ew.population * 1000
+    return out
 
 
 def coverage_sentence(p: Profile) -> str:
@@ -320,16 +420,19 @@ def summarise(p: Profile) -> list[str]:
     top = p.harm.dropna(subset=["harm"]).iloc[0]
     out.append(
         f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
-        f"{format_percent(top['harm_share_pct'])} of harm weighted by the Crime Severity Score."
+        f"{format_percent(top['harm_share_pct'])} of harm weighted by the Crime Severity Score "
+        f"(each type weighted by the mix of offences in {p.harm_basis})."
     )
     c = p.concentration
     out.append(
-        f"The busiest tenth of neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) records "
-        f"{format_percent(c['top_share_pct'])} of crime; {len(p.recurring)} of them are in the busiest "
-        f"tenth in every year over {_span(p.years[0], p.years[-1])}."
+        f"The busiest {c['share'] * 100:.0f}% of neighbourhoods hold {format_percent(c['top_share_pct'])} of "
+        f"crime (Gini coefficient {c['gini']:.2f}); {len(p.recurring)} of the {c['top_lsoas']} busiest are among "
+        f"the busiest in every year over {_span(p.years[0], p.years[-1])}."
     )
+    if p.peers is not None:
+        out.append(peer_sentence(p))
     if p.scores_entered:
-        out.append(f"The threat, risk and harm ranking puts {p.ranking.iloc[0]['name']} first.")
+        out.append(ranking_sentence(p))
     else:
         out.append(
             f"The analyst's threat, risk and harm scores for {p.year} are still to be entered, so the "
@@ -481,12 +584,105 @@ def monthly_title(p: Profile) -> str:
 
 def concentration_sentence(p: Profile) -> str:
     c = p.concentration
+    pct = f"{c['share'] * 100:.0f}%"
     return (
-        f"In {_the(p.year)}, the busiest tenth of {p.csp}'s neighbourhoods ({c['top_lsoas']} of {c['lsoas']} LSOAs) "
-        f"recorded {c['top_count']:,} of {c['total']:,} placed crimes ({format_percent(c['top_share_pct'])}). "
-        f"{len(p.recurring)} neighbourhoods were in the busiest tenth in every year from {p.years[0]} "
-        f"to {p.year}; they are listed below."
+        f"In {_the(p.year)}, the busiest {pct} of {p.csp}'s {c['lsoas']} neighbourhoods held "
+        f"{format_percent(c['top_share_pct'])} of the {c['total']:,} crimes that could be placed (read off the "
+        f"curve below, so {c['lsoas'] * c['share']:.1f} neighbourhoods' worth). The Gini coefficient is "
+        f"{c['gini']:.2f}: 0 would mean every neighbourhood had the same count, 1 that one had them all. "
+        f"{len(p.recurring)} of the {c['top_lsoas']} busiest neighbourhoods were among the {c['top_lsoas']} busiest in "
+        f"every year from {p.years[0]} to {p.year}; they are listed below with their wards."
     )
+
+
+def concentration_title(p: Profile) -> str:
+    c = p.concentration
+    return (
+        f"The busiest {c['share'] * 100:.0f}% of neighbourhoods in {p.csp} hold "
+        f"{format_percent(c['top_share_pct'])} of its crime"
+    )
+
+
+def peer_sentence(p: Profile) -> str:
+    """Where the area stands among its force's partnerships, and whether that is beyond their usual spread."""
+    t = p.peers
+    own = t[t["own"]]
+    if own.empty:
+        return f"{p.csp} is not one of the partnerships of {t.attrs['force']}, so it is not compared with them."
+    row = own.iloc[0]
+    place = int((t["rate"] > row["rate"]).sum()) + 1
+    order = "highest" if place == 1 else f"{_ordinal(place)} highest"
+    verdict = (
+        "within the range expected given how much the partnerships' rates differ"
+        if row["verdict"] == "within the limits"
+        else f"{row['verdict']} set by how much the partnerships' rates differ"
+    )
+    return (
+        f"{p.csp}'s crime rate ({row['rate']:.1f} per 1,000) is the {order} of the {len(t)} partnerships in "
+        f"{t.attrs['force']} (all together {t.attrs['target_rate']:.1f}); it is {verdict}."
+    )
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def peer_title(p: Profile) -> str:
+    t = p.peers
+    own = t[t["own"]]
+    if own.empty:
+        return f"Crime rates of the partnerships in {t.attrs['force']}"
+    row = own.iloc[0]
+    words = "within the expected spread" if row["verdict"] == "within the limits" else row["verdict"]
+    return f"{p.csp}'s crime rate, {row['rate']:.1f} per 1,000, is {words} among {t.attrs['force']}'s partnerships"
+
+
+def peer_note(p: Profile) -> str:
+    """How the funnel is drawn, and what the overdispersion does to it."""
+    t = p.peers
+    a = t.attrs
+    months = a["months"]
+    span = f"{_month_name(months[0])} to {_month_name(months[-1])}"
+    missing = "" if len(months) == 12 else f" ({len(months)} months held: rates are for those months)"
+    return (
+        f"Crimes per 1,000 residents, {span}{missing}, in each Community Safety Partnership of {a['force']}, from "
+        f"police.uk; residents from the ONS mid-{a['population_year']} estimates. The centre line is the rate of "
+        f"all the partnerships together ({a['target_rate']:.1f}). Partnerships' rates differ far more than chance "
+        f"alone would make them (overdispersion {a['phi']:.0f} times the Poisson variation), because a city and a "
+        "rural district differ in kind; so, by Spiegelhalter's method, the limits are widened by the spread between "
+        "partnerships. A point outside them differs by more than that spread. The dashed lines are the Home Office's "
+        "recorded crime rates, which count every crime, placed or not: context, not a target."
+    )
+
+
+def peer_table(p: Profile) -> pd.DataFrame:
+    t = p.peers.reset_index()
+    return t[["partnership", "count", "population", "rate", "lower_95", "upper_95", "verdict"]]
+
+
+def peer_limits(p: Profile) -> pd.DataFrame:
+    """The funnel's limits along the range of populations, for the chart."""
+    import numpy as np
+
+    t = p.peers
+    low, high = float(t["population"].min()), float(t["population"].max())
+    grid = np.geomspace(low * 0.8, high * 1.25, 120)
+    return stats.overdispersed_limits(t.attrs["target_rate"], t.attrs["tau2"], grid)
+
+
+def ranking_sentence(p: Profile) -> str:
+    r = p.ranking
+    first = r[r["rank"] == 1]
+    names = " and ".join(first["name"])
+    lead = f"{names} share first place" if len(first) > 1 else f"{names} ranks first"
+    illustrative = " (illustrative scores)" if bool(r["illustrative"].any()) else ""
+    best, worst = int(first["best_rank"].min()), int(first["worst_rank"].max())
+    steady = (
+        "and stays first however the three scales are weighted within the range tested"
+        if worst == 1
+        else f"and ranks between {_ordinal(best)} and {_ordinal(worst)} when the three scales are weighted unequally"
+    )
+    return f"On the analyst's threat, risk and harm scores{illustrative}, {lead}, {steady}."
 
 
 def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
@@ -497,6 +693,16 @@ def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
     return h[["count_share_pct", "harm_share_pct"]]
 
 
+def harm_note(p: Profile) -> str:
+    """Where the weights come from, and what the largest of them rests on."""
+    return (
+        f"Weights from {p.harm_basis}: the Home Office's police recorded crime by offence code, each code's count "
+        "times its ONS Crime Severity Score weight, summed over the codes of each police.uk type and divided by the "
+        "type's count. A type's weight is an average: within violence and sexual offences, an assault without injury "
+        "weighs about 14 and a rape about 3,000."
+    )
+
+
 def harm_title(p: Profile) -> str:
     top = p.harm.dropna(subset=["harm"]).iloc[0]
     return (
@@ -505,8 +711,70 @@ def harm_title(p: Profile) -> str:
     )
 
 
+WORDS = {5: "very high", 4: "high", 3: "moderate", 2: "low", 1: "very low"}
+
+
+def _scale(value) -> str:
+    return "–" if pd.isna(value) else f"{int(value)} ({WORDS.get(int(value), '')})"
+
+
 def ranking_table(p: Profile) -> pd.DataFrame:
-    return p.ranking[["rank", "name", "analyst_score", "evidence_score", "combined_score", "confidence", "reason"]]
+    """The ranked priorities: the analyst's judgement (scores, confidence, rank and how far it could
+    move) in one set of columns, the data's evidence in another."""
+    r = p.ranking
+    return pd.DataFrame(
+        {
+            "rank": r["rank_label"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "harm": r["harm"].map(_scale),
+            "likelihood": r["likelihood"].map(_scale),
+            "position": r["organisational_position"].map(_scale),
+            "score": r["analyst_score"],
+            "confidence": r["confidence"],
+            "range": [
+                str(b) if b == w else f"{b} to {w}" for b, w in zip(r["best_rank"], r["worst_rank"], strict=True)
+            ],
+            "data_evidence": r["data_evidence"],
+        }
+    )
+
+
+RANKING_HEADERS = {
+    "rank": "Rank",
+    "name": "Priority",
+    "kind": "Named as",
+    "harm": "Harm (analyst)",
+    "likelihood": "Likelihood (analyst)",
+    "position": "Position (analyst)",
+    "score": "Score (0 to 1)",
+    "confidence": "Confidence",
+    "range": "Rank if scales weighted unequally",
+    "data_evidence": "What police.uk data show",
+}
+
+
+def cross_cutting_table(p: Profile) -> pd.DataFrame:
+    c = p.cross_cutting
+    return pd.DataFrame(
+        {
+            "name": c["name"],
+            "harm": c["harm"].map(_scale),
+            "likelihood": c["likelihood"].map(_scale),
+            "position": c["organisational_position"].map(_scale),
+            "data_evidence": c["data_evidence"],
+        }
+    )
+
+
+def sensitivity_note(dataset) -> str:
+    low, high = dataset.method("sensitivity_low"), dataset.method("sensitivity_high")
+    return (
+        "The score is harm x likelihood x position, divided by its largest possible value. Ties share a rank "
+        f"(=2). The range re-ranks with each scale counting from {low:g} to {high:g} times as much as the others "
+        "(the three scores raised to those powers): a priority whose range is wide rests on how the scales are "
+        "weighed, one whose range is a single rank does not."
+    )
 
 
 def _documents(dataset, frame: pd.DataFrame) -> str:
@@ -519,18 +787,18 @@ def _documents(dataset, frame: pd.DataFrame) -> str:
 PLURALS = {"priority": "priorities", "emerging issue": "emerging issues", "cross-cutting issue": "cross-cutting issues"}
 
 
-def named_priorities_intro(dataset) -> str:
-    """What the partnership's own assessment named, and how the comparison reads."""
-    kinds = dataset.local_priorities["kind"].value_counts()
+def named_priorities_intro(dataset, year: str) -> str:
+    """What the partnership's documents named for ``year``, and how the comparison reads."""
+    kinds = dataset.priorities_in(year)["kind"].value_counts()
     parts = [
         f"{int(kinds.get(k, 0))} {k if kinds.get(k, 0) == 1 else PLURALS[k]}"
         for k in ("priority", "emerging issue", "cross-cutting issue")
         if kinds.get(k, 0)
     ]
-    source = _documents(dataset, dataset.local_priorities) or "the partnership's local priorities"
+    source = _documents(dataset, dataset.priorities_in(year)) or "the partnership's local priorities"
     return (
-        f"{source} named {', '.join(parts) or 'no priorities'}. A named priority agrees with this ranking "
-        f"when it is still among the top {int(kinds.get('priority', 0))}."
+        f"For {year}, {source} named {', '.join(parts) or 'no priorities'}. A named priority agrees with this "
+        f"ranking when it is among the top {int(kinds.get('priority', 0))}; cross-cutting issues are not ranked."
     )
 
 
@@ -619,7 +887,7 @@ def crime_map(crimes: pd.DataFrame, p: Profile, lsoa_file: Path | None, ward_fil
         title=f"Crime is densest in {wards_of.get(top['lsoa11_code'], top['lsoa11_code'])}: "
         f"{top['rate']:.0f} crimes per 1,000 residents in its busiest neighbourhood",
         subtitle=f"Recorded crimes per 1,000 residents by neighbourhood (LSOA 2011), {p.csp}, {p.year}; "
-        f"outlined: in the busiest tenth every year",
+        f"outlined: among the {p.concentration['top_lsoas']} busiest every year",
         source=f"{source} Population: ONS small-area estimates, mid-{pop_year} (the nearest year held). "
         "Boundaries: ONS (Open Government Licence v3.0).",
         what=f"recorded crimes per 1,000 residents by neighbourhood in {p.csp}, {p.year}",
