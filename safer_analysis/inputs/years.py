@@ -42,7 +42,8 @@ class FinancialYear:
         if not isinstance(value, str):
             raise FinancialYearError(
                 f"a financial year must be text like '2018-19', got {type(value).__name__} "
-                f"{value!r} (on the papermill command line quote it: -p financial_year '2018-19')"
+                f"{value!r} (with papermill: -p financial_year 2018-19, or -r financial_year 2018-19 "
+                "to pass it as text)"
             )
         text = value.strip()
         match = _PATTERN.match(text)

@@ -1,0 +1,206 @@
+"""The analyst's start in a notebook: ``wb = open_workbench(financial_year, project=project)``
+checks the parameters first (a one-line reason and how to pass the value, for papermill too),
+finds the project, loads its data and, on first use, its crimes with their geography."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cached_property
+
+import pandas as pd
+
+from safer_analysis.errors import ParameterError
+from safer_analysis.inputs.years import FinancialYear, FinancialYearError
+from safer_analysis.workbench import charts, geography, maps, money, widgets
+from safer_analysis.workbench.counts import ASB, count_by, crime_types, last_complete_year, monthly_counts
+from safer_analysis.workbench.dictionary import data_dictionary
+from safer_analysis.workbench.display import Table, explore, show
+
+_HINT = "with papermill: -p financial_year 2018-19, or -r financial_year 2018-19 to pass it as text"
+
+
+def check_year_parameter(financial_year: object) -> str:
+    """The ``financial_year`` parameter as a label, "" for the project's default; a ParameterError
+    in one line saying what was expected and how to pass it otherwise.
+
+    >>> check_year_parameter(" 2018-19 ")
+    '2018-19'
+    >>> check_year_parameter(201819)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    safer_analysis.errors.ParameterError: financial_year: got the number 201819 (did you mean 2018-19? ...
+    """
+    if financial_year is None or financial_year == "":
+        return ""
+    expected = f"expected a financial year written YYYY-YY with a hyphen, e.g. 2018-19 ({_HINT})"
+    if isinstance(financial_year, bool) or not isinstance(financial_year, (str, FinancialYear)):
+        if isinstance(financial_year, int | float) and not isinstance(financial_year, bool):
+            digits = str(financial_year).split(".")[0]
+            guess = ""
+            match = re.fullmatch(r"(\d{4})(\d{2})", digits)
+            if match:
+                guess = (
+                    f" (did you mean {match.group(1)}-{match.group(2)}? papermill reads "
+                    f"{match.group(1)}_{match.group(2)} as a number)"
+                )
+            raise ParameterError(f"financial_year: got the number {financial_year!r}{guess}; {expected}")
+        raise ParameterError(f"financial_year: got {type(financial_year).__name__} {financial_year!r}; {expected}")
+    try:
+        return FinancialYear.parse(financial_year).label
+    except FinancialYearError as exc:
+        reason = str(exc).split(": ", 1)[-1] if "does not follow" in str(exc) else ""
+        detail = f" ({reason})" if reason else ""
+        raise ParameterError(f"financial_year: got {financial_year!r}{detail}; {expected}") from None
+
+
+def _text(name: str, value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ParameterError(
+            f"{name}: got {type(value).__name__} {value!r}; expected text "
+            f"(with papermill: -r {name} VALUE passes it as text)"
+        )
+    return value.strip()
+
+
+class Workbench:
+    """A project's data ready for ad-hoc questions; every method is one step (see the package
+    docstring). ``crimes`` is loaded, with its geography, on first use."""
+
+    def __init__(self, context, crime_data: str = ""):
+        self.context = context
+        self.project = context.project
+        self.dataset = context.dataset
+        self.year = context.year.label
+        self.place = context.csp
+        self.threshold = context.threshold
+        self._crime_data = crime_data
+
+    # ---- crime -----------------------------------------------------------------------------
+
+    @cached_property
+    def crimes(self) -> pd.DataFrame:
+        """The area's police.uk rows with their ward, local authority, CSP and force
+        (:func:`~safer_analysis.workbench.geography.add_geography`)."""
+        return geography.add_geography(self.context.load_crimes(self._crime_data))
+
+    @cached_property
+    def last_year(self) -> str:
+        """ "Last financial year": the latest financial year whose twelve months the data all hold."""
+        return last_complete_year(self.crimes)
+
+    @property
+    def crime_types(self) -> list[str]:
+        return crime_types(self.crimes)
+
+    def counts(
+        self,
+        by: str = "ward",
+        *,
+        period: object = None,
+        crime_type: object = None,
+        change: bool = False,
+        rates: bool = False,
+        suppress: bool = False,
+    ) -> Table:
+        """Counts by ward (or "lsoa", "authority", "csp", "force", "crime_type", "month", ...) in
+        ``period`` (default :attr:`last_year`); see :func:`~safer_analysis.workbench.counts.count_by`.
+        Suppression uses the project's threshold."""
+        return count_by(
+            self.crimes,
+            by,
+            period=period if period is not None else self.last_year,
+            crime_type=crime_type,
+            change=change,
+            rates=rates,
+            suppress=suppress,
+            threshold=self.threshold,
+            place=self.place,
+        )
+
+    def monthly(self, crime_type: object = ASB, *, years: int = 3, end: object = None) -> Table:
+        """Counts per month over ``years`` financial years to ``end`` (default :attr:`last_year`)."""
+        return monthly_counts(self.crimes, crime_type, years=years, end=end or self.last_year, place=self.place)
+
+    line = staticmethod(charts.line)
+    bars = staticmethod(charts.bars)
+    show = staticmethod(show)
+    explore = staticmethod(explore)
+
+    def map(self, *, period: object = None, crime_type: object = None) -> maps.ZoomMap:
+        """A zoomable map of the counts per LSOA on the project's boundaries (the points without them)."""
+        return maps.zoom_map(
+            self.crimes,
+            boundaries=self.project.boundary_file("lsoa"),
+            wards=self.project.boundary_file("ward"),
+            period=period if period is not None else self.last_year,
+            crime_type=crime_type,
+            place=self.place,
+        )
+
+    def pickers(self):
+        """Drop-down lists for year, area and crime type, and what they pick (ipywidgets)."""
+        return widgets.pickers(self.crimes, place=self.place, year=self.last_year)
+
+    # ---- money -----------------------------------------------------------------------------
+
+    def priority_money(self, priority: object, year: object = None) -> money.PriorityMoney:
+        """How much of a year's money (default: the notebook's year) went to a Police & Crime
+        Plan priority, gross and apportioned, each as a share of the grant and of the spend."""
+        return money.priority_money(self.dataset, year or self.year, priority)
+
+    def spend_by_priority(self, year: object = None) -> Table:
+        """Every Police & Crime Plan priority's money, gross and apportioned, shares named."""
+        return money.spend_by_priority(self.dataset, year or self.year)
+
+    # ---- the data --------------------------------------------------------------------------
+
+    @staticmethod
+    def dictionary(file: str | None = None) -> Table:
+        """The data dictionary: every input file's columns, types and meanings."""
+        return data_dictionary(file)
+
+    def summary(self) -> list[str]:
+        lines = [
+            f"{self.project.settings.name} ({self.place}): the project in {self.project.root}",
+            f"Year for the money: {self.year}; years with a grant: {', '.join(self.dataset.years)}",
+        ]
+        if "crimes" in self.__dict__:
+            crimes = self.crimes
+            months = sorted(crimes["month"].dropna().unique())
+            lines.append(
+                f"Crime data: {len(crimes):,} rows, {months[0]} to {months[-1]} ({len(months)} months); "
+                f"last complete financial year {self.last_year}"
+            )
+        else:
+            lines.append("Crime data: loaded on first use (wb.crimes)")
+        lines.append(
+            "Steps: wb.counts(), wb.monthly(), wb.line(), wb.bars(), wb.map(), wb.pickers(), "
+            "wb.priority_money(), wb.spend_by_priority(), wb.dictionary(), wb.show(), wb.explore()"
+        )
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self.summary())
+
+    def _repr_html_(self) -> str:
+        return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in self.summary()) + "</ul>"
+
+
+def open_workbench(
+    financial_year: object = "", *, project: object = "", crime_data: object = "", csp: object = ""
+) -> Workbench:
+    """Check the parameters (first, before anything is read), then find the project and load its
+    data. ``financial_year`` is the year for the money (empty: the project's default year); crime
+    questions default to the latest complete financial year in the crime data."""
+    from safer_analysis.reports.context import open_product
+
+    year = check_year_parameter(financial_year)
+    project_dir = _text("project", project)
+    crime_file = _text("crime_data", crime_data)
+    area = _text("csp", csp)
+    context = open_product("strategic_assessment", year, project=project_dir, csp=area)
+    context.product = None
+    return Workbench(context, crime_file)

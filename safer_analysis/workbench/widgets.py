@@ -1,0 +1,86 @@
+"""Pickers for exploring in JupyterLab: choose a financial year, an area (the whole area or one
+ward) and a crime type from drop-down lists, and see the counts by ward (or by neighbourhood
+within the ward) with the change on the year before, and the monthly counts over three years.
+
+Built by the package (:func:`pickers`) so a notebook only calls it; the widgets are ipywidgets.
+What each choice shows is :func:`view`, a plain function, so it can be called (and tested)
+without widgets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from safer_analysis.workbench import charts, geography
+from safer_analysis.workbench.counts import (
+    ALL_CRIME,
+    count_by,
+    crime_types,
+    last_complete_year,
+    monthly_counts,
+)
+
+#: The area choice meaning every ward.
+WHOLE_AREA = "(whole area)"
+
+
+def year_options(crimes: pd.DataFrame) -> list[tuple[str, str]]:
+    """(label, year) for each financial year the data hold, latest first, saying when months are missing."""
+    held = crimes.groupby("financial_year")["month"].nunique()
+    return [(y if n == 12 else f"{y} ({n} of 12 months)", str(y)) for y, n in held.sort_index(ascending=False).items()]
+
+
+def ward_options(crimes: pd.DataFrame) -> list[str]:
+    """The wards the data place rows in, by name, after the whole area."""
+    if "ward_name" not in crimes.columns:
+        crimes = geography.add_geography(crimes)
+    return [WHOLE_AREA] + sorted(crimes["ward_name"].dropna().unique())
+
+
+def view(
+    crimes: pd.DataFrame, year: str, ward: str = WHOLE_AREA, crime_type: str = ALL_CRIME, place: str = ""
+) -> list[Any]:
+    """What the pickers show for a choice: the counts (by ward for the whole area, by
+    neighbourhood within a ward) with the change on the year before, and the monthly chart over
+    the three financial years to ``year``."""
+    if "ward_name" not in crimes.columns:
+        crimes = geography.add_geography(crimes)
+    rows, where, by = crimes, place, "ward"
+    if ward and ward != WHOLE_AREA:
+        rows = crimes[crimes["ward_name"] == ward]
+        rows.attrs = dict(crimes.attrs)
+        where, by = f"{ward} ward" + (f", {place}" if place else ""), "lsoa"
+    table = count_by(rows, by, period=year, crime_type=crime_type, change=True, place=where)
+    monthly = monthly_counts(rows, crime_type, years=3, end=year, place=where)
+    return [table, charts.line(monthly)]
+
+
+def pickers(crimes: pd.DataFrame, *, place: str = "", year: str | None = None):
+    """Three drop-down lists (financial year, area, crime type) and the view of the choice below
+    them, redrawn on every change. Returns the ipywidgets box to display."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    if "ward_name" not in crimes.columns:
+        crimes = geography.add_geography(crimes)
+    years = year_options(crimes)
+    chosen_year = year or last_complete_year(crimes)
+    year_box = widgets.Dropdown(options=years, value=chosen_year, description="Year")
+    ward_box = widgets.Dropdown(options=ward_options(crimes), value=WHOLE_AREA, description="Area")
+    type_box = widgets.Dropdown(options=[ALL_CRIME, *crime_types(crimes)], value=ALL_CRIME, description="Crime type")
+    out = widgets.Output()
+
+    def redraw(_change: object = None) -> None:
+        out.clear_output(wait=True)
+        with out:
+            for item in view(crimes, year_box.value, ward_box.value, type_box.value, place):
+                display(item)
+
+    for box in (year_box, ward_box, type_box):
+        box.observe(redraw, names="value")
+    redraw()
+    panel = widgets.VBox([widgets.HBox([year_box, ward_box, type_box]), out])
+    panel.redraw = redraw  # for a caller (or a test) to redraw without a change
+    return panel

@@ -1,0 +1,79 @@
+"""The workbench's start checks its parameters first; its steps answer from the project; the
+pickers are built by the package."""
+
+from __future__ import annotations
+
+import pytest
+
+from safer_analysis.errors import ParameterError
+from safer_analysis.workbench import check_year_parameter, open_workbench
+from safer_analysis.workbench.widgets import WHOLE_AREA, view, ward_options, year_options
+
+from ..conftest import ROOT
+from .conftest import counts_by_ward, financial_year_months
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (201819, "got the number 201819 (did you mean 2018-19? papermill reads 2018_19 as a number)"),
+        ("2018_19", "got '2018_19'"),
+        ("2018-20", "got '2018-20' (20 does not follow 2018 (expected '2018-19'))"),
+        (True, "got bool True"),
+        (2018.19, "got the number 2018.19"),
+    ],
+)
+def test_a_malformed_year_says_in_one_line_what_was_expected_and_how_to_pass_it(value, said):
+    with pytest.raises(ParameterError) as caught:
+        check_year_parameter(value)
+    message = str(caught.value)
+    assert "\n" not in message and said in message
+    assert "expected a financial year written YYYY-YY with a hyphen, e.g. 2018-19" in message
+    assert "-p financial_year 2018-19" in message and "-r financial_year 2018-19" in message
+
+
+def test_a_well_formed_year_passes():
+    assert check_year_parameter("2018-19") == "2018-19" and check_year_parameter("") == ""
+
+
+def test_open_workbench_checks_before_it_reads(tmp_path):
+    # a malformed year is refused even where there is no project to read
+    with pytest.raises(ParameterError, match="financial_year: got '2018_19'"):
+        open_workbench("2018_19", project=str(tmp_path))
+    with pytest.raises(ParameterError, match="project: got int 3; expected text"):
+        open_workbench("2018-19", project=3)
+    with pytest.raises(ParameterError, match="2016-17 is not in the data"):
+        open_workbench("2016-17", project=str(ROOT))
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return open_workbench("", project=str(ROOT))
+
+
+def test_the_workbench_answers_from_the_project(wb, raw_crimes, ward_of):
+    assert wb.year == "2018-19" and wb.place == "Plymouth" and wb.threshold == 5
+    assert "loaded on first use" in repr(wb)
+    burglary = wb.counts("ward", crime_type="Burglary", change=True, rates=True)
+    expected = counts_by_ward(raw_crimes, ward_of, months=financial_year_months(2018), crime_type="Burglary")
+    assert dict(zip(burglary["ward_name"], burglary["count"], strict=True)) == dict(expected)
+    assert "last complete financial year 2018-19" in repr(wb) and "144,819 rows" in repr(wb)
+    assert wb.monthly().at["2018-06", "Anti-social behaviour"] == 861
+    money = wb.priority_money(3)
+    assert money.gross == pytest.approx(400_568) and round(money.apportioned_share_of_spend_pct, 1) == 38.8
+    assert wb.map(crime_type="Burglary").svg.count("data-lsoa=") == 161
+
+
+def test_the_pickers_offer_year_area_and_crime_type_and_follow_a_choice(wb):
+    assert year_options(wb.crimes)[0] == ("2025-26 (9 of 12 months)", "2025-26")
+    assert ("2018-19", "2018-19") in year_options(wb.crimes)
+    assert ward_options(wb.crimes)[0] == WHOLE_AREA and len(ward_options(wb.crimes)) == 21
+    panel = wb.pickers()
+    year, area, crime_type = panel.children[0].children
+    assert (year.value, area.value, crime_type.value) == ("2018-19", WHOLE_AREA, "All crime")
+    assert "Burglary" in crime_type.options and "Anti-social behaviour" in crime_type.options
+    crime_type.value = "Burglary"  # redraws without error
+    area.value = "Drake"
+    table, chart = view(wb.crimes, "2018-19", "Drake", "Burglary", "Plymouth")
+    assert table.attrs["by"] == "lsoa" and int(table["count"].sum()) == 97
+    assert chart.title == "Burglary per month, Drake ward, Plymouth"
