@@ -1,16 +1,20 @@
-"""Outcome measures against their targets: the year-to-date value, its interval and a RAG status.
+"""Outcome measures against their targets: the year-to-date value and a RAG status.
+
+A provider's quarterly return counts the whole service, not a sample of it, so its figures are
+taken as they are: no confidence interval, and no "could be chance". Each measure can carry a
+``tolerance`` (data): how far short of the target still counts as amber.
 
 RAG rules (``rag_status``), applied to the year-to-date figure after the latest quarter returned:
 
-* **Proportions** (numerator of denominator, 95% Wilson interval), target T:
-  - ``at least`` / ``above`` T: green where the value meets T; amber where it falls short but the
-    interval's upper bound reaches T (the shortfall could be chance); red where the upper bound is
-    below T.
+* **Proportions** (numerator of denominator, pooled over the quarters), target T per cent,
+  tolerance in percentage points (``DEFAULT_POINTS`` when not given):
+  - ``at least`` / ``above`` T: green where the value meets T; amber where it is within the
+    tolerance below T; red further below.
   - ``below`` / ``at most`` T: green where the value is under T (``at most``: not over T); amber
-    where it is not but the interval's lower bound is; red where the lower bound is past T too.
+    within the tolerance over it; red further over.
 * **Counts** with an annual target T (``at least``): the target to date is T x quarters / 4.
-  Green where the count to date meets it; amber where it reaches ``amber_fraction`` (75% by
-  default) of it; red below that.
+  Green where the count to date meets it; amber where it falls short by no more than the
+  tolerance (a count; by default ``DEFAULT_SHARE`` of the target to date); red below that.
 * Measures with no numeric target, or no return yet, get no colour and say so.
 """
 
@@ -20,51 +24,63 @@ import math
 
 import pandas as pd
 
-from safer_analysis.analysis import stats
-
 GREEN, AMBER, RED = "green", "amber", "red"
 NO_TARGET = "no numeric target"
 NO_RETURN = "no return yet"
-AMBER_FRACTION = 0.75
+#: Percentage points short of a proportion's target still amber, where a measure gives none.
+DEFAULT_POINTS = 5.0
+#: Share of a count's target to date it may fall short by and still be amber, where a measure gives none.
+DEFAULT_SHARE = 0.25
+QUARTER_ENDS = {1: "June", 2: "September", 3: "December", 4: "March"}
 
 
-def _proportion_status(value: float, lower: float, upper: float, target: float, direction: str) -> str:
-    t = target / 100
+def as_at(year: str, quarters: int) -> str:
+    """'Q3 (April to December 2018)' for the returns of the first three quarters of 2018-19."""
+    if not quarters:
+        return "no return yet"
+    start = int(year[:4])
+    end_year = start + 1 if quarters == 4 else start
+    return f"Q{quarters} (April to {QUARTER_ENDS[quarters]} {end_year})"
+
+
+def _tolerance(measure: pd.Series) -> float | None:
+    value = measure.get("tolerance")
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _proportion_status(value: float, target: float, direction: str, points: float) -> str:
+    v = value * 100
     if direction in ("at least", "above"):
-        met = value >= t if direction == "at least" else value > t
+        met = v >= target if direction == "at least" else v > target
         if met:
             return GREEN
-        return AMBER if upper >= t else RED
+        return AMBER if v >= target - points else RED
     if direction in ("below", "at most"):
-        met = value < t if direction == "below" else value <= t
+        met = v < target if direction == "below" else v <= target
         if met:
             return GREEN
-        possible = lower < t if direction == "below" else lower <= t
-        return AMBER if possible else RED
+        return AMBER if v <= target + points else RED
     raise ValueError(f"no RAG rule for a proportion with direction {direction!r}")
 
 
-def _count_status(
-    count: float, target: float, quarters: int, direction: str, amber_fraction: float = AMBER_FRACTION
-) -> str:
+def _count_status(count: float, to_date: float, direction: str, short_by: float) -> str:
     if direction not in ("at least", "above"):
         raise ValueError(f"no RAG rule for a count with direction {direction!r}")
-    to_date = target * quarters / 4
     if count >= to_date:
         return GREEN
-    return AMBER if count >= amber_fraction * to_date else RED
+    return AMBER if count >= to_date - short_by else RED
 
 
-def rag_status(
-    measure: pd.Series, returns: pd.DataFrame, *, confidence: float = 0.95, amber_fraction: float = AMBER_FRACTION
-) -> dict[str, object]:
-    """The year-to-date value, interval and RAG status of one measure from its quarterly returns."""
+def rag_status(measure: pd.Series, returns: pd.DataFrame) -> dict[str, object]:
+    """The year-to-date value and RAG status of one measure from its quarterly returns."""
     out: dict[str, object] = {
         "quarters": 0,
         "value": math.nan,
-        "lower": math.nan,
-        "upper": math.nan,
+        "numerator": math.nan,
+        "denominator": math.nan,
         "target_to_date": math.nan,
+        "tolerance_used": math.nan,
+        "illustrative": False,
         "status": NO_TARGET,
     }
     target = measure.get("target")
@@ -81,29 +97,35 @@ def rag_status(
         return out
     quarters = int(mine["quarter"].max())
     out["quarters"] = quarters
+    out["illustrative"] = bool(mine["illustrative"].any()) if "illustrative" in mine else False
+    tolerance = _tolerance(measure)
     if measure["measure_type"] == "proportion":
         num, den = float(mine["numerator"].sum()), float(mine["denominator"].sum())
         if den <= 0:
             out["status"] = NO_RETURN
             return out
-        lower, upper = stats.proportion_ci(num, den, confidence=confidence)
-        out.update(value=num / den, lower=float(lower), upper=float(upper), numerator=num, denominator=den)
+        out.update(value=num / den, numerator=num, denominator=den)
         if has_target:
+            points = DEFAULT_POINTS if tolerance is None else tolerance
             out["target_to_date"] = float(target) / 100
-            out["status"] = _proportion_status(num / den, float(lower), float(upper), float(target), direction)
+            out["tolerance_used"] = points
+            out["status"] = _proportion_status(num / den, float(target), direction, points)
     else:
         count = float(mine["value"].sum())
         out["value"] = count
         if has_target:
-            out["target_to_date"] = float(target) * quarters / 4
-            out["status"] = _count_status(count, float(target), quarters, direction, amber_fraction)
+            to_date = float(target) * quarters / 4
+            short_by = DEFAULT_SHARE * to_date if tolerance is None else tolerance
+            out["target_to_date"] = to_date
+            out["tolerance_used"] = short_by
+            out["status"] = _count_status(count, to_date, direction, short_by)
     if not has_target:
         out["status"] = NO_TARGET
     return out
 
 
 def measures_with_status(
-    measures: pd.DataFrame, allocations: pd.DataFrame, returns: pd.DataFrame, year: str, **kwargs
+    measures: pd.DataFrame, allocations: pd.DataFrame, returns: pd.DataFrame, year: str
 ) -> pd.DataFrame:
     """Every measure of the year's projects with its target, year-to-date value and RAG status."""
     lines = allocations[allocations["financial_year"] == year][["allocation_id", "project"]]
@@ -111,7 +133,7 @@ def measures_with_status(
     year_returns = returns[returns["financial_year"] == year]
     rows = []
     for _, m in mine.iterrows():
-        r = rag_status(m, year_returns, **kwargs)
+        r = rag_status(m, year_returns)
         rows.append(
             {
                 "measure_id": m["measure_id"],
@@ -121,7 +143,9 @@ def measures_with_status(
                 "target": m["target"],
                 "unit": m["unit"],
                 "direction": m["direction"],
+                "crime_type": m.get("crime_type"),
                 **r,
+                "as_at": as_at(year, r["quarters"]),
             }
         )
     cols = [
@@ -132,11 +156,15 @@ def measures_with_status(
         "target",
         "unit",
         "direction",
+        "crime_type",
         "quarters",
+        "as_at",
         "value",
-        "lower",
-        "upper",
+        "numerator",
+        "denominator",
         "target_to_date",
+        "tolerance_used",
+        "illustrative",
         "status",
     ]
     return pd.DataFrame(rows, columns=cols)

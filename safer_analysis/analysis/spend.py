@@ -10,6 +10,13 @@ from safer_analysis.analysis.allocation import totals_by_priority
 CONFIRMED = "allocated"
 PROPOSED = "recommended"
 PENDING = ("to be confirmed", "awaiting confirmation")
+#: A line's status as a reader should read it: a plan's allocation is intended, not approved.
+STATUS_WORDS = {
+    "allocated": "allocated in the plan",
+    "recommended": "recommended, for the board to decide",
+    "to be confirmed": "to be confirmed (Tbc)",
+    "awaiting confirmation": "awaiting confirmation",
+}
 
 
 class OverallocationError(ValueError):
@@ -36,9 +43,9 @@ def reconcile(allocations: pd.DataFrame, grant: float | None, year: str) -> pd.D
         )
     rows = [
         ("grant", "Grant from the Police and Crime Commissioner", None, grant),
-        ("allocated", "Allocated (confirmed)", len(allocated), float(allocated["amount"].sum())),
-        ("recommended", "Recommended, not yet confirmed", len(proposed), float(proposed["amount"].sum())),
-        ("committed", "Committed (allocated and recommended)", len(allocated) + len(proposed), committed),
+        ("allocated", "Allocated in the plan", len(allocated), float(allocated["amount"].sum())),
+        ("recommended", "Recommended, for the board to decide", len(proposed), float(proposed["amount"].sum())),
+        ("committed", "Allocated or recommended", len(allocated) + len(proposed), committed),
         ("pending", "Lines with no amount yet (Tbc or awaiting confirmation)", len(pending), None),
         ("unallocated", "Unallocated remainder", None, None if grant is None else grant - committed),
     ]
@@ -50,13 +57,17 @@ def reconcile(allocations: pd.DataFrame, grant: float | None, year: str) -> pd.D
     return out
 
 
+#: What happened to a service between two years, in the words the reports use.
+NEW, NOT_IN_PLAN, AMOUNT_SET = "new line", "not in this year's plan", "continues; amount set this year (none before)"
+
+
 def _line_kind(prev_amount: float | None, cur_amount: float | None, in_prev: bool, in_cur: bool) -> str:
     if not in_prev:
-        return "new line"
+        return NEW
     if not in_cur:
-        return "ended"
+        return NOT_IN_PLAN
     if pd.isna(prev_amount) and not pd.isna(cur_amount):
-        return "funded for the first time"
+        return AMOUNT_SET
     if not pd.isna(prev_amount) and pd.isna(cur_amount):
         return "amount not yet set"
     if pd.isna(prev_amount) and pd.isna(cur_amount):
@@ -97,6 +108,13 @@ def change_by_theme(allocations: pd.DataFrame, year: str, previous: str) -> pd.D
         }
     )
     out["change"] = out["current_amount"].fillna(0) - out["previous_amount"].fillna(0)
+    # a change in pounds only where it is one: both amounts known, a new line, or a dropped line with an amount
+    known = out["previous_amount"].notna() & out["current_amount"].notna()
+    out["change"] = out["change"].where(
+        known
+        | (~in_prev.to_numpy() & out["current_amount"].notna())
+        | (~in_cur.to_numpy() & out["previous_amount"].notna())
+    )
     valid = (out["previous_amount"] > 0) & out["current_amount"].notna()
     out["change_pct"] = (out["change"] / out["previous_amount"] * 100).where(valid)
     out["kind"] = [
@@ -108,7 +126,7 @@ def change_by_theme(allocations: pd.DataFrame, year: str, previous: str) -> pd.D
 
 def total_change(changes: pd.DataFrame) -> dict[str, float]:
     """The committed totals of both years in a :func:`change_by_theme` table and their change."""
-    prev = float(changes["previous_amount"].sum())
+    prev = float(changes["previous_amount"].sum())  # the amounts each year's document set
     cur = float(changes["current_amount"].sum())
     return {
         "previous": prev,
@@ -119,12 +137,39 @@ def total_change(changes: pd.DataFrame) -> dict[str, float]:
 
 
 def budget_share(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
-    """The grant's share of each service's total budget, where the source gives the budget."""
+    """How much of each service the grant pays for: for each funded line of ``year``, the latest
+    total budget any document gives for the same service up to ``year`` (``budget_year``), the
+    grant's amount in that year and its share of that budget. A budget from an earlier year is set
+    against that year's grant, never against this year's, since the budget may have changed."""
     lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
-    out = lines[["theme_key", "project", "amount", "total_budget"]].copy()
-    out["other_funding"] = out["total_budget"] - out["amount"]
-    out["grant_share_pct"] = out["amount"] / out["total_budget"] * 100
+    known = allocations[
+        (allocations["financial_year"] <= year) & allocations["total_budget"].notna() & allocations["amount"].notna()
+    ].sort_values("financial_year")
+    latest = known.drop_duplicates("theme_key", keep="last").set_index("theme_key")
+    out = lines[["theme_key", "project", "amount"]].copy()
+    out["budget_year"] = out["theme_key"].map(latest["financial_year"])
+    out["budget_year_amount"] = out["theme_key"].map(latest["amount"]).astype(float)
+    out["total_budget"] = out["theme_key"].map(latest["total_budget"]).astype(float)
+    out["other_funding"] = out["total_budget"] - out["budget_year_amount"]
+    out["grant_share_pct"] = out["budget_year_amount"] / out["total_budget"] * 100
     return out.reset_index(drop=True)
+
+
+def contract_risks(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The year's lines whose contract ends before the year is out, or in the next year: the
+    board has a decision to make about each."""
+    from safer_analysis.inputs.years import FinancialYear
+
+    fy = FinancialYear.parse(year)
+    months = fy.months()
+    following = fy.next().months()
+    lines = allocations[(allocations["financial_year"] == year) & allocations["contract_end"].notna()].copy()
+    lines["contract_end"] = lines["contract_end"].astype(str)
+    lines["when"] = [
+        "during the year" if m in months[:-1] else ("in the next year" if m in following else "")
+        for m in lines["contract_end"]
+    ]
+    return lines[lines["when"] != ""][["allocation_id", "project", "provider", "amount", "contract_end", "when"]]
 
 
 def by_pcp_priority(

@@ -42,6 +42,7 @@ FILES = {
     "outcome_returns": "outcome_returns.csv",
     "allocation_local_priorities": "allocation_local_priorities.csv",
     "priority_status": "priority_status.csv",
+    "recommendations": "recommendations.csv",
 }
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
@@ -53,6 +54,7 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("publisher"),
         Column("date"),
         Column("seed_file", required=False),
+        Column("standing", required=False),
     ],
     "grants": [
         Column("financial_year", v.financial_year, unique=True),
@@ -100,6 +102,8 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("target", v.number(), required=False),
         Column("unit", required=False),
         Column("direction", v.one_of(DIRECTIONS), required=False),
+        Column("tolerance", v.number(minimum=0), required=False),
+        Column("crime_type", required=False),
         *SOURCE_COLUMNS,
     ],
     "context_figures": [
@@ -154,6 +158,12 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("note", required=False),
         *SOURCE_COLUMNS,
     ],
+    "recommendations": [
+        Column("financial_year", v.financial_year),
+        Column("recommendation"),
+        Column("source_document", required=False),
+        Column("source_section", required=False),
+    ],
     "assessment_method": [
         Column("parameter", v.key, unique=True),
         Column("value", v.number(minimum=0)),
@@ -190,6 +200,7 @@ class Dataset:
     outcome_returns: pd.DataFrame
     allocation_local_priorities: pd.DataFrame
     priority_status: pd.DataFrame
+    recommendations: pd.DataFrame
 
     def priorities_in(self, year: str) -> pd.DataFrame:
         """The local priorities as the documents stood in ``year``: ``kind`` from priority_status.csv

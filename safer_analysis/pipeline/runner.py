@@ -204,31 +204,17 @@ def write_index(
     workbook: str | None = None,
     notice: str | None = None,
 ) -> None:
-    """The board pack's front page: year, build date, a link and a line of summary per report."""
-    items = []
-    for product in products:
-        info = PRODUCTS[product]
-        summary = _summary(workdir, product)
-        line = summary["findings"][0] if summary["findings"] else info.description
-        items.append(
-            f'<li><h3><a href="{product}.html">{html.escape(info.title)}</a></h3><p>{html.escape(line)}</p></li>'
-        )
+    """The board pack's front page: key findings, decisions and risks, what the figures rest on,
+    the reports, and an appendix of tables (see :mod:`safer_analysis.present.index_page`)."""
+    from safer_analysis.present import index_page
+
+    reports = [
+        (product, PRODUCTS[product].title, PRODUCTS[product].description, _summary(workdir, product))
+        for product in products
+    ]
     tables = sorted(p.name for p in (workdir / "tables").glob("*.csv"))
-    table_items = "".join(f'<li><a href="tables/{html.escape(t)}">{html.escape(t)}</a></li>' for t in tables)
-    body = (
-        f"<h1>{html.escape(partnership)} board pack, {html.escape(year)}</h1>"
-        f'<p class="sa-kicker">Financial year {html.escape(year)} · built {html.escape(built_at)}</p>'
-        f'<h2>Reports</h2><ul class="sa-reports">{"".join(items)}</ul>'
-        + (
-            f'<h2>Tables in a spreadsheet</h2><p><a href="{html.escape(workbook)}">{html.escape(workbook)}</a>: '
-            "every table, one per worksheet, with a cover, contents and notes sheet.</p>"
-            if workbook
-            else ""
-        )
-        + f"<h2>Tables as CSV</h2><p>Every table in the reports, for reuse in other tools.</p>"
-        f"<ul>{table_items}</ul>"
-        "<h2>How this pack was built</h2><p>Parameters, package version, commit, the SHA-256 "
-        'of every input file and timings are in <a href="manifest.json">manifest.json</a>.</p>'
+    body = index_page.body(
+        partnership=partnership, year=year, built_at=built_at, reports=reports, tables=tables, workbook=workbook
     )
     page = wrap(
         f"Board pack {year}",

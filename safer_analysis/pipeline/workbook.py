@@ -41,6 +41,32 @@ def _sheet_name(product: str, name: str, used: set[str]) -> str:
     return candidate
 
 
+#: Excel number formats for the report's column formats; percentages are 0 to 100 in every table.
+NUMBER_FORMATS = {
+    "gbp": "£#,##0",
+    "change_gbp": "+£#,##0;-£#,##0;£0",
+    "count": "#,##0",
+    "rate": "#,##0.0",
+    "number": "#,##0.00",
+    "pct": "0.0",
+    "signed_pct": "+0.0;-0.0;0.0",
+    "p": "0.000",
+}
+
+
+def header_in_words(column: str, headers: dict[str, str], formats: dict[str, str]) -> str:
+    """A column's heading as the page shows it, with '(%)' where its numbers are percentages; a
+    column the page did not show gets its name in words.
+
+    >>> header_in_words("annual_change_pct", {}, {"annual_change_pct": "signed_pct"})
+    'Annual change (%)'
+    """
+    text = headers.get(column) or column.replace("_pct", "").replace("_", " ").strip().capitalize()
+    if formats.get(column) in ("pct", "signed_pct") and "%" not in text:
+        text += " (%)"
+    return text
+
+
 def collect_tables(pack: Path) -> list[dict]:
     """Every table a pack's reports published, in report order, from ``summaries/*__tables.json``."""
     entries = []
@@ -82,17 +108,33 @@ def write_workbook(
         frame = frame.astype(object).where(frame.notna(), "[x]")
         if frame.empty:
             frame = pd.DataFrame({"Note": ["This table has no rows for the year."]})
+        headers, formats = e.get("headers", {}), e.get("formats", {})
         frame.columns = [str(c) for c in frame.columns]
+        columns = {c: header_in_words(c, headers, formats) for c in frame.columns}
+        seen: dict[str, int] = {}
+        for c, h in columns.items():  # two columns may not share a heading
+            seen[h] = seen.get(h, 0) + 1
+            if seen[h] > 1:
+                columns[c] = f"{h} ({seen[h]})"
+        formatting = [
+            {"column": {"columns": [columns[c]], "format": {"num_format": NUMBER_FORMATS[f]}}}
+            for c, f in formats.items()
+            if c in columns and f in NUMBER_FORMATS
+        ]
+        frame = frame.rename(columns=columns)
         name = _sheet_name(e["product"], e["name"], used)
+        caveat = e.get("caveat") or ""
         sheets[name] = gpt.GPTable(
             table=frame,
             table_name=name,
             title=e["caption"],
             subtitles=[f"{e['product'].replace('_', ' ').capitalize()} report, {csp}, financial year {year}"],
-            source=f"Source: safer-analysis board pack {year}, table {e['file']}",
-            instructions="This worksheet contains one table. [x] marks a cell with no value.",
+            source="Source: " + (e.get("source") or f"safer-analysis board pack {year}, table {e['file']}"),
+            instructions="This worksheet contains one table. [x] marks a cell with no value."
+            + (f" Caveat: {caveat}" if caveat else ""),
             units=None,
             table_notes=None,
+            additional_formatting=formatting,
         )
     cover = gpt.Cover(
         title=f"{csp} Community Safety Partnership board pack, financial year {year}",

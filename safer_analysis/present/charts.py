@@ -19,6 +19,11 @@ PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 #: Grey for a bar set apart (e.g. unallocated): 3.4:1 against white, enough for a graphic (WCAG 1.4.11).
 NEUTRAL = "#8C8C8C"
 TEXT = "#0B0C0C"
+#: The width, in inches, a chart is laid out again at for a phone's screen.
+NARROW_WIDTH = 5.0
+#: How much larger text is in the phone layout, and how long a category label runs before it wraps.
+NARROW_TEXT = 1.3
+NARROW_LABEL = 24
 
 
 @dataclass
@@ -31,19 +36,67 @@ class Chart:
     alt: str
     source: str
 
-    def png_base64(self, dpi: int = 110) -> str:
+    def png_base64(self, dpi: int = 110, *, close: bool = True) -> str:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
-        plt.close(self.figure)
+        if close:
+            plt.close(self.figure)
         return base64.b64encode(buffer.getvalue()).decode("ascii")
 
+    def narrow_png_base64(self, width: float = NARROW_WIDTH, dpi: int = 110) -> str:
+        """The figure laid out again for a phone's width: ``width`` inches, its text a third
+        larger, long category labels wrapped shorter and fewer ticks on numeric axes, so its words
+        stay readable where the page is 390 pixels wide."""
+        import textwrap
+
+        from matplotlib.text import Text
+        from matplotlib.ticker import FixedLocator, MaxNLocator
+
+        fig = self.figure
+        w, h = fig.get_size_inches()
+        needed = 0.0
+        for ax in fig.axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                if isinstance(axis.get_major_locator(), FixedLocator):  # categories: wrap their labels
+                    labels = [t.get_text() for t in axis.get_ticklabels()]
+                    wrapped = ["\n".join(textwrap.wrap(t.replace("\n", " "), NARROW_LABEL)) or t for t in labels]
+                    axis.set_ticks(axis.get_ticklocs(), wrapped)
+                    if axis is ax.yaxis:  # room for each label's lines at the larger text
+                        lines = max((t.count("\n") + 1 for t in wrapped), default=1)
+                        needed += len(wrapped) * (0.3 + 0.21 * lines) + 1.4
+                elif not isinstance(axis.get_major_locator(), MaxNLocator) or axis is ax.xaxis:
+                    if axis.get_scale() == "linear":
+                        axis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
+            ax.set_xlabel("\n".join(textwrap.wrap(ax.get_xlabel(), 34)))
+            ax.set_ylabel("\n".join(textwrap.wrap(ax.get_ylabel(), 28)))
+            if ax.get_legend() is not None:  # one column under the chart, its labels wrapped
+                handles, labels = ax.get_legend_handles_labels()
+                ax.legend(
+                    handles,
+                    ["\n".join(textwrap.wrap(label, 30)) for label in labels],
+                    loc="upper center",
+                    bbox_to_anchor=(0.5, -0.16 * 6 / max(fig.get_size_inches()[1], 3)),
+                    ncol=1,
+                    fontsize=9,
+                )
+        for text in fig.findobj(Text):
+            text.set_fontsize(text.get_fontsize() * NARROW_TEXT)
+        fig.set_size_inches(width, max(h * 1.25, 3.5, needed))
+        fig.tight_layout()
+        return self.png_base64(dpi)
+
     def to_html(self) -> str:
-        """A ``<figure>`` with the title and subtitle as real text, the image and its alt text."""
+        """A ``<figure>`` with the title and subtitle as real text, the image (at desktop width, and
+        again laid out for a phone) and its alt text."""
+        wide = self.png_base64(close=False)
+        narrow = self.narrow_png_base64()
+        alt = html.escape(self.alt)
         return (
             '<figure class="sa-chart">'
             f'<figcaption><span class="sa-chart-title">{html.escape(self.title)}</span>'
             f'<span class="sa-chart-subtitle">{html.escape(self.subtitle)}</span></figcaption>'
-            f'<img src="data:image/png;base64,{self.png_base64()}" alt="{html.escape(self.alt)}">'
+            f'<img class="sa-wide" src="data:image/png;base64,{wide}" alt="{alt}">'
+            f'<img class="sa-narrow" src="data:image/png;base64,{narrow}" alt="{alt}">'
             f'<p class="sa-chart-source">{html.escape(self.source)}</p>'
             "</figure>"
         )
@@ -76,8 +129,22 @@ def apply_house_style() -> None:
     )
 
 
+def compact_gbp(value: float) -> str:
+    """A short money label for an axis tick: £0, £50k, £1.5m.
+
+    >>> [compact_gbp(v) for v in (0, 50_000, 125_000, 2_000_000, 750)]
+    ['£0', '£50k', '£125k', '£2m', '£750']
+    """
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:.3g}m"
+    if abs(value) >= 1_000:
+        return f"£{value / 1_000:.3g}k"
+    return f"£{value:,.0f}"
+
+
 def _gbp_axis(ax: matplotlib.axes.Axes) -> None:
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: format_gbp(x)))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: compact_gbp(x)))
     ax.grid(axis="x", color="#E0E0E0", linewidth=0.8)
     ax.set_axisbelow(True)
 
@@ -154,9 +221,9 @@ def paired_bars_gbp(
     ax.barh([p - 0.18 for p in base], a, height=0.34, color=PALETTE[0], label=after_label)
     top = max(b + a + [1.0])
     for p, x in zip(base, b, strict=True):
-        ax.text(x + top * 0.01, p + 0.18, format_gbp(x) if x else "none", va="center", fontsize=8.5)
+        ax.text(x + top * 0.01, p + 0.18, format_gbp(x) if x else "no amount", va="center", fontsize=8.5)
     for p, x in zip(base, a, strict=True):
-        ax.text(x + top * 0.01, p - 0.18, format_gbp(x) if x else "none", va="center", fontsize=8.5)
+        ax.text(x + top * 0.01, p - 0.18, format_gbp(x) if x else "no amount", va="center", fontsize=8.5)
     ax.set_yticks(base, [_wrap(lbl) for lbl in labels])
     ax.set_xlim(0, top * 1.3)
     ax.set_xlabel("Amount (£)")
@@ -164,7 +231,8 @@ def paired_bars_gbp(
     ax.legend(loc="lower right")
     fig.tight_layout()
     items = "; ".join(
-        f"{lbl}: {format_gbp(x) if x else 'none'} in {before_label}, {format_gbp(y) if y else 'none'} in {after_label}"
+        f"{lbl}: {format_gbp(x) if x else 'no amount'} in {before_label}, "
+        f"{format_gbp(y) if y else 'no amount'} in {after_label}"
         for lbl, x, y in zip(labels, b, a, strict=True)
     )
     alt = f"Paired horizontal bar chart of {what}. {items}."
@@ -211,13 +279,15 @@ def allocation_chart(allocations: pd.DataFrame, grant: float | None, year: str, 
     )
 
 
-def change_chart(changes: pd.DataFrame, place: str, source: str) -> Chart:
+def change_chart(changes: pd.DataFrame, place: str, source: str, title: str | None = None) -> Chart:
     """Each theme's amount in the previous year beside the selected year."""
     prev, cur = changes["previous_year"].iloc[0], changes["current_year"].iloc[0]
     total_prev = changes["previous_amount"].sum()
     total_cur = changes["current_amount"].sum()
     direction = "rises" if total_cur > total_prev else "falls" if total_cur < total_prev else "holds"
-    title = f"Committed spend {direction} from {format_gbp(total_prev)} in {prev} to {format_gbp(total_cur)} in {cur}"
+    title = title or (
+        f"Spend with an amount {direction} from {format_gbp(total_prev)} in {prev} to {format_gbp(total_cur)} in {cur}"
+    )
     return paired_bars_gbp(
         list(changes["project"]),
         list(changes["previous_amount"]),

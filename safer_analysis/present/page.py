@@ -47,7 +47,33 @@ footer.sa-footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; 
     border-top: 1px solid var(--rule); font-size: .9rem; }
 code { background: var(--band); padding: 0 .2rem; }
 pre { white-space: pre-wrap; }
+.sa-risks { border-left: 6px solid #801650; background: #f9eef3; padding: .25rem 1rem; margin: 1rem 0; }
+.sa-risks h2, .sa-risks h3 { border: 0; margin-top: .75rem; padding-top: 0; }
+.sa-rag { font-weight: bold; }
+.sa-rag-green { background: #d9efe3; border-left: 6px solid #00703c; }
+.sa-rag-amber { background: #fdebd3; border-left: 6px solid #b45b00; }
+.sa-rag-red { background: #f6d7d2; border-left: 6px solid #a3221b; }
+.sa-status { font-weight: bold; white-space: nowrap; padding: 0 .35rem; }
+.sa-status-illustrative, .sa-status-synthetic { background: #fdebd3; }
+.sa-status-draft, .sa-status-planned { background: #e8e4f3; }
+.sa-status-real { background: #d9efe3; }
+.sa-appendix { margin-top: 3rem; }
+img.sa-narrow { display: none; }
+@media (max-width: 40rem) {
+  body { font-size: 1rem; }
+  header.sa-masthead { padding: .75rem 1rem; }
+  main { padding: .75rem 1rem 2rem; }
+  h1 { font-size: 1.6rem; }
+  h2 { font-size: 1.3rem; }
+  table.sa-table { font-size: .85rem; }
+  figure.sa-chart img.sa-wide { display: none; }
+  figure.sa-chart img.sa-narrow { display: block; }
+}
+@page { size: A4; margin: 15mm 12mm; }
 @media print {
+  body { font-size: 10.5pt; }
+  a { color: var(--text); text-decoration: none; }
+  table.sa-table { font-size: 9pt; }
   .skip-link, nav.sa-toc { display: none; }
   header.sa-masthead { background: none; color: var(--text); border-bottom: 2px solid var(--text); }
   header.sa-masthead a { color: var(--text); }

@@ -38,7 +38,10 @@ class Report:
         self.output_dir = Path(output_dir) if output_dir else None
         self.tables: list[str] = []
         self.captions: dict[str, str] = {}
+        self.meta: dict[str, dict] = {}
         self.findings: list[str] = []
+        self.source = ""
+        self.caveat = ""
 
     def _write(self, sub: str, name: str) -> Path | None:
         if self.output_dir is None:
@@ -47,8 +50,13 @@ class Report:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / name
 
-    def heading(self, title: str, *, synthetic: str | None = None) -> HTML:
-        """The report's header: title, year, place, and a banner where inputs are not real."""
+    def heading(self, title: str, *, synthetic: str | None = None, source: str = "") -> HTML:
+        """The report's header: title, year, place, and a banner where inputs are not real.
+
+        ``source`` is where the report's figures come from and ``synthetic`` its caveat: both go
+        with every table the report publishes (a table may give its own)."""
+        self.source = source
+        self.caveat = synthetic or ""
         parts = [f'<p class="sa-kicker">{html.escape(self.place)} · Financial year {html.escape(self.year)}</p>']
         if synthetic:
             parts.append(
@@ -56,19 +64,44 @@ class Report:
             )
         return HTML("\n".join(parts))
 
-    def summary(self, findings: list[str], title: str) -> HTML:
-        """Show the key findings as a list, and record them for the board pack's index."""
+    def summary(
+        self,
+        findings: list[str],
+        title: str,
+        *,
+        risks: list[str] | None = None,
+        status: list[tuple[str, str]] | None = None,
+    ) -> HTML:
+        """Show the key findings as a list, and the decisions and risks for the board where there
+        are any; record them, with the status of the data (``(kind, what)`` pairs, kind one of
+        ``real``, ``illustrative``, ``draft``), for the board pack's index."""
         self.findings = list(findings)
+        risks = list(risks or [])
         path = self._write("summaries", f"{self.product}.json")
         if path is not None:
             path.write_text(
                 json.dumps(
-                    {"product": self.product, "title": title, "year": self.year, "findings": self.findings}, indent=2
+                    {
+                        "product": self.product,
+                        "title": title,
+                        "year": self.year,
+                        "findings": self.findings,
+                        "risks": risks,
+                        "status": [list(s) for s in (status or [])],
+                    },
+                    indent=2,
                 ),
                 encoding="utf-8",
             )
         items = "".join(f"<li>{html.escape(f)}</li>" for f in findings)
-        return HTML(f'<section class="sa-summary" aria-label="Summary of findings"><ul>{items}</ul></section>')
+        out = f'<section class="sa-summary" aria-label="Summary of findings"><ul>{items}</ul></section>'
+        if risks:
+            points = "".join(f"<li>{html.escape(r)}</li>" for r in risks)
+            out += (
+                '<section class="sa-risks" aria-labelledby="sa-risks-title">'
+                f'<h3 id="sa-risks-title">For the board to decide</h3><ul>{points}</ul></section>'
+            )
+        return HTML(out)
 
     def table(
         self,
@@ -84,6 +117,8 @@ class Report:
         threshold: int | None = None,
         suppress_total_row: object | None = None,
         suppress_derived: dict[str, list[str]] | None = None,
+        source: str = "",
+        caveat: str = "",
     ) -> HTML:
         """Show ``frame`` as an accessible table and save ``raw`` (default ``frame``) as CSV.
 
@@ -122,6 +157,12 @@ class Report:
             (raw if raw is not None else frame).to_csv(path, index=False)
         self.tables.append(name)
         self.captions[name] = caption
+        self.meta[name] = {
+            "headers": dict(headers or {}),
+            "formats": {k: v for k, v in (formats or {}).items() if isinstance(v, str)},
+            "source": source or self.source,
+            "caveat": caveat or self.caveat,
+        }
         index = self._write("summaries", f"{self.product}__tables.json")
         if index is not None:
             index.write_text(
@@ -131,7 +172,7 @@ class Report:
                         "year": self.year,
                         "place": self.place,
                         "tables": [
-                            {"name": n, "file": f"tables/{self.product}__{n}.csv", "caption": c}
+                            {"name": n, "file": f"tables/{self.product}__{n}.csv", "caption": c, **self.meta[n]}
                             for n, c in self.captions.items()
                         ],
                     },

@@ -53,7 +53,10 @@ FORMATS: dict[str, Formatter] = {
     "count": _count,
     "text": _text,
     "tick": lambda v: "Yes" if bool(v) else "No",
+    "rag": _text,
 }
+#: Status words a ``rag`` column is coloured by (the word is always shown too).
+RAG_WORDS = ("green", "amber", "red")
 NUMERIC = {"gbp", "change_gbp", "pct", "signed_pct", "count", "rate", "number", "p"}
 
 
@@ -93,6 +96,7 @@ def to_html(
     shown = format_frame(frame, formats)
     headers = dict(headers or {})
     numeric = [isinstance(formats.get(c), str) and formats.get(c) in NUMERIC for c in frame.columns]
+    rag = [formats.get(c) == "rag" for c in frame.columns]
     id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
     if table_id:
         caption_id = html.escape(f"{table_id}-caption")
@@ -116,8 +120,12 @@ def to_html(
 
     def render(row: tuple[str, ...]) -> str:
         cells = []
-        for i, (value, is_num) in enumerate(zip(row, numeric, strict=True)):
+        for i, (value, is_num, is_rag) in enumerate(zip(row, numeric, rag, strict=True)):
             cls = ' class="num"' if is_num else ""
+            word = value.split(" ")[0].lower() if is_rag and value else ""
+            if word in RAG_WORDS:
+                cls = f' class="sa-rag sa-rag-{word}"'
+
             if i == 0 and row_headers:
                 cells.append(f'<th scope="row"{cls}>{html.escape(value)}</th>')
             else:

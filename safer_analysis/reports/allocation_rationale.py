@@ -45,6 +45,7 @@ def build(dataset, year: str, profile) -> Rationale:
     pcp_links = dataset.allocation_pcp_priorities
     local_links = dataset.allocation_local_priorities
     local_names = dataset.local_priorities.set_index("priority_key")["name"]
+    kinds = dataset.priorities_in(year).set_index("priority_key")["kind"]
 
     pcp_matrix = al.priority_matrix(lines, pcp_links).reindex(columns=list(pcp_names.index), fill_value=False)
     local_matrix = al.priority_matrix(lines, local_links, key="priority_key").reindex(
@@ -53,12 +54,15 @@ def build(dataset, year: str, profile) -> Rationale:
     pcp_totals = al.totals_by_priority(funded, pcp_links, dataset.pcp_priorities)
     local_totals = al.totals_by_priority(funded, local_links, dataset.local_priorities, key="priority_key")
     alignment = al.alignment(local_totals, profile.ranking)
+    alignment.insert(2, "kind", alignment["priority_key"].map(kinds))
     grant = dataset.grant_or_none(year)
     committed = float(funded["amount"].sum())
     proposal = None
     if grant is not None and grant - committed > 0.5 and lines["amount"].isna().any() and not profile.ranking.empty:
         proposal = al.propose_remainder(dataset.allocations, local_links, profile.ranking, grant, year)
-    outcomes = oc.measures_with_status(dataset.outcome_measures, dataset.allocations, dataset.outcome_returns, year)
+    outcomes = with_assessed_rates(
+        oc.measures_with_status(dataset.outcome_measures, dataset.allocations, dataset.outcome_returns, year), profile
+    )
     basis = sorted(set(pcp_links.loc[pcp_links["allocation_id"].isin(lines["allocation_id"]), "basis"]))
     return Rationale(
         year=year,
@@ -94,18 +98,56 @@ def illustrative_notice(dataset, year: str, metadata: Mapping | None) -> str | N
     return " ".join(parts) or None
 
 
+def with_assessed_rates(outcomes: pd.DataFrame, profile) -> pd.DataFrame:
+    """Fill the measures the strategic assessment measures itself (a police.uk ``crime_type``: the
+    rate per 1,000 residents and its monthly trend) from the year's assessment. A measure to
+    decrease is green where the trend is a significant fall, red where a significant rise, and
+    amber where there is no significant change."""
+    out = outcomes.copy()
+    out["trend"] = None
+    out["annual_change_pct"] = float("nan")
+    for i, row in out.iterrows():
+        crime_type = row.get("crime_type")
+        if not isinstance(crime_type, str) or not crime_type:
+            continue
+        if profile.rates is None or crime_type not in profile.rates.index:
+            out.at[i, "status"] = oc.NO_RETURN
+            continue
+        out.at[i, "value"] = float(profile.rates.at[crime_type, "rate"])
+        out.at[i, "as_at"] = f"{profile.year}, police.uk"
+        trend = profile.trend.loc[crime_type] if crime_type in getattr(profile.trend, "index", []) else None
+        if trend is None or row["direction"] != "decrease":
+            out.at[i, "status"] = oc.NO_TARGET
+            continue
+        out.at[i, "trend"] = trend["direction"]
+        out.at[i, "annual_change_pct"] = trend["annual_change_pct"]
+        out.at[i, "status"] = {"falling": oc.GREEN, "rising": oc.RED}.get(trend["direction"], oc.AMBER)
+    return out
+
+
 def unfunded(r: Rationale) -> list[str]:
-    return list(r.alignment.loc[~r.alignment["funded"], "name"])
+    """Ranked priorities and emerging issues with no directly funded project (cross-cutting issues,
+    which run through the others, are not counted)."""
+    a = r.alignment
+    return list(a.loc[~a["funded"] & (a["kind"] != "cross-cutting issue"), "name"])
 
 
 def unfunded_sentence(r: Rationale) -> str:
     names = unfunded(r)
-    if not names:
-        return f"Every local priority receives some direct funding in {r.year}."
-    return (
-        f"{len(names)} local priorit{'y has' if len(names) == 1 else 'ies have'} no directly funded "
-        f"project in {r.year}: " + "; ".join(names) + "."
+    a = r.alignment
+    cross = list(a.loc[~a["funded"] & (a["kind"] == "cross-cutting issue"), "name"])
+    text = (
+        f"Every local priority and emerging issue is served by at least one funded project in {r.year}."
+        if not names
+        else f"{len(names)} local priorit{'y has' if len(names) == 1 else 'ies have'} no funded project in "
+        f"{r.year}: " + "; ".join(names) + "."
     )
+    if cross:
+        text += (
+            f" {' and '.join(cross)}, a cross-cutting issue{'s' if len(cross) > 1 else ''} running through the "
+            "priorities, ha" + ("ve" if len(cross) > 1 else "s") + " no project of its own."
+        )
+    return text
 
 
 def _ranked(row: pd.Series) -> str:
@@ -117,25 +159,89 @@ def alignment_title(r: Rationale) -> str:
     return f"{top['name']} ({_ranked(top)}) receives {format_percent(top['apportioned_pct'])} of {r.year} spend"
 
 
+def _measured(t: pd.DataFrame) -> pd.Series:
+    """Measures with a numeric target, or that the assessment measures itself."""
+    has_type = t["crime_type"].fillna("").astype(str) != ""
+    return t["target"].notna() | has_type
+
+
 def outcomes_table(r: Rationale) -> pd.DataFrame:
-    t = r.outcomes
+    """The measures with a target or a measured trend: target, figure to date, as at when, status
+    in words (coloured on the page)."""
+    t = r.outcomes[_measured(r.outcomes)]
     return pd.DataFrame(
         {
             "project": t["project"],
             "measure": t["measure"],
             "target": [target_text(row) for _, row in t.iterrows()],
             "value": [value_text(row) for _, row in t.iterrows()],
-            "status": [s.upper() if s in (oc.GREEN, oc.AMBER, oc.RED) else s for s in t["status"]],
+            "as_at": t["as_at"],
+            "status": [status_text(row) for _, row in t.iterrows()],
         }
     )
+
+
+def outcomes_data(r: Rationale) -> pd.DataFrame:
+    """Every measure as a tidy table for the CSV and spreadsheet: the figure to date on the measure's
+    own scale (per cent for a proportion), its unit, target, as-at and status."""
+    t = r.outcomes
+    proportion = t["measure_type"] == "proportion"
+    unit = t["unit"].where(~proportion, "percent")
+    return pd.DataFrame(
+        {
+            "measure_id": t["measure_id"],
+            "project": t["project"],
+            "measure": t["measure"],
+            "target": t["target"],
+            "direction": t["direction"],
+            "value": t["value"].where(~proportion, t["value"] * 100),
+            "unit": unit,
+            "numerator": t["numerator"],
+            "denominator": t["denominator"],
+            "as_at": t["as_at"],
+            "status": t["status"],
+            "illustrative": t["illustrative"].map({True: "yes", False: "no"}),
+        }
+    )
+
+
+def status_text(row: pd.Series) -> str:
+    """'RED: 98.3% against at least 100%' style words, marked where the return is illustrative."""
+    s = row["status"]
+    if s not in (oc.GREEN, oc.AMBER, oc.RED):
+        return s
+    word = s.upper()
+    if isinstance(row.get("crime_type"), str) and row.get("crime_type"):
+        reason = {
+            oc.GREEN: "falling significantly",
+            oc.RED: "rising significantly",
+            oc.AMBER: "no significant change",
+        }[s]
+    elif s == oc.GREEN:
+        reason = "target met"
+    elif s == oc.AMBER:
+        reason = "short of the target, within its tolerance"
+    else:
+        reason = "short of the target, beyond its tolerance"
+    illustrative = " (illustrative return)" if bool(row.get("illustrative")) is True else ""
+    return f"{word}: {reason}{illustrative}"
+
+
+def other_measures(r: Rationale) -> list[str]:
+    """The measures without a numeric target, once each, by project."""
+    t = r.outcomes[~_measured(r.outcomes)]
+    out = []
+    for project, rows in t.groupby("project", sort=False):
+        out.append(f"{project}: " + "; ".join(m.rstrip(".") for m in rows["measure"]) + ".")
+    return out
 
 
 def summarise(r: Rationale) -> list[str]:
     served = r.all_funded_serve_pcp
     grant = f"the {format_gbp(r.grant)} grant" if r.grant is not None else "the grant (still to be confirmed)"
     out = [
-        f"{format_gbp(r.committed)} of {grant} is committed in {r.year} to "
-        f"{r.funded_lines} of the plan's {r.local_matrix.shape[0]} lines"
+        f"{format_gbp(r.committed)} of {grant} is allocated or recommended in {r.year}'s plan, across "
+        f"{r.funded_lines} of its {r.local_matrix.shape[0]} lines"
         + ("; every funded project serves at least one Police & Crime Plan priority." if served else ".")
     ]
     if not r.alignment.empty and r.alignment["apportioned"].sum() > 0:
@@ -157,9 +263,11 @@ def summarise(r: Rationale) -> list[str]:
     counts = oc.status_counts(r.outcomes) if not r.outcomes.empty else {}
     if counts:
         parts = [f"{counts.get(s, 0)} {s}" for s in (oc.GREEN, oc.AMBER, oc.RED) if counts.get(s)]
+        quarters = int(r.outcomes["quarters"].max()) if r.outcomes["quarters"].notna().any() else 0
+        illustrative = " (illustrative returns)" if bool(r.outcomes["illustrative"].fillna(False).any()) else ""
         out.append(
             f"Outcomes: {len(r.outcomes)} measures; "
-            + (", ".join(parts) + "; " if parts else "")
+            + (", ".join(parts) + f" as at {oc.as_at(r.year, quarters)}{illustrative}; " if parts else "")
             + f"{counts.get(oc.NO_TARGET, 0)} without a numeric target."
         )
     else:
@@ -169,6 +277,9 @@ def summarise(r: Rationale) -> list[str]:
 
 def target_text(row: pd.Series) -> str:
     """'at least 75%' / 'below 20%' / 'at least 4 sessions' / 'no numeric target'."""
+    measured = isinstance(row.get("crime_type"), str) and row.get("crime_type")
+    if measured and (row["target"] is None or pd.isna(row["target"])):
+        return {"decrease": "to fall", "increase": "to rise"}.get(row["direction"], "no numeric target")
     if row["target"] is None or pd.isna(row["target"]):
         return oc.NO_TARGET + (f" ({row['direction']})" if isinstance(row["direction"], str) else "")
     if row["unit"] == "percent":
@@ -177,9 +288,29 @@ def target_text(row: pd.Series) -> str:
 
 
 def value_text(row: pd.Series) -> str:
-    """The year-to-date value as a reader wants it: '78.0% (95% CI 70.1% to 84.3%)' or '3'."""
+    """The year-to-date value as a reader wants it: '98.3% (177 of 180)', '3', or a rate and its trend."""
     if pd.isna(row["value"]):
         return "–"
+    if isinstance(row.get("crime_type"), str) and row.get("crime_type"):
+        text = f"{row['value']:.1f} per 1,000"
+        change = row.get("annual_change_pct")
+        if isinstance(row.get("trend"), str) and change is not None and not pd.isna(change):
+            text += f"; {row['trend']}, {change:+.1f}% a year"
+        return text
     if row["measure_type"] == "proportion":
-        return f"{row['value'] * 100:.1f}% (95% CI {row['lower'] * 100:.1f}% to {row['upper'] * 100:.1f}%)"
+        return f"{row['value'] * 100:.1f}% ({row['numerator']:,.0f} of {row['denominator']:,.0f})"
     return f"{row['value']:,.0f}"
+
+
+def data_status(dataset, year: str) -> list[tuple[str, str]]:
+    """What the rationale rests on, each marked real, illustrative or draft, for the index."""
+    out = [("real", "Projects, amounts and the priorities they serve: transcribed from the partnership's documents")]
+    returns = dataset.outcome_returns
+    mine = returns[returns["financial_year"] == year]
+    if mine.empty:
+        out.append(("draft", f"Outcome returns for {year}: none entered yet"))
+    elif bool(mine["illustrative"].any()):
+        out.append(("illustrative", "Outcome returns, and so the RAG status of the outcome measures"))
+    else:
+        out.append(("real", "Outcome returns: the providers' own"))
+    return out

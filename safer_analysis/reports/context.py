@@ -107,16 +107,15 @@ class ProductContext:
     def source_notes(self) -> list[str]:
         """The documents behind each year's allocations, and what kind of figures each year's are."""
         alloc = self.dataset.allocations
+        sources = self.dataset.sources.set_index("document_id")
         notes = []
         for year, lines in alloc.groupby("financial_year"):
-            statuses = set(lines["status"])
-            kind = (
-                "recommendations awaiting the board's decision, not confirmed awards"
-                if statuses <= {"recommended", "to be confirmed", "awaiting confirmation"}
-                else "allocations as the plan states them"
-            )
+            kinds = []
+            for doc in dict.fromkeys(lines["source_document"]):
+                what = sources.at[doc, "standing"] if doc in sources.index and "standing" in sources else None
+                kinds.append(f"{self._titles([doc])}" + (f", {what}" if isinstance(what, str) and what else ""))
             budgets = " It gives services' total budgets." if lines["total_budget"].notna().any() else ""
-            notes.append(f"{year}: {self._titles(lines['source_document'])}: {kind}.{budgets}")
+            notes.append(f"{year}: {'; '.join(kinds)}.{budgets}")
         return notes
 
     def provenance(self) -> pd.DataFrame:

@@ -1,11 +1,36 @@
-"""The spend analysis report: its findings as sentences."""
+"""The spend analysis report: its findings, decisions and risks as sentences."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from safer_analysis.analysis import spend
 from safer_analysis.analysis.spend import total_change
-from safer_analysis.present.formats import format_change_gbp, format_gbp, format_percent
+from safer_analysis.present.formats import format_gbp, format_percent
+
+
+def _month_name(month: str) -> str:
+    return pd.Timestamp(month + "-01").strftime("%B %Y")
+
+
+def documents(dataset, year: str) -> list[tuple[str, str]]:
+    """The documents behind ``year``'s lines: (title, what the document is in its own terms, e.g.
+    'a plan of intended spending: ...'; empty where sources.csv does not say)."""
+    docs = dataset.allocations_for(year)["source_document"].unique()
+    table = dataset.sources.set_index("document_id")
+    out = []
+    for d in docs:
+        if d not in table.index:
+            continue
+        what = table.at[d, "standing"] if "standing" in table else None
+        out.append((str(table.at[d, "title"]), what if isinstance(what, str) else ""))
+    return out
+
+
+def standing(dataset, year: str) -> str | None:
+    """'<title> is <what it is>' for the documents behind ``year``, or None where not recorded."""
+    parts = [f"{title} is {what}" for title, what in documents(dataset, year) if what]
+    return "; ".join(parts) or None
 
 
 def summarise(
@@ -14,8 +39,10 @@ def summarise(
     year: str,
     changes: pd.DataFrame | None = None,
     priorities: pd.DataFrame | None = None,
+    *,
+    grants: pd.DataFrame | None = None,
 ) -> list[str]:
-    """A few plain-English findings for the top of the spend report."""
+    """Plain-English findings for the top of the spend report."""
     r = reconciliation.set_index("line")
     grant = r.at["grant", "amount"]
     committed = r.at["committed", "amount"]
@@ -30,14 +57,14 @@ def summarise(
             f"{lines} lines; {pending} {'line awaits' if pending == 1 else 'lines await'} an amount."
         )
         return findings
-    confirmed = r.at["allocated", "amount"]
+    planned = r.at["allocated", "amount"]
     proposed = r.at["recommended", "amount"]
-    if proposed and not confirmed:
-        verb = "is recommended"
-    elif confirmed and not proposed:
-        verb = "is allocated"
+    if proposed and not planned:
+        verb = "is recommended for the board to decide"
+    elif planned and not proposed:
+        verb = "is allocated in the plan"
     else:
-        verb = "is committed"
+        verb = "is allocated or recommended"
     sentence = (
         f"In {year}, {format_gbp(committed)} of the {format_gbp(grant)} grant "
         f"({format_percent(committed / grant * 100)}) {verb} across "
@@ -60,31 +87,13 @@ def summarise(
             f"({format_percent(top['amount'] / grant * 100)} of the grant)."
         )
     if changes is not None and not changes.empty:
-        t = total_change(changes)
-        prev_year = changes["previous_year"].iloc[0]
-        parts = [
-            f"Compared with {prev_year}, committed spend changes by "
-            f"{format_change_gbp(t['change'])} ({format_percent(t['change_pct'], signed=True)})"
-        ]
-        kinds = changes["kind"].value_counts()
-        details = []
-        for kind, label in [
-            ("increased", "{n} {noun} increased"),
-            ("decreased", "{n} {noun} decreased"),
-            ("funded for the first time", "{n} {noun} funded for the first time"),
-            ("new line", "{n} new {noun}"),
-            ("ended", "{n} {noun} ended"),
-        ]:
-            n = int(kinds.get(kind, 0))
-            if n:
-                details.append(label.format(n=n, noun="line" if n == 1 else "lines"))
-        findings.append(parts[0] + (": " + ", ".join(details) if details else "") + ".")
+        findings.append(change_sentence(changes, allocations, grants))
     if priorities is not None and priorities["apportioned"].sum() > 0:
         top = priorities.loc[priorities["apportioned"].idxmax()]
         findings.append(
             f"Police & Crime Plan priority {top['priority']}, {top['name']}, receives the largest "
-            f"apportioned share: {format_gbp(top['apportioned'])} "
-            f"({format_percent(top['apportioned_pct'])}), from {top['projects']} projects"
+            f"share of the spend when each project is split evenly across the priorities it serves: "
+            f"{format_gbp(top['apportioned'])} ({format_percent(top['apportioned_pct'])})"
             + (
                 " (priorities inferred from the same services in a later plan)."
                 if "inferred" in priorities.attrs.get("basis", [])
@@ -92,3 +101,111 @@ def summarise(
             )
         )
     return findings
+
+
+def change_sentence(changes: pd.DataFrame, allocations: pd.DataFrame, grants: pd.DataFrame | None) -> str:
+    """The year against the one before, like with like: the grants first, then what the earlier
+    year's document had set, then each service."""
+    prev_year, year = changes["previous_year"].iloc[0], changes["current_year"].iloc[0]
+    t = total_change(changes)
+    text = ""
+    if grants is not None:
+        g = grants.set_index("financial_year")["amount"]
+        before, now = g.get(prev_year), g.get(year)
+        if before is not None and now is not None and not pd.isna(before) and not pd.isna(now):
+            text = (
+                f"The grant is {format_gbp(now)} in both {prev_year} and {year}. "
+                if abs(now - before) < 0.5
+                else f"The grant changes from {format_gbp(before)} in {prev_year} to {format_gbp(now)} in {year}. "
+            )
+    earlier = allocations[allocations["financial_year"] == prev_year]
+    unset = earlier["amount"].isna().sum()
+    if unset:
+        text += (
+            f"The {prev_year} document set amounts for {format_gbp(t['previous'])} of it and left {unset} of its "
+            f"{len(earlier)} lines without one (Tbc or awaiting confirmation), so the two years' totals do not "
+            "compare; service by service"
+        )
+    else:
+        text += f"Spend allocated moves from {format_gbp(t['previous'])} to {format_gbp(t['current'])}"
+    kinds = changes["kind"].value_counts()
+    details = []
+    for kind, label in [
+        ("increased", "{n} {noun} increased"),
+        ("decreased", "{n} {noun} decreased"),
+        ("unchanged", "{n} unchanged"),
+        (spend.AMOUNT_SET, "{n} {noun} with no amount then now {has} one"),
+        (spend.NEW, "{n} new {noun}"),
+        (spend.NOT_IN_PLAN, "{n} {noun} of {prev} not in the {year} plan"),
+    ]:
+        n = int(kinds.get(kind, 0))
+        if n:
+            noun = "line" if n == 1 else "lines"
+            details.append(label.format(n=n, noun=noun, has="has" if n == 1 else "have", prev=prev_year, year=year))
+    return text + (": " + ", ".join(details) if details else "") + "."
+
+
+def change_title(changes: pd.DataFrame, grants: pd.DataFrame | None) -> str:
+    t = total_change(changes)
+    prev_year, year = changes["previous_year"].iloc[0], changes["current_year"].iloc[0]
+    if grants is not None:
+        g = grants.set_index("financial_year")["amount"]
+        before, now = g.get(prev_year), g.get(year)
+        if before is not None and now is not None and abs(now - before) < 0.5:
+            return (
+                f"The grant stands at {format_gbp(now)} in both years; {prev_year}'s document set amounts for "
+                f"{format_gbp(t['previous'])} of it, {year}'s for {format_gbp(t['current'])}"
+            )
+    return f"Spend with an amount: {format_gbp(t['previous'])} in {prev_year}, {format_gbp(t['current'])} in {year}"
+
+
+def risks(allocations: pd.DataFrame, year: str) -> list[str]:
+    """Decisions and risks for the board: contracts that end during the year or the next."""
+    out = []
+    for _, row in spend.contract_risks(allocations, year).iterrows():
+        who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
+        amount = f" ({format_gbp(row['amount'])} a year from the grant)" if not pd.isna(row["amount"]) else ""
+        when = (
+            f"ends in {_month_name(row['contract_end'])}, part-way through {year}"
+            if row["when"] == "during the year"
+            else f"ends in {_month_name(row['contract_end'])}, in the next financial year"
+        )
+        out.append(f"The contract for {row['project']}{who}{amount} {when}: what follows it needs a decision.")
+    return out
+
+
+def budget_note(shares: pd.DataFrame, year: str) -> str:
+    known = shares.dropna(subset=["total_budget"])
+    if known.empty:
+        return "No document gives the total budget of these services, so the grant's share of them is not known."
+    years = sorted(set(known["budget_year"]))
+    if years == [year]:
+        return "Where the plan gives a service's total budget, the grant's contribution is shown as a share of it."
+    return (
+        f"The {year} plan gives no total budgets; the latest known are from {', '.join(years)}, shown with the "
+        "grant's contribution and share in that year. This year's amounts are not set against them, since the "
+        "budgets may have changed."
+    )
+
+
+def change_kinds_note(previous: str) -> str:
+    return (
+        "Services are matched across years by what they commission (the same theme in both documents). "
+        f"A line with no amount in {previous} (Tbc or awaiting confirmation) that has one now continues; it is not "
+        "new money. A new line did not appear the year before; a line not in this year's plan appeared only in "
+        "the earlier one. Percentage change is given only where both years have an amount."
+    )
+
+
+def data_status(dataset, year: str) -> list[tuple[str, str]]:
+    """What the spend figures are, for the index: real transcriptions, or a draft while anything is Tbc."""
+    items = dataset.draft_items(year)
+    docs = documents(dataset, year)
+    titles = "; ".join(t for t, _ in docs) or "the partnership's documents"
+    out = [("real", f"Grant and amounts for {year}: transcribed from {titles}")]
+    for _, what in docs:
+        if "intend" in what or "draft" in what or "recommend" in what:
+            out.append(("planned", f"The {year} amounts are not yet approved spending: the document is {what}"))
+    if items:
+        out.append(("draft", "Still to be confirmed: " + "; ".join(items)))
+    return out

@@ -448,18 +448,108 @@ def illustrative_notice(metadata: Mapping | None, scores: pd.DataFrame, year: st
         parts.append(
             "The crime and anti-social behaviour figures in this report come from a SYNTHETIC "
             "dataset in the police.uk format, generated for demonstration: they are not real "
-            "recorded crime. Import real police.uk data before using this report."
+            "recorded crime and must not be used for decisions."
         )
     s = scores[scores["financial_year"] == year]
     if not s.empty and bool(s["illustrative"].any()):
         parts.append(
-            "The threat, risk and harm scores are illustrative, not the partnership's own "
-            "assessment: replace them in data/threat_risk_harm_scores.csv."
+            "The threat, risk and harm scores are ILLUSTRATIVE, written to show the method, not the "
+            "partnership's own assessment: the ranking is not a finding until the partnership scores its "
+            "priorities."
         )
     return " ".join(parts) or None
 
 
+def data_status(p: Profile, metadata: Mapping | None, scores: pd.DataFrame) -> list[tuple[str, str]]:
+    """What the assessment rests on, each marked real, illustrative or synthetic, for the index."""
+    first, last = parse_period(p.years[0]).months()[0], parse_period(p.year).months()[-1]
+    gaps = [m for y in p.coverage.index for m in p.coverage.at[y, "missing"]] if not p.coverage.empty else []
+    held = f"{_month_name(first)} to {_month_name(last)}" + (
+        f", {', '.join(_month_name(m) for m in gaps)} missing" if gaps else ""
+    )
+    crime = (
+        ("synthetic", f"Crime and anti-social behaviour: a synthetic dataset, {held}")
+        if (metadata or {}).get("synthetic")
+        else ("real", f"Crime and anti-social behaviour: police.uk street-level data, {held}")
+    )
+    out = [crime, ("real", "Populations: ONS mid-year estimates")]
+    out.append(("real", f"Harm weights: ONS Crime Severity Score by {p.harm_basis}"))
+    s = scores[scores["financial_year"] == p.year]
+    if s.empty:
+        out.append(("draft", f"Threat, risk and harm scores for {p.year}: not yet entered"))
+    elif bool(s["illustrative"].any()):
+        out.append(("illustrative", "Threat, risk and harm scores, and so the ranking of the priorities"))
+    else:
+        out.append(("real", "Threat, risk and harm scores: the partnership's own"))
+    return out
+
+
+def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
+    """Points for the board: those this assessment's findings lead to, and the analyst's own from
+    recommendations.csv for the year, each marked which."""
+    rows = []
+    if not p.trend.empty:
+        rising = p.trend[(p.trend["direction"] == "rising") & (p.trend.index != ALL_CRIME)]
+        harmful = p.harm.dropna(subset=["harm"])
+        for crime_type, t in rising.iterrows():
+            if crime_type in harmful.index and harmful.at[crime_type, "harm_share_pct"] >= 10:
+                rows.append(
+                    f"{crime_type} is rising by about {t['annual_change_pct']:.0f}% a year and is "
+                    f"{format_percent(harmful.at[crime_type, 'harm_share_pct'])} of harm: ask partners what lies "
+                    "behind the rise before the next plan is set."
+                )
+    if len(p.recurring):
+        wards = p.recurring["ward"].value_counts()
+        top_ward, n = wards.index[0], int(wards.iloc[0])
+        rows.append(
+            f"{len(p.recurring)} neighbourhoods are among the busiest every year, {n} of them in {top_ward}: "
+            "work aimed at these places would reach a large share of crime."
+        )
+    unmeasured = p.priorities[
+        (p.priorities["measured_by"] == "") & (p.priorities["kind"].isin(["priority", "emerging issue"]))
+    ]
+    if len(unmeasured):
+        rows.append(
+            "police.uk street-level data cannot measure "
+            + ", ".join(unmeasured["name"].str.split(" including ").str[0])
+            + ": ask the force and partners for their flagged records so that these priorities rest on evidence."
+        )
+    s = scores[scores["financial_year"] == p.year]
+    if s.empty or bool(s["illustrative"].any()):
+        rows.append("Score the priorities with the partnership: the ranking in this pack rests on illustrative scores.")
+    out = pd.DataFrame({"basis": "from this assessment's findings", "recommendation": rows})
+    own = getattr(dataset, "recommendations", None)
+    if own is not None and not own.empty:
+        mine = own[own["financial_year"] == p.year]
+        titles = dataset.sources.set_index("document_id")["title"]
+        theirs = pd.DataFrame(
+            {
+                "basis": [
+                    f"the analyst's, from {titles.get(d, d)}" if isinstance(d, str) and d else "the analyst's"
+                    for d in mine["source_document"]
+                ],
+                "recommendation": mine["recommendation"],
+            }
+        )
+        out = pd.concat([out, theirs], ignore_index=True)
+    return out
+
+
 # ---- what the report shows ------------------------------------------------------------------------
+
+
+def tables_source(metadata: Mapping | None) -> str:
+    """Where the assessment's tables come from, for the spreadsheet."""
+    crime = (
+        "SYNTHETIC data in the police.uk street-level format (not real crime)"
+        if (metadata or {}).get("synthetic")
+        else "police.uk street-level crime and anti-social behaviour data"
+    )
+    return (
+        f"{crime}; ONS mid-year population estimates; ONS Crime Severity Score with Home Office police recorded "
+        "crime by offence code; the partnership's own documents and scores (Open Government Licence v3.0 for "
+        "the public data)."
+    )
 
 
 def crime_source_line(metadata: Mapping | None) -> str:

@@ -36,6 +36,7 @@ FILE_MEANINGS = {
     "outcome_returns": "providers' quarterly returns against the outcome measures",
     "allocation_local_priorities": "which local priorities each plan line serves",
     "priority_status": "each local priority's standing in a given year's documents",
+    "recommendations": "the analyst's own recommendations for each year, shown beside those drawn from the findings",
     "crime": "police.uk street-level crimes and anti-social behaviour for the area (data/crime/<area>-street.parquet)",
     "geography": "columns the workbench adds to the crime table (add_geography), from the ONS lookups shipped",
 }
@@ -61,6 +62,7 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "publisher": "who published it",
         "date": "its date as printed",
         "seed_file": "the file name of its text extract",
+        "standing": "what the document is, in its own terms (a draft, a plan of intended spending, ...)",
     },
     "grants": {
         "funder": "who gives the grant (the Police and Crime Commissioner)",
@@ -97,6 +99,8 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "target": "the numeric target, where the text gives one",
         "unit": "what the target counts: percent, sessions, people, ...",
         "direction": "how the target is met: at least, at most, below, above, increase, decrease, ...",
+        "tolerance": "how far short of the target still counts as amber (percentage points, or a count)",
+        "crime_type": "the police.uk crime type whose rate the strategic assessment measures for it",
     },
     "context_figures": {
         "figure_id": "CFnn",
@@ -139,6 +143,7 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "reading": "the words of the source the link was read from",
     },
     "priority_status": {"kind": "priority, emerging issue or cross-cutting issue in that year's documents"},
+    "recommendations": {"recommendation": "a recommendation of the analyst's for the year, in words"},
 }
 
 #: The police.uk crime store, as :func:`safer_analysis.inputs.police_uk.load_crimes` reads it.

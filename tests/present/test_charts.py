@@ -9,14 +9,15 @@ def test_allocation_chart_alt_text_states_the_figures(dataset):
     assert "2017-18" in c.title and "2017-18" in c.subtitle
     assert "£110,000" in c.alt and "Not yet allocated" in c.alt and "£167,068" in c.alt
     html = c.to_html()
-    alt = re.search(r'<img src="data:image/png;base64,[^"]+" alt="([^"]+)"', html)
-    assert alt and "£110,000" in alt.group(1)
+    alts = re.findall(r'<img class="sa-(wide|narrow)" src="data:image/png;base64,[^"]+" alt="([^"]+)"', html)
+    assert [kind for kind, _ in alts] == ["wide", "narrow"]  # the chart again, laid out for a phone
+    assert all("£110,000" in alt for _, alt in alts)
 
 
 def test_change_chart_title_states_the_finding(dataset):
     changes = spend.change_by_theme(dataset.allocations, "2018-19", "2017-18")
     c = charts.change_chart(changes, "Plymouth", "Source: x")
-    assert c.title == "Committed spend rises from £233,500 in 2017-18 to £400,568 in 2018-19"
+    assert c.title == "Spend with an amount rises from £233,500 in 2017-18 to £400,568 in 2018-19"
     assert "Healthy" in c.alt
 
 

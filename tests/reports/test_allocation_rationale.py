@@ -1,10 +1,11 @@
 """Allocation rationale against figures worked out by hand from the seeds.
 
-2018-19 local priorities, each project split evenly across the priorities it serves:
-domestic abuse and sexual violence 160,200 + 25,000 + 30,000 + 30,000/2 = 230,200;
-hate crime 15,000; alcohol and drugs 98,500 + 20,000 = 118,500; emerging threats
-5,868 + 28,000 = 33,868; Prevent 3,000; total 400,568. Modern slavery, cyber crime and mental
-health have no directly funded project.
+2018-19 local priorities, each project split evenly across the priorities it serves. The
+£30,000 awareness plan names six themes ("Hate Crime, Prevent, Modern Slavery, CSE, Cyber-crime,
+scams and alcohol"), £5,000 each: domestic abuse and sexual violence 160,200 + 25,000 + 30,000 +
+5,000 = 220,200; hate crime 5,000; alcohol and drugs 98,500 + 20,000 + 5,000 = 123,500; emerging
+threats 5,868 + 28,000 = 33,868; Prevent 3,000 + 5,000 = 8,000; modern slavery 5,000; cyber crime
+5,000; total 400,568. Mental health, a cross-cutting issue, has no directly funded project.
 """
 
 from __future__ import annotations
@@ -37,13 +38,13 @@ def local_totals(dataset, year):
 def test_local_priority_totals_2018_19(dataset):
     t = local_totals(dataset, "2018-19")
     expected = {
-        "domestic_abuse_sexual_violence": 230_200,
-        "hate_crime": 15_000,
-        "alcohol_drugs": 118_500,
+        "domestic_abuse_sexual_violence": 220_200,
+        "hate_crime": 5_000,
+        "alcohol_drugs": 123_500,
         "emerging_threats": 33_868,
-        "prevent": 3_000,
-        "modern_slavery": 0,
-        "cyber_crime_fraud": 0,
+        "prevent": 8_000,
+        "modern_slavery": 5_000,
+        "cyber_crime_fraud": 5_000,
         "mental_health": 0,
     }
     for key, value in expected.items():
@@ -83,7 +84,7 @@ def test_alignment_names_unfunded_priorities(dataset):
     assert list(a.index[:3]) == ["domestic_abuse_sexual_violence", "alcohol_drugs", "modern_slavery"]
     assert a.index[-1] == "mental_health" and pd.isna(a.at["mental_health", "rank"])
     assert "harm_share_pct" not in a  # no share of harm from crime types that do not measure the priorities
-    assert set(a.index[~a["funded"]]) == {"modern_slavery", "cyber_crime_fraud", "mental_health"}
+    assert set(a.index[~a["funded"]]) == {"mental_health"}
 
 
 def test_proposal_2017_18_holds_commitments_and_spends_the_grant(dataset):
@@ -165,7 +166,9 @@ def test_rationale_2017_18_proposes_the_remainder(rationales):
     r = rationales["2017-18"]
     assert r.proposal is not None and r.proposal["total"].sum() == 400_568
     text = " ".join(rationale.summarise(r))
-    assert "£233,500 of the £400,568 grant is committed in 2017-18 to 3 of the plan's 8 lines" in text
+    assert (
+        "£233,500 of the £400,568 grant is allocated or recommended in 2017-18's plan, across 3 of its 8 lines" in text
+    )
     assert "£167,068 is not yet committed" in text
 
 
@@ -175,5 +178,19 @@ def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
     r = rationales["2018-19"]
     assert r.proposal is None
     assert r.local_totals["apportioned"].sum() == pytest.approx(400_568)
-    assert len(rationale.outcomes_table(r)) == 38
-    assert set(rationale.unfunded(r)) == {"Modern Slavery", "Cyber Crime including Fraud", "Mental health"}
+    table = rationale.outcomes_table(r).set_index("measure")
+    others = rationale.other_measures(r)
+    assert len(table) == 13  # 11 with a numeric target, and the two rates the assessment measures
+    listed = " ".join(others)
+    rest = r.outcomes[~r.outcomes["measure"].isin(table.index)]
+    assert len(table) + len(rest) == 38 and all(m.rstrip(".") in listed for m in rest["measure"])  # each once
+    assert "no numeric target" not in " ".join(table["target"])
+    asb = table.loc["Reduce level of ASB/per 1,000 popn"]
+    assert asb["value"].startswith("33.3 per 1,000; falling") and asb["status"].startswith("GREEN")
+    damage = table.loc["Reduce level of Criminal Damage/per 1,000 popn."]
+    assert damage["value"].startswith("10.1 per 1,000") and damage["status"].startswith("AMBER")
+    first = table.iloc[0]
+    assert first["status"] == "AMBER: short of the target, within its tolerance (illustrative return)"
+    assert first["value"] == "98.3% (237 of 241)" and first["as_at"] == "Q4 (April to March 2019)"
+    assert rationale.unfunded(r) == []  # the awareness plan names modern slavery and cyber crime among its themes
+    assert "Mental health, a cross-cutting issue" in rationale.unfunded_sentence(r)

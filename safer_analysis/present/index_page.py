@@ -1,0 +1,99 @@
+"""The board pack's front page: what matters first (findings, decisions and risks, what the
+figures rest on), then the reports, then an appendix of tables and provenance for analysts."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+
+#: How each kind of data is named and marked on the front page.
+STATUS_WORDS = {
+    "real": "Real",
+    "illustrative": "Illustrative",
+    "draft": "Draft",
+    "planned": "Planned",
+    "synthetic": "Synthetic",
+}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def body(
+    *,
+    partnership: str,
+    year: str,
+    built_at: str,
+    reports: Sequence[tuple[str, str, str, Mapping]],
+    tables: Iterable[str],
+    workbook: str | None = None,
+    findings_per_report: int = 3,
+) -> str:
+    """The page body. ``reports`` holds, per report: its page name, title, description and the
+    summary it recorded (``findings``, ``risks``, ``status`` as in
+    :meth:`safer_analysis.present.publication.Report.summary`)."""
+    findings = []
+    risks: list[str] = []
+    status: list[tuple[str, str, str]] = []
+    listing = []
+    for page, title, description, summary in reports:
+        points = list(summary.get("findings", []))[:findings_per_report]
+        if points:
+            items = "".join(f"<li>{_e(p)}</li>" for p in points)
+            findings.append(f'<h3><a href="{_e(page)}.html">{_e(title)}</a></h3><ul>{items}</ul>')
+        for r in summary.get("risks", []):
+            if r not in risks:
+                risks.append(r)
+        for kind, what in summary.get("status", []):
+            if (kind, what) not in {(k, w) for k, w, _ in status}:
+                status.append((kind, what, title))
+        listing.append(f'<li><h3><a href="{_e(page)}.html">{_e(title)}</a></h3><p>{_e(description)}</p></li>')
+    for kind, what, title in status:
+        if kind in ("illustrative", "synthetic"):
+            risks.append(
+                f"{kind.upper()}: {what} ({title}). Not for decisions until replaced by the partnership's own."
+            )
+    out = [
+        f"<h1>{_e(partnership)} board pack, {_e(year)}</h1>",
+        f'<p class="sa-kicker">Financial year {_e(year)} · built {_e(built_at)}</p>',
+        "<h2>Key findings</h2>",
+        "".join(findings) or "<p>No report recorded findings.</p>",
+    ]
+    if risks:
+        out.append(
+            '<section class="sa-risks" aria-labelledby="sa-decide"><h2 id="sa-decide">For the board to decide, '
+            "and risks</h2><ul>" + "".join(f"<li>{_e(r)}</li>" for r in risks) + "</ul></section>"
+        )
+    if status:
+        rows = "".join(
+            f'<tr><th scope="row"><span class="sa-status sa-status-{_e(kind)}">{_e(STATUS_WORDS.get(kind, kind))}'
+            f"</span></th><td>{_e(what)}</td><td>{_e(title)}</td></tr>"
+            for kind, what, title in status
+        )
+        out.append(
+            "<h2>What the figures rest on</h2>"
+            '<div class="sa-table-wrap" role="region" aria-labelledby="sa-status-caption" tabindex="0">'
+            '<table class="sa-table"><caption id="sa-status-caption">The data behind this pack: real, '
+            'illustrative or draft</caption><thead><tr><th scope="col">Status</th><th scope="col">What</th>'
+            f'<th scope="col">Report</th></tr></thead><tbody>{rows}</tbody></table></div>'
+        )
+    out.append(f'<h2>The reports</h2><ul class="sa-reports">{"".join(listing)}</ul>')
+    table_items = "".join(f'<li><a href="tables/{_e(t)}">{_e(t)}</a></li>' for t in tables)
+    appendix = ['<section class="sa-appendix"><h2>Appendix: the tables, and how this pack was built</h2>']
+    if workbook:
+        appendix.append(
+            f'<p>Every table in one spreadsheet: <a href="{_e(workbook)}">{_e(workbook)}</a> (a cover, contents '
+            "and notes sheet, then one sheet per table).</p>"
+        )
+    if table_items:
+        appendix.append(
+            "<details><summary>Every table as a CSV file, for reuse in other tools</summary>"
+            f"<ul>{table_items}</ul></details>"
+        )
+    appendix.append(
+        '<p>The parameters, package version, commit, the SHA-256 of every input file and the timings are in <a href="'
+        'manifest.json">manifest.json</a>.</p></section>'
+    )
+    out.append("".join(appendix))
+    return "".join(out)
