@@ -97,7 +97,7 @@ def alignment(spend: pd.DataFrame, ranking: pd.DataFrame) -> pd.DataFrame:
     has no rank. No share of harm is set beside spend: the street-level data measure too few of
     the priorities for one to mean anything.
     """
-    columns = [c for c in ("priority_key", "rank", "rank_label", "analyst_score") if c in ranking]
+    columns = [c for c in ("priority_key", "rank", "rank_label", "analyst_score", "illustrative") if c in ranking]
     out = spend[["priority_key", "name", "projects", "apportioned", "apportioned_pct"]].merge(
         ranking[columns], on="priority_key", how="left"
     )

@@ -91,7 +91,7 @@ def severity_weights(force: str = "", financial_year: str = "") -> pd.DataFrame:
 
     >>> w = severity_weights("Devon & Cornwall", "2018-19").set_index("crime_type")
     >>> float(w.at["Drugs", "weight"]), w.attrs["basis"]
-    (125.9, "Devon & Cornwall's recorded offences in 2018-19")
+    (125.9, 'the offences Devon & Cornwall recorded in 2018-19')
     """
     table = _weights_table()
     forces = {f.lower(): f for f in table["force"].unique()}
@@ -107,9 +107,9 @@ def severity_weights(force: str = "", financial_year: str = "") -> pd.DataFrame:
         year = whole[-1]
     out = rows[rows["financial_year"] == year].reset_index(drop=True)
     who = (
-        "the offences recorded by every territorial force of England and Wales"
+        "the offences every territorial force of England and Wales recorded"
         if chosen == ENGLAND_AND_WALES
-        else f"{chosen}'s recorded offences"
+        else f"the offences {chosen} recorded"
     )
     basis = f"{who} in {year}"
     if financial_year and year != financial_year:

@@ -122,7 +122,7 @@ def to_html(
         cells = []
         for i, (value, is_num, is_rag) in enumerate(zip(row, numeric, rag, strict=True)):
             cls = ' class="num"' if is_num else ""
-            word = value.split(" ")[0].lower() if is_rag and value else ""
+            word = value.split(" ")[0].strip(":,.").lower() if is_rag and value else ""
             if word in RAG_WORDS:
                 cls = f' class="sa-rag sa-rag-{word}"'
 

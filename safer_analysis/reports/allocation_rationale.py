@@ -150,6 +150,17 @@ def unfunded_sentence(r: Rationale) -> str:
     return text
 
 
+def need_note(r: Rationale) -> str:
+    """What the ranking beside spend rests on."""
+    ranked = r.alignment[r.alignment["rank"].notna()]
+    if ranked.empty:
+        return f"The priorities are not yet ranked for {r.year}: the analyst's scores are still to be entered."
+    illustrative = bool(ranked["illustrative"].any()) if "illustrative" in ranked else False
+    return f"The rank is the strategic assessment's, on the analyst's threat, risk and harm scores for {r.year}" + (
+        " (ILLUSTRATIVE scores: not yet the partnership's own)." if illustrative else "."
+    )
+
+
 def _ranked(row: pd.Series) -> str:
     return f"ranked {row['rank_label']}" if pd.notna(row.get("rank")) else "not ranked"
 
@@ -284,7 +295,11 @@ def target_text(row: pd.Series) -> str:
         return oc.NO_TARGET + (f" ({row['direction']})" if isinstance(row["direction"], str) else "")
     if row["unit"] == "percent":
         return f"{row['direction']} {row['target']:g}%"
-    return f"{row['direction']} {row['target']:g} {row['unit'] or ''}".strip()
+    unit = row["unit"] or ""
+    if row["target"] == 1 and unit.split(" ")[0].endswith("s"):  # 'at least 1 plan', '1 week of action'
+        first, _, rest = unit.partition(" ")
+        unit = (first[:-1] + " " + rest).strip()
+    return f"{row['direction']} {row['target']:g} {unit}".strip()
 
 
 def value_text(row: pd.Series) -> str:

@@ -421,7 +421,7 @@ def summarise(p: Profile) -> list[str]:
     out.append(
         f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
         f"{format_percent(top['harm_share_pct'])} of harm weighted by the Crime Severity Score "
-        f"(each type weighted by the mix of offences in {p.harm_basis})."
+        f"(each type weighted by the mix of {p.harm_basis})."
     )
     c = p.concentration
     out.append(
@@ -512,7 +512,7 @@ def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             "police.uk street-level data cannot measure "
             + ", ".join(unmeasured["name"].str.split(" including ").str[0])
-            + ": ask the force and partners for their flagged records so that these priorities rest on evidence."
+            + ": ask the force and partners for their own records so that these priorities rest on evidence."
         )
     s = scores[scores["financial_year"] == p.year]
     if s.empty or bool(s["illustrative"].any()):
@@ -770,7 +770,7 @@ def ranking_sentence(p: Profile) -> str:
     steady = (
         "and stays first however the three scales are weighted within the range tested"
         if worst == 1
-        else f"and ranks between {_ordinal(best)} and {_ordinal(worst)} when the three scales are weighted unequally"
+        else f"and between {_ordinal(best)} and {_ordinal(worst)} when the three scales are weighted unequally"
     )
     return f"On the analyst's threat, risk and harm scores{illustrative}, {lead}, {steady}."
 

@@ -36,6 +36,7 @@ AXE_OPTIONS = {
 }
 FAILING_IMPACTS = ("serious", "critical")
 SCREEN = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 320, "height": 640}  # 1280 px at 400% zoom (WCAG 1.4.10, reflow)
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 
@@ -107,6 +108,8 @@ class Visit:
     violations: list[dict] = field(default_factory=list)
     narrow_violations: list[dict] = field(default_factory=list)
     narrow_overflow: int = 0
+    phone_overflow: int = 0
+    phone_charts: list[dict] = field(default_factory=list)
     broken_anchors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     screenshot: Path | None = None
@@ -172,6 +175,15 @@ def visits(browser, axe, pack, screenshots) -> list[Visit]:
         visit.narrow_overflow = page.evaluate("document.documentElement.scrollWidth") - NARROW["width"]
         visit.narrow_violations = serious(axe.run(page, options=AXE_OPTIONS))
         context.close()
+        context, page, phone_blocked, phone_errors = open_page(browser, path, PHONE)
+        visit.phone_overflow = page.evaluate("document.documentElement.scrollWidth") - PHONE["width"]
+        visit.phone_charts = page.evaluate("""() => Array.from(document.querySelectorAll('figure.sa-chart img'))
+            .filter(img => img.offsetWidth > 0)
+            .map(img => ({kind: img.className, scale: img.clientWidth / img.naturalWidth}))""")
+        if path.stem != "index":
+            page.screenshot(path=str(screenshots / f"{path.parent.name}-{path.stem}-phone.png"), full_page=True)
+        context.close()
+        blocked, errors = blocked + phone_blocked, errors + phone_errors
         visit.blocked = blocked + narrow_blocked
         visit.console_errors = errors + narrow_errors
         found.append(visit)
@@ -198,6 +210,19 @@ def test_no_serious_violations_on_a_narrow_screen_and_no_sideways_scrolling(visi
     assert not problems, "axe-core at 320 px wide:\n" + problems
     wide = {v.name: v.narrow_overflow for v in visits if v.narrow_overflow > 1}
     assert not wide, f"pages that scroll sideways at 320 px (by px), so do not reflow: {wide}"
+
+
+def test_at_a_phones_width_no_page_scrolls_sideways_and_charts_keep_readable_text(visits):
+    """At 390 px every chart shows its phone layout, drawn no smaller than 60% of its size (its
+    text, 12 point at 110 dpi, stays at 11 px or more)."""
+    wide = {v.name: v.phone_overflow for v in visits if v.phone_overflow > 1}
+    assert not wide, f"pages that scroll sideways at 390 px: {wide}"
+    for visit in visits:
+        kinds = {c["kind"] for c in visit.phone_charts}
+        assert kinds <= {"sa-narrow"}, f"{visit.name}: a desktop chart shown on a phone"
+        small = [round(c["scale"], 2) for c in visit.phone_charts if c["scale"] < 0.6]
+        assert not small, f"{visit.name}: charts shrunk to {small} of their size at 390 px"
+    assert sum(len(v.phone_charts) for v in visits) >= 10
 
 
 def test_pages_are_self_contained(visits):

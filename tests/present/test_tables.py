@@ -38,3 +38,11 @@ def test_formats_pounds_signs_and_percentages():
 def test_numeric_columns_are_marked_for_alignment():
     html = to_html(frame(), "x", formats={"amount": "gbp"})
     assert '<th scope="col" class="num">amount</th>' in html
+
+
+def test_a_status_column_is_coloured_by_its_word_and_keeps_the_word():
+    frame = pd.DataFrame({"measure": ["a", "b", "c"], "status": ["RED: short", "GREEN: met", "no numeric target"]})
+    out = to_html(frame, "Outcomes", formats={"status": "rag"})
+    assert '<td class="sa-rag sa-rag-red">RED: short</td>' in out
+    assert '<td class="sa-rag sa-rag-green">GREEN: met</td>' in out
+    assert "<td>no numeric target</td>" in out

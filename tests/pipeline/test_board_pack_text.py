@@ -1,0 +1,175 @@
+"""The built 2018-19 board pack read as a board member reads it: as text. Each test is a point a
+reader of the pack found wrong once, checked in the words the pages now say."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+YEAR = "2018-19"
+PAGES = ("index", "strategic_assessment", "allocation_rationale", "spend_analysis")
+
+
+def page_text(path: Path) -> str:
+    """The words of a page: no markup, styles, scripts or images; table cells separated by ' | '."""
+    t = path.read_text(encoding="utf-8")
+    t = re.sub(r"<(style|script)\b.*?</\1>", " ", t, flags=re.S)
+    t = re.sub(r"<img[^>]*>", " ", t)
+    t = re.sub(r"</t[dh]>", " | ", t)
+    t = re.sub(r"<[^>]+>", " ", t)
+    return re.sub(r"\s+", " ", html.unescape(t))
+
+
+@pytest.fixture(scope="module")
+def text(packs) -> dict[str, str]:
+    return {name: page_text(packs / YEAR / f"{name}.html") for name in PAGES}
+
+
+@pytest.fixture(scope="module")
+def raw(packs) -> dict[str, str]:
+    return {name: (packs / YEAR / f"{name}.html").read_text(encoding="utf-8") for name in PAGES}
+
+
+# ---- spend analysis ----------------------------------------------------------------------------
+
+
+def test_the_change_compares_like_with_like(text):
+    spend = text["spend_analysis"]
+    assert "The grant is £400,568 in both 2017-18 and 2018-19" in spend
+    assert "+£167,068" not in spend and "71.5%" not in spend
+    assert "left 5 of its 8 lines without one" in spend
+
+
+def test_continuing_services_are_not_called_new(text):
+    spend = text["spend_analysis"]
+    assert "funded for the first time" not in spend
+    row = re.search(r"Healthy Relationships programme \| – \| £30,000 \| – \| – \| ([^|]+)\|", spend)
+    assert row and row.group(1).strip().startswith("continues")
+
+
+def test_the_latest_known_budget_shares_are_shown_with_their_year(text):
+    spend = text["spend_analysis"]
+    for share, budget in (("21.9%", "£501,753"), ("33.3%", "£75,000"), ("4.9%", "£2,000,000")):
+        assert re.search(rf"2017-18 \| £[\d,]+ \| {re.escape(budget)} \| {re.escape(share)}", spend), share
+
+
+def test_an_intentions_plan_is_called_planned_not_confirmed(text):
+    spend = text["spend_analysis"]
+    assert "confirmed)" not in spend and "Allocated (confirmed)" not in spend
+    assert "Allocated in the plan" in spend
+    assert "a plan of intended spending: its Approved column is blank and its signature block unsigned" in spend
+
+
+def test_the_20000_line_has_the_plans_own_words(text):
+    assert "explore further this evidence with key stakeholders" in text["spend_analysis"]
+    assert "Alcohol and drug related harm programme" not in text["spend_analysis"]
+
+
+def test_the_counselling_contract_ending_mid_year_is_before_the_board(text):
+    decide = text["spend_analysis"].split("For the board to decide")[1][:600]
+    assert "First Light" in decide and "ends in October 2018, part-way through 2018-19" in decide
+    assert "ends in October 2018" in text["index"]
+
+
+# ---- allocation rationale ----------------------------------------------------------------------
+
+
+def test_priorities_the_awareness_plan_names_are_not_called_unfunded(text):
+    rationale = text["allocation_rationale"]
+    assert "no directly funded project" not in rationale
+    assert "Every local priority and emerging issue is served by at least one funded project in 2018-19" in rationale
+    assert "Mental health, a cross-cutting issue" in rationale
+
+
+def test_outcomes_use_tolerances_say_their_quarter_and_show_status_in_words(text, raw):
+    rationale = text["allocation_rationale"]
+    row = re.search(r"at least 100% \| 98\.3% \(237 of 241\) \| (Q\d \([^)]+\)) \| (\w+):", rationale)
+    assert row and row.group(1) == "Q4 (April to March 2019)" and row.group(2) == "AMBER"
+    assert "could be chance" not in rationale and "Wilson" not in rationale
+    assert 'class="sa-rag sa-rag-amber"' in raw["allocation_rationale"]  # and coloured
+    assert "| no numeric target |" not in rationale  # measures without a target are listed once, apart
+    assert "Also monitored, with no numeric target" in rationale
+    assert re.search(r"Reduce level of ASB/per 1,000 popn \| to fall \| 33\.3 per 1,000; falling", rationale)
+
+
+# ---- the index ---------------------------------------------------------------------------------
+
+
+def test_the_index_leads_with_findings_decisions_and_the_status_of_the_data(text):
+    index = text["index"]
+    order = [
+        index.index("Key findings"),
+        index.index("For the board to decide"),
+        index.index("What the figures rest on"),
+        index.index("The reports"),
+        index.index("Appendix"),
+    ]
+    assert order == sorted(order)
+    assert index.index(".csv") > index.index("Appendix")  # file lists go to the appendix
+    status = index.split("What the figures rest on")[1].split("The reports")[0]
+    assert re.search(r"Illustrative \| Threat, risk and harm scores", status)
+    assert re.search(r"Illustrative \| Outcome returns", status)
+    assert re.search(r"Real \| Crime and anti-social behaviour: police\.uk", status)
+
+
+def test_illustrative_inputs_are_flagged_on_every_page_that_uses_them(text):
+    assert "ILLUSTRATIVE" in text["strategic_assessment"].split("Summary of findings")[0]
+    banner = text["allocation_rationale"].split("Summary of findings")[0]
+    assert "outcome returns" in banner and "ILLUSTRATIVE" in banner
+
+
+def test_no_page_prints_a_path_of_the_machine_or_an_instruction_for_the_analyst(text):
+    for name, words in text.items():
+        assert not re.search(r"(/tmp/|/work/|/home/|/root/|[A-Z]:\\)", words), name
+        assert not re.search(r"\bdata/\w+\.csv", words), name
+        assert "safer-analysis import" not in words and "replace them in" not in words, name
+
+
+# ---- strategic assessment ------------------------------------------------------------------------
+
+
+def test_the_assessment_ends_with_recommendations_marked_whose(text):
+    sa = text["strategic_assessment"]
+    recs = sa.split("Recommendations, 2018-19")[1].split("Data sources, methods and caveats")[0]
+    assert "from this assessment's findings" in recs and "the analyst's" in recs
+    assert "explore the evidence on alcohol and drug related harm" in recs.lower()
+
+
+def test_harm_shares_name_their_weights_and_no_proxy_stands_for_a_priority(text):
+    sa = text["strategic_assessment"]
+    assert "the offences Devon & Cornwall recorded in 2018-19" in sa
+    assert "97.4%" not in sa and "proxy" not in sa.lower()
+    assert "Cross-cutting issues, 2018-19 (not ranked)" in sa
+
+
+# ---- pages on paper and phones, and the spreadsheet -----------------------------------------------
+
+
+def test_every_page_lays_out_for_a4_and_has_a_phone_version_of_each_chart(raw):
+    for name, page in raw.items():
+        assert "@page { size: A4" in page and "@media print" in page, name
+        assert page.count('class="sa-wide"') == page.count('class="sa-narrow"'), name
+
+
+def test_the_workbook_has_headers_in_words_real_sources_and_caveats(packs):
+    import openpyxl
+
+    book = openpyxl.load_workbook(next((packs / YEAR).glob("*.xlsx")), read_only=True)
+    checked = 0
+    for sheet in book.worksheets:
+        if sheet.title.lower() in ("cover", "contents", "notes"):
+            continue
+        rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+        header = next(r for r in rows if r[0] is not None and len([v for v in r if v is not None]) > 1)
+        assert not any("_" in str(v) for v in header if v is not None), (sheet.title, header)
+        words = " ".join(str(v) for r in rows[:6] for v in r if v is not None)
+        assert "safer-analysis board pack" not in words, sheet.title
+        if sheet.title.startswith("rationale"):
+            assert "ILLUSTRATIVE" in words, sheet.title
+        checked += 1
+    assert checked >= 15
