@@ -132,42 +132,41 @@ def unfunded(r: Rationale) -> list[str]:
     return list(a.loc[~a["funded"] & (a["kind"] != "cross-cutting issue"), "name"])
 
 
+def _served_by_any_line(r: Rationale) -> set[str]:
+    """Local priorities named by any line of the year's plan, with an amount or not (by name)."""
+    m = r.local_matrix.set_index("Project")
+    return {str(c) for c in m.columns if bool(m[c].astype(bool).any())}
+
+
 def unfunded_sentence(r: Rationale) -> str:
     names = unfunded(r)
     a = r.alignment
     cross = list(a.loc[~a["funded"] & (a["kind"] == "cross-cutting issue"), "name"])
-    text = (
-        f"Every local priority and emerging issue is served by at least one funded project in {r.year}."
-        if not names
-        else f"{len(names)} local priorit{'y has' if len(names) == 1 else 'ies have'} no funded project in "
-        f"{r.year}: " + "; ".join(names) + "."
-    )
+    served = _served_by_any_line(r)
+    pending = [n for n in names if n in served]
+    none = [n for n in names if n not in served]
+    if not names:
+        text = f"Every local priority and emerging issue is served by at least one funded project in {r.year}."
+    else:
+        parts = []
+        if pending:
+            parts.append(
+                f"{len(pending)} local priorit{'y is' if len(pending) == 1 else 'ies are'} served in {r.year} only by "
+                "lines that have no amount yet (Tbc or awaiting confirmation): " + "; ".join(pending) + "."
+            )
+        if none:
+            parts.append(
+                f"{len(none)} local priorit{'y has' if len(none) == 1 else 'ies have'} no project in {r.year}'s plan: "
+                + "; ".join(none)
+                + "."
+            )
+        text = " ".join(parts)
     if cross:
         text += (
             f" {' and '.join(cross)}, a cross-cutting issue{'s' if len(cross) > 1 else ''} running through the "
             "priorities, ha" + ("ve" if len(cross) > 1 else "s") + " no project of its own."
         )
     return text
-
-
-def need_note(r: Rationale) -> str:
-    """What the ranking beside spend rests on."""
-    ranked = r.alignment[r.alignment["rank"].notna()]
-    if ranked.empty:
-        return f"The priorities are not yet ranked for {r.year}: the analyst's scores are still to be entered."
-    illustrative = bool(ranked["illustrative"].any()) if "illustrative" in ranked else False
-    return f"The rank is the strategic assessment's, on the analyst's threat, risk and harm scores for {r.year}" + (
-        " (ILLUSTRATIVE scores: not yet the partnership's own)." if illustrative else "."
-    )
-
-
-def _ranked(row: pd.Series) -> str:
-    return f"ranked {row['rank_label']}" if pd.notna(row.get("rank")) else "not ranked"
-
-
-def alignment_title(r: Rationale) -> str:
-    top = r.alignment.sort_values("apportioned", ascending=False).iloc[0]
-    return f"{top['name']} ({_ranked(top)}) receives {format_percent(top['apportioned_pct'])} of {r.year} spend"
 
 
 def _measured(t: pd.DataFrame) -> pd.Series:
