@@ -16,6 +16,43 @@ STATUS_WORDS = {
 }
 
 
+#: The words of the pack a board member may not know, in plain terms.
+GLOSSARY = [
+    (
+        "Neighbourhood (LSOA)",
+        "an ONS Lower-layer Super Output Area: about 1,500 residents, the smallest area police.uk places crime in",
+    ),
+    (
+        "Rate per 1,000",
+        "crimes for every 1,000 residents (ONS population estimates), so areas of different size compare",
+    ),
+    (
+        "95% confidence interval",
+        "the range a rate could take by chance alone; it does not allow for crime that goes unreported",
+    ),
+    ("Statistically significant", "a change larger than the month-to-month ups and downs would make by chance"),
+    (
+        "Crime Severity Score",
+        "an ONS weight for each offence: the average days in custody it attracts, so a robbery "
+        "counts for more than a shoplifting",
+    ),
+    (
+        "Funnel plot",
+        "each partnership's rate against its population, with the range expected given how much partnerships differ",
+    ),
+    ("Gini coefficient", "how unevenly crime is spread over neighbourhoods: 0 evenly, towards 1 all in one place"),
+    (
+        "Threat, risk and harm (MoRiLE)",
+        "the analyst's scores of each priority's harm, likelihood and the partnership's position to respond",
+    ),
+    (
+        "Apportioned",
+        "each project's money split evenly across the priorities it serves, so the parts add up to the total",
+    ),
+    ("RAG", "red, amber, green: how an outcome measure stands against its target"),
+]
+
+
 def _e(text: object) -> str:
     return html.escape(str(text))
 
@@ -80,6 +117,8 @@ def body(
         )
     out.append(f'<h2>The reports</h2><ul class="sa-reports">{"".join(listing)}</ul>')
     table_items = "".join(f'<li><a href="tables/{_e(t)}">{_e(t)}</a></li>' for t in tables)
+    words = "".join(f"<dt>{_e(term)}</dt><dd>{_e(meaning)}</dd>" for term, meaning in GLOSSARY)
+    out.append(f'<h2>Words used in this pack</h2><dl class="sa-glossary">{words}</dl>')
     appendix = ['<section class="sa-appendix"><h2>Appendix: the tables, and how this pack was built</h2>']
     if workbook:
         appendix.append(

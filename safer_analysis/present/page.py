@@ -58,6 +58,8 @@ pre { white-space: pre-wrap; }
 .sa-status-draft, .sa-status-planned { background: #e8e4f3; }
 .sa-status-real { background: #d9efe3; }
 .sa-appendix { margin-top: 3rem; }
+.sa-glossary dt { font-weight: bold; margin-top: .5rem; }
+.sa-glossary dd { margin: 0 0 0 1rem; }
 img.sa-narrow { display: none; }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }

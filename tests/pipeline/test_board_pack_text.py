@@ -107,6 +107,7 @@ def test_the_index_leads_with_findings_decisions_and_the_status_of_the_data(text
         index.index("For the board to decide"),
         index.index("What the figures rest on"),
         index.index("The reports"),
+        index.index("Words used in this pack"),
         index.index("Appendix"),
     ]
     assert order == sorted(order)
@@ -115,6 +116,7 @@ def test_the_index_leads_with_findings_decisions_and_the_status_of_the_data(text
     assert re.search(r"Illustrative \| Threat, risk and harm scores", status)
     assert re.search(r"Illustrative \| Outcome returns", status)
     assert re.search(r"Real \| Crime and anti-social behaviour: police\.uk", status)
+    assert "Gini coefficient" in index.split("Words used in this pack")[1]
 
 
 def test_illustrative_inputs_are_flagged_on_every_page_that_uses_them(text):
