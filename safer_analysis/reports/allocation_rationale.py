@@ -169,6 +169,26 @@ def unfunded_sentence(r: Rationale) -> str:
     return text
 
 
+def need_note(r: Rationale) -> str:
+    """What the ranking beside spend rests on."""
+    ranked = r.alignment[r.alignment["rank"].notna()]
+    if ranked.empty:
+        return f"The priorities are not yet ranked for {r.year}: the analyst's scores are still to be entered."
+    illustrative = bool(ranked["illustrative"].any()) if "illustrative" in ranked else False
+    return f"The rank is the strategic assessment's, on the analyst's threat, risk and harm scores for {r.year}" + (
+        " (ILLUSTRATIVE scores: not yet the partnership's own)." if illustrative else "."
+    )
+
+
+def _ranked(row: pd.Series) -> str:
+    return f"ranked {row['rank_label']}" if pd.notna(row.get("rank")) else "not ranked"
+
+
+def alignment_title(r: Rationale) -> str:
+    top = r.alignment.sort_values("apportioned", ascending=False).iloc[0]
+    return f"{top['name']} ({_ranked(top)}) receives {format_percent(top['apportioned_pct'])} of {r.year} spend"
+
+
 def _measured(t: pd.DataFrame) -> pd.Series:
     """Measures with a numeric target, or that the assessment measures itself."""
     has_type = t["crime_type"].fillna("").astype(str) != ""
