@@ -138,9 +138,9 @@ def compare_with_named_priorities(ranking: pd.DataFrame) -> pd.DataFrame:
         [
             f"a named priority, in the top {top_n}",
             f"a named priority, below the top {top_n} on these scores",
-            f"not a named priority, but in the top {top_n} on these scores",
+            f"named as an emerging issue, in the top {top_n} on these scores",
         ],
-        default=f"not a named priority, and below the top {top_n}",
+        default=f"named as an emerging issue, below the top {top_n}",
     )
     return out
 

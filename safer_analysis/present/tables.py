@@ -54,6 +54,7 @@ FORMATS: dict[str, Formatter] = {
     "text": _text,
     "tick": lambda v: "Yes" if bool(v) else "No",
     "rag": _text,
+    "month": lambda v: _text(v) if not isinstance(v, str) or len(v) != 7 else pd.Timestamp(v + "-01").strftime("%B %Y"),
 }
 #: Status words a ``rag`` column is coloured by (the word is always shown too).
 RAG_WORDS = ("green", "amber", "red")

@@ -80,7 +80,7 @@ def build(dataset, year: str, profile) -> Rationale:
         all_funded_serve_pcp=bool(funded["allocation_id"].isin(set(pcp_links["allocation_id"])).all()),
         apportion_rule=(
             "Apportioned shares split each funded project's amount evenly across the priorities it "
-            f"serves, so they add up to the {format_gbp(committed)} committed."
+            f"serves, so they add up to the {format_gbp(committed)} allocated."
         ),
     )
 
@@ -276,8 +276,10 @@ def summarise(r: Rationale) -> list[str]:
     ]
     if not r.alignment.empty and r.alignment["apportioned"].sum() > 0:
         top = r.alignment.sort_values("apportioned", ascending=False).iloc[0]
+        on = " on illustrative scores" if bool(r.alignment["illustrative"].fillna(False).any()) else ""
         ranked = (
-            f"and is ranked {top['rank_label']} of {int(r.alignment['rank'].notna().sum())} by threat, risk and harm"
+            f"and is ranked {top['rank_label']} of {int(r.alignment['rank'].notna().sum())} "
+            f"by threat, risk and harm{on}"
             if pd.notna(top["rank"])
             else "(the priorities are not yet ranked)"
         )

@@ -68,6 +68,7 @@ class Profile:
     populations: dict[str, float] = field(default_factory=dict)
     coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     months_compared: list[int] = field(default_factory=list)
+    counts_same_months: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def scores_entered(self) -> bool:
@@ -134,7 +135,7 @@ def build_profile(
                 basis = found.note
     population = pops.get(year)
     rates = rates_with_intervals(counts[year], population) if population else None
-    _, months_compared = like_for_like(crimes, years)
+    same_months, months_compared = like_for_like(crimes, years)
     has_populations = len(pops) == len(years)
     trend = trends(crimes, years, pops if has_populations else None) if len(years) >= 2 else pd.DataFrame()
     if not trend.empty and (trend["direction"] == "not enough data").all():
@@ -199,6 +200,7 @@ def build_profile(
         pops,
         cover,
         months_compared,
+        counts_by_type(same_months, years),
     )
 
 
@@ -381,7 +383,7 @@ def summarise(p: Profile) -> list[str]:
     """Plain-English findings for the top of the assessment."""
     out = []
     total = int(p.counts.at[ALL_CRIME, p.year])
-    text = f"In {_the(p.year)}, {total:,} crimes were recorded in {p.csp}"
+    text = f"In {_the(p.year)}, police.uk placed {total:,} recorded crimes in {p.csp}"
     if p.rates is not None:
         r = p.rates.loc[ALL_CRIME]
         text += f", {r['rate']:.1f} per 1,000 people (95% CI {r['lower']:.1f} to {r['upper']:.1f})"
@@ -496,7 +498,7 @@ def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
                 rows.append(
                     f"{crime_type} is rising by about {t['annual_change_pct']:.0f}% a year and is "
                     f"{format_percent(harmful.at[crime_type, 'harm_share_pct'])} of harm: ask partners what lies "
-                    "behind the rise before the next plan is set."
+                    "behind the rise, including how much is better recording, before the next plan is set."
                 )
     if len(p.recurring):
         wards = p.recurring["ward"].value_counts()
@@ -628,12 +630,20 @@ def rate_title(p: Profile) -> str:
 
 
 def trend_lines(p: Profile, n: int = 5) -> pd.DataFrame:
-    """Yearly counts of all crime and the busiest types (at most six lines), years as rows."""
-    types = [t for t in p.counts[p.year].drop(index=[ALL_CRIME]).sort_values(ascending=False).index][: n - 1]
+    """Yearly counts of all crime and the busiest types (at most six lines), years as rows, on the
+    calendar months every year holds, so a year with a missing month is not drawn as a fall."""
+    counts = p.counts_same_months if not p.counts_same_months.empty else p.counts
+    types = [t for t in counts[p.year].drop(index=[ALL_CRIME]).sort_values(ascending=False).index][: n - 1]
     rows = [ALL_CRIME] + types
-    out = p.counts.loc[rows].T.rename(columns={ALL_CRIME: "All crime"})
-    out.index = [year_label(p, y) for y in out.index]  # a year with missing months says so
+    out = counts.loc[rows].T.rename(columns={ALL_CRIME: "All crime"})
+    out.index = list(out.index)
     return out
+
+
+def trend_lines_subtitle(p: Profile) -> str:
+    same = len(p.months_compared)
+    months = "" if same == 12 else f", the same {same} calendar months in every year (police.uk lacks a month)"
+    return f"Recorded crimes and ASB incidents per financial year{months}, {p.csp}, {p.years[0]} to {p.year}"
 
 
 def trend_title(p: Profile) -> str:
@@ -677,9 +687,9 @@ def concentration_sentence(p: Profile) -> str:
     pct = f"{c['share'] * 100:.0f}%"
     return (
         f"In {_the(p.year)}, the busiest {pct} of {p.csp}'s {c['lsoas']} neighbourhoods held "
-        f"{format_percent(c['top_share_pct'])} of the {c['total']:,} crimes that could be placed (read off the "
-        f"curve below, so {c['lsoas'] * c['share']:.1f} neighbourhoods' worth). The Gini coefficient is "
-        f"{c['gini']:.2f}: 0 would mean every neighbourhood had the same count, 1 that one had them all. "
+        f"{format_percent(c['top_share_pct'])} of the {c['total']:,} crimes that could be placed. The Gini "
+        f"coefficient is {c['gini']:.2f}: 0 would mean every neighbourhood had the same count, 1 that one "
+        "had them all. "
         f"{len(p.recurring)} of the {c['top_lsoas']} busiest neighbourhoods were among the {c['top_lsoas']} busiest in "
         f"every year from {p.years[0]} to {p.year}; they are listed below with their wards."
     )
@@ -707,9 +717,14 @@ def peer_sentence(p: Profile) -> str:
         if row["verdict"] == "within the limits"
         else f"{row['verdict']} set by how much the partnerships' rates differ"
     )
+    nearest = [
+        f"{name} ({r['rate']:.1f})"
+        for name, r in t[~t["own"]].assign(gap=(t["rate"] - row["rate"]).abs()).sort_values("gap").head(2).iterrows()
+    ]
     return (
         f"{p.csp}'s crime rate ({row['rate']:.1f} per 1,000) is the {order} of the {len(t)} partnerships in "
-        f"{t.attrs['force']} (all together {t.attrs['target_rate']:.1f}); it is {verdict}."
+        f"{t.attrs['force']}, close to {' and '.join(nearest)}; all together, {t.attrs['target_rate']:.1f}. "
+        f"Partnerships differ so much (cities against rural districts) that it is {verdict}."
     )
 
 
@@ -723,8 +738,12 @@ def peer_title(p: Profile) -> str:
     if own.empty:
         return f"Crime rates of the partnerships in {t.attrs['force']}"
     row = own.iloc[0]
-    words = "within the expected spread" if row["verdict"] == "within the limits" else row["verdict"]
-    return f"{p.csp}'s crime rate, {row['rate']:.1f} per 1,000, is {words} among {t.attrs['force']}'s partnerships"
+    place = int((t["rate"] > row["rate"]).sum()) + 1
+    order = "highest" if place == 1 else f"{_ordinal(place)} highest"
+    return (
+        f"{p.csp}'s crime rate, {row['rate']:.1f} per 1,000, is the {order} of {t.attrs['force']}'s "
+        f"{len(t)} partnerships"
+    )
 
 
 def peer_note(p: Profile) -> str:
@@ -737,11 +756,11 @@ def peer_note(p: Profile) -> str:
     return (
         f"Crimes per 1,000 residents, {span}{missing}, in each Community Safety Partnership of {a['force']}, from "
         f"police.uk; residents from the ONS mid-{a['population_year']} estimates. The centre line is the rate of "
-        f"all the partnerships together ({a['target_rate']:.1f}). Partnerships' rates differ far more than chance "
-        f"alone would make them (overdispersion {a['phi']:.0f} times the Poisson variation), because a city and a "
-        "rural district differ in kind; so, by Spiegelhalter's method, the limits are widened by the spread between "
-        "partnerships. A point outside them differs by more than that spread. The dashed lines are the Home Office's "
-        "recorded crime rates, which count every crime, placed or not: context, not a target."
+        f"all the partnerships together ({a['target_rate']:.1f}). Their rates differ far more than chance alone "
+        "would make them, because a city and a rural district differ in kind, so the limits are widened by that "
+        "spread: they are wide, and a point outside them would stand out even among partnerships this different. "
+        "The dashed lines are the Home Office's recorded crime rates, which count every crime, placed or not: "
+        "context, not a target."
     )
 
 
@@ -817,9 +836,10 @@ def ranking_table(p: Profile) -> pd.DataFrame:
             "rank": r["rank_label"],
             "name": r["name"],
             "kind": r["kind"],
-            "harm": r["harm"].map(_scale),
-            "likelihood": r["likelihood"].map(_scale),
-            "position": r["organisational_position"].map(_scale),
+            "scores": [
+                f"{int(h)} / {int(lk)} / {int(o)}"
+                for h, lk, o in zip(r["harm"], r["likelihood"], r["organisational_position"], strict=True)
+            ],
             "score": r["analyst_score"],
             "confidence": r["confidence"],
             "range": [
@@ -834,10 +854,8 @@ RANKING_HEADERS = {
     "rank": "Rank",
     "name": "Priority",
     "kind": "Named as",
-    "harm": "Harm (analyst)",
-    "likelihood": "Likelihood (analyst)",
-    "position": "Position (analyst)",
-    "score": "Score (0 to 1)",
+    "scores": "Harm / likelihood / position (analyst, 1 to 5)",
+    "score": "Score (up to 1)",
     "confidence": "Confidence",
     "range": "Rank if scales weighted unequally",
     "data_evidence": "What police.uk data show",
@@ -860,10 +878,10 @@ def cross_cutting_table(p: Profile) -> pd.DataFrame:
 def sensitivity_note(dataset) -> str:
     low, high = dataset.method("sensitivity_low"), dataset.method("sensitivity_high")
     return (
-        "The score is harm x likelihood x position, divided by its largest possible value. Ties share a rank "
-        f"(=2). The range re-ranks with each scale counting from {low:g} to {high:g} times as much as the others "
-        "(the three scores raised to those powers): a priority whose range is wide rests on how the scales are "
-        "weighed, one whose range is a single rank does not."
+        "The score is harm x likelihood x position, divided by its largest possible value (so at most 1). Equal "
+        f"scores would share a rank (=2). The range re-ranks with each scale counting from {low:g} to {high:g} "
+        "times as much as the others (the three scores raised to those powers): a priority whose range is "
+        "wide rests on how the scales are weighed, one whose range is a single rank does not."
     )
 
 
@@ -886,10 +904,18 @@ def named_priorities_intro(dataset, year: str) -> str:
         if kinds.get(k, 0)
     ]
     source = _documents(dataset, dataset.priorities_in(year)) or "the partnership's local priorities"
-    return (
+    text = (
         f"For {year}, {source} named {', '.join(parts) or 'no priorities'}. A named priority agrees with this "
         f"ranking when it is among the top {int(kinds.get('priority', 0))}; cross-cutting issues are not ranked."
     )
+    first = dataset.local_priorities.set_index("priority_key")
+    status = dataset.priority_status
+    for _, row in status[status["financial_year"] == year].iterrows():
+        before = first.at[row["priority_key"], "kind"] if row["priority_key"] in first.index else None
+        if before and before != row["kind"]:
+            why = f": the {year} plan says {row['note']}" if isinstance(row["note"], str) and row["note"] else ""
+            text += f" {first.at[row['priority_key'], 'name']}, a {before} in 2017, is a {row['kind']} in {year}{why}."
+    return text
 
 
 def context_intro(dataset) -> str:

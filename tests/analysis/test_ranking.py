@@ -124,8 +124,8 @@ def test_compare_with_named_priorities_counts_a_tie_at_the_edge_as_in():
     assert c.at["A", "rank_label"] == "=1" and c.at["Y", "rank_label"] == "=1"
     assert c.at["A", "finding"] == "a named priority, in the top 2"
     assert c.at["B", "finding"] == "a named priority, below the top 2 on these scores"
-    assert c.at["Y", "finding"] == "not a named priority, but in the top 2 on these scores"
-    assert c.at["X", "finding"] == "not a named priority, and below the top 2"
+    assert c.at["Y", "finding"] == "named as an emerging issue, in the top 2 on these scores"
+    assert c.at["X", "finding"] == "named as an emerging issue, below the top 2"
 
 
 def test_only_a_crime_type_that_measures_the_priority_is_evidence():
