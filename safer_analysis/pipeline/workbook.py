@@ -9,6 +9,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from safer_analysis.inputs.project import slug
@@ -21,6 +22,12 @@ NOTES = [
         "suppressed to protect confidentiality, with any other cell that would reveal it.",
     ),
     ("[note 2]", "Amounts are pounds sterling in cash terms for the financial year (April to March)."),
+    (
+        "[note 4]",
+        "Crime counts are the police.uk street-level crimes placed in the area: crimes without a location cannot be "
+        "placed, so counts are slightly below the force's own. A year with a month police.uk does not publish is "
+        "counted on the months held; its heading says how many.",
+    ),
     (
         "[note 3]",
         "Where a report rests on synthetic or illustrative inputs, its HTML page carries a banner; "
@@ -52,6 +59,10 @@ NUMBER_FORMATS = {
     "signed_pct": "+0.0;-0.0;0.0",
     "p": "0.000",
 }
+
+
+#: Columns of codes and citations that are dropped from the spreadsheet (they stay in the CSV files).
+CODE_COLUMNS = {"line", "source_document", "source_section", "financial_year", "current_year", "previous_year"}
 
 
 def header_in_words(column: str, headers: dict[str, str], formats: dict[str, str]) -> str:
@@ -108,8 +119,17 @@ def write_workbook(
         frame = frame.astype(object).where(frame.notna(), "[x]")
         if frame.empty:
             frame = pd.DataFrame({"Note": ["This table has no rows for the year."]})
-        headers, formats = e.get("headers", {}), e.get("formats", {})
+        headers, formats = e.get("headers", {}), dict(e.get("formats", {}))
         frame.columns = [str(c) for c in frame.columns]
+        # codes that link the input files mean nothing to a reader of the spreadsheet (the CSV keeps them)
+        codes = [c for c in frame.columns if c.endswith(("_key", "_id")) or c in CODE_COLUMNS]
+        frame = frame.drop(columns=[c for c in codes if c not in headers])
+        for c in frame.columns:
+            values = frame[c][frame[c] != "[x]"]
+            if len(values) and values.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+                frame[c] = frame[c].map(lambda v: v if isinstance(v, str) else ("Yes" if v else "No"))
+            elif c not in formats and len(values) and values.map(lambda v: isinstance(v, float)).all():
+                formats[c] = "number"
         columns = {c: header_in_words(c, headers, formats) for c in frame.columns}
         seen: dict[str, int] = {}
         for c, h in columns.items():  # two columns may not share a heading

@@ -29,7 +29,16 @@ nav.sa-toc h2 { font-size: 1.1rem; margin: 0; border: 0; padding: 0; }
 .sa-banner { border-left: 6px solid #f46a25; background: #fff4eb; padding: .75rem 1rem; margin: 1rem 0; }
 .sa-summary { border-left: 6px solid #12436d; background: var(--band); padding: .25rem 1rem; }
 .sa-note { color: var(--text); font-style: italic; }
-.sa-table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem; }
+.sa-table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem;
+  /* a shadow at a side where columns are hidden, so a reader sees the table scrolls */
+  background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)),
+              linear-gradient(to right, rgba(255,255,255,0), #fff 70%) 100% 0,
+              radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)),
+              radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) 100% 0;
+  background-repeat: no-repeat; background-color: #fff;
+  background-size: 40px 100%, 40px 100%, 14px 100%, 14px 100%;
+  background-attachment: local, local, scroll, scroll; }
+.sa-scroll-hint { display: none; font-weight: normal; color: var(--muted); }
 .sa-table-wrap:focus-visible { outline: 3px solid #ffdd00; box-shadow: inset 0 0 0 2px var(--text); }
 table.sa-table { border-collapse: collapse; margin: 0; width: 100%; font-size: .95rem; }
 table.sa-table caption { text-align: left; font-weight: bold; padding-bottom: .4rem; }
@@ -69,6 +78,7 @@ img.sa-narrow { display: none; }
   h2 { font-size: 1.3rem; }
   table.sa-table { font-size: .85rem; }
   figure.sa-chart img.sa-wide { display: none; }
+  .sa-scroll-hint { display: inline; }
   figure.sa-chart img.sa-narrow { display: block; }
 }
 @page { size: A4; margin: 15mm 12mm; }

@@ -50,13 +50,14 @@ class Report:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / name
 
-    def heading(self, title: str, *, synthetic: str | None = None, source: str = "") -> HTML:
+    def heading(self, title: str, *, synthetic: str | None = None, source: str = "", caveat: str = "") -> HTML:
         """The report's header: title, year, place, and a banner where inputs are not real.
 
         ``source`` is where the report's figures come from and ``synthetic`` its caveat: both go
-        with every table the report publishes (a table may give its own)."""
+        with every table the report publishes (a table may give its own); ``caveat`` goes with the tables
+        without a banner on the page."""
         self.source = source
-        self.caveat = synthetic or ""
+        self.caveat = " ".join(c for c in (synthetic, caveat) if c)
         parts = [f'<p class="sa-kicker">{html.escape(self.place)} · Financial year {html.escape(self.year)}</p>']
         if synthetic:
             parts.append(

@@ -109,7 +109,9 @@ def to_html(
     parts = [
         region,
         f'<table class="sa-table"{id_attr}>',
-        f"{caption_tag}{html.escape(caption)}</caption>",
+        f"{caption_tag}{html.escape(caption)}"
+        + ('<span class="sa-scroll-hint"> (scroll sideways for every column)</span>' if frame.shape[1] > 3 else "")
+        + "</caption>",
         "<thead><tr>",
     ]
     for column, is_num in zip(frame.columns, numeric, strict=True):

@@ -16,7 +16,8 @@ def frame():
 
 def test_table_has_caption_and_scoped_header_cells():
     html = to_html(frame(), "Spend, 2018-19", formats={"amount": "gbp"}, total_row=True)
-    assert "<caption>Spend, 2018-19</caption>" in html
+    assert "<caption>Spend, 2018-19" in html and "</caption>" in html
+    assert "(scroll sideways for every column)" in html  # four columns: a phone reader is told they scroll
     assert html.count('<th scope="col"') == 4
     assert '<th scope="row">' in html
     assert '<tfoot class="total"><tr><th scope="row">Total</th>' in html
