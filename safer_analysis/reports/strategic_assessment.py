@@ -705,13 +705,9 @@ def concentration_title(p: Profile) -> str:
 
 def peer_sentence(p: Profile) -> str:
     """Where the area stands among its force's partnerships, and whether that is beyond their usual spread."""
-    t = p.peers
-    own = t[t["own"]]
-    if own.empty:
+    t, row, order = _standing(p)
+    if row is None:
         return f"{p.csp} is not one of the partnerships of {t.attrs['force']}, so it is not compared with them."
-    row = own.iloc[0]
-    place = int((t["rate"] > row["rate"]).sum()) + 1
-    order = "highest" if place == 1 else f"{_ordinal(place)} highest"
     verdict = (
         "within the range expected given how much the partnerships' rates differ"
         if row["verdict"] == "within the limits"
@@ -728,18 +724,25 @@ def peer_sentence(p: Profile) -> str:
     )
 
 
+def _standing(p: Profile) -> tuple[pd.DataFrame, pd.Series | None, str]:
+    """The peers table, the area's row (None when it is not one of them) and its place in words."""
+    t = p.peers
+    own = t[t["own"]]
+    if own.empty:
+        return t, None, ""
+    row = own.iloc[0]
+    place = int((t["rate"] > row["rate"]).sum()) + 1
+    return t, row, "highest" if place == 1 else f"{_ordinal(place)} highest"
+
+
 def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def peer_title(p: Profile) -> str:
-    t = p.peers
-    own = t[t["own"]]
-    if own.empty:
+    t, row, order = _standing(p)
+    if row is None:
         return f"Crime rates of the partnerships in {t.attrs['force']}"
-    row = own.iloc[0]
-    place = int((t["rate"] > row["rate"]).sum()) + 1
-    order = "highest" if place == 1 else f"{_ordinal(place)} highest"
     return (
         f"{p.csp}'s crime rate, {row['rate']:.1f} per 1,000, is the {order} of {t.attrs['force']}'s "
         f"{len(t)} partnerships"
