@@ -4,6 +4,7 @@ HTML, assemble the index, workbook and manifest, and swap the pack into place at
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import logging
@@ -13,7 +14,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -27,8 +27,11 @@ from safer_analysis.inputs.datasets import Dataset, file_hashes, load_dataset, s
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
 from safer_analysis.inputs.years import YearTo
-from safer_analysis.pipeline.kernel import KERNEL_NAME, kernel_dir
+from safer_analysis.pipeline.cache import install as cache_install
+from safer_analysis.pipeline.kernel import KERNEL_NAME
+from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import compare_copies, drift_message, template_path
+from safer_analysis.pipeline.warm import Outcome, run_forked, warm_up
 from safer_analysis.present.page import wrap
 from safer_analysis.reports.context import check_year
 from safer_analysis.reports.registry import PRODUCTS
@@ -61,9 +64,17 @@ def notebook_path(product: str) -> Path:
 
 def notebook_parameters(product: str) -> dict[str, Any]:
     """The names (and declared types) in a notebook's ``parameters`` cell."""
+    path = notebook_path(product)
+    stat = path.stat()
+    return _inspect(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _inspect(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    """A notebook's parameters, read once per version of the file (a build asks many times)."""
     import papermill
 
-    return papermill.inspect_notebook(str(notebook_path(product)))
+    return papermill.inspect_notebook(path)
 
 
 def check_parameters(extra: Mapping[str, Any], products: Iterable[str]) -> None:
@@ -109,26 +120,17 @@ def parameters_for(product: str, parameters: Mapping[str, Any]) -> dict[str, Any
 # ---- running and exporting ------------------------------------------------------------------
 
 
-def _execute(product: str, parameters: dict[str, Any], workdir: str, jupyter_path: str) -> float:
-    """Run one product notebook into ``workdir``; return seconds taken. Runs in a worker."""
-    import papermill
+def _execute(product: str, parameters: dict[str, Any], workdir: str, source: Path | None = None) -> float:
+    """Run one product notebook into ``workdir`` (in a warm in-process kernel); return seconds taken."""
     from papermill.exceptions import PapermillExecutionError
 
-    os.environ["JUPYTER_PATH"] = jupyter_path + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+    from safer_analysis.pipeline.warm import execute_notebook
+
     logging.getLogger("papermill").setLevel(logging.WARNING)
     target = Path(workdir) / f"{product}.ipynb"
     started = time.perf_counter()
     try:
-        papermill.execute_notebook(
-            str(notebook_path(product)),
-            str(target),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            cwd=workdir,
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
+        execute_notebook(source or notebook_path(product), target, parameters, workdir, KERNEL_NAME)
     except PapermillExecutionError as exc:
         raise BuildError(
             f"{product}.ipynb failed in cell {exc.exec_count} (code cell at position "
@@ -137,8 +139,17 @@ def _execute(product: str, parameters: dict[str, Any], workdir: str, jupyter_pat
     return time.perf_counter() - started
 
 
-def export_html(notebook: Path, *, title: str, masthead: str, footer: str, notice: str | None = None) -> str:
-    """The executed notebook as a self-contained page: no code, prompts or parameters cells."""
+def _execute_and_export(product: str, parameters: dict[str, Any], workdir: str, page: dict[str, Any]) -> float:
+    """Run a notebook and write its page (in a forked child of the build); seconds taken."""
+    seconds = _execute(product, parameters, workdir)
+    html_page = export_html(Path(workdir) / f"{product}.ipynb", **page)
+    (Path(workdir) / f"{product}.html").write_text(html_page, encoding="utf-8")
+    return seconds
+
+
+@functools.cache
+def _exporter():
+    """One HTML exporter per process: its templates are compiled once (and forks inherit them)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -149,7 +160,12 @@ def export_html(notebook: Path, *, title: str, masthead: str, footer: str, notic
     config.HTMLExporter.exclude_anchor_links = True
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters"}
-    exporter = HTMLExporter(config=config, template_name="basic")
+    return HTMLExporter(config=config, template_name="basic")
+
+
+def export_html(notebook: Path, *, title: str, masthead: str, footer: str, notice: str | None = None) -> str:
+    """The executed notebook as a self-contained page: no code, prompts or parameters cells."""
+    exporter = _exporter()
     node = nbformat.read(notebook, as_version=4)
     for cell in node.cells:  # warnings written to stderr are for the analyst, not the board
         if cell.cell_type == "code":
@@ -325,14 +341,11 @@ def build(
                 )
             ]
         )
-    out = Path(out).resolve() if out else proj.outputs_dir
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out, proj, year)
     drift = drift_message(compare_copies(proj.notebooks_dir), proj.notebooks_dir)
     if drift and progress:
         progress("note: " + drift)
-    workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
-    workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading
-    jupyter_path = kernel_dir()
+    warm_up()
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = git_commit(proj.root)
     params = {"financial_year": year, "project": str(proj.root), **extra}
@@ -341,83 +354,105 @@ def build(
     waiting = [p for p in names if PRODUCTS[p].needs_allocations and dataset.allocations_for(year).empty]
     to_run = [p for p in names if p not in waiting]
     timings: dict[str, float] = {}
-    try:
-        run_params = {p: parameters_for(p, {**params, "output_dir": str(workdir)}) for p in to_run}
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(to_run)))
-        if workers == 1:
-            for p in to_run:
-                timings[p] = _execute(p, run_params[p], str(workdir), str(jupyter_path))
-                if progress:
-                    progress(f"ran {p}.ipynb in {timings[p]:.1f} s")
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {p: pool.submit(_execute, p, run_params[p], str(workdir), str(jupyter_path)) for p in to_run}
-                errors = []
-                for p, future in futures.items():
-                    try:
-                        timings[p] = future.result()
-                        if progress:
-                            progress(f"ran {p}.ipynb in {timings[p]:.1f} s")
-                    except BuildError as exc:
-                        errors.append(str(exc))
-                if errors:
-                    raise BuildError("; ".join(errors))
-        for p in to_run:
-            page = export_html(
-                workdir / f"{p}.ipynb",
-                title=f"{PRODUCTS[p].title} {year} – {area}",
-                masthead=_masthead(partnership, year),
-                footer=_footer(built_at, commit),
-                notice=notice,
-            )
-            (workdir / f"{p}.html").write_text(page, encoding="utf-8")
-        for p in waiting:
-            still_to_enter(
-                workdir,
-                p,
-                year,
-                title=f"{PRODUCTS[p].title} {year} – {area}",
-                masthead=_masthead(partnership, year),
-                footer=_footer(built_at, commit),
-                notice=notice,
-            )
-        from safer_analysis.pipeline.workbook import write_workbook
+    with BuildLock(out, year):
+        workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
+        workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading
+        try:
+            cache_install(workdir / ".cache")
+            run_params = {p: parameters_for(p, {**params, "output_dir": str(workdir)}) for p in to_run}
+            pages = {
+                p: {
+                    "title": f"{PRODUCTS[p].title} {year} – {area}",
+                    "masthead": _masthead(partnership, year),
+                    "footer": _footer(built_at, commit),
+                    "notice": notice,
+                }
+                for p in to_run
+            }
+            tasks = [
+                (p, functools.partial(_execute_and_export, p, run_params[p], str(workdir), pages[p])) for p in to_run
+            ]
 
-        workbook = write_workbook(
-            workdir, year, area, products=names, built_at=built_at, commit=commit, contact=proj.settings.contact
-        )
-        write_index(workdir, year, partnership, built_at, commit, names, workbook=workbook.name, notice=notice)
-        manifest = {
-            "financial_year": year,
-            "partnership": proj.settings.name,
-            "area": area,
-            "parameters": {k: v for k, v in params.items() if k != "project"},
-            "package_version": __version__,
-            "project_commit": commit,
-            "built_at": built_at,
-            "versions": _versions(),
-            "inputs": file_hashes(dataset),
-            "other_inputs": {
-                str(Path(v).resolve()): sha256_file(Path(v))
-                for k, v in extra.items()
-                if k == "crime_data" and v and Path(v).is_file()
-            },
-            "notebooks": {p: {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2)} for p, t in timings.items()},
-            "notebook_copies": drift or "in step with the package",
-            "draft": draft,
-            "still_to_be_entered": waiting,
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-        (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        final = out / year
-        _swap_into_place(workdir, final)
-    except BaseException:
-        failed = out / ".failed" / year
-        if workdir.exists():
-            shutil.rmtree(failed, ignore_errors=True)
-            failed.parent.mkdir(parents=True, exist_ok=True)
-            workdir.rename(failed)
-        raise
-    finally:
-        shutil.rmtree(jupyter_path, ignore_errors=True)
+            def done(outcome: Outcome) -> None:
+                if outcome.error is None and progress:
+                    progress(f"ran {outcome.name}.ipynb in {outcome.value:.1f} s")
+
+            outcomes = run_forked(tasks, jobs or os.cpu_count() or 1, done)
+            errors = [str(outcomes[p].error) for p in to_run if outcomes[p].error is not None]
+            if errors:
+                raise BuildError("; ".join(errors))
+            timings = {p: outcomes[p].value for p in to_run}
+            shutil.rmtree(workdir / ".cache", ignore_errors=True)
+            for p in waiting:
+                still_to_enter(
+                    workdir,
+                    p,
+                    year,
+                    title=f"{PRODUCTS[p].title} {year} – {area}",
+                    masthead=_masthead(partnership, year),
+                    footer=_footer(built_at, commit),
+                    notice=notice,
+                )
+            from safer_analysis.pipeline.workbook import write_workbook
+
+            workbook = write_workbook(
+                workdir, year, area, products=names, built_at=built_at, commit=commit, contact=proj.settings.contact
+            )
+            write_index(workdir, year, partnership, built_at, commit, names, workbook=workbook.name, notice=notice)
+            manifest = {
+                "financial_year": year,
+                "partnership": proj.settings.name,
+                "area": area,
+                "parameters": {k: v for k, v in params.items() if k != "project"},
+                "package_version": __version__,
+                "project_commit": commit,
+                "built_at": built_at,
+                "versions": _versions(),
+                "inputs": file_hashes(dataset),
+                "other_inputs": {
+                    str(Path(v).resolve()): sha256_file(Path(v))
+                    for k, v in extra.items()
+                    if k == "crime_data" and v and Path(v).is_file()
+                },
+                "notebooks": {
+                    p: {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2)} for p, t in timings.items()
+                },
+                "notebook_copies": drift or "in step with the package",
+                "draft": draft,
+                "still_to_be_entered": waiting,
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+            (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            _swap_into_place(workdir, out / year)
+        except BaseException:
+            _keep_failed(workdir, out, year)
+            raise
     return BuildResult(year, out / year, time.perf_counter() - started, timings)
+
+
+def _keep_failed(workdir: Path, out: Path, name: str) -> None:
+    """Move a failed run's folder to ``out/.failed/<name>/`` to debug (the previous pack stays)."""
+    if workdir.exists():
+        failed = out / ".failed" / name
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(workdir / ".cache", ignore_errors=True)
+        workdir.rename(failed)
+
+
+def output_folder(out: str | Path | None, proj: Project, name: str) -> Path:
+    """The folder to build ``name/`` in, made if absent; a ParameterError if it, or ``name`` in
+    it, is a file, or it cannot be made."""
+    folder = Path(out).resolve() if out else proj.outputs_dir
+    for path in (folder, *folder.parents):
+        if path.exists() and not path.is_dir():
+            raise ParameterError(f"--out {folder}: {path} is a file, not a folder; give a folder to build into")
+        if path.exists():
+            break
+    if (folder / name).exists() and not (folder / name).is_dir():
+        raise ParameterError(f"--out {folder}: {folder / name} is a file; move it, or give another --out")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(f"--out {folder}: cannot make the folder ({exc.strerror})") from None
+    return folder
