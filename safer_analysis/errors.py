@@ -13,3 +13,7 @@ class NoProjectError(ParameterError):
 
 class SettingsError(ParameterError):
     """A project settings file that cannot be read, naming the file and the setting (exit 2)."""
+
+
+class BusyError(RuntimeError):
+    """Another build is writing into the same output folder right now (exit 4)."""

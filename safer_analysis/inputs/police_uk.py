@@ -249,8 +249,27 @@ def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes:
         ) from None
 
 
+def _not_csv(data: bytes, member: _Member) -> str | None:
+    """Why ``data`` is plainly not a street-level CSV (empty, or a web page saved as .csv), or None."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        return (
+            f"{member.name}: the file is empty ({len(data)} bytes); expected the police.uk header "
+            f"({', '.join(SOURCE_COLUMNS)}) and a row per crime: download it again"
+        )
+    if head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):
+        return (
+            f"{member.name}, row 1: a web page (HTML) saved as CSV, not police.uk data; expected the header "
+            f"{', '.join(list(SOURCE_COLUMNS)[:3])}, ...: the download failed, download it again"
+        )
+    return None
+
+
 def _parse(data: bytes, member: _Member) -> pa.Table:
     """Parse CSV bytes into the tidy column names (strings, coordinates as float64)."""
+    problem = _not_csv(data, member)
+    if problem:
+        raise PoliceUkError(problem)
     try:
         table = pacsv.read_csv(io.BytesIO(data), read_options=_READ, convert_options=_CONVERT)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
@@ -441,6 +460,17 @@ def read_police_uk(
     sources = _as_paths(paths)
     report = ImportReport(sources=[str(p) for p in sources])
     members = _members(sources, force, report)
+    if not members:
+        raise PoliceUkError(
+            f"{', '.join(map(str, sources))}: no street-level crime files (YYYY-MM/YYYY-MM-<force>-street.csv)"
+            + (f" of {force}" if force else "")
+            + (
+                f"; found only {report.other_files_ignored} other file(s), such as outcomes or stop and search"
+                if report.other_files_ignored
+                else ""
+            )
+            + ": download the force's archive from data.police.uk with its crime data included"
+        )
     codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
     prefixes = list(lsoa_prefixes) if lsoa_prefixes else None
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
@@ -647,10 +677,34 @@ def import_many(
     return reports
 
 
+#: Stores read into this process ahead of time (:func:`preload`), by path, with their size and time.
+_PRELOADED: dict[Path, tuple[tuple[int, int], pd.DataFrame]] = {}
+
+
+def preload(path: PathLike) -> None:
+    """Read a store into this process once, for every later :func:`load_area` of it here and in
+    this process's forks (a build of a whole force reads the force's store once, not once per area).
+    A store changed on disk since is read again."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    _PRELOADED[path] = ((stat.st_mtime_ns, stat.st_size), load_crimes(path))
+
+
+def _preloaded(path: PathLike) -> pd.DataFrame | None:
+    path = Path(path).resolve()
+    held = _PRELOADED.get(path)
+    if held is None or not path.is_file():
+        return None
+    stat = path.stat()
+    return held[1] if held[0] == (stat.st_mtime_ns, stat.st_size) else None
+
+
 def load_area(path: PathLike, area: str, lsoa_codes: Iterable[str]) -> pd.DataFrame:
     """One area's rows of a store holding many (``import-police-uk --all-areas``), by LSOA code,
     with the store's metadata relabelled for the area."""
-    frame = load_crimes(path)
+    frame = _preloaded(path)
+    if frame is None:
+        frame = load_crimes(path)
     meta = dict(frame.attrs.get("metadata", {}))
     out = frame[frame["lsoa_code"].isin(set(lsoa_codes))].reset_index(drop=True)
     if out.empty:

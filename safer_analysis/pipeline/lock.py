@@ -1,0 +1,70 @@
+"""One build at a time per output folder, and nothing left behind by a build that was killed.
+
+A build takes an exclusive ``flock`` on ``<out>/.<name>.lock`` for as long as it writes
+``<out>/<name>/``. The operating system releases the lock when the process ends, however it
+ends, so a killed build never leaves a stale lock: the lock file may stay, the lock does not.
+A second build into the same folder meanwhile is refused at once (:class:`BuildBusyError`),
+naming the process that holds it.
+
+Holding the lock, a build clears what a killed build of the same name left: its temporary
+folders (``.building-<name>-*``), and, if it was killed between the two renames that swap a
+pack into place, puts the previous pack back first.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+
+from safer_analysis.errors import BusyError as BuildBusyError
+
+__all__ = ["BuildBusyError", "BuildLock"]
+
+
+class BuildLock:
+    """``with BuildLock(out, name):`` holds the lock for ``out/name/`` and tidies after a killed build."""
+
+    def __init__(self, out: Path, name: str) -> None:
+        self.out, self.name = Path(out), name
+        self.path = self.out / f".{name}.lock"
+        self._handle = None
+
+    def __enter__(self) -> BuildLock:
+        handle = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise BuildBusyError(
+                f"{self.out / self.name} is being built by {holder} right now; wait for it to finish "
+                "(or give another --out), then build again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        self._handle = handle
+        self.clear_leftovers()
+        return self
+
+    def clear_leftovers(self) -> list[Path]:
+        """Remove what a killed build of this name left; restore a pack caught mid-swap."""
+        removed = []
+        final = self.out / self.name
+        previous = sorted(self.out.glob(f".previous-{self.name}-*"))
+        if previous and not final.exists():
+            previous.pop().rename(final)
+        for leftover in [*previous, *self.out.glob(f".building-{self.name}-*")]:
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+        return removed
+
+    def __exit__(self, *exc) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None

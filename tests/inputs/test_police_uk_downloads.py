@@ -1,0 +1,110 @@
+"""Downloads that are not what they claim: each is refused with one line naming the file, and
+the crime store held before is left whole, even when the import is killed part-way."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pyarrow.parquet as pq
+import pytest
+
+from safer_analysis.cli import main
+from safer_analysis.inputs import police_uk as pu
+
+from .test_police_uk import month_file, row, sample, write_folder, write_zip
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A store already held, from a good download."""
+    path = tmp_path / "plymouth-street.parquet"
+    pu.import_police_uk(write_zip(tmp_path / "good.zip", sample()), path, csp="Plymouth")
+    return path
+
+
+def refused(paths, store, match):
+    before = store.read_bytes()
+    with pytest.raises(pu.PoliceUkError, match=match) as caught:
+        pu.import_police_uk(paths, store, csp="Plymouth")
+    assert "\n" not in str(caught.value)  # one line
+    assert store.read_bytes() == before
+    assert [p.name for p in store.parent.glob(".*.tmp")] == []
+    return str(caught.value)
+
+
+def test_html_error_page_saved_as_csv(tmp_path, store):
+    page = b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head><body>Bad gateway</body></html>\n"
+    message = refused(
+        write_zip(tmp_path / "page.zip", [(page, "2018-05/2018-05-devon-and-cornwall-street.csv")]), store, "web page"
+    )
+    assert "2018-05-devon-and-cornwall-street.csv, row 1" in message and "download it again" in message
+
+
+def test_empty_monthly_file(tmp_path, store):
+    folder = write_folder(tmp_path / "dl", [(b"", "2018-05/2018-05-devon-and-cornwall-street.csv")])
+    assert "2018-05-devon-and-cornwall-street.csv: the file is empty (0 bytes)" in refused(folder, store, "empty")
+
+
+def test_zip_holding_only_outcomes_and_stop_and_search(tmp_path, store):
+    files = [
+        (b"Crime ID,Month\n", "2019-03/2019-03-devon-and-cornwall-outcomes.csv"),
+        (b"Type,Date\n", "2019-03/2019-03-devon-and-cornwall-stop-and-search.csv"),
+    ]
+    message = refused(write_zip(tmp_path / "outcomes.zip", files), store, "no street-level crime files")
+    assert "outcomes.zip" in message and "2 other file(s)" in message
+
+
+def test_truncated_zip(tmp_path, store):
+    whole = write_zip(tmp_path / "whole.zip", sample()).read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    assert "cut.zip" in refused(cut, store, "download it again")
+
+
+def test_cli_exits_3_with_one_line(tmp_path, capsys):
+    page = b"<html><body>Service unavailable</body></html>"
+    folder = write_folder(tmp_path / "dl", [(page, "2018-05/2018-05-devon-and-cornwall-street.csv")])
+    assert main(["import-police-uk", str(folder), "--all-areas", "--out", str(tmp_path / "s.parquet")]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "web page" in err and "Traceback" not in err
+
+
+KILLED_IMPORT = """
+import os, signal, sys
+from safer_analysis.inputs import police_uk as pu
+
+def progress(done, total, name):  # killed while reading the files
+    if sys.argv[3] == "reading":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+write_table = pu.pq.write_table
+
+def half_written(table, where, **kwargs):  # killed in the middle of writing the new store
+    write_table(table.slice(0, 1), where, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+pu.pq.write_table = half_written
+pu.import_police_uk(sys.argv[1], sys.argv[2], csp="Plymouth", progress=progress)
+"""
+
+
+@pytest.mark.parametrize("when", ["reading", "writing"])
+def test_an_import_killed_part_way_leaves_the_store_whole(tmp_path, store, when):
+    before = store.read_bytes()
+    more = write_folder(
+        tmp_path / "more",
+        [month_file(m, [row(m)] * 3) for m in ("2019-04", "2019-05", "2019-06")],
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(KILLED_IMPORT), str(more), str(store), when],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert store.read_bytes() == before
+    assert pq.read_table(store).num_rows > 0
+    pu.import_police_uk(more, store, csp="Plymouth")  # and the next import works
+    assert "2019-06" in pu.crimes_metadata(store)["months"]
