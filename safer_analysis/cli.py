@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
 from safer_analysis import __version__
-from safer_analysis.errors import ParameterError
+from safer_analysis.errors import BusyError, ParameterError
 from safer_analysis.inputs.datasets import load_dataset
 from safer_analysis.inputs.project import Project, resolve_project
 from safer_analysis.inputs.validation import DataValidationError
 from safer_analysis.reports.registry import PRODUCTS
 
-#: Exit codes: 0 success, 1 a notebook failed, 2 bad parameters, 3 bad input data.
-EXIT_FAILED, EXIT_USAGE, EXIT_DATA = 1, 2, 3
+#: Exit codes: 0 success, 1 a notebook failed, 2 bad parameters, 3 bad input data,
+#: 4 another build is writing into the same output folder.
+EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_BUSY = 1, 2, 3, 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +36,13 @@ def _parameter(text: str) -> tuple[str, str]:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     name, value = text.split("=", 1)
     return name.strip(), value
+
+
+def _area_list(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected area names separated by commas, got {text!r}")
+    return names
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -94,6 +103,23 @@ def make_parser() -> argparse.ArgumentParser:
         help="crime figures for the 12 months ending this month, not the financial year",
     )
     b.add_argument("--jobs", type=int, default=None, help="notebooks to run at once (default: one per core)")
+    many = b.add_mutually_exclusive_group()
+    many.add_argument(
+        "--whole-force",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FORCE",
+        help="a strategic assessment for every partnership of the police force (default: the project's), "
+        "plus a force overview, from the store of all areas, into <out>/<force>-<year>/",
+    )
+    many.add_argument(
+        "--areas",
+        type=_area_list,
+        default=None,
+        metavar="NAME,NAME",
+        help="as --whole-force, for these areas only (comma-separated names or ONS codes)",
+    )
 
     sub.add_parser("years", parents=[common], help="list the financial years in the data")
     sub.add_parser("check", parents=[common], help="validate the input data and report any problems")
@@ -170,6 +196,8 @@ def _build(args: argparse.Namespace, project: Project) -> int:
             f"no year given and {project.settings_file} sets no [reports] default_year: give one with --year YYYY-YY"
         )
     out = args.out or project.outputs_dir
+    if args.whole_force is not None or args.areas:
+        return _build_force(args, project, years, out)
     failures = 0
     for year in years:
         print(f"Building the board pack for {year} ...", flush=True)
@@ -196,6 +224,47 @@ def _build(args: argparse.Namespace, project: Project) -> int:
         print(
             f"Wrote {result.out_dir}/: {', '.join(p + '.html' for p in result.products)}, index.html, "
             f"{', '.join(books) + ', ' if books else ''}manifest.json and tables/ in {result.seconds:.1f} s."
+        )
+    return EXIT_FAILED if failures else 0
+
+
+def _build_force(args: argparse.Namespace, project: Project, years: list[str], out: Path) -> int:
+    from safer_analysis.pipeline.force import build_force
+    from safer_analysis.pipeline.runner import BuildError
+
+    if args.product or args.param or args.csp:
+        raise ParameterError(
+            "--whole-force and --areas build strategic assessments only: leave out --product, -p and --csp"
+        )
+    bar = sys.stderr.isatty() or bool(os.environ.get("SAFER_ANALYSIS_PROGRESS"))
+    failures = 0
+    for year in years:
+        what = (
+            ", ".join(args.areas)
+            if args.areas
+            else f"every partnership of {args.whole_force or 'the project' + chr(39) + 's force'}"
+        )
+        print(f"Building strategic assessments for {year}: {what} ...", flush=True)
+        try:
+            result = build_force(
+                year,
+                out,
+                project=project,
+                force=args.whole_force or None,
+                areas=args.areas,
+                period_end=args.period_end,
+                jobs=args.jobs,
+                bar=bar,
+                progress=None if bar else _progress_line,
+            )
+        except BuildError as exc:
+            print(f"error: {year}: {exc}", file=sys.stderr)
+            print(f"Any previous build in {out} is untouched; the failed run is in {out / '.failed'}.", file=sys.stderr)
+            failures += 1
+            continue
+        print(
+            f"Wrote {result.out_dir}/: index.html, force_overview.html and {len(result.areas) - 1} "
+            f"strategic assessments in {result.seconds:.1f} s."
         )
     return EXIT_FAILED if failures else 0
 
@@ -367,6 +436,9 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
+    except BusyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,128 @@
+"""The force overview: every Community Safety Partnership of a police force side by side, for the
+Police and Crime Commissioner who funds them all (built by ``safer-analysis build --whole-force``
+beside each partnership's strategic assessment).
+
+Crime per 1,000 residents in each partnership, against funnel limits widened by the real spread
+between partnerships (:func:`safer_analysis.reports.strategic_assessment.peer_comparison`), from
+the force's counts per partnership that ``import-police-uk --all-areas`` writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pandas as pd
+
+from safer_analysis.errors import ParameterError
+from safer_analysis.inputs import areas
+from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.inputs.project import Project, resolve_project, slug
+from safer_analysis.inputs.years import YearTo
+from safer_analysis.present.publication import Report
+from safer_analysis.reports import strategic_assessment as sa
+from safer_analysis.reports.context import check_year
+
+PRODUCT = "force_overview"
+TITLE = "Force overview"
+
+
+def force_of(name_or_code: str, project: Project) -> tuple[str, str]:
+    """The force's ONS code and name: the one given (by name or code), else the project's."""
+    wanted = (name_or_code or project.settings.police_force_code or project.settings.police_force).strip()
+    if not wanted:
+        raise ParameterError(f"no police force given and {project.settings_file} names none: give one")
+    table = areas.partnerships()
+    forces = table.drop_duplicates("force_code")
+    hit = forces[
+        (forces["force_code"].str.lower() == wanted.lower()) | (forces["force_name"].str.lower() == wanted.lower())
+    ]
+    if hit.empty:
+        raise ParameterError(
+            f"unknown police force {wanted!r}: give a force area's name or its ONS code (E23...), "
+            "e.g. 'Devon & Cornwall' or E23000035"
+        )
+    return str(hit["force_code"].iloc[0]), str(hit["force_name"].iloc[0])
+
+
+def page_of(partnership: str) -> str:
+    """Where a partnership's strategic assessment sits in a force build, relative to its index."""
+    return f"{slug(partnership)}/strategic_assessment.html"
+
+
+@dataclass
+class Overview:
+    """What the overview notebook works with."""
+
+    project: Project
+    year: str
+    period: str
+    force_code: str
+    force: str
+    report: Report
+    peers: pd.DataFrame | None
+
+
+def open_overview(
+    financial_year: object = "", *, project: object = "", force: object = "", period_end: object = "", output_dir=""
+) -> Overview:
+    """Start the overview notebook: the project, the year, the force and its partnerships' rates."""
+    for label, value in (("project", project), ("force", force), ("period_end", period_end)):
+        if not isinstance(value, str):
+            raise ParameterError(f"{label}: expected text, got {value!r}")
+    proj = resolve_project(project or None)
+    dataset = load_dataset(proj.data_dir)
+    year = check_year(financial_year or proj.settings.default_year, dataset).label
+    try:
+        period = YearTo.ending(period_end).label if period_end else year
+    except ValueError as exc:
+        raise ParameterError(f"period_end: {exc}") from None
+    code, name = force_of(force, proj)
+    counts_file = proj.partnership_counts_file
+    if not counts_file.is_file():
+        raise ParameterError(
+            f"{counts_file}: no counts per partnership; run `safer-analysis import-police-uk --all-areas "
+            "ARCHIVE.zip` in the project first"
+        )
+    counts = pd.read_csv(counts_file, dtype={"csp_code": str, "month": str, "crime_type": str, "count": int})
+    peers = sa.peer_comparison(counts, code, "", period)
+    return Overview(proj, year, period, code, name, Report(PRODUCT, year, name, output_dir or None), peers)
+
+
+def findings(o: Overview) -> list[str]:
+    """The overview's findings as sentences."""
+    t = o.peers
+    if t is None:
+        return [f"Fewer than three partnerships of {o.force} can be compared for {o.period}."]
+    high, low = t.iloc[0], t.iloc[-1]
+    out = [
+        f"{t.index[0]} has the highest crime rate of {o.force}'s {len(t)} partnerships, {high['rate']:.1f} per "
+        f"1,000 residents; {t.index[-1]} the lowest, {low['rate']:.1f}.",
+        f"All the partnerships together: {t.attrs['target_rate']:.1f} crimes per 1,000 residents.",
+    ]
+    outside = t[t["verdict"] != "within the limits"]
+    if outside.empty:
+        out.append("Every partnership is within the limits set by how much the partnerships' rates differ.")
+    else:
+        out.append(
+            "Outside the limits set by how much the partnerships' rates differ: "
+            + "; ".join(f"{name} ({row['verdict']})" for name, row in outside.iterrows())
+            + "."
+        )
+    return out
+
+
+def rates_table(o: Overview) -> pd.DataFrame:
+    """One row per partnership, highest rate first."""
+    t = o.peers.reset_index()
+    return t[["partnership", "count", "population", "rate", "lower_95", "upper_95", "verdict"]]
+
+
+def limits(o: Overview) -> pd.DataFrame:
+    """The funnel's limits along the range of populations, for the chart."""
+    return sa.peer_limits(SimpleNamespace(peers=o.peers))
+
+
+def note(o: Overview) -> str:
+    """How the funnel is drawn."""
+    return sa.peer_note(SimpleNamespace(peers=o.peers))
