@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,6 +168,36 @@ def yes_no(value: str) -> bool:
 # ---- reading a file -----------------------------------------------------------------------
 
 
+def _decode(data: bytes, name: str) -> str:
+    """The text of a CSV file: UTF-8 (with or without a byte-order mark), or, failing that, Windows-1252,
+    which Excel's plain "CSV" format writes (a pound sign is then byte A3): read right either way.
+    Bytes that are neither are refused, naming the row and column they are in."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        first = exc
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    row = data[:start].count(b"\n") + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    prefix = data[line_start:start].decode("cp1252", errors="replace")
+    header = next(csv.reader([data[: data.find(b"\n")].decode("cp1252", errors="replace")]), [])
+    cell = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
+    column = header[cell].strip() if 0 <= cell < len(header) else None
+    raise DataValidationError(
+        [
+            Problem(
+                name,
+                row,
+                column,
+                f"not UTF-8 or Windows-1252 text ({first.reason} at byte {start}): save it as 'CSV UTF-8'",
+            )
+        ]
+    ) from None
+
+
 def read_table(path: Path, columns: Sequence[Column], *, label: str | None = None) -> pd.DataFrame:
     """Read ``path`` as UTF-8 CSV and parse every cell by its column; raise one error for all faults.
 
@@ -174,14 +205,9 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
     """
     name = label or str(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.reader(handle, strict=True))
+        records = list(csv.reader(io.StringIO(_decode(Path(path).read_bytes(), name), newline=""), strict=True))
     except FileNotFoundError:
         raise DataValidationError([Problem(name, None, None, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise DataValidationError(
-            [Problem(name, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-        ) from None
     except csv.Error as exc:
         raise DataValidationError([Problem(name, None, None, f"not valid CSV: {exc}")]) from None
 

@@ -106,7 +106,8 @@ def _coerce(name: str, value: Any, type_name: str) -> Any:
                 return lowered in ("true", "yes", "1")
             raise ValueError(value)
     except ValueError:
-        raise ParameterError(f"parameter {name!r} expects a {type_name}, got {value!r}") from None
+        words = {"int": "a whole number", "float": "a number", "bool": "yes or no"}.get(type_name, type_name)
+        raise ParameterError(f"parameter {name!r} expects {words}, got {value!r} (e.g. -p {name}=3)") from None
     return value
 
 

@@ -190,9 +190,34 @@ def test_missing_file(data_copy):
     assert "outcome_measures.csv: file not found" in str(problem_for(data_copy))
 
 
-def test_not_utf8(data_copy):
-    (data_copy / FILES["sources"]).write_bytes("document_id,title\n\xa3x,y\n".encode("latin-1"))
-    assert "not UTF-8" in str(problem_for(data_copy))
+def test_a_pound_sign_saved_in_windows_1252_is_read_right(data_copy):
+    """Excel's plain "CSV" format writes Windows-1252, where the pound sign is the byte A3."""
+    path = data_copy / FILES["allocations"]
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    assert b"\xa3160,200" in path.read_bytes()
+    data = load_dataset(data_copy)
+    amounts = data.allocations.set_index("allocation_id")["amount"]
+    assert amounts["SP-2018-19-01"] == 160_200 and amounts.sum() == 233_500 + 400_568
+
+
+def test_bytes_neither_utf8_nor_windows_1252_are_refused_naming_row_and_column(data_copy):
+    path = data_copy / FILES["grants"]
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b"Safer Plymouth", b"Safer \x81Plymouth", 1)
+    path.write_bytes(b"\n".join(lines))
+    text = str(problem_for(data_copy))
+    assert "grants.csv, row 3, column 'recipient'" in text and "save it as 'CSV UTF-8'" in text
+
+
+def test_an_emptied_file_is_refused(data_copy):
+    (data_copy / FILES["allocations"]).write_bytes(b"")
+    assert "allocations.csv, row 1: the file is empty: expected a header row" in str(problem_for(data_copy))
+
+
+def test_a_negative_grant_is_refused(data_copy):
+    edit_cell(data_copy / FILES["grants"], 1, "amount", "-£400,568")
+    text = str(problem_for(data_copy))
+    assert "grants.csv, row 3, column 'amount'" in text and "negative" in text
 
 
 def test_byte_order_mark_is_accepted(data_copy):

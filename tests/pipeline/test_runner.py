@@ -146,6 +146,7 @@ def exit_code(args) -> int:
         (["--year", "2016-17"], "not in the data"),
         (["--year", "2018-19", "-p", "finacial_year=2018-19"], "unknown parameter 'finacial_year'"),
         (["--year", "2018-19", "-p", "project=/tmp"], "set by the build itself"),
+        (["--year", "2018-19", "-p", "comparison_years=three"], "'comparison_years' expects a whole number"),
         (["--year", "2018-19", "--product", "nope"], "invalid choice"),
         (["--year"], "expected one argument"),
     ],
