@@ -259,6 +259,31 @@ def import_steps(folder: Path, csp: str) -> list[dict]:
     return [ours, naive, floor]
 
 
+def exact_steps(folder: Path, force: str) -> list[dict]:
+    """The exact, lossless imports against the same floor: every area kept (``import-police-uk
+    --all-areas``: read, store and count per partnership) and one area alone by its LSOA codes."""
+    codes = [f"E0100{FORCES.index(force) * 1000 + i:04d}" for i in range(180)]
+    store = DATA / "all-areas-street.parquet"
+    every = measure(
+        "every area kept (--all-areas: read, write the store)",
+        f"""
+        from safer_analysis.inputs import police_uk
+        report = police_uk.import_police_uk({str(folder)!r}, {str(store)!r}, replace_store=True)
+        print(report.rows_kept)
+    """,
+    )
+    one = measure(
+        "one area alone, by its LSOA codes",
+        f"""
+        from safer_analysis.inputs import police_uk
+        table, report = police_uk.read_police_uk({str(folder)!r}, lsoa_codes={codes!r})
+        print(report.rows_kept)
+    """,
+    )
+    store.unlink(missing_ok=True)
+    return [every, one]
+
+
 def build_steps(out: Path) -> list[dict]:
     shutil.rmtree(out, ignore_errors=True)
     ours = measure_shell(
@@ -297,6 +322,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes only")
     parser.add_argument("--skip-build", action="store_true", help="leave out the board pack benchmark")
+    parser.add_argument("--exact", action="store_true", help="measure the exact imports at every size")
+    parser.add_argument("--only", help="run this size alone (e.g. national-1y)")
     args = parser.parse_args()
 
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -314,6 +341,8 @@ def main() -> None:
         ]
     )
     results = {}
+    if args.only:
+        sizes = [s for s in sizes if s[0] == args.only]
     for name, forces, month_list, per, parent in sizes:
         started = time.perf_counter()
         folder, rows, size = generate(name, forces, month_list, per, subset_of=parent)
@@ -327,9 +356,13 @@ def main() -> None:
             ours["label"]: f"{ours['seconds'] / floor['seconds']:.2f}x the floor; "
             f"{naive['seconds'] / ours['seconds']:.2f}x faster than naive"
         }
+        if name.startswith("national-1y") or args.exact:
+            for step in exact_steps(folder, forces[0] if len(forces) == 1 else "devon-and-cornwall"):
+                steps.append(step)
+                notes[step["label"]] = f"{step['seconds'] / floor['seconds']:.2f}x the floor"
         print(table(steps, notes))
         results[name] = (rows, steps)
-    if not args.quick:
+    if not args.quick and not args.only:
         startup = measure("start-up only", "import safer_analysis.inputs.police_uk")["seconds"]
         print(f"\n## Scaling (whole-process start-up alone: {startup:.2f} s)")
         print("| data | months | seconds | per month beyond start-up |\n| --- | ---: | ---: | ---: |")
