@@ -492,26 +492,17 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                         f"unknown local priority {k!r}; expected one of {', '.join(sorted(local))}",
                     )
                 )
-    scores = t["threat_risk_harm_scores"]
-    for row in scores.index[scores.duplicated(["financial_year", "priority_key"])]:
-        problems.append(
-            Problem(
-                path("threat_risk_harm_scores"),
-                row,
-                "priority_key",
-                f"{scores.at[row, 'priority_key']} is scored twice for {scores.at[row, 'financial_year']}",
+    for name, verb in (("threat_risk_harm_scores", "scored"), ("priority_status", "given")):
+        frame = t[name]
+        for row in frame.index[frame.duplicated(["financial_year", "priority_key"])]:
+            problems.append(
+                Problem(
+                    path(name),
+                    row,
+                    "priority_key",
+                    f"{frame.at[row, 'priority_key']} is {verb} twice for {frame.at[row, 'financial_year']}",
+                )
             )
-        )
-    status = t["priority_status"]
-    for row in status.index[status.duplicated(["financial_year", "priority_key"])]:
-        problems.append(
-            Problem(
-                path("priority_status"),
-                row,
-                "priority_key",
-                f"{status.at[row, 'priority_key']} is given twice for {status.at[row, 'financial_year']}",
-            )
-        )
     measured = t["priority_crime_types"]
     for row, r in measured.iterrows():
         if r["relation"] == "measures" and not r["crime_type"]:

@@ -23,6 +23,30 @@ def format_change_gbp(value: float | None, missing: str = "–") -> str:
     return ("+" if value > 0 else "") + format_gbp(value)
 
 
+def format_month(month: str) -> str:
+    """A month as a reader says it: ``2018-10`` as ``October 2018``.
+
+    >>> format_month("2018-10")
+    'October 2018'
+    """
+    year, number = month.split("-")
+    names = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    return f"{names[int(number) - 1]} {year}"
+
+
 def format_percent(value: float | None, *, signed: bool = False, missing: str = "–") -> str:
     """A percentage to one decimal place: ``45.7%`` (``+12.3%`` with ``signed``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

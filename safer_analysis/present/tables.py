@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from safer_analysis.present.formats import format_change_gbp, format_gbp, format_percent
+from safer_analysis.present.formats import format_change_gbp, format_gbp, format_month, format_percent
 
 Formatter = Callable[[Any], str]
 
@@ -54,7 +54,7 @@ FORMATS: dict[str, Formatter] = {
     "text": _text,
     "tick": lambda v: "Yes" if bool(v) else "No",
     "rag": _text,
-    "month": lambda v: _text(v) if not isinstance(v, str) or len(v) != 7 else pd.Timestamp(v + "-01").strftime("%B %Y"),
+    "month": lambda v: format_month(v) if isinstance(v, str) and len(v) == 7 else _text(v),
 }
 #: Status words a ``rag`` column is coloured by (the word is always shown too).
 RAG_WORDS = ("green", "amber", "red")

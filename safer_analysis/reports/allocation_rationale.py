@@ -189,10 +189,15 @@ def alignment_title(r: Rationale) -> str:
     return f"{top['name']} ({_ranked(top)}) receives {format_percent(top['apportioned_pct'])} of {r.year} spend"
 
 
+def _assessed(row: pd.Series) -> bool:
+    """Whether a measure is one the strategic assessment measures itself (a police.uk crime type)."""
+    crime_type = row.get("crime_type")
+    return isinstance(crime_type, str) and bool(crime_type)
+
+
 def _measured(t: pd.DataFrame) -> pd.Series:
     """Measures with a numeric target, or that the assessment measures itself."""
-    has_type = t["crime_type"].fillna("").astype(str) != ""
-    return t["target"].notna() | has_type
+    return t["target"].notna() | t.apply(_assessed, axis=1)
 
 
 def outcomes_table(r: Rationale) -> pd.DataFrame:
@@ -241,7 +246,7 @@ def status_text(row: pd.Series) -> str:
     if s not in (oc.GREEN, oc.AMBER, oc.RED):
         return s
     word = s.upper()
-    if isinstance(row.get("crime_type"), str) and row.get("crime_type"):
+    if _assessed(row):
         reason = {
             oc.GREEN: "falling significantly",
             oc.RED: "rising significantly",
@@ -309,8 +314,7 @@ def summarise(r: Rationale) -> list[str]:
 
 def target_text(row: pd.Series) -> str:
     """'at least 75%' / 'below 20%' / 'at least 4 sessions' / 'no numeric target'."""
-    measured = isinstance(row.get("crime_type"), str) and row.get("crime_type")
-    if measured and (row["target"] is None or pd.isna(row["target"])):
+    if _assessed(row) and (row["target"] is None or pd.isna(row["target"])):
         return {"decrease": "to fall", "increase": "to rise"}.get(row["direction"], "no numeric target")
     if row["target"] is None or pd.isna(row["target"]):
         return oc.NO_TARGET + (f" ({row['direction']})" if isinstance(row["direction"], str) else "")
@@ -327,7 +331,7 @@ def value_text(row: pd.Series) -> str:
     """The year-to-date value as a reader wants it: '98.3% (177 of 180)', '3', or a rate and its trend."""
     if pd.isna(row["value"]):
         return "–"
-    if isinstance(row.get("crime_type"), str) and row.get("crime_type"):
+    if _assessed(row):
         text = f"{row['value']:.1f} per 1,000"
         change = row.get("annual_change_pct")
         if isinstance(row.get("trend"), str) and change is not None and not pd.isna(change):

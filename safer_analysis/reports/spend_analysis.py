@@ -6,11 +6,7 @@ import pandas as pd
 
 from safer_analysis.analysis import spend
 from safer_analysis.analysis.spend import total_change
-from safer_analysis.present.formats import format_gbp, format_percent
-
-
-def _month_name(month: str) -> str:
-    return pd.Timestamp(month + "-01").strftime("%B %Y")
+from safer_analysis.present.formats import format_gbp, format_month, format_percent
 
 
 def documents(dataset, year: str) -> list[tuple[str, str]]:
@@ -166,9 +162,9 @@ def risks(allocations: pd.DataFrame, year: str) -> list[str]:
         who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
         amount = f" ({format_gbp(row['amount'])} a year from the grant)" if not pd.isna(row["amount"]) else ""
         when = (
-            f"ends in {_month_name(row['contract_end'])}, part-way through {year}"
+            f"ends in {format_month(row['contract_end'])}, part-way through {year}"
             if row["when"] == "during the year"
-            else f"ends in {_month_name(row['contract_end'])}, in the next financial year"
+            else f"ends in {format_month(row['contract_end'])}, in the next financial year"
         )
         out.append(f"The contract for {row['project']}{who}{amount} {when}: what follows it needs a decision.")
     return out

@@ -34,7 +34,7 @@ from safer_analysis.analysis.ranking import compare_with_named_priorities, cross
 from safer_analysis.inputs import areas, reference
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
-from safer_analysis.present.formats import format_percent
+from safer_analysis.present.formats import format_month, format_percent
 
 # ---- the whole profile for one year -------------------------------------------------------------
 
@@ -303,11 +303,13 @@ def coverage_sentence(p: Profile) -> str:
     first, last = parse_period(p.years[0]).months()[0], parse_period(p.year).months()[-1]
     gaps = {y: r["missing"] for y, r in p.coverage.iterrows() if r["missing"]}
     kind = "financial years" if isinstance(parse_period(p.year), FinancialYear) else "twelve-month periods"
-    text = f"The crime figures cover the {kind} {p.years[0]} to {p.year} ({_month_name(first)} to {_month_name(last)})"
+    text = (
+        f"The crime figures cover the {kind} {p.years[0]} to {p.year} ({format_month(first)} to {format_month(last)})"
+    )
     if not gaps:
         return text + ": every month is present."
     parts = [
-        f"{y} lacks {', '.join(_month_name(m) for m in missing)} ({12 - len(missing)} of 12 months)"
+        f"{y} lacks {', '.join(format_month(m) for m in missing)} ({12 - len(missing)} of 12 months)"
         for y, missing in gaps.items()
     ]
     handled = (
@@ -361,10 +363,6 @@ def _span(first: str, last: str) -> str:
     return f"the years to {first.removeprefix('year to ')} to {last.removeprefix('year to ')}"
 
 
-def _month_name(month: str) -> str:
-    return pd.Timestamp(month + "-01").strftime("%B %Y")
-
-
 def year_label(p: Profile, year: str) -> str:
     """A year as a column heading, with its months held where any are missing: '2017-18 (11 months)'."""
     held = int(p.coverage.at[year, "months_held"]) if year in p.coverage.index else 12
@@ -392,7 +390,7 @@ def summarise(p: Profile) -> list[str]:
     out.append(text + ".")
     held = int(p.coverage.at[p.year, "months_held"]) if p.year in p.coverage.index else 12
     if held < 12:
-        missing = ", ".join(_month_name(m) for m in p.coverage.at[p.year, "missing"])
+        missing = ", ".join(format_month(m) for m in p.coverage.at[p.year, "missing"])
         out.append(f"These {p.year} figures cover {held} of its 12 months: police.uk has no data for {missing}.")
     if p.trend.empty and len(p.years) >= 2:
         out.append(f"No trend is stated: the crime data hold fewer than 24 months across {_span(p.years[0], p.year)}.")
@@ -466,8 +464,8 @@ def data_status(p: Profile, metadata: Mapping | None, scores: pd.DataFrame) -> l
     """What the assessment rests on, each marked real, illustrative or synthetic, for the index."""
     first, last = parse_period(p.years[0]).months()[0], parse_period(p.year).months()[-1]
     gaps = [m for y in p.coverage.index for m in p.coverage.at[y, "missing"]] if not p.coverage.empty else []
-    held = f"{_month_name(first)} to {_month_name(last)}" + (
-        f", {', '.join(_month_name(m) for m in gaps)} missing" if gaps else ""
+    held = f"{format_month(first)} to {format_month(last)}" + (
+        f", {', '.join(format_month(m) for m in gaps)} missing" if gaps else ""
     )
     crime = (
         ("synthetic", f"Crime and anti-social behaviour: a synthetic dataset, {held}")
@@ -754,7 +752,7 @@ def peer_note(p: Profile) -> str:
     t = p.peers
     a = t.attrs
     months = a["months"]
-    span = f"{_month_name(months[0])} to {_month_name(months[-1])}"
+    span = f"{format_month(months[0])} to {format_month(months[-1])}"
     missing = "" if len(months) == 12 else f" ({len(months)} months held: rates are for those months)"
     return (
         f"Crimes per 1,000 residents, {span}{missing}, in each Community Safety Partnership of {a['force']}, from "
