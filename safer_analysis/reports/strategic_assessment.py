@@ -706,11 +706,7 @@ def peer_sentence(p: Profile) -> str:
     t, row, order = _standing(p)
     if row is None:
         return f"{p.csp} is not one of the partnerships of {t.attrs['force']}, so it is not compared with them."
-    verdict = (
-        "within the range expected given how much the partnerships' rates differ"
-        if row["verdict"] == "within the limits"
-        else f"{row['verdict']} set by how much the partnerships' rates differ"
-    )
+    verdict = "within the range expected" if row["verdict"] == "within the limits" else row["verdict"]
     nearest = [
         f"{name} ({r['rate']:.1f})"
         for name, r in t[~t["own"]].assign(gap=(t["rate"] - row["rate"]).abs()).sort_values("gap").head(2).iterrows()
