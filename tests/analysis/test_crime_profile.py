@@ -114,3 +114,31 @@ def test_coverage_is_checked():
         report_sa.check_coverage(f, "2019-20", "Plymouth")
     with pytest.raises(report_sa.CrimeDataError, match="not Plymouth"):
         report_sa.check_coverage(f, "2018-19", "Plymouth", {"csp": "Exeter"})
+
+
+def test_concentration_on_the_real_plymouth_2018_19_rows():
+    """The share and Gini of the real extract, counted here with plain Python over its rows."""
+    from collections import Counter
+
+    import pyarrow.parquet as pq
+
+    from ..conftest import CRIME_FILE
+
+    rows = pq.read_table(CRIME_FILE, columns=["financial_year", "crime_type", "lsoa_code"]).to_pylist()
+    every = {
+        r["lsoa_code"] for r in rows if r["lsoa_code"] and r["financial_year"] in ("2016-17", "2017-18", "2018-19")
+    }
+    counts = Counter(
+        r["lsoa_code"]
+        for r in rows
+        if r["financial_year"] == "2018-19" and r["crime_type"] != sa.ASB and r["lsoa_code"]
+    )
+    values = sorted((counts.get(code, 0) for code in every), reverse=True)
+    assert len(values) == 161 and sum(values) == 21_908
+    top = (sum(values[:16]) + 0.1 * values[16]) / sum(values)  # 10% of 161 is 16.1 places
+    n, mean = len(values), sum(values) / len(values)
+    brute_gini = sum(abs(a - b) for a in values for b in values) / (2 * n * n * mean)
+    frame = pq.read_table(CRIME_FILE).to_pandas()
+    c = sa.concentration(frame, "2018-19", top_share=0.1, lsoas=sorted(every))
+    assert c["top_share_pct"] == pytest.approx(top * 100, rel=1e-12) and round(c["top_share_pct"], 1) == 35.2
+    assert c["gini"] == pytest.approx(brute_gini, rel=1e-12) and round(c["gini"], 2) == 0.45
