@@ -8,6 +8,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -386,3 +387,105 @@ def test_parallel_and_serial_reads_agree(real_archives):
     parallel, r2 = pu.read_police_uk(REAL / "archive-2019", lsoa_prefixes=["Plymouth "], workers=2)
     assert serial.equals(parallel)
     assert (r1.rows_read, r1.rows_without_lsoa, r1.files_read) == (r2.rows_read, r2.rows_without_lsoa, r2.files_read)
+
+
+# ---- a store of every area, written month by month as it is read ---------------------------------
+
+REPORT_FIELDS = ("files_read", "rows_read", "rows_kept", "rows_without_lsoa", "rows_without_location", "asb_rows")
+
+
+def _same_report(streamed: pu.ImportReport, read: pu.ImportReport) -> None:
+    assert {f: getattr(streamed, f) for f in REPORT_FIELDS} == {f: getattr(read, f) for f in REPORT_FIELDS}
+    assert (streamed.months, streamed.forces, streamed.force_months) == (read.months, read.forces, read.force_months)
+
+
+def test_a_store_of_every_area_holds_every_row_as_a_full_read_gives_it(tmp_path):
+    root = write_folder(tmp_path / "f", sample())
+    store = tmp_path / "all-areas-street.parquet"
+    streamed = pu.import_police_uk(root, store)
+    table, read = pu.read_police_uk(root)
+    _same_report(streamed, read)
+    assert streamed.asb_rows == 1 and streamed.rows_without_lsoa == 1
+    frame = pu.load_crimes(store)
+    pd.testing.assert_frame_equal(frame, table.to_pandas())  # same rows, same order, plain text columns
+    assert frame["financial_year"].tolist() == ["2018-19"] * 7
+    meta = frame.attrs["metadata"]
+    assert meta["rows"] == 7 and meta["months"] == ["2018-04", "2019-03"] and meta["csp"] is None
+    parquet = pq.ParquetFile(store).metadata
+    assert parquet.num_row_groups == 2  # one per month, each saying which month it holds
+    for group, month in enumerate(["2018-04", "2019-03"]):
+        stats = parquet.row_group(group).column(pu.CRIME_COLUMNS.index("month")).statistics
+        assert stats.min == stats.max == month
+
+
+def avon(month, cid):
+    """A row reported by another force."""
+    return row(month, cid=cid, name="Bristol 001A").replace("Devon & Cornwall Police", "Avon and Somerset Constabulary")
+
+
+def test_a_store_of_every_area_keeps_what_is_not_read_again_in_month_order(tmp_path):
+    """A month read again replaces the rows of the forces read again; other forces' rows and other
+    months stay, and the store stays in month order."""
+    store = tmp_path / "all-areas-street.parquet"
+    first = write_folder(
+        tmp_path / "a",
+        [
+            month_file("2018-04", [row("2018-04", cid="april-1"), row("2018-04", cid="april-2")]),
+            month_file("2019-03", [row("2019-03", cid="march")]),
+            month_file("2019-03", [avon("2019-03", "march-avon")], force="avon-and-somerset"),
+        ],
+    )
+    pu.import_police_uk(first, store)
+    later = write_folder(
+        tmp_path / "b",
+        [
+            month_file("2018-06", [row("2018-06", cid="june")]),
+            month_file("2019-03", [row("2019-03", cid="march-again")]),
+        ],
+    )
+    report = pu.import_police_uk(later, store)
+    assert (report.added, report.replaced, report.kept) == (["2018-06"], ["2019-03"], ["2018-04"])
+    frame = pu.load_crimes(store)
+    assert frame["month"].tolist() == ["2018-04", "2018-04", "2018-06", "2019-03", "2019-03"]
+    assert frame["crime_id"].tolist() == ["april-1", "april-2", "june", "march-avon", "march-again"]
+    meta = frame.attrs["metadata"]
+    assert meta["months"] == ["2018-04", "2018-06", "2019-03"] and meta["rows"] == 5
+    assert meta["force_months"]["2019-03"] == {"rows": 2, "asb": 0, "no_location": 0}
+    # the same rows as reading every month from its freshest download at once
+    again, _ = pu.read_police_uk([later, first])
+    by = ["month", "crime_id"]
+    pd.testing.assert_frame_equal(
+        frame.sort_values(by, ignore_index=True), again.to_pandas().sort_values(by, ignore_index=True)
+    )
+
+
+def test_a_failed_store_of_every_area_keeps_the_last_good_one(tmp_path, monkeypatch):
+    store = tmp_path / "all-areas-street.parquet"
+    pu.import_police_uk(write_folder(tmp_path / "a", sample()), store)
+    before = store.read_bytes()
+    broken = write_folder(tmp_path / "g", [month_file("2019-06", [row("2019-06"), row("2019-6")])])
+    with pytest.raises(pu.PoliceUkError, match=r"row 3, column 'Month': expected a month of the form YYYY-MM"):
+        pu.import_police_uk([tmp_path / "a", broken], store)
+    # a failure in the thread that writes the store reaches the caller, and nothing is replaced
+    monkeypatch.setattr(
+        pq.ParquetWriter, "write_table", lambda self, table: (_ for _ in ()).throw(OSError("disk full"))
+    )
+    with pytest.raises(OSError, match="disk full"):
+        pu.import_police_uk(write_folder(tmp_path / "c", [month_file("2019-07", [row("2019-07")])]), store)
+    assert store.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_empty_download_of_every_area_is_refused(tmp_path):
+    root = write_folder(tmp_path / "f", [month_file("2018-04", [])])
+    with pytest.raises(pu.PoliceUkError, match="no rows for any area"):
+        pu.import_police_uk(root, tmp_path / "all-areas-street.parquet")
+    assert list(tmp_path.glob("*.parquet")) == [] and list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_a_store_of_every_area_from_the_real_downloads_matches_a_full_read(tmp_path, real_archives):
+    store = tmp_path / "all-areas-street.parquet"
+    streamed = pu.import_police_uk(real_archives, store)
+    table, read = pu.read_police_uk(real_archives)
+    _same_report(streamed, read)
+    pd.testing.assert_frame_equal(pu.load_crimes(store), table.to_pandas())
