@@ -307,7 +307,7 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
         if args.all_areas:
             out = args.out or project.all_areas_file
             report = police_uk.import_police_uk(args.paths, out, force=args.force, progress=_progress)
-            counts = police_uk.write_partnership_counts(out)
+            counts = police_uk.counts_file(out)
             print(
                 f"All areas: {report.summary()}\n  wrote {out}\n  and the counts per partnership, {counts}\n"
                 f"Done in {time.perf_counter() - started:.1f} s."

@@ -8,7 +8,9 @@ archives (read once), other forces' files, a byte-order mark, CRLF line ends, an
 corrupt zips (a clear :class:`PoliceUkError`).
 
 Reading is columnar (``pyarrow.csv``), filtered per file before anything is concatenated, so a
-national year (about six million rows) is read in one pass without a per-row Python loop.
+national year (about six million rows) is read in one pass without a per-row Python loop. A
+store of every area (:func:`import_police_uk` with no area) is not held whole: each month is
+written to disk by a second thread while the next month's files are parsed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -245,6 +248,7 @@ _CONVERT_STORE = pacsv.ConvertOptions(
     null_values=[""],
 )
 _READ = pacsv.ReadOptions(use_threads=True)
+_READ_ONE = pacsv.ReadOptions(use_threads=False)  # for files parsed side by side, one per core
 
 
 def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes:
@@ -279,13 +283,15 @@ def _not_csv(data: bytes, member: _Member) -> str | None:
     return None
 
 
-def _parse(data: bytes, member: _Member, convert: pacsv.ConvertOptions = _CONVERT) -> pa.Table:
+def _parse(
+    data: bytes, member: _Member, convert: pacsv.ConvertOptions = _CONVERT, read: pacsv.ReadOptions = _READ
+) -> pa.Table:
     """Parse CSV bytes into the tidy column names (strings, coordinates as float64)."""
     problem = _not_csv(data, member)
     if problem:
         raise PoliceUkError(problem)
     try:
-        table = pacsv.read_csv(io.BytesIO(data), read_options=_READ, convert_options=convert)
+        table = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
         text = str(exc)
         missing = re.search(r"Column '([^']+)' in include_columns does not exist", text)
@@ -477,10 +483,11 @@ def _plan(paths: PathLike | Sequence[PathLike], force: str | None) -> tuple[Impo
     return report, members
 
 
-def _tally(report: ImportReport, counts: tuple[int, int, int, int, str]) -> None:
-    """Add one file's (rows, rows without location, without LSOA, anti-social behaviour, month)."""
+def _tally(report: ImportReport, counts: tuple[int, int, int, int, str], files: int = 1) -> None:
+    """Add the (rows, rows without location, without LSOA, anti-social behaviour, month) of one
+    file, or of ``files`` files of one month."""
     rows, no_location, no_lsoa, asb, month = counts
-    report.files_read += 1
+    report.files_read += files
     report.rows_read += rows
     report.rows_without_location += no_location
     report.rows_without_lsoa += no_lsoa
@@ -668,10 +675,10 @@ def _count_value(column: pa.ChunkedArray, value: str) -> int:
     return total
 
 
-def _read_whole(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
-    """Read and check every row of one monthly file for a store of every area, with its counts."""
-    data = _read_member(member, zips)
-    table = _parse(data, member, _CONVERT_STORE)
+def _read_whole(member: _Member, data: bytes) -> pa.Table:
+    """Parse and check every row of one monthly file for a store of every area (run in a thread
+    per core: Arrow parses without holding Python's lock)."""
+    table = _parse(data, member, _CONVERT_STORE, _READ_ONE)
     problem = _month_problem(table, member)
     if problem:
         raise PoliceUkError(problem)
@@ -679,15 +686,18 @@ def _read_whole(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> tuple[pa.
     year = pa.DictionaryArray.from_arrays(
         pa.repeat(pa.scalar(0, pa.int32()), rows), pa.array([_financial_year(member.month)])
     )
-    table = table.append_column("financial_year", year).select(CRIME_COLUMNS)
-    counts = (
-        rows,
+    return table.append_column("financial_year", year).select(CRIME_COLUMNS)
+
+
+def _month_counts(table: pa.Table, month: str) -> tuple[int, int, int, int, str]:
+    """(rows, rows without location, without LSOA, anti-social behaviour, month) of a month's rows."""
+    return (
+        table.num_rows,
         _count_null(table, "longitude", "latitude"),
         table.column("lsoa_code").null_count,
         _count_value(table.column("crime_type"), ASB),
-        member.month,
+        month,
     )
-    return table, counts
 
 
 def _as_store_columns(table: pa.Table) -> pa.Table:
@@ -701,7 +711,8 @@ def _as_store_columns(table: pa.Table) -> pa.Table:
 class _StoreWriter:
     """Writes a store month by month in a thread of its own while the next files are parsed, into
     a temporary file that replaces the store only when every row is written: a failed or
-    killed import leaves the last good store."""
+    killed import leaves the last good store. The same thread counts each month's rows per
+    partnership (:func:`partnership_counts`), written beside the store once it is in place."""
 
     def __init__(self, out_path: Path) -> None:
         import queue
@@ -723,6 +734,7 @@ class _StoreWriter:
         self.error: BaseException | None = None
         self.rows = 0
         self.months: set[str] = set()
+        self.counts: list[pd.DataFrame] = []
         self.thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self.thread.start()
 
@@ -730,17 +742,19 @@ class _StoreWriter:
         while (table := self.queue.get()) is not None:
             if self.error is None:  # after a failure, keep taking tables so the reader never waits
                 try:
+                    table = table.unify_dictionaries()  # one dictionary per column: its codes are written as they are
                     self.writer.write_table(table)
+                    self.counts.append(partnership_counts(table.select(["lsoa_code", "month", "crime_type"])))
                 except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
                     self.error = exc
 
-    def put(self, table: pa.Table) -> None:
+    def put(self, table: pa.Table, month: str) -> None:
+        """Queue one month's rows (blocking while two months wait to be written)."""
         if self.error is not None:
             raise self.error
         if table.num_rows:
-            table = table.unify_dictionaries()  # one dictionary per column per month: codes written as they are
             self.rows += table.num_rows
-            self.months.update(_months_of(table))
+            self.months.add(month)
             self.queue.put(table)
 
     def commit(self, metadata: dict) -> None:
@@ -752,6 +766,9 @@ class _StoreWriter:
         self.writer.close()
         os.chmod(self.tmp, 0o644)
         os.replace(self.tmp, self.out_path)
+        # each month is counted once, so the months' counts together are the store's
+        counts = pd.concat(self.counts) if self.counts else pd.DataFrame(columns=COUNT_COLUMNS)
+        write_partnership_counts(self.out_path, counts.sort_values(COUNT_COLUMNS[:3], ignore_index=True))
 
     def abort(self) -> None:
         self.queue.put(None)
@@ -782,7 +799,7 @@ def _import_every_area(
     """Every row of the archives into one store, written month by month as the files are read.
 
     Nothing is filtered, so every row would travel back from worker processes: instead the files
-    are parsed in this process on every core (Arrow's threads) while a second thread writes the
+    are parsed in this process, a thread per core, while another thread writes and counts the
     month before. A store already held keeps its months not read again, in their place so the
     store stays in month order, and in a month read again the rows of the forces not read again.
     """
@@ -801,29 +818,32 @@ def _import_every_area(
     stored: dict[str, dict[str, int]] = {}  # the rows the store holds per month, for its metadata
     writer = _StoreWriter(out_path)
     zips: dict[Path, zipfile.ZipFile] = {}
+    parsers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="parse")
     done = 0
     try:
         for month in sorted(set(by_month) | set(held)):
+            files = by_month.get(month, [])
+            raw = [_read_member(member, zips) for member in files]  # zips are read from this thread alone
             tables = []
-            for member in by_month.get(month, []):
-                table, counts = _read_whole(member, zips)
-                _tally(report, counts)
-                report.rows_kept += counts[0]
-                report.asb_rows += counts[3]
+            for member, table in zip(files, parsers.map(_read_whole, files, raw), strict=True):
                 tables.append(table)
                 done += 1
                 if progress is not None:
                     progress(done, len(members), f"{member.month} {member.force}")
+            fresh = pa.concat_tables(tables) if tables else None
+            if fresh is not None:
+                counts = _month_counts(fresh, month)
+                _tally(report, counts, files=len(tables))
+                report.rows_kept += counts[0]
+                report.asb_rows += counts[3]
             if month in held:
-                kept = _not_reported_by(held[month], pa.concat_tables(tables)) if tables else held[month]
-                tables.insert(0, _as_store_columns(kept))
+                tables.insert(
+                    0, _as_store_columns(held[month] if fresh is None else _not_reported_by(held[month], fresh))
+                )
             table = pa.concat_tables(tables)
-            stored[month] = {
-                "rows": table.num_rows,
-                "asb": _count_value(table.column("crime_type"), ASB),
-                "no_location": _count_null(table, "longitude", "latitude"),
-            }
-            writer.put(table)
+            rows, no_location, _, asb, _ = _month_counts(table, month)
+            stored[month] = {"rows": rows, "asb": asb, "no_location": no_location}
+            writer.put(table, month)
         if report.rows_kept == 0:
             raise PoliceUkError(
                 f"no rows for any area in {', '.join(report.sources)}: the street-level files hold a header "
@@ -835,6 +855,7 @@ def _import_every_area(
         writer.abort()
         raise
     finally:
+        parsers.shutdown(cancel_futures=True)
         for z in zips.values():
             z.close()
     return report
@@ -853,12 +874,13 @@ def import_police_uk(
     replace_store: bool = False,
     known_codes: Iterable[str] | None = None,
 ) -> ImportReport:
-    """Read archives, keep one area and add it to the area's parquet store.
+    """Read archives, keep one area (or every area, given none) and add it to the parquet store.
 
     Rows are kept by LSOA code when ``lsoa_codes`` is given, else by the start of the LSOA name:
     each of ``name_prefixes`` (an area's local authorities), or ``csp`` itself. A store already
     at ``out_path`` keeps the months not read again; a month read again replaces the copy held
-    (``replace_store`` writes only what was read).
+    (``replace_store`` writes only what was read). In a store of every area, a month read again
+    replaces the rows of the forces read again, and other forces' rows of the month stay.
 
     With ``lsoa_codes`` and ``known_codes`` (every code the ONS lookups know) together, rows are
     selected by code, and the name prefixes serve only for a row whose code no lookup knows;
@@ -1050,12 +1072,14 @@ def partnership_counts(crimes: pd.DataFrame | pa.Table) -> pd.DataFrame:
     return counts.sort_values(COUNT_COLUMNS[:3], ignore_index=True)[COUNT_COLUMNS]
 
 
-def write_partnership_counts(store: PathLike) -> Path:
-    """Count a store of all areas by partnership (:func:`partnership_counts`) and write the CSV
-    beside it, atomically."""
+def write_partnership_counts(store: PathLike, counts: pd.DataFrame | None = None) -> Path:
+    """Write the counts per partnership of a store of all areas beside it, atomically: ``counts``
+    as given (an import of every area counts as it writes), or counted from the store
+    (:func:`partnership_counts`)."""
     store = Path(store)
-    columns = ["month", "crime_type", "lsoa_code"]
-    counts = partnership_counts(pq.read_table(store, columns=columns, read_dictionary=columns))
+    if counts is None:
+        columns = ["month", "crime_type", "lsoa_code"]
+        counts = partnership_counts(pq.read_table(store, columns=columns, read_dictionary=columns))
     out = counts_file(store)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
