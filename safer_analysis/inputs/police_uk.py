@@ -574,15 +574,40 @@ def select_csp(
     return _select(table, [_prefix(csp)] if csp else None, codes)
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process is running (POSIX; elsewhere every process is taken to be running)."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _temporary(out_path: Path) -> str:
+    """A new temporary file beside ``out_path``, named for this process, that replaces it once
+    whole. Those that imports killed part-way left beside it (their process has ended) are
+    removed first, so a killed national import does not leave its hundreds of megabytes behind."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out_path.parent.glob(f".{glob.escape(out_path.name)}.*.tmp"):
+        pid = stale.name[len(out_path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.{os.getpid()}.", suffix=".tmp", dir=out_path.parent)
+    os.close(fd)
+    return tmp
+
+
 def _write(table: pa.Table, out_path: Path, metadata: dict) -> None:
     """Write parquet (zstd) atomically: a failed write never replaces the last good cache."""
     out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     meta = dict(table.schema.metadata or {})
     meta[METADATA_KEY] = json.dumps(metadata).encode()
     table = table.replace_schema_metadata(meta)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    os.close(fd)
+    tmp = _temporary(out_path)
     try:
         pq.write_table(table, tmp, compression="zstd")
         os.chmod(tmp, 0o644)
@@ -719,9 +744,7 @@ class _StoreWriter:
         import threading
 
         self.out_path = out_path
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-        os.close(fd)
+        self.tmp = _temporary(out_path)
         self.writer = pq.ParquetWriter(
             self.tmp,
             _STORE_SCHEMA,
@@ -1081,8 +1104,7 @@ def write_partnership_counts(store: PathLike, counts: pd.DataFrame | None = None
         columns = ["month", "crime_type", "lsoa_code"]
         counts = partnership_counts(pq.read_table(store, columns=columns, read_dictionary=columns))
     out = counts_file(store)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
+    tmp = _temporary(out)
     try:
         counts.to_csv(tmp, index=False, lineterminator="\n")
         os.chmod(tmp, 0o644)

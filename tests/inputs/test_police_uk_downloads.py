@@ -3,6 +3,7 @@ the crime store held before is left whole, even when the import is killed part-w
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -17,18 +18,18 @@ from safer_analysis.inputs import police_uk as pu
 from .test_police_uk import month_file, row, sample, write_folder, write_zip
 
 
-@pytest.fixture
-def store(tmp_path):
-    """A store already held, from a good download."""
-    path = tmp_path / "plymouth-street.parquet"
-    pu.import_police_uk(write_zip(tmp_path / "good.zip", sample()), path, csp="Plymouth")
+@pytest.fixture(params=["Plymouth", None], ids=["one-area", "every-area"])
+def store(tmp_path, request):
+    """A store already held, from a good download: of one area, or of every area."""
+    path = tmp_path / ("plymouth-street.parquet" if request.param else "all-areas-street.parquet")
+    pu.import_police_uk(write_zip(tmp_path / "good.zip", sample()), path, csp=request.param)
     return path
 
 
 def refused(paths, store, match):
     before = store.read_bytes()
     with pytest.raises(pu.PoliceUkError, match=match) as caught:
-        pu.import_police_uk(paths, store, csp="Plymouth")
+        pu.import_police_uk(paths, store, csp=pu.crimes_metadata(store)["csp"])
     assert "\n" not in str(caught.value)  # one line
     assert store.read_bytes() == before
     assert [p.name for p in store.parent.glob(".*.tmp")] == []
@@ -80,14 +81,19 @@ def progress(done, total, name):  # killed while reading the files
     if sys.argv[3] == "reading":
         os.kill(os.getpid(), signal.SIGKILL)
 
-write_table = pu.pq.write_table
+write_table, write_month = pu.pq.write_table, pu.pq.ParquetWriter.write_table
 
 def half_written(table, where, **kwargs):  # killed in the middle of writing the new store
     write_table(table.slice(0, 1), where, **kwargs)
     os.kill(os.getpid(), signal.SIGKILL)
 
-pu.pq.write_table = half_written
-pu.import_police_uk(sys.argv[1], sys.argv[2], csp="Plymouth", progress=progress)
+def one_month_written(self, table, **kwargs):  # the same, for a store of every area written month by month
+    write_month(self, table, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if sys.argv[3] == "writing":
+    pu.pq.write_table, pu.pq.ParquetWriter.write_table = half_written, one_month_written
+pu.import_police_uk(sys.argv[1], sys.argv[2], csp=sys.argv[4] or None, progress=progress)
 """
 
 
@@ -98,13 +104,30 @@ def test_an_import_killed_part_way_leaves_the_store_whole(tmp_path, store, when)
         tmp_path / "more",
         [month_file(m, [row(m)] * 3) for m in ("2019-04", "2019-05", "2019-06")],
     )
+    area = pu.crimes_metadata(store)["csp"]
     killed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(KILLED_IMPORT), str(more), str(store), when],
+        [sys.executable, "-c", textwrap.dedent(KILLED_IMPORT), str(more), str(store), when, area or ""],
         capture_output=True,
         text=True,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert store.read_bytes() == before
     assert pq.read_table(store).num_rows > 0
-    pu.import_police_uk(more, store, csp="Plymouth")  # and the next import works
+    left = list(store.parent.glob(f".{store.name}.*.tmp"))
+    # the killed import's half-written file (a store of every area is written from the start)
+    assert len(left) == (when == "writing" or area is None)
+    pu.import_police_uk(more, store, csp=area)  # the next import works, and clears what the killed one left
     assert "2019-06" in pu.crimes_metadata(store)["months"]
+    assert list(store.parent.glob(".*.tmp")) == []
+
+
+def test_only_the_leftovers_of_ended_imports_are_cleared(tmp_path, store):
+    """A temporary file of an import still running (here, this process) is never removed."""
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = store.parent / f".{store.name}.{ended.stdout.strip()}.abc.tmp"
+    running = store.parent / f".{store.name}.{os.getpid()}.xyz.tmp"
+    other = store.parent / f".another-street.parquet.{ended.stdout.strip()}.abc.tmp"
+    for path in (dead, running, other):
+        path.write_bytes(b"half written")
+    pu.import_police_uk(write_zip(store.parent / "again.zip", sample()), store, csp=pu.crimes_metadata(store)["csp"])
+    assert not dead.exists() and running.exists() and other.exists()
