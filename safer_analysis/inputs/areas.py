@@ -1,6 +1,6 @@
 """Areas of England and Wales by ONS name or code, each resolved to the LSOAs it covers.
 
-An area is a Community Safety Partnership (codes E22/W22), a local authority (E06, E07, E08,
+An area is a Community Safety Partnership (codes E22, and W14 in Wales), a local authority (E06, E07, E08,
 E09, W06; 2024 or, for districts merged in 2023, 2022) or a police force area (E23/W15). A name
 is looked up, in any case, as a CSP first, then a local authority, then a force area, so "North
 Devon" is the CSP of North Devon and Torridge and "North Yorkshire" the CSP, not the force area
@@ -29,6 +29,7 @@ CSP, AUTHORITY, FORCE = "Community Safety Partnership", "local authority", "poli
 _CODE = re.compile(r"^[EW]\d{8}$")
 _KINDS_BY_PREFIX = {
     "E22": CSP,
+    "W14": CSP,  # the ONS code of a Welsh CSP in the 2024 lookup
     "W22": CSP,
     "E23": FORCE,
     "W15": FORCE,
@@ -186,7 +187,7 @@ def resolve(name_or_code: str) -> Area:
             return _authority(code)
         raise UnknownAreaError(
             f"{text}: no {kind or 'area'} has this code in the ONS lookups shipped with the "
-            "package (CSPs E22/W22, local authorities E06-E09/W06, force areas E23/W15)"
+            "package (CSPs E22/W14, local authorities E06-E09/W06, force areas E23/W15)"
         )
     wanted = text.lower()
     rows = lookup[lookup["csp24_name"].str.lower() == wanted]
@@ -209,16 +210,87 @@ def resolve(name_or_code: str) -> Area:
     )
 
 
+#: The places :func:`lsoa_places` gives each LSOA, each a code and a name.
+PLACE_COLUMNS = [
+    "ward_code",
+    "ward_name",
+    "authority_code",
+    "authority_name",
+    "csp_code",
+    "csp_name",
+    "force_code",
+    "force_name",
+]
+
+
+def _by_code(table: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Per code of one vintage: its ward, authority and CSP where all its rows agree (else None),
+    and its one 2011 parent (else None)."""
+    groups = table.groupby(code, sort=False)
+    out = groups[["ward24_code", "ward24_name", "ltla24_code", "csp24_code", "change_code", "lsoa11_code"]].first()
+    for column, agreed in (
+        ("ward24_code", ["ward24_code", "ward24_name"]),
+        ("ltla24_code", ["ltla24_code"]),
+        ("csp24_code", ["csp24_code"]),
+        ("change_code", ["change_code"]),
+        ("lsoa11_code", ["lsoa11_code"]),
+    ):
+        several = groups[column].nunique(dropna=False) > 1
+        out.loc[several, agreed] = None
+    return out
+
+
+def _csp_of_rows(table: pd.DataFrame) -> pd.Series:
+    """The CSP of each row of the LSOA lookup: its authority's, or, where an authority holds several
+    CSPs (Cumberland, Dorset, ...), the one named as the row's 2022 authority (as areas.resolve)."""
+    lookup = reference.csp_lookup()
+    count = lookup.groupby("ltla24_code")["csp24_code"].nunique()
+    sole = lookup[lookup["ltla24_code"].isin(count.index[count == 1])].set_index("ltla24_code")["csp24_code"]
+    csp = table["ltla24_code"].map(sole)
+    districts = reference.read_table("lookup_ltla22_ltla23.csv")
+    name22 = table["ltla22_code"].map(dict(zip(districts["ltla22_code"], districts["ltla22_name"], strict=True)))
+    by_name = dict(zip(lookup["csp24_name"].str.lower(), lookup["csp24_code"], strict=False))
+    return csp.fillna(name22.str.lower().map(by_name))
+
+
+@cache
+def lsoa_places() -> pd.DataFrame:
+    """Every LSOA code of England and Wales, 2011 and 2021, indexed by code, with ``vintage``
+    ("2011", "2021" or "2011 and 2021"), ``lsoa11_code``, ``change_code`` and the ward, local
+    authority, CSP and police force area it lies in (:data:`PLACE_COLUMNS`, codes and names; None
+    where the lookups do not give one: a 2011 LSOA split across wards or authorities, or an
+    authority shared by several CSPs without a 2022 district of the CSP's name, as
+    :func:`resolve`). Built once per process from the shipped lookups; the one place every report,
+    import and the workbench find an LSOA's ward, partnership and force."""
+    table = _lsoas().copy()
+    table["csp24_code"] = _csp_of_rows(table)
+    by21 = _by_code(table, "lsoa21_code")
+    by11 = _by_code(table, "lsoa11_code")
+    by11["lsoa11_code"] = by11.index
+    both = by21.index.intersection(by11.index)
+    by21["vintage"] = "2021"
+    by21.loc[both, "vintage"] = "2011 and 2021"
+    by11["vintage"] = "2011"
+    out = pd.concat([by21, by11.loc[by11.index.difference(both)]])
+    out = out.rename(columns={"ward24_code": "ward_code", "ward24_name": "ward_name", "ltla24_code": "authority_code"})
+    lookup = reference.csp_lookup()
+    authorities = lookup.drop_duplicates("ltla24_code").set_index("ltla24_code")
+    csps = lookup.drop_duplicates("csp24_code").set_index("csp24_code")
+    out["authority_name"] = out["authority_code"].map(authorities["ltla24_name"])
+    out["csp_code"] = out.pop("csp24_code")
+    out["csp_name"] = out["csp_code"].map(csps["csp24_name"])
+    out["force_code"] = out["authority_code"].map(authorities["pfa24_code"])
+    out["force_name"] = out["authority_code"].map(authorities["pfa24_name"])
+    out.index.name = "lsoa_code"
+    columns = ["vintage", "lsoa11_code", "change_code", *PLACE_COLUMNS]
+    return out[columns].astype(object).where(out[columns].notna(), None)
+
+
 @cache
 def partnership_of_lsoa() -> dict[str, str]:
-    """The Community Safety Partnership (2024 code) of every LSOA code, 2011 and 2021, through
-    its 2024 local authority (ONS lookups shipped with the package)."""
-    lsoas = _lsoas()
-    csp_of = dict(zip(reference.csp_lookup()["ltla24_code"], reference.csp_lookup()["csp24_code"], strict=True))
-    out = {}
-    for column in ("lsoa11_code", "lsoa21_code"):
-        out.update((code, csp_of.get(la, "")) for code, la in zip(lsoas[column], lsoas["ltla24_code"], strict=True))
-    return out
+    """The Community Safety Partnership (2024 code) of every LSOA code, 2011 and 2021, from
+    :func:`lsoa_places`: an empty string where the lookups place the LSOA in no single one."""
+    return {code: csp or "" for code, csp in lsoa_places()["csp_code"].items()}
 
 
 def partnerships(force_code: str = "") -> pd.DataFrame:

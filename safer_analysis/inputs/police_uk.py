@@ -1045,6 +1045,7 @@ def load_crimes(path: PathLike) -> pd.DataFrame:
 COUNT_COLUMNS = ["csp_code", "month", "crime_type", "count"]
 NO_LOCATION = "no location"
 NOT_KNOWN = "LSOA not in the ONS lookups"
+NOT_PLACED = "LSOA in no single partnership"
 
 
 def counts_file(store: PathLike) -> Path:
@@ -1054,11 +1055,16 @@ def counts_file(store: PathLike) -> Path:
     return store.with_name(store.name.removesuffix(".parquet").removesuffix("-street") + "-counts.csv")
 
 
+def _partnership(code: str | None) -> str:
+    return NOT_KNOWN if code is None else code or NOT_PLACED
+
+
 def partnership_counts(crimes: pd.DataFrame | pa.Table) -> pd.DataFrame:
     """Rows per Community Safety Partnership (2024 code), month and crime type, every row of
     ``crimes`` counted once: a row without an LSOA under ``no location``, one whose LSOA no ONS
-    lookup knows under ``LSOA not in the ONS lookups``. Rows without a month or crime type are
-    left out.
+    lookup knows under ``LSOA not in the ONS lookups``, one whose LSOA the lookups place in no
+    single partnership (an authority shared by several, see :func:`areas.lsoa_places`) under
+    ``LSOA in no single partnership``. Rows without a month or crime type are left out.
 
     Counted on category codes: each distinct LSOA is looked up once, not each of six million rows.
     """
@@ -1072,7 +1078,7 @@ def partnership_counts(crimes: pd.DataFrame | pa.Table) -> pd.DataFrame:
     lsoa, month, kind = (crimes[c].astype("category").cat for c in columns)
     csp_of = partnership_of_lsoa()
     # each LSOA's partnership, then one more for rows without an LSOA (category code -1)
-    names = [csp_of.get(code) or NOT_KNOWN for code in lsoa.categories] + [NO_LOCATION]
+    names = [_partnership(csp_of.get(code)) for code in lsoa.categories] + [NO_LOCATION]
     csps, csp_index = np.unique(np.asarray(names, dtype=object), return_inverse=True)
     lsoa_codes = lsoa.codes.to_numpy()
     row_csp = csp_index[np.where(lsoa_codes < 0, len(names) - 1, lsoa_codes)]

@@ -165,7 +165,9 @@ class Project:
     def partnership_counts_file(self) -> Path:
         """The counts per partnership, month and crime type written beside the store of all areas
         (``all-areas-counts.csv``): what the comparison with the force's other partnerships reads."""
-        return self.crime_dir / "all-areas-counts.csv"
+        from safer_analysis.inputs.police_uk import counts_file  # police_uk imports this module
+
+        return counts_file(self.all_areas_file)
 
     def boundary_file(self, kind: str) -> Path | None:
         """The project's boundary file for ``kind`` ("lsoa" or "ward"), if its settings name one."""

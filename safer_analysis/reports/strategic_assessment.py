@@ -948,11 +948,9 @@ def context_table(dataset) -> pd.DataFrame:
 
 @cache
 def ward_names() -> dict[str, str]:
-    """The 2024 ward of every LSOA code, 2011 or 2021 (ONS lookup shipped with the package); read once."""
-    table = reference.read_table("lsoa_areas.csv")
-    names = dict(zip(table["lsoa11_code"], table["ward24_name"], strict=True))
-    names.update(zip(table["lsoa21_code"], table["ward24_name"], strict=True))
-    return names
+    """The 2024 ward of every LSOA code, 2011 or 2021, that lies in one ward (:func:`areas.lsoa_places`)."""
+    wards = areas.lsoa_places()["ward_name"]
+    return wards[wards.notna()].to_dict()
 
 
 def lsoa_population_year(mid_year: int) -> int:

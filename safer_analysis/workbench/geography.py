@@ -32,7 +32,7 @@ from functools import cache
 
 import pandas as pd
 
-from safer_analysis.inputs import reference
+from safer_analysis.inputs import areas, reference
 
 #: The geographies a row can be counted by: the column holding each one's code and its name.
 LEVELS: dict[str, tuple[str, str]] = {
@@ -51,78 +51,16 @@ LEVEL_WORDS = {
     "force": "police force area",
 }
 #: The columns :func:`add_geography` adds to a crime table.
-GEOGRAPHY_COLUMNS = [
-    "lsoa_vintage",
-    "lsoa11_code",
-    "ward_code",
-    "ward_name",
-    "authority_code",
-    "authority_name",
-    "csp_code",
-    "csp_name",
-    "force_code",
-    "force_name",
-]
+GEOGRAPHY_COLUMNS = ["lsoa_vintage", "lsoa11_code", *areas.PLACE_COLUMNS]
 
 
-def _by_code(table: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Per code of one vintage: its ward, authority and CSP where all its rows agree (else None),
-    and its one 2011 parent (else None)."""
-    groups = table.groupby(code, sort=False)
-    out = groups[["ward24_code", "ward24_name", "ltla24_code", "csp24_code", "change_code", "lsoa11_code"]].first()
-    for column, agreed in (
-        ("ward24_code", ["ward24_code", "ward24_name"]),
-        ("ltla24_code", ["ltla24_code"]),
-        ("csp24_code", ["csp24_code"]),
-        ("change_code", ["change_code"]),
-        ("lsoa11_code", ["lsoa11_code"]),
-    ):
-        several = groups[column].nunique(dropna=False) > 1
-        out.loc[several, agreed] = None
-    return out
-
-
-def _csp_of_rows(table: pd.DataFrame) -> pd.Series:
-    """The CSP of each row of the LSOA lookup: its authority's, or, where an authority holds several
-    CSPs (Cumberland, Dorset, ...), the one named as the row's 2022 authority (as areas.resolve)."""
-    lookup = reference.csp_lookup()
-    count = lookup.groupby("ltla24_code")["csp24_code"].nunique()
-    sole = lookup[lookup["ltla24_code"].isin(count.index[count == 1])].set_index("ltla24_code")["csp24_code"]
-    csp = table["ltla24_code"].map(sole)
-    districts = reference.read_table("lookup_ltla22_ltla23.csv")
-    name22 = table["ltla22_code"].map(dict(zip(districts["ltla22_code"], districts["ltla22_name"], strict=True)))
-    by_name = dict(zip(lookup["csp24_name"].str.lower(), lookup["csp24_code"], strict=False))
-    return csp.fillna(name22.str.lower().map(by_name))
-
-
-@cache
 def lsoa_geography() -> pd.DataFrame:
     """Every LSOA code of England and Wales, 2011 and 2021, indexed by code, with ``vintage``
     ("2011", "2021" or "2011 and 2021"), ``lsoa11_code``, ``change_code`` and the ward, local
     authority, CSP and police force area it lies in (codes and names; None where a 2011 LSOA was
-    split across wards or authorities). Built once per process from the shipped lookups."""
-    table = reference.read_table("lsoa_areas.csv").copy()
-    table["csp24_code"] = _csp_of_rows(table)
-    by21 = _by_code(table, "lsoa21_code")
-    by11 = _by_code(table, "lsoa11_code")
-    by11["lsoa11_code"] = by11.index
-    both = by21.index.intersection(by11.index)
-    by21["vintage"] = "2021"
-    by21.loc[both, "vintage"] = "2011 and 2021"
-    by11["vintage"] = "2011"
-    out = pd.concat([by21, by11.loc[by11.index.difference(both)]])
-    out = out.rename(columns={"ward24_code": "ward_code", "ward24_name": "ward_name", "ltla24_code": "authority_code"})
-    lookup = reference.csp_lookup()
-    authorities = lookup.drop_duplicates("ltla24_code").set_index("ltla24_code")
-    csps = lookup.drop_duplicates("csp24_code").set_index("csp24_code")
-    out["authority_name"] = out["authority_code"].map(authorities["ltla24_name"])
-    out["csp_code"] = out.pop("csp24_code")
-    out["csp_name"] = out["csp_code"].map(csps["csp24_name"])
-    out["force_code"] = out["authority_code"].map(authorities["pfa24_code"])
-    out["force_name"] = out["authority_code"].map(authorities["pfa24_name"])
-    out.index.name = "lsoa_code"
-    columns = ["vintage", "lsoa11_code", "change_code", *GEOGRAPHY_COLUMNS[2:]]
-    return out[columns].astype(object).where(out[columns].notna(), None)
+    split across wards or authorities): :func:`safer_analysis.inputs.areas.lsoa_places`, the one
+    lookup the reports and imports use too."""
+    return areas.lsoa_places()
 
 
 def add_geography(crimes: pd.DataFrame) -> pd.DataFrame:

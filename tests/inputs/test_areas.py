@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from safer_analysis.cli import main
-from safer_analysis.inputs import areas, police_uk
+from safer_analysis.inputs import areas, police_uk, reference
 
 from ..conftest import REALDATA
 
@@ -33,6 +33,9 @@ def test_a_csp_by_name_in_any_case_or_by_code(text):
         ("North Devon", areas.CSP, "E22000363"),  # the CSP of North Devon and Torridge, before the authority
         ("North Yorkshire", areas.CSP, "E22000372"),  # the CSP, not the force area that includes York
         ("Harrogate", areas.AUTHORITY, "E07000165"),  # a 2022 district merged into North Yorkshire in 2023
+        ("W14000001", areas.CSP, "W14000001"),  # a Welsh CSP, by the code the ONS lookup gives it
+        ("Isle of Anglesey", areas.CSP, "W14000001"),
+        ("W15000001", areas.FORCE, "W15000001"),
     ],
 )
 def test_every_kind_of_area_and_the_order_names_are_looked_up_in(text, kind, code):
@@ -50,6 +53,22 @@ def test_cumberlands_csps_follow_the_former_districts():
     assert all(p.kind == areas.CSP for p in parts)
     assert frozenset().union(*(p.lsoa21 for p in parts)) == whole.lsoa21
     assert sum(len(p.lsoa21) for p in parts) == len(whole.lsoa21)  # no LSOA in two CSPs
+
+
+def test_every_lsoa_counts_for_the_partnership_that_resolves_to_it():
+    """The partnership each LSOA is counted under (the force comparison's counts) is one whose
+    LSOAs, resolved by name, include it: Cumberland's LSOAs go to Allerdale, Carlisle and
+    Copeland by their former district, not all to one of them."""
+    of = areas.partnership_of_lsoa()
+    for name in ("Allerdale", "Carlisle", "Copeland", "Plymouth", "Torbay", "Dorset", "Isle of Anglesey"):
+        area = areas.resolve(name)
+        counted = {code for code, csp in of.items() if csp == area.code}
+        assert counted <= area.lsoa_codes and len(counted) >= len(area.lsoa_codes) - 1, name
+    # an authority shared by CSPs whose lookups do not say which LSOA is whose: counted under none
+    wycombe = reference.csp_lookup().query("csp24_name == 'Wycombe'")["csp24_code"].iloc[0]
+    assert wycombe not in set(of.values())
+    with pytest.raises(areas.UnknownAreaError, match="shares Buckinghamshire"):
+        areas.resolve("Wycombe")
 
 
 def test_a_near_miss_is_refused_with_a_suggestion():
