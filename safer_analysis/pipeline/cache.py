@@ -3,9 +3,8 @@
 The strategic assessment's profile (volumes, rates, trends, concentration, harm, the ranking) is
 what both the strategic assessment and the allocation rationale start from. Within a build the
 first notebook to ask computes it and keeps it in the build's cache folder; any other notebook
-asking for the same profile (same crimes, data, year, area and options) waits for it and reads
-it, whichever process it runs in. The comparison with the force's other partnerships is the one
-part that depends on what a notebook passes besides, so it is added per call.
+asking for the same profile (the same arguments: crimes, data, year, area and options) waits for
+it and reads it, whichever process it runs in.
 
 The cache lives only as long as the build (a folder the runner makes and removes), so it never
 serves a result from other inputs; within the build, the key is a hash of every argument.
@@ -27,8 +26,6 @@ import pandas as pd
 
 #: The environment variable naming a build's cache folder (set in the notebooks' processes).
 CACHE_ENV = "SAFER_ANALYSIS_BUILD_CACHE"
-#: The arguments of ``build_profile`` that only feed the comparison with other partnerships.
-PEER_ARGUMENTS = ("force_code", "area_code", "partnership_counts")
 
 
 def _digest(value: Any, h) -> None:
@@ -80,20 +77,13 @@ def once(folder: Path, name: str, compute) -> Any:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def shared_build_profile(build_profile, peer_comparison, folder: Path):
-    """``build_profile`` computed once per set of arguments in ``folder``; the peers per call."""
+def shared_build_profile(build_profile, folder: Path):
+    """``build_profile`` computed once per set of arguments in ``folder``."""
 
     @functools.wraps(build_profile)
     def wrapper(crimes, dataset, year, csp, **kwargs):
-        peer_args = {k: kwargs.pop(k) for k in PEER_ARGUMENTS if k in kwargs}
         name = "profile-" + key(crimes, dataset, year, csp, **kwargs)[:32]
-        profile = once(folder, name, lambda: build_profile(crimes, dataset, year, csp, **kwargs))
-        counts, force_code = peer_args.get("partnership_counts"), peer_args.get("force_code", "")
-        if counts is not None and force_code:
-            profile = dataclasses.replace(
-                profile, peers=peer_comparison(counts, force_code, peer_args.get("area_code", ""), profile.year)
-            )
-        return profile
+        return once(folder, name, lambda: build_profile(crimes, dataset, year, csp, **kwargs))
 
     wrapper.__wrapped_for_build__ = True
     return wrapper
@@ -105,4 +95,4 @@ def install(folder: Path) -> None:
     from safer_analysis.reports import strategic_assessment as sa
 
     original = getattr(sa.build_profile, "__wrapped__", sa.build_profile)
-    sa.build_profile = shared_build_profile(original, sa.peer_comparison, Path(folder))
+    sa.build_profile = shared_build_profile(original, Path(folder))

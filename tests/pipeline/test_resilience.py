@@ -188,8 +188,7 @@ def test_shared_profile_is_the_profile_and_is_computed_once(tmp_path):
         "metadata": crimes.attrs["metadata"],
         "force": settings.police_force,
     }
-    with_peers = {
-        **common,
+    common |= {
         "force_code": settings.police_force_code,
         "area_code": ctx.area_code,
         "partnership_counts": ctx.partnership_counts(),
@@ -200,8 +199,8 @@ def test_shared_profile_is_the_profile_and_is_computed_once(tmp_path):
         calls.append(kwargs)
         return sa.build_profile(*args, **kwargs)
 
-    shared = cache.shared_build_profile(counting, sa.peer_comparison, tmp_path)
-    for kwargs in (with_peers, common):  # as the assessment, then as the rationale, calls it
+    shared = cache.shared_build_profile(counting, tmp_path)
+    for kwargs in (common, dict(reversed(common.items()))):  # as the assessment, then as the rationale, calls it
         direct = sa.build_profile(crimes, data, "2018-19", ctx.csp, **kwargs)
         got = shared(crimes, data, "2018-19", ctx.csp, **kwargs)
         for f in ("year", "years", "population", "ranking", "trend", "harm", "counts", "peers", "comparison"):
@@ -211,6 +210,6 @@ def test_shared_profile_is_the_profile_and_is_computed_once(tmp_path):
             else:
                 assert _frames_equal(a, b), f
     assert len(calls) == 1  # the second call read what the first kept
-    assert (ctx.partnership_counts() is None) or shared(
-        crimes, data, "2018-19", ctx.csp, **with_peers
-    ).peers is not None
+    assert shared(crimes, data, "2018-19", ctx.csp, **common).peers is not None
+    shared(crimes, data, "2017-18", ctx.csp, **common)
+    assert len(calls) == 2  # other arguments: computed afresh
