@@ -140,7 +140,8 @@ def budget_share(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
     """How much of each service the grant pays for: for each funded line of ``year``, the latest
     total budget any document gives for the same service up to ``year`` (``budget_year``), the
     grant's amount in that year and its share of that budget. A budget from an earlier year is set
-    against that year's grant, never against this year's, since the budget may have changed."""
+    against that year's grant, never against this year's, since the budget may have changed.
+    ``total_budget_text`` is the budget as the document wrote it (``£2m``)."""
     lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
     known = allocations[
         (allocations["financial_year"] <= year) & allocations["total_budget"].notna() & allocations["amount"].notna()
@@ -150,6 +151,7 @@ def budget_share(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
     out["budget_year"] = out["theme_key"].map(latest["financial_year"])
     out["budget_year_amount"] = out["theme_key"].map(latest["amount"]).astype(float)
     out["total_budget"] = out["theme_key"].map(latest["total_budget"]).astype(float)
+    out["total_budget_text"] = out["theme_key"].map(latest["total_budget_text"])  # as the document wrote it
     out["other_funding"] = out["total_budget"] - out["budget_year_amount"]
     out["grant_share_pct"] = out["budget_year_amount"] / out["total_budget"] * 100
     return out.reset_index(drop=True)

@@ -71,7 +71,7 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("need", required=False),
         Column("description", required=False),
         Column("amount", v.text, required=False),
-        Column("total_budget", v.amount, required=False),
+        Column("total_budget", v.text, required=False),  # read as written ("£2m") and as pounds
         Column("status", v.one_of(STATUSES)),
         Column("provider", required=False),
         Column("contract_end", v.year_month, required=False),
@@ -310,7 +310,8 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
 
 
 def _with_amounts(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    """Split the ``amount`` text into pounds and a pending note, checking it against ``status``."""
+    """Split the ``amount`` text into pounds and a pending note, checking it against ``status``;
+    read ``total_budget`` into pounds too, keeping each as written (``£2m`` is a rounded figure)."""
     problems: list[Problem] = []
     pounds: list[float | None] = []
     for row, raw, status in zip(frame.index, frame["amount"], frame["status"], strict=True):
@@ -344,9 +345,22 @@ def _with_amounts(frame: pd.DataFrame, label: str) -> pd.DataFrame:
                 )
             )
         pounds.append(value)
+    budgets: list[float | None] = []
+    for row, raw in zip(frame.index, frame["total_budget"], strict=True):
+        try:
+            budgets.append(v.amount(raw or ""))
+        except v.CellError as exc:
+            problems.append(Problem(label, row, "total_budget", str(exc)))
+            budgets.append(None)
     v.require(problems)
-    out = frame.rename(columns={"amount": "amount_text"})
+    out = frame.rename(columns={"amount": "amount_text", "total_budget": "total_budget_text"})
     out.insert(out.columns.get_loc("amount_text") + 1, "amount", pd.array(pounds, dtype="Float64").astype("float64"))
+    out.insert(
+        out.columns.get_loc("total_budget_text") + 1,
+        "total_budget",
+        pd.array(budgets, dtype="Float64").astype("float64"),
+    )
+    out["total_budget_text"] = out["total_budget_text"].where(out["total_budget"].notna(), None)
     return out
 
 

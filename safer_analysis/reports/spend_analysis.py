@@ -176,12 +176,41 @@ def budget_note(shares: pd.DataFrame, year: str) -> str:
         return "No document gives the total budget of these services, so the grant's share of them is not known."
     years = sorted(set(known["budget_year"]))
     if years == [year]:
-        return "Where the plan gives a service's total budget, the grant's contribution is shown as a share of it."
-    return (
+        return (
+            "Where the plan gives a service's total budget, the grant's contribution is shown as a share of it."
+            + _rounded_note(known)
+        )
+    text = (
         f"The {year} plan gives no total budgets; the latest known are from {', '.join(years)}, shown with the "
         "grant's contribution and share in that year. This year's amounts are not set against them, since the "
         "budgets may have changed."
     )
+    return text + _rounded_note(known)
+
+
+def _rounded_note(known: pd.DataFrame) -> str:
+    """A sentence on budgets the documents give rounded (``£2m``), whose shares are approximate."""
+    rounded = [
+        (str(row["project"]), str(row["total_budget_text"]))
+        for _, row in known.iterrows()
+        if is_rounded(row.get("total_budget_text"))
+    ]
+    if not rounded:
+        return ""
+    which = "; ".join(f"{budget} for {project}" for project, budget in rounded)
+    return (
+        f" Budgets are shown as the documents give them; a rounded one ({which}) makes the grant's share of it "
+        "approximate."
+    )
+
+
+def is_rounded(text: object) -> bool:
+    """Whether an amount is written rounded to thousands or millions (``£2m``, ``£75k``).
+
+    >>> is_rounded("£2m"), is_rounded("£501,753"), is_rounded(None)
+    (True, False, False)
+    """
+    return isinstance(text, str) and text.strip().lower().rstrip(".").endswith(("m", "k"))
 
 
 def change_kinds_note(previous: str) -> str:

@@ -82,6 +82,17 @@ def test_budget_share_takes_the_latest_known_budget_with_its_year(dataset):
     assert b.at["sexual_violence_counselling", "grant_share_pct"] == pytest.approx(33.333, abs=1e-3)
     assert b.at["drug_alcohol_treatment", "grant_share_pct"] == pytest.approx(4.925)
     assert b.loc[["healthy_relationships", "prevent_awareness"], "grant_share_pct"].isna().all()
+    # each budget as the document wrote it, so a rounded one is not shown to the pound
+    assert b.at["drug_alcohol_treatment", "total_budget_text"] == "£2m"
+    assert b.at["domestic_abuse_service", "total_budget_text"] == "£501,753"
+
+
+def test_the_budget_note_says_a_rounded_budget_makes_its_share_approximate(dataset):
+    from safer_analysis.reports.spend_analysis import budget_note
+
+    note = budget_note(spend.budget_share(dataset.allocations, "2018-19"), "2018-19")
+    assert "£2m for Community drug and alcohol treatment programme" in note and "approximate" in note
+    assert "501,753" not in note
 
 
 def test_contracts_ending_are_risks(dataset):

@@ -60,6 +60,7 @@ def test_2017_18_recommendations_match_the_table(dataset):
     assert lines.at["domestic_abuse_service", "amount"] == 110_000
     assert lines.at["domestic_abuse_service", "total_budget"] == 501_753
     assert lines.at["drug_alcohol_treatment", "total_budget"] == 2_000_000  # "£2m"
+    assert lines.at["drug_alcohol_treatment", "total_budget_text"] == "£2m"  # kept as written
     assert lines["amount"].notna().sum() == 3
     assert (lines["status"] == "to be confirmed").sum() == 4
     assert (lines["status"] == "awaiting confirmation").sum() == 1
@@ -124,6 +125,12 @@ def test_bad_allocation_amount(data_copy, value, expected):
     err = problem_for(data_copy)
     text = str(err)
     assert "allocations.csv, row 11, column 'amount'" in text and expected in text
+
+
+def test_bad_total_budget(data_copy):
+    edit_cell(data_copy / FILES["allocations"], 2, "total_budget", "two million")  # SP-2017-18-03
+    text = str(problem_for(data_copy))
+    assert "allocations.csv, row 4, column 'total_budget'" in text and "not an amount" in text
 
 
 def test_bad_grant_amount(data_copy):
