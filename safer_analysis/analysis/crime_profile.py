@@ -145,9 +145,15 @@ def rates_with_intervals(
 def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Per crime type (and all crime, and anti-social behaviour), the trend across ``years`` from
     the monthly counts, with :func:`safer_analysis.analysis.stats.monthly_trend` (quasi-Poisson,
-    month-of-year terms; months not held are simply absent). With ``populations`` (per year) the
-    trend is in the rate. ``first`` and ``last`` are the first and last years' counts on the
-    calendar months every year holds, so they compare like with like.
+    month-of-year terms, neighbouring months' likeness allowed for; months not held are simply
+    absent). With ``populations`` (per year) the trend is in the rate. ``first``, ``previous``
+    and ``last`` are the first, last but one and last years' counts on the calendar months every
+    year holds, so they compare like with like; ``latest_change_pct`` is the last year's change
+    on the one before.
+
+    All crime and anti-social behaviour are tested each on its own; the crime types, a dozen
+    tested at once, are judged on p-values adjusted by Holm's method (``p_adjusted``), so that
+    the list of types called rising or falling holds no chance finding at the 5% level.
     """
     window = crimes[crimes["financial_year"].isin(years)]
     months = sorted(window["month"].unique())
@@ -170,17 +176,28 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
                 "first_year": years[0],
                 "last_year": years[-1],
                 "first": int(ends.at[crime_type, years[0]]),
+                "previous": int(ends.at[crime_type, years[-2]]) if len(years) > 1 else np.nan,
                 "last": int(ends.at[crime_type, years[-1]]),
                 "annual_change_pct": result.annual_change_pct,
                 "p_value": result.p_value,
                 "significant": result.direction in ("rising", "falling"),
                 "direction": result.direction,
                 "dispersion": result.dispersion,
+                "autocorrelation": result.autocorrelation,
                 "months": result.months,
                 "method": result.method,
             }
         )
-    return pd.DataFrame(rows).set_index("crime_type")
+    out = pd.DataFrame(rows).set_index("crime_type")
+    out["latest_change_pct"] = (out["last"] / out["previous"] - 1) * 100
+    out.loc[out["previous"] == 0, "latest_change_pct"] = np.nan
+    types = ~out.index.isin([ALL_CRIME, ASB])
+    out["p_adjusted"] = out["p_value"]
+    out.loc[types, "p_adjusted"] = stats.holm(out.loc[types, "p_value"])
+    tested = out["direction"].isin([stats.RISING, stats.FALLING, stats.NO_CHANGE])
+    out["significant"] = tested & (out["p_adjusted"] < stats.TREND_ALPHA)
+    out.loc[tested & ~out["significant"], "direction"] = stats.NO_CHANGE
+    return out
 
 
 def monthly_pattern(crimes: pd.DataFrame, year: str) -> pd.DataFrame:

@@ -155,19 +155,50 @@ def change_title(changes: pd.DataFrame, grants: pd.DataFrame | None) -> str:
     return f"Spend with an amount: {format_gbp(t['previous'])} in {prev_year}, {format_gbp(t['current'])} in {year}"
 
 
-def risks(allocations: pd.DataFrame, year: str) -> list[str]:
-    """Decisions and risks for the board: contracts that end during the year or the next."""
-    out = []
-    for _, row in spend.contract_risks(allocations, year).iterrows():
+def risks(dataset, year: str) -> list[str]:
+    """Decisions and risks for the board: the standing of the documents behind the year's money
+    (a plan not yet approved), and contracts that end during the year or the next, saying when
+    the next year's grant is not confirmed in any document."""
+    from safer_analysis.inputs.years import FinancialYear
+
+    out = [
+        f"The figures rest on {title}, {what}: the board is asked to approve it, or amend it."
+        for title, what in documents(dataset, year)
+        if what
+    ]
+    following = FinancialYear.parse(year).next().label
+    confirmed = _grant_known(dataset, following)
+    ending = spend.contract_risks(dataset.allocations, year)
+    ending = ending.sort_values("when", key=lambda s: s != "during the year", kind="stable")  # the sooner first
+    for _, row in ending.iterrows():
         who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
         amount = f" ({format_gbp(row['amount'])} a year from the grant)" if not pd.isna(row["amount"]) else ""
-        when = (
-            f"ends in {format_month(row['contract_end'])}, part-way through {year}"
-            if row["when"] == "during the year"
-            else f"ends in {format_month(row['contract_end'])}, in the next financial year"
+        if row["when"] == "during the year":
+            out.append(
+                f"The contract for {row['project']}{who}{amount} ends in {format_month(row['contract_end'])}, "
+                f"part-way through {year}: what follows it needs a decision."
+            )
+            continue
+        cover = (
+            ""
+            if confirmed
+            else f", for which no document here confirms a grant (the grant is known for {_known_years(dataset)})"
         )
-        out.append(f"The contract for {row['project']}{who}{amount} {when}: what follows it needs a decision.")
+        out.append(
+            f"The contract for {row['project']}{who}{amount} ends in {format_month(row['contract_end'])}, in "
+            f"{following}{cover}: what follows it, and how it is paid for, needs a decision."
+        )
     return out
+
+
+def _grant_known(dataset, year: str) -> bool:
+    """Whether grants.csv gives an amount for ``year`` (not missing, not Tbc)."""
+    return year in set(dataset.grants["financial_year"]) and dataset.grant_or_none(year) is not None
+
+
+def _known_years(dataset) -> str:
+    years = [y for y in sorted(dataset.grants["financial_year"]) if _grant_known(dataset, y)]
+    return " and ".join([", ".join(years[:-1]), years[-1]]) if len(years) > 1 else (years[0] if years else "no year")
 
 
 def budget_note(shares: pd.DataFrame, year: str) -> str:

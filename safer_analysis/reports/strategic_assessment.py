@@ -397,26 +397,27 @@ def summarise(p: Profile) -> list[str]:
     if not p.trend.empty:
         t = p.trend.loc[ALL_CRIME]
         if t["significant"]:
-            out.append(
-                f"Over {_span(p.years[0], p.years[-1])} the crime rate is {t['direction']} by about "
-                f"{abs(t['annual_change_pct']):.1f}% a year (statistically significant)."
+            verb = "rose" if t["direction"] == "rising" else "fell"
+            text = (
+                f"Over {_span(p.years[0], p.years[-1])} the crime rate {verb} by about "
+                f"{abs(t['annual_change_pct']):.1f}% a year on average (statistically significant)"
             )
         else:
-            out.append(
+            text = (
                 f"Over {_span(p.years[0], p.years[-1])} there is no statistically significant trend "
-                "in the overall crime rate."
+                "in the overall crime rate"
             )
-        if len(p.months_compared) < 12:
-            out[-1] = out[-1][:-1] + (
-                f", comparing the same {len(p.months_compared)} calendar months in every year "
-                "because police.uk lacks a month."
-            )
-        falling = [str(i) for i, r in p.trend.iterrows() if i != ALL_CRIME and r["direction"] == "falling"]
-        rising = [str(i) for i, r in p.trend.iterrows() if i != ALL_CRIME and r["direction"] == "rising"]
+        out.append(text + _latest_change(p, t) + ".")
+        types = p.trend[~p.trend.index.isin([ALL_CRIME, ASB])]
+        falling = [str(i) for i, r in types.iterrows() if r["direction"] == "falling"]
+        rising = [str(i) for i, r in types.iterrows() if r["direction"] == "rising"]
+        together = f"allowing for the {len(types)} crime types tested together"
         if rising:
-            out.append("Rising significantly: " + ", ".join(rising) + ".")
+            out.append(f"Rising significantly, {together}: " + ", ".join(rising) + ".")
         if falling:
-            out.append("Falling significantly: " + ", ".join(falling) + ".")
+            out.append(f"Falling significantly, {together}: " + ", ".join(falling) + ".")
+        if not rising and not falling and len(types):
+            out.append(f"No single crime type is rising or falling significantly, {together}.")
     top = p.harm.dropna(subset=["harm"]).iloc[0]
     out.append(
         f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
@@ -644,11 +645,28 @@ def trend_lines_subtitle(p: Profile) -> str:
     return f"Recorded crimes and ASB incidents per financial year{months}, {p.csp}, {p.years[0]} to {p.year}"
 
 
+def _latest_change(p: Profile, t: pd.Series) -> str:
+    """'; the latest year's change, on the same 11 calendar months (police.uk lacks a month), was
+    +4.0% (2018-19 on 2017-18)', or '' with one year."""
+    if len(p.years) < 2 or pd.isna(t.get("latest_change_pct")):
+        return ""
+    months = (
+        ""
+        if len(p.months_compared) == 12
+        else f" on the same {len(p.months_compared)} calendar months in every year (police.uk lacks a month)"
+    )
+    return (
+        f"; the latest year's change{months} was {t['latest_change_pct']:+.1f}% "
+        f"({p.years[-1]} on {p.years[-2]}, {int(t['previous']):,} to {int(t['last']):,})"
+    )
+
+
 def trend_title(p: Profile) -> str:
     t = p.trend.loc[ALL_CRIME]
     if t["significant"]:
         return (
-            f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year since {p.years[0]}"
+            f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year on average "
+            f"since {p.years[0]}, {t['latest_change_pct']:+.1f}% in the latest year"
         )
     return f"No significant change in overall crime in {p.csp} between {p.years[0]} and {p.year}"
 
@@ -659,15 +677,23 @@ def trend_headers(p: Profile) -> dict[str, str]:
     return {
         "crime_type": "Type",
         "first": p.years[0] + same,
+        "previous": (p.years[-2] if len(p.years) > 1 else "") + same,
         "last": p.year + same,
-        "annual_change_pct": "Change a year",
-        "p_value": "p-value",
+        "latest_change_pct": f"{p.year} on {p.years[-2]}" if len(p.years) > 1 else "Latest change",
+        "annual_change_pct": "Fitted change a year",
+        "p_adjusted": "p-value (types adjusted together)",
         "direction": "Trend",
     }
 
 
 def trend_table(p: Profile) -> pd.DataFrame:
-    return p.trend.reset_index()[["crime_type", "first", "last", "annual_change_pct", "p_value", "direction"]]
+    """Per type: its like-for-like counts in the first, last but one and last years, the last
+    year's change, the fitted change a year, its p-value (Holm-adjusted for the crime types) and
+    the verdict."""
+    columns = ["crime_type", "first", "previous", "last", "latest_change_pct", "annual_change_pct", "p_adjusted"]
+    if len(p.years) < 3:
+        columns.remove("previous")
+    return p.trend.reset_index()[[*columns, "direction"]]
 
 
 def monthly_title(p: Profile) -> str:

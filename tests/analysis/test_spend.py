@@ -99,8 +99,18 @@ def test_contracts_ending_are_risks(dataset):
     r = spend.contract_risks(dataset.allocations, "2018-19").set_index("project")
     assert r.at["Therapeutic counselling for victims of sexual assault", "when"] == "during the year"  # October 2018
     assert r.at["Plymouth Domestic Abuse Service", "when"] == "in the next year"  # December 2019
-    text = " ".join(spend_report.risks(dataset.allocations, "2018-19"))
+    text = " ".join(spend_report.risks(dataset, "2018-19"))
     assert "First Light" in text and "ends in October 2018, part-way through 2018-19" in text
+    # the domestic abuse contract runs into 2019-20, a year no document confirms a grant for
+    assert (
+        "ends in December 2019, in 2019-20, for which no document here confirms a grant (the grant is known for "
+        "2017-18 and 2018-19)" in text
+    )
+    # the plan is not signed: approving it is the board's first decision
+    assert text.startswith(
+        "The figures rest on Community Safety Partnership Fund 2018 – 19 Spending Intentions Plan, a plan of "
+        "intended spending: its Approved column is blank"
+    )
 
 
 def test_by_pcp_priority_even_split_2018_19(dataset):
