@@ -58,7 +58,11 @@ def reconcile(allocations: pd.DataFrame, grant: float | None, year: str) -> pd.D
 
 
 #: What happened to a service between two years, in the words the reports use.
-NEW, NOT_IN_PLAN, AMOUNT_SET = "new line", "not in this year's plan", "continues; amount set this year (none before)"
+NEW, NOT_IN_PLAN, AMOUNT_SET = (
+    "new line",
+    "no line of its own this year",
+    "continues; amount set this year (none before)",
+)
 
 
 def _line_kind(prev_amount: float | None, cur_amount: float | None, in_prev: bool, in_cur: bool) -> str:

@@ -30,7 +30,12 @@ GLOSSARY = [
         "95% confidence interval",
         "the range a rate could take by chance alone; it does not allow for crime that goes unreported",
     ),
-    ("Statistically significant", "a change larger than the month-to-month ups and downs would make by chance"),
+    (
+        "Statistically significant",
+        "a change larger than the month-to-month ups and downs, runs of busy or quiet months included, would make "
+        "by chance",
+    ),
+    ("p-value", "how often chance alone would give a change this large: below 0.05 is called significant"),
     (
         "Crime Severity Score",
         "an ONS weight for each offence: the average days in custody it attracts, so a robbery "
@@ -46,7 +51,7 @@ GLOSSARY = [
         "the analyst's scores of each priority's harm, likelihood and the partnership's position to respond",
     ),
     (
-        "Apportioned",
+        "Even share (apportioned)",
         "each project's money split evenly across the priorities it serves, so the parts add up to the total",
     ),
     ("RAG", "red, amber, green: how an outcome measure stands against its target"),

@@ -146,7 +146,15 @@ def unfunded_sentence(r: Rationale) -> str:
     pending = [n for n in names if n in served]
     none = [n for n in names if n not in served]
     if not names:
-        text = f"Every local priority and emerging issue is served by at least one funded project in {r.year}."
+        text = f"Every local priority and emerging issue is served by at least one funded project in {r.year}"
+        thin = a[a["funded"] & (a["kind"] != "cross-cutting issue") & (a["projects"] == 1)]
+        thin = thin[thin["apportioned_pct"] < 5].sort_values("apportioned")
+        if len(thin):
+            shares = "; ".join(f"{row['name']}, {format_gbp(row['apportioned'])}" for _, row in thin.iterrows())
+            text += (
+                f", though {len(thin)} only through a share of a single project, each under 5% of the spend ({shares})"
+            )
+        text += "."
     else:
         parts = []
         if pending:

@@ -132,12 +132,21 @@ def change_sentence(changes: pd.DataFrame, allocations: pd.DataFrame, grants: pd
         ("unchanged", "{n} unchanged"),
         (spend.AMOUNT_SET, "{n} {noun} with no amount then now {has} one"),
         (spend.NEW, "{n} new {noun}"),
-        (spend.NOT_IN_PLAN, "{n} {noun} of {prev} not in the {year} plan"),
+        (spend.NOT_IN_PLAN, "{n} {noun} of {prev} with no line of {their} own in the {year} plan"),
     ]:
         n = int(kinds.get(kind, 0))
         if n:
             noun = "line" if n == 1 else "lines"
-            details.append(label.format(n=n, noun=noun, has="has" if n == 1 else "have", prev=prev_year, year=year))
+            details.append(
+                label.format(
+                    n=n,
+                    noun=noun,
+                    has="has" if n == 1 else "have",
+                    their="its" if n == 1 else "their",
+                    prev=prev_year,
+                    year=year,
+                )
+            )
     return text + (": " + ", ".join(details) if details else "") + "."
 
 
@@ -248,8 +257,9 @@ def change_kinds_note(previous: str) -> str:
     return (
         "Services are matched across years by what they commission (the same theme in both documents). "
         f"A line with no amount in {previous} (Tbc or awaiting confirmation) that has one now continues; it is not "
-        "new money. A new line did not appear the year before; a line not in this year's plan appeared only in "
-        "the earlier one. Percentage change is given only where both years have an amount."
+        "new money. A new line did not appear the year before; a service with no line of its own this year had one "
+        "only in the earlier document (its work may continue within another line). Percentage change is given only "
+        "where both years have an amount."
     )
 
 

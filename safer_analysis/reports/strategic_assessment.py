@@ -227,7 +227,8 @@ def _evidence(counts, rates, trend, year: str, crime_type: str, note: str) -> st
             if t["significant"]
             else "; no significant trend"
         )
-    return text + "."
+    # what the type leaves out of the priority, in the data file's words (it may measure only part)
+    return text + "." + (f" {note.rstrip('.')}." if note else "")
 
 
 def peer_comparison(counts: pd.DataFrame, force_code: str, area_code: str, period: str) -> pd.DataFrame | None:
@@ -732,16 +733,25 @@ def peer_sentence(p: Profile) -> str:
     t, row, order = _standing(p)
     if row is None:
         return f"{p.csp} is not one of the partnerships of {t.attrs['force']}, so it is not compared with them."
-    verdict = "within the range expected" if row["verdict"] == "within the limits" else row["verdict"]
+    verdict = "within it" if row["verdict"] == "within the limits" else row["verdict"]
     nearest = [
         f"{name} ({r['rate']:.1f})"
         for name, r in t[~t["own"]].assign(gap=(t["rate"] - row["rate"]).abs()).sort_values("gap").head(2).iterrows()
     ]
-    return (
+    text = (
         f"{p.csp}'s crime rate ({row['rate']:.1f} per 1,000) is the {order} of the {len(t)} partnerships in "
-        f"{t.attrs['force']}, close to {' and '.join(nearest)}; all together, {t.attrs['target_rate']:.1f}. "
-        f"Partnerships differ so much (cities against rural districts) that it is {verdict}."
+        f"{t.attrs['force']}, close to {' and '.join(nearest)}; the {len(t)} partnerships together have "
+        f"{t.attrs['target_rate']:.1f} per 1,000. Partnerships differ so much (cities against rural districts) "
+        f"that the range expected at {p.csp}'s size is wide, {row['lower_95']:.1f} to {row['upper_95']:.1f} per "
+        f"1,000, and {p.csp} is {verdict}"
     )
+    outside = int((t["verdict"] != "within the limits").sum())
+    if outside == 0:
+        text += (
+            f"; so is every partnership, so the comparison shows how far apart the force's areas are more than "
+            f"anything unusual about {p.csp}"
+        )
+    return text + "."
 
 
 def _standing(p: Profile) -> tuple[pd.DataFrame, pd.Series | None, str]:
