@@ -28,6 +28,7 @@ class Rationale:
     funded_lines: int
     all_funded_serve_pcp: bool
     apportion_rule: str
+    funded_statuses: tuple[str, ...] = ()
 
 
 def _matrix_frame(matrix: pd.DataFrame, labels: Mapping) -> pd.DataFrame:
@@ -78,6 +79,7 @@ def build(dataset, year: str, profile) -> Rationale:
         grant=grant,
         funded_lines=len(funded),
         all_funded_serve_pcp=bool(funded["allocation_id"].isin(set(pcp_links["allocation_id"])).all()),
+        funded_statuses=tuple(sorted(set(funded["status"]))),
         apportion_rule=(
             "Apportioned shares split each funded project's amount evenly across the priorities it "
             f"serves, so they add up to the {format_gbp(committed)} allocated."
@@ -282,8 +284,14 @@ def other_measures(r: Rationale) -> list[str]:
 def summarise(r: Rationale) -> list[str]:
     served = r.all_funded_serve_pcp
     grant = f"the {format_gbp(r.grant)} grant" if r.grant is not None else "the grant (still to be confirmed)"
+    if r.funded_statuses == ("allocated",):
+        how = f"is allocated in {r.year}'s plan"
+    elif r.funded_statuses == ("recommended",):
+        how = f"is recommended for {r.year} in the paper for the board"
+    else:
+        how = f"is allocated or recommended for {r.year}"
     out = [
-        f"{format_gbp(r.committed)} of {grant} is allocated or recommended in {r.year}'s plan, across "
+        f"{format_gbp(r.committed)} of {grant} {how}, across "
         f"{r.funded_lines} of its {r.local_matrix.shape[0]} lines"
         + ("; every funded project serves at least one Police & Crime Plan priority." if served else ".")
     ]

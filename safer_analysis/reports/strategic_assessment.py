@@ -114,7 +114,7 @@ def build_profile(
     those of the financial year. Populations are the ONS mid-year estimates for ``area_codes``
     (local authority codes) nearest the middle of each period; without codes no rates are given.
     A period with missing months is kept and flagged (``coverage``); the trend is fitted to the
-    monthly counts held, and its first and last counts compare like-for-like months.
+    monthly counts held, and its yearly counts compare like-for-like months.
     """
     scores_year = year
     if period_end:
@@ -315,7 +315,7 @@ def coverage_sentence(p: Profile) -> str:
     ]
     handled = (
         "Its counts and rates are for the months held, not scaled up to a year. The trend is fitted to every "
-        "month held, the missing month left out rather than counted as zero; the trend table's first and last "
+        "month held, the missing month left out rather than counted as zero; the trend table's yearly "
         f"counts compare the same {len(p.months_compared)} calendar months in every year"
     )
     return text + ". " + "; ".join(parts) + ", as police.uk publishes it. " + handled + "."

@@ -167,9 +167,12 @@ def test_rationale_2017_18_proposes_the_remainder(rationales):
     assert r.proposal is not None and r.proposal["total"].sum() == 400_568
     text = " ".join(rationale.summarise(r))
     assert (
-        "£233,500 of the £400,568 grant is allocated or recommended in 2017-18's plan, across 3 of its 8 lines" in text
+        "£233,500 of the £400,568 grant is recommended for 2017-18 in the paper for the board, across 3 of its 8 lines"
+        in text
     )
     assert "£167,068 is not yet committed" in text
+    text = " ".join(rationale.summarise(rationales["2018-19"]))
+    assert "£400,568 of the £400,568 grant is allocated in 2018-19's plan, across 9 of its 9 lines" in text
 
 
 def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
