@@ -487,8 +487,9 @@ def data_status(p: Profile, metadata: Mapping | None, scores: pd.DataFrame) -> l
 
 
 def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
-    """Points for the board: those this assessment's findings lead to, and the analyst's own from
-    recommendations.csv for the year, each marked which."""
+    """Points for the board: those this assessment's findings lead to, and those of
+    recommendations.csv for the year (the partnership's own, where a document is cited; else the
+    analyst's), each marked which."""
     rows = []
     if not p.trend.empty:
         rising = p.trend[(p.trend["direction"] == "rising") & (p.trend.index != ALL_CRIME)]
@@ -527,7 +528,7 @@ def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
         theirs = pd.DataFrame(
             {
                 "basis": [
-                    f"the analyst's, from {titles.get(d, d)}" if isinstance(d, str) and d else "the analyst's"
+                    f"the partnership's own, in {titles.get(d, d)}" if isinstance(d, str) and d else "the analyst's"
                     for d in mine["source_document"]
                 ],
                 "recommendation": mine["recommendation"],
