@@ -87,9 +87,10 @@ def change_by_theme(allocations: pd.DataFrame, year: str, previous: str) -> pd.D
     """Per theme, the amount in ``previous`` and ``year``, the change in £ and %, and its kind.
 
     Themes link the same service across years (``theme_key``). Change in % is only given where
-    both years have an amount above zero.
+    both years have an amount above zero. Each year's provider and contract end are given beside,
+    so a change of contract shows.
     """
-    cols = ["theme_key", "project", "amount", "status"]
+    cols = ["theme_key", "project", "amount", "status", "provider", "contract_end"]
     prev = allocations.loc[allocations["financial_year"] == previous, cols]
     cur = allocations.loc[allocations["financial_year"] == year, cols]
     both = prev.merge(cur, on="theme_key", how="outer", suffixes=("_previous", "_current"), indicator=True)
@@ -109,6 +110,10 @@ def change_by_theme(allocations: pd.DataFrame, year: str, previous: str) -> pd.D
             "current_year": year,
             "current_amount": both["amount_current"].astype(float),
             "current_status": both["status_current"],
+            "previous_provider": both["provider_previous"],
+            "current_provider": both["provider_current"],
+            "previous_contract_end": both["contract_end_previous"],
+            "current_contract_end": both["contract_end_current"],
         }
     )
     out["change"] = out["current_amount"].fillna(0) - out["previous_amount"].fillna(0)

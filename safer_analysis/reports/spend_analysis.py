@@ -253,6 +253,34 @@ def is_rounded(text: object) -> bool:
     return isinstance(text, str) and text.strip().lower().rstrip(".").endswith(("m", "k"))
 
 
+def what_changed(changes: pd.DataFrame) -> pd.Series:
+    """The kind of each service's change, and where the documents show a different contract (a
+    new provider, or a contract ending at another time) that the amounts may not buy the same."""
+
+    def known(value: object) -> bool:
+        return isinstance(value, str) and bool(value.strip())
+
+    out = []
+    for _, row in changes.iterrows():
+        text = str(row["kind"])
+        prev, cur = row["previous_year"], row["current_year"]
+        if known(row.get("previous_provider")) and known(row.get("current_provider")):
+            if row["previous_provider"] != row["current_provider"]:
+                text += (
+                    f"; a different provider ({row['previous_provider']} in {prev}, {row['current_provider']} "
+                    f"in {cur}), so not the same contract"
+                )
+        if known(row.get("previous_contract_end")) and known(row.get("current_contract_end")):
+            if row["previous_contract_end"] != row["current_contract_end"]:
+                text += (
+                    f"; the contract has changed (in place until {format_month(row['previous_contract_end'])} "
+                    f"in {prev}, until {format_month(row['current_contract_end'])} in {cur}), so the two amounts "
+                    "may not buy the same"
+                )
+        out.append(text)
+    return pd.Series(out, index=changes.index)
+
+
 def change_kinds_note(previous: str) -> str:
     return (
         "Services are matched across years by what they commission (the same theme in both documents). "

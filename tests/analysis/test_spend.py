@@ -149,3 +149,18 @@ def test_summary_reports_the_change(dataset):
     assert "+£167,068" not in text and "71.5%" not in text
     assert "set amounts for £233,500 of it and left 5 of its 8 lines without one" in text
     assert "2 new lines" in text and "4 lines with no amount then now have one" in text
+
+
+def test_a_change_of_contract_or_provider_is_said_beside_the_change(dataset):
+    changes = spend.change_by_theme(dataset.allocations, "2018-19", "2017-18")
+    said = dict(zip(changes["theme_key"], spend_report.what_changed(changes), strict=True))
+    # PDAS: in place until Dec 2017 (2017 paper, 4.1), until December 2019 (2018-19 plan)
+    assert said["domestic_abuse_service"] == (
+        "increased; the contract has changed (in place until December 2017 in 2017-18, until December 2019 in "
+        "2018-19), so the two amounts may not buy the same"
+    )
+    assert (
+        "a different provider (Twelves Company in 2017-18, First Light in 2018-19)"
+        in said["sexual_violence_counselling"]
+    )
+    assert said["drug_alcohol_treatment"] == "unchanged"  # a provider named in one year only says nothing
