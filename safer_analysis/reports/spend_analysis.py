@@ -171,7 +171,7 @@ def risks(dataset, year: str) -> list[str]:
     from safer_analysis.inputs.years import FinancialYear
 
     out = [
-        f"The figures rest on {title}, {what}: the board is asked to approve it, or amend it."
+        f"The figures rest on {title}, {what}. The board is asked to approve it, or amend it."
         for title, what in documents(dataset, year)
         if what
     ]

@@ -62,7 +62,7 @@ def test_the_latest_known_budget_shares_are_shown_with_their_year(text):
 
 def test_the_plan_awaiting_approval_and_a_contract_past_the_confirmed_grant_are_decisions(text):
     decide = text["index"].split("For the board to decide", 1)[1].split("What the figures rest on", 1)[0]
-    assert "the board is asked to approve it, or amend it" in decide
+    assert "The board is asked to approve it, or amend it" in decide
     assert "in 2019-20, for which no document here confirms a grant" in decide
 
 
