@@ -703,8 +703,8 @@ def monthly_title(p: Profile) -> str:
     top = m.loc[m["crime"].idxmax()]
     low = m.loc[m["crime"].idxmin()]
     return (
-        f"Crime in {p.csp} peaked in {top['label']} ({int(top['crime']):,}) and was lowest in "
-        f"{low['label']} ({int(low['crime']):,})"
+        f"Recorded crime in {p.csp} (anti-social behaviour apart) peaked in {top['label']} "
+        f"({int(top['crime']):,}) and was lowest in {low['label']} ({int(low['crime']):,})"
     )
 
 
