@@ -897,6 +897,9 @@ RANKING_HEADERS = {
 
 
 def cross_cutting_table(p: Profile) -> pd.DataFrame:
+    """The cross-cutting issues with the analyst's scores, where those scores would place each
+    among the ranked priorities (they are not ranked: the partnership named them as running
+    through the priorities), and what police.uk data show."""
     c = p.cross_cutting
     return pd.DataFrame(
         {
@@ -904,9 +907,24 @@ def cross_cutting_table(p: Profile) -> pd.DataFrame:
             "harm": c["harm"].map(_scale),
             "likelihood": c["likelihood"].map(_scale),
             "position": c["organisational_position"].map(_scale),
+            "would_rank": [_would_rank(score, p.ranking) for score in c["analyst_score"]],
             "data_evidence": c["data_evidence"],
         }
     )
+
+
+def _would_rank(score: float, ranking: pd.DataFrame) -> str:
+    """Where a score would stand among the ranked priorities: '2 of 8', '=2 of 8' on a tie, or '–'.
+
+    >>> _would_rank(0.38, pd.DataFrame({"analyst_score": [0.6, 0.38, 0.2]}))
+    '=2 of 4'
+    """
+    if pd.isna(score) or ranking.empty or "analyst_score" not in ranking:
+        return "–"
+    scores = ranking["analyst_score"].dropna().to_numpy()
+    higher = int((scores > score + 1e-9).sum())
+    tied = bool((abs(scores - score) <= 1e-9).any())
+    return f"{'=' if tied else ''}{higher + 1} of {len(scores) + 1}"
 
 
 def sensitivity_note(dataset) -> str:

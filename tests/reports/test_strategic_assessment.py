@@ -89,3 +89,10 @@ def test_the_build_refuses_a_malformed_period_end(tmp_path, capsys):
 
     assert main(["build", "--period-end", "2019-13", "--out", str(tmp_path), "--project", str(ROOT)]) == 2
     assert "expected a month written YYYY-MM" in capsys.readouterr().err
+
+
+def test_a_cross_cutting_issue_shows_where_its_scores_would_rank_it(profiles):
+    """Mental health is not ranked (the partnership named it cross-cutting), but its 2018-19
+    scores (4, 4, 3: 0.384) equal Cyber Crime's, ranked 2nd of 7: the board sees that."""
+    table = sa.cross_cutting_table(profiles["2018-19"]).set_index("name")
+    assert table.at["Mental health", "would_rank"] == "=2 of 8"
