@@ -405,8 +405,9 @@ class MonthlyTrend:
     ``p_value`` the two-sided p-value of the time term; ``dispersion`` the Pearson chi-square over
     the residual degrees of freedom (1 for Poisson counts, above 1 when over-dispersed);
     ``autocorrelation`` the correlation between neighbouring months allowed for (0 to 0.95);
-    ``months`` the number of months observed; ``method`` a sentence naming the model for a
-    methods note. The estimates are NaN when there is not enough data.
+    ``annual_change_lower`` and ``annual_change_upper`` the 95% confidence interval of the change
+    a year; ``months`` the number of months observed; ``method`` a sentence naming the model for
+    a methods note. The estimates are NaN when there is not enough data.
     """
 
     direction: str
@@ -416,6 +417,8 @@ class MonthlyTrend:
     months: int
     method: str
     autocorrelation: float = math.nan
+    annual_change_lower: float = math.nan
+    annual_change_upper: float = math.nan
 
 
 def _trend_method(offset: bool) -> str:
@@ -435,7 +438,9 @@ def _trend_method(offset: bool) -> str:
 MAX_AUTOCORRELATION = 0.95
 
 
-def _ar1_variance(X: np.ndarray, mu: np.ndarray, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, float, float]:
+def _ar1_variance(
+    X: np.ndarray, mu: np.ndarray, y: np.ndarray, t: np.ndarray, phi: float | None = None
+) -> tuple[np.ndarray, float, float]:
     """The covariance of a Poisson GLM's coefficients when its standardised residuals are
     over-dispersed and correlated between months ``t`` apart as ``phi ** t`` (AR(1)); and phi, and
     the dispersion.
@@ -465,7 +470,9 @@ def _ar1_variance(X: np.ndarray, mu: np.ndarray, y: np.ndarray, t: np.ndarray) -
         s = phi**gap
         return float(np.trace(mam @ s) / np.trace(m @ s))
 
-    if observed <= expected(0.0):
+    if phi is not None:
+        pass  # given: pooled across series, as :func:`safer_analysis.analysis.crime_profile.trends` does
+    elif observed <= expected(0.0):
         phi = 0.0
     elif observed >= expected(MAX_AUTOCORRELATION):
         phi = MAX_AUTOCORRELATION
@@ -520,7 +527,9 @@ def _monthly_exposure(exposure: object, index: pd.PeriodIndex) -> np.ndarray:
     return np.full(len(index), float(_denominators(exposure, "exposure")))
 
 
-def monthly_trend(counts: pd.Series, exposure: float | pd.Series | None = None) -> MonthlyTrend:
+def monthly_trend(
+    counts: pd.Series, exposure: float | pd.Series | None = None, autocorrelation: float | None = None
+) -> MonthlyTrend:
     """Test for a trend in monthly counts that allows for over-dispersion and seasonality.
 
     ``counts`` are monthly counts (e.g. crimes recorded) on a monthly ``pd.PeriodIndex``; months
@@ -552,6 +561,8 @@ def monthly_trend(counts: pd.Series, exposure: float | pd.Series | None = None) 
     offset = exposure is not None
     log_exposure = np.log(_monthly_exposure(exposure, y.index)) if offset else np.zeros(len(y))
     method = _trend_method(offset)
+    if autocorrelation is not None and not (0 <= autocorrelation <= MAX_AUTOCORRELATION):
+        raise ValueError(f"autocorrelation must be from 0 to {MAX_AUTOCORRELATION}; got {autocorrelation!r}")
     n = len(y)
     if n < MIN_TREND_MONTHS or y.sum() == 0:
         return MonthlyTrend(NOT_ENOUGH_DATA, math.nan, math.nan, math.nan, n, method)
@@ -567,11 +578,12 @@ def monthly_trend(counts: pd.Series, exposure: float | pd.Series | None = None) 
     X = np.column_stack([np.ones(n), t, *seasons])
     model = sm.GLM(y.to_numpy(), X, family=sm.families.Poisson(), offset=log_exposure)
     fit = model.fit()
-    covariance, phi, dispersion = _ar1_variance(X, np.asarray(fit.mu), y.to_numpy(dtype=float), t)
-    beta = float(fit.params[1])
+    covariance, phi, dispersion = _ar1_variance(X, np.asarray(fit.mu), y.to_numpy(dtype=float), t, autocorrelation)
+    beta, se = float(fit.params[1]), math.sqrt(covariance[1, 1])
     from scipy import stats as scipy_stats
 
-    p_value = float(2 * scipy_stats.t.sf(abs(beta) / math.sqrt(covariance[1, 1]), fit.df_resid))
+    p_value = float(2 * scipy_stats.t.sf(abs(beta) / se, fit.df_resid))
+    half = float(scipy_stats.t.ppf(0.975, fit.df_resid)) * se
     significant = p_value < TREND_ALPHA
     return MonthlyTrend(
         direction=(RISING if beta > 0 else FALLING) if significant else NO_CHANGE,
@@ -581,29 +593,59 @@ def monthly_trend(counts: pd.Series, exposure: float | pd.Series | None = None) 
         months=n,
         method=method,
         autocorrelation=phi,
+        annual_change_lower=float(np.expm1(12 * (beta - half)) * 100),
+        annual_change_upper=float(np.expm1(12 * (beta + half)) * 100),
     )
 
 
-def holm(p_values: ArrayLike) -> np.ndarray:
-    """Holm's step-down adjustment of p-values tested together: a family of tests keeps its chance
-    of any false call at the level each adjusted p-value is compared with. NaN stays NaN.
+#: A series counts towards the pooled autocorrelation with at least this many events a month on average.
+POOL_FROM_MEAN = 10
+#: The share of series' own estimates below the pooled autocorrelation (the upper quartile).
+POOL_QUANTILE = 0.75
 
-    >>> holm([0.01, 0.04, 0.03]).round(2).tolist()
-    [0.03, 0.06, 0.06]
+
+def pooled_autocorrelation(estimates: Sequence[float], means: Sequence[float]) -> float | None:
+    """The correlation between neighbouring months to allow for in every series of one area: the
+    upper quartile of the series' own estimates, among series averaging at least 10 events a
+    month; None when no series qualifies.
+
+    One series' estimate from three years of months is noisy and runs low, and an independent
+    check on Devon & Cornwall's real series found a test using it called 7% to 11% of trendless
+    series significant at 5%. Estimates pooled across the area's crime types, and taken from their
+    upper quartile, lean the other way.
+
+    >>> pooled_autocorrelation([0.1, 0.3, 0.5, 0.7, 0.9], [50, 50, 50, 50, 5])
+    0.55
+    """
+    values = [e for e, m in zip(estimates, means, strict=True) if not math.isnan(e) and m >= POOL_FROM_MEAN]
+    if not values:
+        return None
+    return float(np.quantile(values, POOL_QUANTILE))
+
+
+def benjamini_hochberg(p_values: ArrayLike) -> np.ndarray:
+    """Benjamini and Hochberg's adjustment of p-values tested together: calling significant those
+    whose adjusted p-value is below 0.05 keeps the expected share of chance findings among them at
+    5% or less (valid for tests that are independent or positively related, as crime types in one
+    area are). NaN stays NaN.
+
+    >>> benjamini_hochberg([0.01, 0.04, 0.03]).round(3).tolist()
+    [0.03, 0.04, 0.04]
     """
     p = np.asarray(p_values, dtype=float)
     out = np.full(p.shape, np.nan)
     ok = np.flatnonzero(~np.isnan(p))
     order = ok[np.argsort(p[ok], kind="stable")]
     m = len(order)
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
+    running = 1.0
+    for rank in range(m - 1, -1, -1):
+        i = order[rank]
+        running = min(running, p[i] * m / (rank + 1))
         out[i] = running
     return out
 
 
-__all__ += ["MIN_TREND_MONTHS", "MonthlyTrend", "holm", "monthly_trend"]
+__all__ += ["MIN_TREND_MONTHS", "MonthlyTrend", "benjamini_hochberg", "monthly_trend", "pooled_autocorrelation"]
 
 
 # --- funnels that allow for overdispersion ------------------------------------------------------------------------

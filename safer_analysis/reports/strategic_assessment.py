@@ -401,7 +401,8 @@ def summarise(p: Profile) -> list[str]:
             verb = "rose" if t["direction"] == "rising" else "fell"
             text = (
                 f"Over {_span(p.years[0], p.years[-1])} the crime rate {verb} by about "
-                f"{abs(t['annual_change_pct']):.1f}% a year on average (statistically significant)"
+                f"{abs(t['annual_change_pct']):.1f}% a year on average (95% CI {t['annual_change_lower']:+.1f}% to "
+                f"{t['annual_change_upper']:+.1f}%; statistically significant)"
             )
         else:
             text = (
@@ -683,6 +684,8 @@ def trend_headers(p: Profile) -> dict[str, str]:
         "last": p.year + same,
         "latest_change_pct": f"{p.year} on {p.years[-2]}" if len(p.years) > 1 else "Latest change",
         "annual_change_pct": "Fitted change a year",
+        "annual_change_lower": "95% CI from",
+        "annual_change_upper": "95% CI to",
         "p_adjusted": "p-value (types adjusted together)",
         "direction": "Trend",
     }
@@ -690,9 +693,19 @@ def trend_headers(p: Profile) -> dict[str, str]:
 
 def trend_table(p: Profile) -> pd.DataFrame:
     """Per type: its like-for-like counts in the first, last but one and last years, the last
-    year's change, the fitted change a year, its p-value (Holm-adjusted for the crime types) and
-    the verdict."""
-    columns = ["crime_type", "first", "previous", "last", "latest_change_pct", "annual_change_pct", "p_adjusted"]
+    year's change, the fitted change a year with its 95% interval, its p-value (adjusted for the
+    crime types tested together) and the verdict."""
+    columns = [
+        "crime_type",
+        "first",
+        "previous",
+        "last",
+        "latest_change_pct",
+        "annual_change_pct",
+        "annual_change_lower",
+        "annual_change_upper",
+        "p_adjusted",
+    ]
     if len(p.years) < 3:
         columns.remove("previous")
     return p.trend.reset_index()[[*columns, "direction"]]

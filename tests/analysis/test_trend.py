@@ -298,3 +298,43 @@ def test_a_growing_exposure_gives_a_smaller_rate_trend(monthly):
     # an offset growing exactly exponentially moves the time coefficient by exactly its growth rate
     expected = ((1 + counts_trend / 100) / (1 + growth) - 1) * 100
     assert rate_trend == pytest.approx(expected, rel=1e-6)
+
+
+# --- one area's series together -----------------------------------------------------------------------------------
+
+
+def test_an_areas_series_share_one_pooled_autocorrelation_and_types_are_adjusted_together():
+    from safer_analysis.analysis.crime_profile import ALL_CRIME, trends
+
+    crimes = load_crimes(CRIME_FILE)
+    t = trends(crimes, ["2016-17", "2017-18", "2018-19"], {y: 263_100.0 for y in ["2016-17", "2017-18", "2018-19"]})
+    pooled = t["autocorrelation"].unique()
+    assert len(pooled) == 1 and pooled[0] >= t["own_autocorrelation"].median()  # leaning to caution
+    assert (t["p_adjusted"] >= t["p_value"] - 1e-12).all()
+    types = t.drop(index=[ALL_CRIME, ASB])
+    assert set(types.index[types["significant"]]) == {"Violence and sexual offences"}
+    assert t.at[ALL_CRIME, "direction"] == "rising" and t.at[ASB, "direction"] == "falling"
+    inside = (t["annual_change_lower"] < t["annual_change_pct"]) & (t["annual_change_pct"] < t["annual_change_upper"])
+    assert inside.all()
+    # significant exactly when the interval leaves out no change (for the tests taken on their own)
+    alone = t.loc[[ALL_CRIME, ASB]]
+    assert ((alone["annual_change_lower"] > 0) | (alone["annual_change_upper"] < 0)).all()
+
+
+def test_benjamini_hochberg_agrees_with_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    from safer_analysis.analysis.stats import benjamini_hochberg
+
+    p = np.random.default_rng(7).uniform(0, 0.2, 13)
+    np.testing.assert_allclose(benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1])
+    assert np.isnan(benjamini_hochberg([0.01, np.nan])[1])
+
+
+def test_a_given_autocorrelation_is_used_and_checked(monthly):
+    counts = monthly["crime"]
+    assert monthly_trend(counts, autocorrelation=0.5).autocorrelation == 0.5
+    wider = monthly_trend(counts, autocorrelation=0.8)
+    assert wider.p_value > monthly_trend(counts, autocorrelation=0.0).p_value
+    with pytest.raises(ValueError, match="autocorrelation must be from 0"):
+        monthly_trend(counts, autocorrelation=1.0)
