@@ -119,7 +119,7 @@ def cross_cutting(scores: pd.DataFrame, priorities: pd.DataFrame, *, scale_max: 
     kinds = priorities.set_index("priority_key")[["name", "kind"]]
     issues = kinds[kinds["kind"] == "cross-cutting issue"]
     s = scores.set_index("priority_key")
-    out = issues.join(s[[*SCALES, "confidence", "rationale"]], how="left")
+    out = issues.join(s[[c for c in (*SCALES, "confidence", "rationale", "illustrative") if c in s]], how="left")
     out["analyst_score"] = analyst_score(out, scale_max)
     out.index.name = "priority_key"
     return out.reset_index()

@@ -171,7 +171,8 @@ def risks(dataset, year: str) -> list[str]:
     from safer_analysis.inputs.years import FinancialYear
 
     out = [
-        f"The figures rest on {title}, {what}. The board is asked to approve it, or amend it."
+        f"The figures rest on {title}, {what}. The board is asked to approve it, or amend it, or to record "
+        "when it was approved."
         for title, what in documents(dataset, year)
         if what
     ]
@@ -185,7 +186,7 @@ def risks(dataset, year: str) -> list[str]:
         if row["when"] == "during the year":
             out.append(
                 f"The contract for {row['project']}{who}{amount} ends in {format_month(row['contract_end'])}, "
-                f"part-way through {year}: what follows it needs a decision."
+                f"part-way through {year}: what follows it needs a decision, or a record of the one made."
             )
             continue
         cover = (
@@ -267,15 +268,15 @@ def what_changed(changes: pd.DataFrame) -> pd.Series:
         if known(row.get("previous_provider")) and known(row.get("current_provider")):
             if row["previous_provider"] != row["current_provider"]:
                 text += (
-                    f"; a different provider ({row['previous_provider']} in {prev}, {row['current_provider']} "
-                    f"in {cur}), so not the same contract"
+                    f"; the documents name different providers ({row['previous_provider']} for {prev}, "
+                    f"{row['current_provider']} for {cur}), so it may not be the same contract"
                 )
         if known(row.get("previous_contract_end")) and known(row.get("current_contract_end")):
             if row["previous_contract_end"] != row["current_contract_end"]:
                 text += (
-                    f"; the contract has changed (in place until {format_month(row['previous_contract_end'])} "
-                    f"in {prev}, until {format_month(row['current_contract_end'])} in {cur}), so the two amounts "
-                    "may not buy the same"
+                    f"; the documents give different contract ends ({format_month(row['previous_contract_end'])} "
+                    f"for {prev}, {format_month(row['current_contract_end'])} for {cur}), so the two amounts may "
+                    "not buy the same"
                 )
         out.append(text)
     return pd.Series(out, index=changes.index)

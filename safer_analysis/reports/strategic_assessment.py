@@ -401,8 +401,7 @@ def summarise(p: Profile) -> list[str]:
             verb = "rose" if t["direction"] == "rising" else "fell"
             text = (
                 f"Over {_span(p.years[0], p.years[-1])} the crime rate {verb} by about "
-                f"{abs(t['annual_change_pct']):.1f}% a year on average (95% CI {t['annual_change_lower']:+.1f}% to "
-                f"{t['annual_change_upper']:+.1f}%; statistically significant)"
+                f"{abs(t['annual_change_pct']):.1f}% a year on average ({_interval(t)}; statistically significant)"
             )
         else:
             text = (
@@ -418,8 +417,19 @@ def summarise(p: Profile) -> list[str]:
             out.append(f"Rising significantly, {together}: " + ", ".join(rising) + ".")
         if falling:
             out.append(f"Falling significantly, {together}: " + ", ".join(falling) + ".")
-        if not rising and not falling and len(types):
-            out.append(f"No single crime type is rising or falling significantly, {together}.")
+        quiet = len(types) - len(rising) - len(falling)
+        if quiet:
+            out.append(
+                f"{'The other ' if rising or falling else 'All '}{quiet} crime types show no significant change: "
+                "three years of months are too few to tell most changes from chance, so this is not evidence that "
+                "they are steady."
+            )
+        if ASB in p.trend.index and p.trend.at[ASB, "significant"]:
+            a = p.trend.loc[ASB]
+            out.append(
+                f"Anti-social behaviour {'rose' if a['direction'] == 'rising' else 'fell'} by about "
+                f"{abs(a['annual_change_pct']):.1f}% a year on average ({_interval(a)})."
+            )
     top = p.harm.dropna(subset=["harm"]).iloc[0]
     out.append(
         f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
@@ -497,8 +507,13 @@ def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
         harmful = p.harm.dropna(subset=["harm"])
         for crime_type, t in rising.iterrows():
             if crime_type in harmful.index and harmful.at[crime_type, "harm_share_pct"] >= 10:
+                latest = (
+                    f" ({format_percent(t['latest_change_pct'], signed=True)} in the latest year)"
+                    if not pd.isna(t.get("latest_change_pct"))
+                    else ""
+                )
                 rows.append(
-                    f"{crime_type} is rising by about {t['annual_change_pct']:.0f}% a year and is "
+                    f"{crime_type} is rising by about {t['annual_change_pct']:.0f}% a year on average{latest} and is "
                     f"{format_percent(harmful.at[crime_type, 'harm_share_pct'])} of harm: ask partners what lies "
                     "behind the rise, including how much is better recording, before the next plan is set."
                 )
@@ -648,6 +663,12 @@ def trend_lines_subtitle(p: Profile) -> str:
     return f"Recorded crimes and ASB incidents per financial year{months}, {p.csp}, {p.years[0]} to {p.year}"
 
 
+def _interval(t: pd.Series) -> str:
+    """'95% CI +4.6% to +16.2%': a trend's change a year, its interval."""
+    lower = format_percent(t["annual_change_lower"], signed=True)
+    return f"95% CI {lower} to {format_percent(t['annual_change_upper'], signed=True)}"
+
+
 def _latest_change(p: Profile, t: pd.Series) -> str:
     """'; the latest year's change, on the same 11 calendar months (police.uk lacks a month), was
     +4.0% (2018-19 on 2017-18)', or '' with one year."""
@@ -658,10 +679,15 @@ def _latest_change(p: Profile, t: pd.Series) -> str:
         if len(p.months_compared) == 12
         else f" on the same {len(p.months_compared)} calendar months in every year (police.uk lacks a month)"
     )
-    return (
-        f"; the latest year's change{months} was {t['latest_change_pct']:+.1f}% "
+    text = (
+        f"; the latest year's change{months} was {format_percent(t['latest_change_pct'], signed=True)} "
         f"({p.years[-1]} on {p.years[-2]}, {int(t['previous']):,} to {int(t['last']):,})"
     )
+    if t["significant"] and t["direction"] == "rising" and t["latest_change_pct"] < t["annual_change_lower"]:
+        text += ", below the range of the average: the rise has slowed"
+    elif t["significant"] and t["direction"] == "falling" and t["latest_change_pct"] > t["annual_change_upper"]:
+        text += ", above the range of the average: the fall has slowed"
+    return text
 
 
 def trend_title(p: Profile) -> str:
@@ -669,7 +695,7 @@ def trend_title(p: Profile) -> str:
     if t["significant"]:
         return (
             f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year on average "
-            f"since {p.years[0]}, {t['latest_change_pct']:+.1f}% in the latest year"
+            f"since {p.years[0]}, {format_percent(t['latest_change_pct'], signed=True)} in the latest year"
         )
     return f"No significant change in overall crime in {p.csp} between {p.years[0]} and {p.year}"
 
@@ -752,18 +778,29 @@ def peer_sentence(p: Profile) -> str:
         f"{name} ({r['rate']:.1f})"
         for name, r in t[~t["own"]].assign(gap=(t["rate"] - row["rate"]).abs()).sort_values("gap").head(2).iterrows()
     ]
+    target = t.attrs["target_rate"]
+    gap = (row["rate"] / target - 1) * 100
     text = (
         f"{p.csp}'s crime rate ({row['rate']:.1f} per 1,000) is the {order} of the {len(t)} partnerships in "
-        f"{t.attrs['force']}, close to {' and '.join(nearest)}; the {len(t)} partnerships together have "
-        f"{t.attrs['target_rate']:.1f} per 1,000. Partnerships differ so much (cities against rural districts) "
-        f"that the range expected at {p.csp}'s size is wide, {row['lower_95']:.1f} to {row['upper_95']:.1f} per "
-        f"1,000, and {p.csp} is {verdict}"
+        f"{t.attrs['force']}, {abs(gap):.0f}% {'above' if gap >= 0 else 'below'} the rate of all {len(t)} "
+        f"together ({target:.1f}), close to {' and '.join(nearest)}. "
     )
-    outside = int((t["verdict"] != "within the limits").sum())
-    if outside == 0:
+    same_for_all = (t["upper_95"].max() - t["upper_95"].min()) < 0.05 * target
+    if same_for_all:
         text += (
-            f"; so is every partnership, so the comparison shows how far apart the force's areas are more than "
-            f"anything unusual about {p.csp}"
+            f"Partnerships differ so much (cities against rural districts) that the range expected is wide and "
+            f"almost the same for every partnership, whatever its size: {row['lower_95']:.1f} to "
+            f"{row['upper_95']:.1f} per 1,000. {p.csp} is {verdict}"
+        )
+    else:
+        text += (
+            f"Partnerships differ so much (cities against rural districts) that the range expected at {p.csp}'s "
+            f"size is wide, {row['lower_95']:.1f} to {row['upper_95']:.1f} per 1,000, and {p.csp} is {verdict}"
+        )
+    if int((t["verdict"] != "within the limits").sum()) == 0:
+        text += (
+            ", as every partnership is: with so few partnerships, so unlike one another, this comparison cannot "
+            f"single out {p.csp} or any of them"
         )
     return text + "."
 
@@ -920,7 +957,14 @@ def cross_cutting_table(p: Profile) -> pd.DataFrame:
             "harm": c["harm"].map(_scale),
             "likelihood": c["likelihood"].map(_scale),
             "position": c["organisational_position"].map(_scale),
-            "would_rank": [_would_rank(score, p.ranking) for score in c["analyst_score"]],
+            "would_rank": [
+                _would_rank(score, p.ranking) + (" (illustrative scores)" if illustrative else "")
+                for score, illustrative in zip(
+                    c["analyst_score"],
+                    c["illustrative"] if "illustrative" in c else [False] * len(c),
+                    strict=True,
+                )
+            ],
             "data_evidence": c["data_evidence"],
         }
     )

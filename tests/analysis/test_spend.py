@@ -156,11 +156,11 @@ def test_a_change_of_contract_or_provider_is_said_beside_the_change(dataset):
     said = dict(zip(changes["theme_key"], spend_report.what_changed(changes), strict=True))
     # PDAS: in place until Dec 2017 (2017 paper, 4.1), until December 2019 (2018-19 plan)
     assert said["domestic_abuse_service"] == (
-        "increased; the contract has changed (in place until December 2017 in 2017-18, until December 2019 in "
+        "increased; the documents give different contract ends (December 2017 for 2017-18, December 2019 for "
         "2018-19), so the two amounts may not buy the same"
     )
     assert (
-        "a different provider (Twelves Company in 2017-18, First Light in 2018-19)"
+        "different providers (Twelves Company for 2017-18, First Light for 2018-19)"
         in said["sexual_violence_counselling"]
     )
     assert said["drug_alcohol_treatment"] == "unchanged"  # a provider named in one year only says nothing
