@@ -30,7 +30,13 @@ from safer_analysis.analysis.crime_profile import (
     years_with_data,
 )
 from safer_analysis.analysis.harm import harm_by_type
-from safer_analysis.analysis.ranking import compare_with_named_priorities, cross_cutting, measured_by, rank_priorities
+from safer_analysis.analysis.ranking import (
+    compare_with_named_priorities,
+    cross_cutting,
+    measured_by,
+    rank_priorities,
+    shared_ranks,
+)
 from safer_analysis.inputs import areas, reference
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
@@ -971,17 +977,17 @@ def cross_cutting_table(p: Profile) -> pd.DataFrame:
 
 
 def _would_rank(score: float, ranking: pd.DataFrame) -> str:
-    """Where a score would stand among the ranked priorities: '2 of 8', '=2 of 8' on a tie, or '–'.
+    """Where a score would stand among the ranked priorities, ties shared as the ranking shares
+    them (:func:`safer_analysis.analysis.ranking.shared_ranks`): '2 of 8', '=2 of 8', or '–'.
 
     >>> _would_rank(0.38, pd.DataFrame({"analyst_score": [0.6, 0.38, 0.2]}))
     '=2 of 4'
     """
     if pd.isna(score) or ranking.empty or "analyst_score" not in ranking:
         return "–"
-    scores = ranking["analyst_score"].dropna().to_numpy()
-    higher = int((scores > score + 1e-9).sum())
-    tied = bool((abs(scores - score) <= 1e-9).any())
-    return f"{'=' if tied else ''}{higher + 1} of {len(scores) + 1}"
+    scores = pd.concat([ranking["analyst_score"].dropna(), pd.Series([score])], ignore_index=True)
+    _, labels = shared_ranks(scores)
+    return f"{labels.iloc[-1]} of {len(scores)}"
 
 
 def sensitivity_note(dataset) -> str:
