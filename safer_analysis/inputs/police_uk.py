@@ -459,7 +459,17 @@ def _empty_table() -> pa.Table:
 
 
 def _asb_rows(table: pa.Table) -> int:
-    return pc.sum(pc.cast(pc.equal(table.column("crime_type"), ASB), pa.int64())).as_py() or 0
+    """Anti-social behaviour rows; a dictionary-encoded column (a store of every area) is counted
+    on its codes, without decoding six million strings."""
+    column = table.column("crime_type")
+    if not pa.types.is_dictionary(column.type):
+        return pc.sum(pc.cast(pc.equal(column, ASB), pa.int64())).as_py() or 0
+    total = 0
+    for chunk in column.chunks:
+        code = chunk.dictionary.index(ASB).as_py()
+        if code >= 0:
+            total += pc.sum(pc.equal(chunk.indices, code)).as_py() or 0
+    return total
 
 
 def _plan(paths: PathLike | Sequence[PathLike], force: str | None) -> tuple[ImportReport, list[_Member]]:
@@ -690,16 +700,6 @@ _STORE_SCHEMA = pa.schema(
 )
 
 
-def _count_value(column: pa.ChunkedArray, value: str) -> int:
-    """Rows of a dictionary-encoded column equal to ``value``, counted on its codes."""
-    total = 0
-    for chunk in column.chunks:
-        code = chunk.dictionary.index(value).as_py()
-        if code >= 0:
-            total += pc.sum(pc.equal(chunk.indices, code)).as_py() or 0
-    return total
-
-
 def _read_whole(member: _Member, data: bytes) -> pa.Table:
     """Parse and check every row of one monthly file for a store of every area (run in a thread
     per core: Arrow parses without holding Python's lock)."""
@@ -720,7 +720,7 @@ def _month_counts(table: pa.Table, month: str) -> tuple[int, int, int, int, str]
         table.num_rows,
         _count_null(table, "longitude", "latitude"),
         table.column("lsoa_code").null_count,
-        _count_value(table.column("crime_type"), ASB),
+        _asb_rows(table),
         month,
     )
 
@@ -755,8 +755,6 @@ class _StoreWriter:
         )
         self.queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
-        self.rows = 0
-        self.months: set[str] = set()
         self.counts: list[pd.DataFrame] = []
         self.thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self.thread.start()
@@ -771,13 +769,11 @@ class _StoreWriter:
                 except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
                     self.error = exc
 
-    def put(self, table: pa.Table, month: str) -> None:
+    def put(self, table: pa.Table) -> None:
         """Queue one month's rows (blocking while two months wait to be written)."""
         if self.error is not None:
             raise self.error
         if table.num_rows:
-            self.rows += table.num_rows
-            self.months.add(month)
             self.queue.put(table)
 
     def commit(self, metadata: dict) -> None:
@@ -853,27 +849,28 @@ def _import_every_area(
                 done += 1
                 if progress is not None:
                     progress(done, len(members), f"{member.month} {member.force}")
-            fresh = pa.concat_tables(tables) if tables else None
-            if fresh is not None:
-                counts = _month_counts(fresh, month)
+            table = counts = None
+            if tables:
+                table = pa.concat_tables(tables)
+                counts = _month_counts(table, month)
                 _tally(report, counts, files=len(tables))
                 report.rows_kept += counts[0]
                 report.asb_rows += counts[3]
-            if month in held:
-                tables.insert(
-                    0, _as_store_columns(held[month] if fresh is None else _not_reported_by(held[month], fresh))
-                )
-            table = pa.concat_tables(tables)
-            rows, no_location, _, asb, _ = _month_counts(table, month)
+            if month in held:  # the rows held that stay, then the month read, if any
+                kept = _as_store_columns(held[month] if table is None else _not_reported_by(held[month], table))
+                table = kept if table is None else pa.concat_tables([kept, table])
+                counts = _month_counts(table, month)
+            rows, no_location, _, asb, _ = counts
             stored[month] = {"rows": rows, "asb": asb, "no_location": no_location}
-            writer.put(table, month)
+            writer.put(table)
         if report.rows_kept == 0:
             raise PoliceUkError(
                 f"no rows for any area in {', '.join(report.sources)}: the street-level files hold a header "
                 "and no crimes; download the archive again"
             )
         months = [m for m, counts in stored.items() if counts["rows"]]
-        writer.commit(_metadata(months, writer.rows, report, None, synthetic, earlier, force_months=stored))
+        rows = sum(counts["rows"] for counts in stored.values())
+        writer.commit(_metadata(months, rows, report, None, synthetic, earlier, force_months=stored))
     except BaseException:
         writer.abort()
         raise
