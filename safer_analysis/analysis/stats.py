@@ -461,23 +461,22 @@ def _ar1_variance(
     m = np.eye(len(y)) - xw @ bread @ xw.T
     r = (y - mu) / root_w
     gap = np.abs(t[:, None] - t[None, :])
-    a = (gap == 1) * 0.5
     denominator = float(r @ r)
-    observed = float(r @ a @ r) / denominator if denominator > 0 else 0.0
-    mam = m @ a @ m
+    if phi is None:  # else given: pooled across series, as crime_profile.trends does
+        a = (gap == 1) * 0.5
+        observed = float(r @ a @ r) / denominator if denominator > 0 else 0.0
+        mam = m @ a @ m
 
-    def expected(phi: float) -> float:
-        s = phi**gap
-        return float(np.trace(mam @ s) / np.trace(m @ s))
+        def expected(value: float) -> float:
+            s = value**gap
+            return float(np.trace(mam @ s) / np.trace(m @ s))
 
-    if phi is not None:
-        pass  # given: pooled across series, as :func:`safer_analysis.analysis.crime_profile.trends` does
-    elif observed <= expected(0.0):
-        phi = 0.0
-    elif observed >= expected(MAX_AUTOCORRELATION):
-        phi = MAX_AUTOCORRELATION
-    else:
-        phi = float(brentq(lambda value: expected(value) - observed, 0.0, MAX_AUTOCORRELATION))
+        if observed <= expected(0.0):
+            phi = 0.0
+        elif observed >= expected(MAX_AUTOCORRELATION):
+            phi = MAX_AUTOCORRELATION
+        else:
+            phi = float(brentq(lambda value: expected(value) - observed, 0.0, MAX_AUTOCORRELATION))
     s = phi**gap
     dispersion = denominator / float(np.trace(m @ s))
     return dispersion * bread @ (xw.T @ s @ xw) @ bread, phi, dispersion
