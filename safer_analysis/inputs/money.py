@@ -66,6 +66,17 @@ def parse_amount(text: object) -> Amount:
     return Amount(value)
 
 
+def is_rounded(text: object) -> bool:
+    """Whether an amount is written rounded to thousands or millions (``£2m``, ``£75k``), as
+    :func:`parse_amount` reads its suffix.
+
+    >>> is_rounded("£2m"), is_rounded("£501,753"), is_rounded(None)
+    (True, False, False)
+    """
+    match = _AMOUNT.match(text.strip()) if isinstance(text, str) else None
+    return bool(match and match.group(3))
+
+
 def parse_pounds(text: object) -> float | None:
     """The number of pounds in ``text``, or None where it is blank or pending."""
     return parse_amount(text).pounds

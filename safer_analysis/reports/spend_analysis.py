@@ -6,6 +6,7 @@ import pandas as pd
 
 from safer_analysis.analysis import spend
 from safer_analysis.analysis.spend import total_change
+from safer_analysis.inputs.money import is_rounded
 from safer_analysis.present.formats import format_gbp, format_month, format_percent
 
 
@@ -243,15 +244,6 @@ def _rounded_note(known: pd.DataFrame) -> str:
         f" Budgets are shown as the documents give them; a rounded one ({which}) makes the grant's share of it "
         "approximate."
     )
-
-
-def is_rounded(text: object) -> bool:
-    """Whether an amount is written rounded to thousands or millions (``£2m``, ``£75k``).
-
-    >>> is_rounded("£2m"), is_rounded("£501,753"), is_rounded(None)
-    (True, False, False)
-    """
-    return isinstance(text, str) and text.strip().lower().rstrip(".").endswith(("m", "k"))
 
 
 def what_changed(changes: pd.DataFrame) -> pd.Series:
