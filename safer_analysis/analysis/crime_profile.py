@@ -170,15 +170,8 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
     ends = counts_by_type(same, years)
     monthly = pd.crosstab(window["crime_type"], window["month"]).reindex(columns=months, fill_value=0)
     monthly.loc[ALL_CRIME] = monthly.drop(index=[ASB], errors="ignore").sum()
-    series = {
-        crime_type: pd.Series(
-            (monthly.loc[crime_type] if crime_type in monthly.index else pd.Series(0, index=months)).to_numpy(
-                dtype=float
-            ),
-            index=index,
-        )
-        for crime_type in ends.index
-    }
+    monthly = monthly.reindex(ends.index, fill_value=0)  # a type none of the years holds: all zero
+    series = {ct: pd.Series(monthly.loc[ct].to_numpy(dtype=float), index=index) for ct in ends.index}
     own = {crime_type: stats.monthly_trend(values, exposure) for crime_type, values in series.items()}
     pooled = stats.pooled_autocorrelation(
         [r.autocorrelation for r in own.values()], [float(v.mean()) for v in series.values()]
