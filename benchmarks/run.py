@@ -228,6 +228,15 @@ def measure_shell(label: str, command: str) -> dict:
     return {"label": label, "seconds": time.perf_counter() - started, "peak_mb": usage.ru_maxrss / 1024, "out": ""}
 
 
+def floor_code(folder: Path) -> str:
+    """The floor every import is set against: a bare ``pyarrow.csv`` read of every file."""
+    return f"""
+        import glob, pyarrow as pa, pyarrow.csv as pacsv
+        files = sorted(glob.glob({str(folder)!r} + '/*/*-street.csv'))
+        print(pa.concat_tables([pacsv.read_csv(f) for f in files]).num_rows)
+    """
+
+
 def import_steps(folder: Path, csp: str) -> list[dict]:
     ours = measure(
         "safer-analysis import",
@@ -247,15 +256,7 @@ def import_steps(folder: Path, csp: str) -> list[dict]:
         print(len(kept))
     """,
     )
-    floor = measure(
-        "bare pyarrow.csv read (floor)",
-        f"""
-        import glob, pyarrow as pa, pyarrow.csv as pacsv
-        files = sorted(glob.glob({str(folder)!r} + '/*/*-street.csv'))
-        table = pa.concat_tables([pacsv.read_csv(f) for f in files])
-        print(table.num_rows)
-    """,
-    )
+    floor = measure("bare pyarrow.csv read (floor)", floor_code(folder))
     return [ours, naive, floor]
 
 
@@ -276,11 +277,7 @@ def exact_steps(folder: Path, force: str, rounds: int = 3) -> list[dict]:
     codes = [f"E0100{FORCES.index(force) * 1000 + i:04d}" for i in range(180)]
     store = DATA / "all-areas-street.parquet"
     steps = {
-        "bare pyarrow.csv read (floor), median": f"""
-            import glob, pyarrow as pa, pyarrow.csv as pacsv
-            files = sorted(glob.glob({str(folder)!r} + '/*/*-street.csv'))
-            print(pa.concat_tables([pacsv.read_csv(f) for f in files]).num_rows)
-        """,
+        "bare pyarrow.csv read (floor), median": floor_code(folder),
         "every area kept (import-police-uk --all-areas: read, check, store, count), median": f"""
             import pathlib
             from safer_analysis.cli import main
