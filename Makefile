@@ -1,11 +1,16 @@
-# Every target creates or refreshes the project's own virtual environment (.venv) first, from the
-# pinned versions in requirements.lock (made from pyproject.toml's ranges by `make lock`).
+# Every target creates or refreshes the project's own virtual environment (.venv) first, from
+# pinned versions made from pyproject.toml's ranges by `make lock`: requirements.lock holds what a
+# build needs, requirements-lab.lock adds JupyterLab (`make lab`), requirements-dev.lock adds the
+# tests and linters (`make test`), so a first build installs only what it uses.
 # Override the interpreter with `make PYTHON=python3.12 ...` and the year with `make build YEAR=2017-18`.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-run
+LAB    := $(VENV)/.installed-lab
+DEV    := $(VENV)/.installed-dev
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 YEAR   ?= 2018-19
 OUT    ?= outputs
 SOURCES := safer_analysis tests notebooks scripts benchmarks
@@ -27,20 +32,39 @@ help:
 	@echo "make reference  remake the package's reference tables from ../shared"
 	@echo "make bench      benchmarks (see benchmarks/README.md)"
 
-# (Re)install when the pinned dependencies or the project change.
-$(STAMP): pyproject.toml requirements.lock
+# (Re)install when the pinned dependencies or the project change. Each step says what it does:
+# the first build's install takes a minute or so, and is silent otherwise.
+$(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "safer-analysis needs Python 3.11 or newer; $(PYTHON) is older" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 	  { echo "could not create $(VENV): on Debian, apt-get install python3-venv" >&2; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python -m ipykernel install --sys-prefix --name safer-analysis \
+	@touch $@
+
+# the package itself, editable (setuptools' note about editable installs is for packagers, not users)
+define install_self
+	@PYTHONWARNINGS=ignore $(PIP) --no-deps --no-build-isolation -e .
+endef
+
+$(STAMP): pyproject.toml requirements.lock $(VENV)/.created
+	@echo "Installing what a build needs into $(VENV) (requirements.lock) ..."
+	@$(PIP) -r requirements.lock
+	$(install_self)
+	@touch $@
+
+$(LAB): pyproject.toml requirements-lab.lock $(STAMP)
+	@echo "Installing JupyterLab into $(VENV) (requirements-lab.lock) ..."
+	@$(PIP) -r requirements-lab.lock
+	@$(BIN)/python -m ipykernel install --sys-prefix --name safer-analysis \
 	  --display-name "Python (safer-analysis)" >/dev/null
 	@touch $@
 
-venv: $(STAMP)
+$(DEV): pyproject.toml requirements-dev.lock $(LAB)
+	@echo "Installing the tests and linters into $(VENV) (requirements-dev.lock) ..."
+	@$(PIP) -r requirements-dev.lock
+	@touch $@
+
+venv: $(DEV)
 
 build: $(STAMP)
 	$(BIN)/safer-analysis build --year $(YEAR) --out $(OUT)
@@ -54,27 +78,33 @@ check: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)
+test-fast: $(DEV)
 	$(BIN)/python -m pytest -m "not slow"
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/ruff format --check $(SOURCES)
 
-format: $(STAMP)
+format: $(DEV)
 	$(BIN)/ruff format $(SOURCES)
 	$(BIN)/ruff check --fix $(SOURCES)
 
-lock: $(STAMP)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -o requirements.lock
+# the development lock first; the build's and the lab's are kept to its versions (setuptools
+# is in every lock: it installs the package itself)
+lock: $(DEV)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -q -o requirements-dev.lock
+	echo 'setuptools>=77' | $(BIN)/uv pip compile pyproject.toml - --universal --python-version 3.11 \
+	  -c requirements-dev.lock -q -o requirements.lock
+	echo 'setuptools>=77' | $(BIN)/uv pip compile pyproject.toml - --extra lab --universal --python-version 3.11 \
+	  -c requirements-dev.lock -q -o requirements-lab.lock
 
-lab: $(STAMP)
+lab: $(LAB)
 	$(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG)
 
 reference: $(STAMP)
 	$(BIN)/python scripts/make_reference_data.py
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python benchmarks/run.py
 
 clean:

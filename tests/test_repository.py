@@ -30,13 +30,38 @@ def _name_and_spec(requirement: str) -> tuple[str, str]:
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = dict(_name_and_spec(r) for r in project["dependencies"])
-    wanted.update(_name_and_spec(r) for r in project["optional-dependencies"]["dev"])
+    for extra in ("lab", "dev"):  # the conda environment is the analyst's: everything, in one
+        wanted.update(_name_and_spec(r) for r in project["optional-dependencies"][extra] if "[" not in r)
     wanted["python"] = project["requires-python"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_name_and_spec(d) for d in env["dependencies"] if isinstance(d, str) and d != "pip")
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     conda.update(_name_and_spec(d) for d in pip if not d.startswith("-"))
     assert conda == wanted
+
+
+def test_the_locks_pin_the_same_version_of_every_package_they_share():
+    """The build's and the lab's locks are made against the development lock: one version each
+    (for each set of platform markers, as a universal lock may pin another for a newer Python)."""
+    pins = {}
+    for lock in ("requirements.lock", "requirements-lab.lock", "requirements-dev.lock"):
+        for line in (ROOT / lock).read_text().splitlines():
+            match = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)(.*)$", line)
+            if match:
+                key = (match.group(1).lower(), match.group(3).strip())
+                pins.setdefault(key, set()).add(match.group(2))
+    assert {name: versions for name, versions in pins.items() if len(versions) > 1} == {}
+
+
+def test_the_build_lock_holds_no_development_or_lab_tools():
+    """A first `make build` installs what a build uses, not JupyterLab, the tests or the linters."""
+    names = {
+        re.match(r"^([A-Za-z0-9_.\-]+)==", line).group(1).lower()
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if re.match(r"^[A-Za-z0-9]", line)
+    }
+    assert names.isdisjoint({"jupyterlab", "pytest", "ruff", "playwright", "pre-commit", "uv", "itables"})
+    assert {"pandas", "papermill", "nbconvert", "gptables", "setuptools"} <= names
 
 
 def test_every_product_has_a_notebook():
