@@ -28,7 +28,7 @@ help:
 	@echo "make check      validate the files in data/"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make format     ruff format and ruff check --fix"
-	@echo "make lock       re-pin requirements.lock from pyproject.toml"
+	@echo "make lock       re-pin the three requirements*.lock files from pyproject.toml"
 	@echo "make reference  remake the package's reference tables from ../shared"
 	@echo "make bench      benchmarks (see benchmarks/README.md)"
 
