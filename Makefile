@@ -10,7 +10,6 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-run
 LAB    := $(VENV)/.installed-lab
 DEV    := $(VENV)/.installed-dev
-PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 YEAR   ?= 2018-19
 OUT    ?= outputs
 SOURCES := safer_analysis tests notebooks scripts benchmarks
@@ -32,36 +31,37 @@ help:
 	@echo "make reference  remake the package's reference tables from ../shared"
 	@echo "make bench      benchmarks (see benchmarks/README.md)"
 
-# (Re)install when the pinned dependencies or the project change. Each step says what it does:
-# the first build's install takes a minute or so, and is silent otherwise.
-$(VENV)/.created:
+# (Re)install when the pinned dependencies or the project change. Packages are installed with uv
+# (itself pinned, and installed into the environment with pip first): with a warm cache a first
+# build's install takes seconds. uv reads UV_INDEX_URL and uv.toml where a mirror is needed.
+UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' requirements-dev.lock)
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
+
+$(VENV)/.created: requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "safer-analysis needs Python 3.11 or newer; $(PYTHON) is older" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 	  { echo "could not create $(VENV): on Debian, apt-get install python3-venv" >&2; exit 1; }
+	@echo "Preparing $(VENV) (uv $(UV_VERSION)) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@touch $@
-
-# the package itself, editable (setuptools' note about editable installs is for packagers, not users)
-define install_self
-	@PYTHONWARNINGS=ignore $(PIP) --no-deps --no-build-isolation -e .
-endef
 
 $(STAMP): pyproject.toml requirements.lock $(VENV)/.created
 	@echo "Installing what a build needs into $(VENV) (requirements.lock) ..."
-	@$(PIP) -r requirements.lock
-	$(install_self)
+	@$(UV) -r requirements.lock
+	@$(UV) --no-deps -e .
 	@touch $@
 
 $(LAB): pyproject.toml requirements-lab.lock $(STAMP)
 	@echo "Installing JupyterLab into $(VENV) (requirements-lab.lock) ..."
-	@$(PIP) -r requirements-lab.lock
+	@$(UV) -r requirements-lab.lock
 	@$(BIN)/python -m ipykernel install --sys-prefix --name safer-analysis \
 	  --display-name "Python (safer-analysis)" >/dev/null
 	@touch $@
 
 $(DEV): pyproject.toml requirements-dev.lock $(LAB)
 	@echo "Installing the tests and linters into $(VENV) (requirements-dev.lock) ..."
-	@$(PIP) -r requirements-dev.lock
+	@$(UV) -r requirements-dev.lock
 	@touch $@
 
 venv: $(DEV)
@@ -89,13 +89,12 @@ format: $(DEV)
 	$(BIN)/ruff format $(SOURCES)
 	$(BIN)/ruff check --fix $(SOURCES)
 
-# the development lock first; the build's and the lab's are kept to its versions (setuptools
-# is in every lock: it installs the package itself)
+# the development lock first; the build's and the lab's are kept to its versions
 lock: $(DEV)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 -q -o requirements-dev.lock
-	echo 'setuptools>=77' | $(BIN)/uv pip compile pyproject.toml - --universal --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	  -c requirements-dev.lock -q -o requirements.lock
-	echo 'setuptools>=77' | $(BIN)/uv pip compile pyproject.toml - --extra lab --universal --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra lab --universal --python-version 3.11 \
 	  -c requirements-dev.lock -q -o requirements-lab.lock
 
 lab: $(LAB)

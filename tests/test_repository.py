@@ -61,7 +61,7 @@ def test_the_build_lock_holds_no_development_or_lab_tools():
         if re.match(r"^[A-Za-z0-9]", line)
     }
     assert names.isdisjoint({"jupyterlab", "pytest", "ruff", "playwright", "pre-commit", "uv", "itables"})
-    assert {"pandas", "papermill", "nbconvert", "gptables", "setuptools"} <= names
+    assert {"pandas", "papermill", "nbconvert", "gptables", "pyarrow"} <= names
 
 
 def test_every_product_has_a_notebook():
