@@ -161,3 +161,86 @@ def test_a_partnership_name_that_looks_like_a_formula_or_link_is_text(plain_pack
     book = write_workbook(plain_pack, "2018-19", name)
     assert formulas_and_foreign_links(book) == []
     assert f"'{name} Community Safety Partnership board pack, financial year 2018-19" in texts(book)
+
+
+#: A CSV cell a spreadsheet reads as a number: it may start with a sign.
+CSV_NUMBER = re.compile(r"[+-]?£?[\d,]*\.?\d+(?:[eE][+-]?\d+)?%?")
+
+
+def runnable_csv_cells(folder: Path) -> list[str]:
+    """Each cell of the CSV files below ``folder`` that a spreadsheet would read as a formula."""
+    import csv
+
+    found = []
+    for path in sorted(folder.rglob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for n, row in enumerate(csv.reader(handle), 1):
+                for cell in row:
+                    start = cell.lstrip()[:1]
+                    if (
+                        cell[:1] in ("\t", "\r")
+                        or start in ("=", "@")
+                        or (start in ("+", "-") and not CSV_NUMBER.fullmatch(cell))
+                    ):
+                        found.append(f"{path.name} row {n}: {cell!r}")
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory) -> Path:
+    """The 2018-19 pack of a copy of the project whose inputs carry hostile text: an allocation
+    titled with a formula that leaks a cell, another titled as a markdown link, a local priority
+    named ``=1+1`` and a contact written as a markdown link; built once through the command line."""
+    import shutil
+
+    from safer_analysis.cli import main
+    from safer_analysis.inputs.project import SETTINGS_FILE
+
+    from ..conftest import ROOT, edit_cell, read_rows
+
+    project = tmp_path_factory.mktemp("hostile") / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "data", project / "data")
+    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    settings = (ROOT / SETTINGS_FILE).read_text(encoding="utf-8")
+    settings = re.sub(r'(?m)^contact = ".*"$', f'contact = "{CONTACT}"', settings)
+    assert CONTACT in settings
+    (project / SETTINGS_FILE).write_text(settings, encoding="utf-8")
+    allocations = project / "data" / "allocations.csv"
+    ids = [r["allocation_id"] for r in read_rows(allocations)]
+    edit_cell(allocations, ids.index("SP-2018-19-01"), "project", LEAK)
+    edit_cell(allocations, ids.index("SP-2018-19-03"), "project", LINK)
+    priorities = project / "data" / "local_priorities.csv"
+    keys = [r["priority_key"] for r in read_rows(priorities)]
+    edit_cell(priorities, keys.index("hate_crime"), "name", "=1+1")
+    out = project / "outputs"
+    assert main(["build", "--year", "2018-19", "--out", str(out), "--project", str(project)]) == 0
+    return out / "2018-19"
+
+
+@pytest.mark.slow
+def test_a_pack_built_from_hostile_inputs_has_no_formula_and_no_link_from_them(hostile_build):
+    books = sorted(hostile_build.rglob("*.xlsx"))
+    assert books
+    for book in books:
+        assert formulas_and_foreign_links(book) == [], book.name
+        found = texts(book)
+        assert found.count("'" + LEAK) >= 3, book.name  # on the sheets that list the lines
+        assert LINK in found and CONTACT in found and "'=1+1" in found, book.name
+    assert runnable_csv_cells(hostile_build) == []
+    page = (hostile_build / "allocation_rationale.html").read_text(encoding="utf-8")
+    assert "Report a concern](https://evil.example)" in page and 'href="https://evil.example' not in page
+
+
+@pytest.mark.slow
+def test_the_bundled_pack_workbook_holds_no_formula_and_its_tied_rank_as_text(packs):
+    import openpyxl
+
+    for year in ("2017-18", "2018-19"):
+        (book,) = (packs / year).glob("*.xlsx")
+        assert formulas_and_foreign_links(book) == [], year
+        assert runnable_csv_cells(packs / year) == [], year
+    (book,) = (packs / "2018-19").glob("*.xlsx")
+    sheet = openpyxl.load_workbook(book)["assess_cross_cutting"]
+    tied = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "=2 of 8" in c.value]
+    assert tied and all(c.data_type == "s" and c.value.startswith("'=2 of 8") for c in tied)
