@@ -13,6 +13,10 @@ it is. A text cell that is a signed number and nothing else (``-5%``, ``+14.7%``
 ``+3.5``) is also written as it is: a spreadsheet reads it as that number, never as a formula.
 Anything more after the sign (``-5%+1``, ``+1+1``, ``- see note``) is neutralised. A cell
 already starting with an apostrophe is left as it is, so neutralising twice changes nothing.
+
+Input files the tool writes for the analyst to fill in (``init``'s, and ``new-year``'s rows
+copied within the same file) are the project's own data, read back by the tool: they are
+written as given, never neutralised.
 """
 
 from __future__ import annotations
