@@ -2,11 +2,13 @@
 guidance on accessible spreadsheets: a cover sheet, a contents sheet, a notes sheet, and one
 table per sheet with a title, written with the Analysis Function's ``gptables`` package.
 
-Text is text: every text cell, title and line of the cover is written as a string, neutralised
-as the CSV files are (:mod:`safer_analysis.present.cells`), and kept away from the markup
-``gptables`` reads in plain strings (``[text](address)`` made a link, ``$$name$$`` a note
-reference), so no formula and no link comes from a project's inputs. The only links are the
-Contents sheet's, to the workbook's own sheets."""
+Text is text: every text cell, title and line of the cover is neutralised as the CSV files are
+(:mod:`safer_analysis.present.cells`) and written as a string, never a formula or a link. gptables
+reads markup in plain strings (``[text](address)`` becomes a link, two links in one cell or an
+address it cannot parse stop the build, ``$$name$$`` becomes a note reference) and refuses a cell
+of symbols alone, so text is handed to it as rich text (its ``FormatList``), which it writes as
+it is, split between any two dollar signs. The only links are the Contents sheet's, to the
+workbook's own sheets."""
 
 from __future__ import annotations
 
