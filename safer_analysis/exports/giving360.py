@@ -24,6 +24,7 @@ import pandas as pd
 from safer_analysis.inputs import reference
 from safer_analysis.inputs.project import Settings, slug
 from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.present.cells import neutralise
 
 SCHEMA_VERSION = "1.4"
 #: 360Giving geographic code types by the start of an ONS local authority code.
@@ -230,7 +231,7 @@ def export(dataset, year: str, out: str | Path, *, settings: Settings, **kwargs)
     def write_csv(handle) -> None:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
         writer.writeheader()
-        writer.writerows(csv_rows(pkg["grants"]))
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in csv_rows(pkg["grants"]))
 
     _atomic_write(csv_path, write_csv)
     return [json_path, csv_path]

@@ -1,6 +1,14 @@
 """One Excel workbook of a board pack's tables, following the Government Statistical Service's
 guidance on accessible spreadsheets: a cover sheet, a contents sheet, a notes sheet, and one
-table per sheet with a title, written with the Analysis Function's ``gptables`` package."""
+table per sheet with a title, written with the Analysis Function's ``gptables`` package.
+
+Text is text: every text cell, title and line of the cover is neutralised as the CSV files are
+(:mod:`safer_analysis.present.cells`) and written as a string, never a formula or a link. gptables
+reads markup in plain strings (``[text](address)`` becomes a link, two links in one cell or an
+address it cannot parse stop the build, ``$$name$$`` becomes a note reference) and refuses a cell
+of symbols alone, so text is handed to it as rich text (its ``FormatList``), which it writes as
+it is, split between any two dollar signs. The only links are the Contents sheet's, to the
+workbook's own sheets."""
 
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from safer_analysis.inputs.project import slug
+from safer_analysis.present.cells import neutralise
 
 WORKBOOK_NAME = "{csp}-board-pack-{year}.xlsx"
 NOTES = [
@@ -34,6 +43,46 @@ NOTES = [
         "the same caveat applies to its tables here.",
     ),
 ]
+
+
+#: Options for xlsxwriter: a string is written as a string, never read as a formula or a link.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+#: The markers a table's cells use ([x], [c]), written as they are so numeric columns stay right-aligned.
+MARKER = re.compile(r"\[[a-z]\]")
+#: Between two dollar signs in a column heading, which cannot be rich text: gptables refuses a
+#: heading holding ``$$`` (its note marker), and the word joiner shows nothing.
+WORD_JOINER = "\u2060"
+
+
+def _pieces(text: str) -> list:
+    """``text`` neutralised, as gptables rich text (format, piece, ...) that it writes as it is:
+    split between two dollar signs, so no piece holds ``$$``, and never parsed for links.
+
+    >>> _pieces("Costs $$x$$")
+    [{}, 'Costs $', {}, '$x$', {}, '$']
+    """
+    parts = re.split(r"(?<=\$)(?=\$)", str(neutralise(text)))
+    return [x for part in parts for x in ({}, part)]
+
+
+def _rich(text: str):
+    """``text`` as a gptables ``FormatList``: written as the text it is, in a cell or on the cover."""
+    from gptables.core.gptable import FormatList
+
+    return FormatList(_pieces(text))
+
+
+def _cell(value: object) -> object:
+    """A table cell as the workbook writes it: text (other than a marker) as rich text, so it
+    is written as it is; numbers unchanged."""
+    if isinstance(value, str) and not MARKER.fullmatch(value):
+        return _rich(value)
+    return value
+
+
+def _heading(text: str) -> str:
+    """A column heading neutralised, with a word joiner between any two dollar signs."""
+    return re.sub(r"(?<=\$)(?=\$)", WORD_JOINER, str(neutralise(text)))
 
 
 def _sheet_name(product: str, name: str, used: set[str]) -> str:
@@ -136,37 +185,42 @@ def write_workbook(
             seen[h] = seen.get(h, 0) + 1
             if seen[h] > 1:
                 columns[c] = f"{h} ({seen[h]})"
+        columns = {c: _heading(h) for c, h in columns.items()}
         formatting = [
             {"column": {"columns": [columns[c]], "format": {"num_format": NUMBER_FORMATS[f]}}}
             for c, f in formats.items()
             if c in columns and f in NUMBER_FORMATS
         ]
-        frame = frame.rename(columns=columns)
+        frame = frame.rename(columns=columns).map(_cell)
         name = _sheet_name(e["product"], e["name"], used)
         caveat = e.get("caveat") or ""
         sheets[name] = gpt.GPTable(
             table=frame,
             table_name=name,
-            title=e["caption"],
-            subtitles=[f"{e['product'].replace('_', ' ').capitalize()} report, {csp}, financial year {year}"],
-            source="Source: " + (e.get("source") or f"safer-analysis board pack {year}, table {e['file']}"),
-            instructions="This worksheet contains one table. [x] marks a cell with no value."
-            + (f" Caveat: {caveat}" if caveat else ""),
+            title=_pieces(e["caption"]),
+            subtitles=[_pieces(f"{e['product'].replace('_', ' ').capitalize()} report, {csp}, financial year {year}")],
+            source=_pieces("Source: " + (e.get("source") or f"safer-analysis board pack {year}, table {e['file']}")),
+            instructions=_pieces(
+                "This worksheet contains one table. [x] marks a cell with no value."
+                + (f" Caveat: {caveat}" if caveat else "")
+            ),
             units=None,
             table_notes=None,
             additional_formatting=formatting,
         )
     cover = gpt.Cover(
-        title=f"{csp} Community Safety Partnership board pack, financial year {year}",
+        title=_rich(f"{csp} Community Safety Partnership board pack, financial year {year}"),
         intro=[
-            "The tables behind the strategic assessment, allocation rationale and spend analysis reports, "
-            "one table per worksheet. The Contents sheet lists them; the Notes sheet explains markers."
+            _pieces(
+                "The tables behind the strategic assessment, allocation rationale and spend analysis reports, "
+                "one table per worksheet. The Contents sheet lists them; the Notes sheet explains markers."
+            )
         ],
         about=[
-            f"Built {built_at} from commit {commit}." if built_at else "Built by safer-analysis.",
-            "Figures trace to the input files listed in the pack's manifest.json.",
+            _pieces(f"Built {built_at} from commit {commit}." if built_at else "Built by safer-analysis."),
+            _pieces("Figures trace to the input files listed in the pack's manifest.json."),
         ],
-        contact=[contact or f"{csp} Community Safety Partnership"],
+        contact=[_pieces(contact or f"{csp} Community Safety Partnership")],
     )
     notes = pd.DataFrame(NOTES, columns=["Note number", "Note text"])
     out = pack / WORKBOOK_NAME.format(csp=slug(csp), year=year)
@@ -180,6 +234,7 @@ def write_workbook(
             contentsheet_label="Contents",
             notes_table=notes,
             notesheet_label="Notes",
+            workbook_options=WORKBOOK_OPTIONS,
         )
     tmp.replace(out)
     return out

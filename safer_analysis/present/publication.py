@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from safer_analysis.present import disclosure, tables
+from safer_analysis.present import cells, disclosure, tables
 from safer_analysis.present.charts import Chart
 
 try:  # notebooks display HTML objects; outside IPython the raw text is returned
@@ -128,7 +128,8 @@ class Report:
         ``suppress_total_row``) where one is shown; ``frame`` itself is unchanged. ``threshold``
         defaults to the one set with :func:`disclosure.set_threshold` (5 unless changed).
         ``suppress_derived`` maps a count column to columns computed from it (e.g. a rate), which
-        are hidden wherever the count is.
+        are hidden wherever the count is. A text cell a spreadsheet would read as a formula is
+        written to the CSV with a leading apostrophe (:mod:`safer_analysis.present.cells`).
         """
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ValueError(f"table name {name!r} must be lower_snake_case")
@@ -155,7 +156,7 @@ class Report:
 
         path = self._write("tables", f"{self.product}__{name}.csv")
         if path is not None:
-            (raw if raw is not None else frame).to_csv(path, index=False)
+            cells.neutralise_frame(raw if raw is not None else frame).to_csv(path, index=False)
         self.tables.append(name)
         self.captions[name] = caption
         self.meta[name] = {

