@@ -79,10 +79,32 @@ _KEYS = {
 _REQUIRED = ("name", "area")
 
 
+def read_settings_text(path: Path) -> str:
+    """The text of the settings file ``path``, read as UTF-8 with or without a byte-order mark; a
+    SettingsError in one line naming the file, the line and the byte otherwise."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(
+            f"{path}: cannot be read ({exc.strerror or exc}); check the file and its permissions"
+        ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SettingsError(f"{path}: the file is saved as UTF-16; save it as UTF-8 and run the command again")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SettingsError(
+            f"{path}: line {line}, byte {byte}: 0x{data[exc.start]:02X} is not UTF-8 text (the file was saved "
+            "in another encoding, such as Windows-1252); save it as UTF-8 and run the command again"
+        ) from None
+
+
 def parse_settings(text: str, path: Path) -> Settings:
     """Settings from the TOML ``text`` of ``path``; a SettingsError naming the key for any fault."""
     try:
-        raw = tomllib.loads(text)
+        raw = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
     known = {(t, k) for t, k in _KEYS.values()}
@@ -204,7 +226,8 @@ def load_project(root: str | os.PathLike) -> Project:
             f"{root} is not a safer-analysis project: it has no {SETTINGS_FILE}. Make one with "
             f"`safer-analysis init {root} --csp NAME`."
         )
-    return Project(root, parse_settings(path.read_text(encoding="utf-8"), path))
+    settings = parse_settings(read_settings_text(path), path)
+    return Project(root, settings)
 
 
 def find_project(start: str | os.PathLike | None = None) -> Project:

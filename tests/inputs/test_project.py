@@ -149,3 +149,50 @@ def test_no_command_needs_the_package_folder_to_hold_data():
         text = path.read_text()
         assert "parents[2]" not in text and "parent.parent" not in text, path
     assert package_root  # the check above is about code, whatever the install
+
+
+# ---- the settings file's encoding ---------------------------------------------------------------
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_settings_saved_with_a_byte_order_mark_are_read(project_copy, capsys):
+    """Notepad saves "UTF-8 with BOM": the file reads as it would without the mark."""
+    path = project_copy / SETTINGS_FILE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_project(project_copy).settings.name == "Safer Plymouth"
+    assert main(["check", "--project", str(project_copy)]) == 0
+    assert "Invalid statement" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "encoding", "line", "byte"),
+    [
+        ('name = "Safer Plymouth"', 'name = "Safer Plymouth £"', "cp1252", 5, 24),
+        ('contact = "Safer Plymouth', 'contact = "Sécurité Plymouth', "cp1252", 12, 13),
+    ],
+)
+def test_settings_in_another_encoding_are_refused_naming_line_and_byte(
+    project_copy, capsys, old, new, encoding, line, byte
+):
+    path = project_copy / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_bytes(text.replace(old, new).encode(encoding))
+    with pytest.raises(SettingsError, match=f"line {line}, byte {byte}: .* save it as UTF-8"):
+        load_project(project_copy)
+    assert main(["check", "--project", str(project_copy)]) == 2
+    said = _one_line(capsys.readouterr().err)
+    assert str(path) in said and f"line {line}, byte {byte}" in said and "Windows-1252" in said
+
+
+def test_settings_saved_as_utf16_are_refused_in_one_line(project_copy, capsys):
+    path = project_copy / SETTINGS_FILE
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert main(["check", "--project", str(project_copy)]) == 2
+    said = _one_line(capsys.readouterr().err)
+    assert str(path) in said and "UTF-16" in said and "save it as UTF-8" in said
