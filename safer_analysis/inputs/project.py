@@ -199,9 +199,11 @@ def _check_codes(csp_code: str, authority_codes: tuple[str, ...], force_code: st
     authorities.update(zip(lookup["ltla24_code"], lookup["ltla24_name"], strict=True))
 
     def fail(setting: str, value: str | tuple[str, ...], said: str) -> None:
+        """Refuse ``setting`` (holding ``value``) for the reason ``said``."""
         raise SettingsError(f"{path}: [partnership] {setting} = {_shown(value)}: {said}")
 
     def named(codes) -> str:
+        """Codes with their names: 'E06000026 (Plymouth)'."""
         return ", ".join(f"{c} ({authorities.get(c) or csps.get(c) or forces.get(c, '?')})" for c in codes)
 
     def unknown(code: str, what: str, table: dict[str, str]) -> str:
