@@ -425,8 +425,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(year)
         elif args.command == "check":
             n = len(dataset.allocations)
+            s = project.settings
+            codes = ", ".join(c for c in (s.csp_code, *s.local_authority_codes, s.police_force_code) if c)
+            agreed = f" (its codes {codes} agree with the ONS lookups)" if codes else ""
             print(
-                f"{project.settings.name}: all files valid in {project.data_dir} ({n} allocation lines, "
+                f"{s.name}: settings valid{agreed}; all files valid in {project.data_dir} ({n} allocation lines, "
                 f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s."
             )
         return 0

@@ -10,15 +10,22 @@ package is installed. The layout inside a project::
     data/crime/           police.uk data imported for the area (``import-police-uk``)
     notebooks/            copies of the package's report notebooks, for papermill and JupyterLab
     outputs/<year>/       built board packs
+
+The settings file is read as UTF-8, with or without a byte-order mark. Loading a project checks
+its partnership, local authority and police force codes against the ONS lookups shipped with the
+package and against each other (:func:`check_codes`), so every command refuses settings whose
+population or force would belong to another area.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import subprocess
 import tomllib
 from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
 
 from safer_analysis.errors import NoProjectError, SettingsError
@@ -79,10 +86,32 @@ _KEYS = {
 _REQUIRED = ("name", "area")
 
 
+def read_settings_text(path: Path) -> str:
+    """The text of the settings file ``path``, read as UTF-8 with or without a byte-order mark; a
+    SettingsError in one line naming the file, the line and the byte otherwise."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(
+            f"{path}: cannot be read ({exc.strerror or exc}); check the file and its permissions"
+        ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SettingsError(f"{path}: the file is saved as UTF-16; save it as UTF-8 and run the command again")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SettingsError(
+            f"{path}: line {line}, byte {byte}: 0x{data[exc.start]:02X} is not UTF-8 text (the file was saved "
+            "in another encoding, such as Windows-1252); save it as UTF-8 and run the command again"
+        ) from None
+
+
 def parse_settings(text: str, path: Path) -> Settings:
     """Settings from the TOML ``text`` of ``path``; a SettingsError naming the key for any fault."""
     try:
-        raw = tomllib.loads(text)
+        raw = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
     known = {(t, k) for t, k in _KEYS.values()}
@@ -127,6 +156,147 @@ def parse_settings(text: str, path: Path) -> Settings:
         except ValueError as exc:
             raise SettingsError(f"{path}: [reports] default_year: {exc}") from None
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def _shown(value: str | tuple[str, ...]) -> str:
+    """A setting's value as it is written in the TOML file."""
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    return f'"{value}"'
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two names are the same in any case and spacing."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def check_codes(settings: Settings, path: Path) -> None:
+    """The settings' partnership, local authority and police force codes (and the force's name)
+    checked against the ONS lookups shipped with the package and against each other; a
+    SettingsError in one line naming the setting, its value and what the lookups say otherwise.
+    Settings that give no codes (an area made of LSOAs) have nothing to check."""
+    _check_codes(
+        settings.csp_code.strip(),
+        tuple(c.strip() for c in settings.local_authority_codes),
+        settings.police_force_code.strip(),
+        settings.police_force.strip(),
+        str(path),
+    )
+
+
+@cache
+def _check_codes(csp_code: str, authority_codes: tuple[str, ...], force_code: str, force: str, path: str) -> None:
+    """:func:`check_codes` on the values themselves; a project loaded again is not checked again."""
+    if not (csp_code or authority_codes or force_code or force):
+        return
+    from safer_analysis.inputs import areas, reference
+
+    lookup = reference.csp_lookup()
+    csps = dict(zip(lookup["csp24_code"], lookup["csp24_name"], strict=True))
+    forces = dict(zip(lookup["pfa24_code"], lookup["pfa24_name"], strict=True))
+    districts = reference.read_table("lookup_ltla22_ltla23.csv")
+    authorities = dict(zip(districts["ltla22_code"], districts["ltla22_name"], strict=True))
+    authorities.update(zip(lookup["ltla24_code"], lookup["ltla24_name"], strict=True))
+
+    def fail(setting: str, value: str | tuple[str, ...], said: str) -> None:
+        """Refuse ``setting`` (holding ``value``) for the reason ``said``."""
+        raise SettingsError(f"{path}: [partnership] {setting} = {_shown(value)}: {said}")
+
+    def named(codes) -> str:
+        """Codes with their names: 'E06000026 (Plymouth)'."""
+        return ", ".join(f"{c} ({authorities.get(c) or csps.get(c) or forces.get(c, '?')})" for c in codes)
+
+    def unknown(code: str, what: str, table: dict[str, str]) -> str:
+        """Why ``code`` is not a code of ``what``: written in lower case, or the code of something else."""
+        if code.upper() in table:
+            return f"ONS codes are written in capitals: {code.upper()}"
+        for other, words, setting in (
+            (csps, "the Community Safety Partnership", "csp_code"),
+            (authorities, "the local authority", "local_authority_codes"),
+            (forces, "the police force area", "police_force_code"),
+        ):
+            if other is not table and code.upper() in other:
+                return f"{code.upper()} is {words} {other[code.upper()]}, which belongs in {setting}"
+        return f"no {what} has this code in the ONS lookups shipped with the package"
+
+    csp = None
+    if csp_code:
+        if csp_code not in csps:
+            fail(
+                "csp_code",
+                csp_code,
+                unknown(csp_code, "Community Safety Partnership", csps)
+                + ' (partnerships are E22 in England, W14 in Wales); give its 2024 code, or "" for an area '
+                "that is not one partnership",
+            )
+        try:
+            csp = areas.resolve(csp_code)
+        except areas.UnknownAreaError as exc:
+            fail("csp_code", csp_code, str(exc))
+    placed = []
+    for code in authority_codes:
+        if code not in authorities:
+            fail(
+                "local_authority_codes",
+                authority_codes,
+                f"{code}: "
+                + unknown(code, "local authority", authorities)
+                + " (local authorities are E06 to E09 in England, W06 in Wales, of 2024 or, for districts merged "
+                "in 2023, 2022)",
+            )
+        area = areas.resolve(code)
+        for earlier in placed:
+            if earlier.lsoa21 & area.lsoa21:
+                said = (
+                    f"it lists {code} twice, so its population would be counted twice; list it once"
+                    if earlier.code == code
+                    else f"{named([earlier.code])} and {named([code])} overlap, so their shared population would be "
+                    "counted twice; list only one of them"
+                )
+                fail("local_authority_codes", authority_codes, said)
+        placed.append(area)
+    if csp and placed:
+        partnership = f"{csp.name} ({csp.code}), the partnership of csp_code"
+        expected = (
+            f"the ONS lookups give it {named(csp.authority_codes)}; list those (populations, and so rates, "
+            "come from these authorities)"
+        )
+        for area in placed:
+            if not area.lsoa21 <= csp.lsoa21:
+                where = "is not in" if not area.lsoa21 & csp.lsoa21 else "reaches beyond"
+                said = f"{named([area.code])} {where} {partnership}; {expected}"
+                fail("local_authority_codes", authority_codes, said)
+        if frozenset().union(*(a.lsoa21 for a in placed)) != csp.lsoa21:
+            fail("local_authority_codes", authority_codes, f"these cover only part of {partnership}; {expected}")
+    if force_code:
+        if force_code not in forces:
+            fail(
+                "police_force_code",
+                force_code,
+                unknown(force_code, "police force area", forces) + " (force areas are E23 in England, W15 in Wales)",
+            )
+        for area in [csp] if csp else placed:
+            if area.force_code != force_code:
+                fail(
+                    "police_force_code",
+                    force_code,
+                    f"{named([force_code])} is not the force of {area.name} ({area.code}); the ONS lookups give "
+                    f"{named([area.force_code])}",
+                )
+    reference_code = force_code or (csp.force_code if csp else placed[0].force_code if placed else "")
+    if force and reference_code and not _same_name(force, forces[reference_code]):
+        whose = "police_force_code" if force_code else f"the force of {(csp or placed[0]).name}"
+        name = forces[reference_code]
+        fail("police_force", force, f'{whose} is {reference_code}, which the ONS lookups name "{name}"')
+    if force and not reference_code and not any(_same_name(force, n) for n in forces.values()):
+        near = difflib.get_close_matches(force, sorted(set(forces.values())), n=1, cutoff=0.6)
+        hint = f' (did you mean "{near[0]}"?)' if near else ""
+        fail(
+            "police_force",
+            force,
+            f"no police force area has this name in the ONS lookups shipped with the package{hint}; write the "
+            "name as the lookups do, and give police_force_code",
+        )
 
 
 @dataclass(frozen=True)
@@ -204,7 +374,9 @@ def load_project(root: str | os.PathLike) -> Project:
             f"{root} is not a safer-analysis project: it has no {SETTINGS_FILE}. Make one with "
             f"`safer-analysis init {root} --csp NAME`."
         )
-    return Project(root, parse_settings(path.read_text(encoding="utf-8"), path))
+    settings = parse_settings(read_settings_text(path), path)
+    check_codes(settings, path)
+    return Project(root, settings)
 
 
 def find_project(start: str | os.PathLike | None = None) -> Project:

@@ -28,6 +28,8 @@ data dictionary          :func:`data_dictionary`
 =======================  ======================================================================
 
 Each function also works without a Workbench, on a crime table and a dataset (see the modules).
+Every one checks its arguments first (:mod:`safer_analysis.workbench.arguments`): a careless
+value is refused in one line naming the argument, what it got and what is expected.
 """
 
 from safer_analysis.workbench.charts import QuickChart, bars, line

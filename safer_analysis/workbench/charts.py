@@ -18,9 +18,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from safer_analysis.errors import ParameterError
 from safer_analysis.present import disclosure
 from safer_analysis.present.charts import NEUTRAL, PALETTE, TEXT, Chart, apply_house_style
 from safer_analysis.present.formats import format_percent
+from safer_analysis.workbench import arguments
 
 _MARKERS = ["o", "s", "^", "D", "v", "P"]
 
@@ -57,9 +59,10 @@ class QuickChart(Chart):
             "text/plain": f"{self.title}\n{self.subtitle}",
         }
 
-    def save(self, path: str | Path) -> Path:
-        """Write the chart as PNG (``.png``) or as a self-contained HTML figure (``.html``)."""
-        path = Path(path)
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the chart as PNG (``.png``) or as a self-contained HTML figure (``.html``); a file
+        already there is kept unless ``overwrite`` is True."""
+        path = arguments.output_file("path", path, (".png", ".html"), overwrite)
         if path.suffix.lower() == ".html":
             path.write_text(self.to_html(), encoding="utf-8")
         else:
@@ -89,15 +92,19 @@ def line(
     """A line per series of a monthly table (:func:`~safer_analysis.workbench.counts.monthly_counts`)
     or of any frame or Series over its index; titles and labels come from the table unless given.
     A month without data is a gap in the line, not a fall to zero."""
-    frame = table.to_frame() if isinstance(table, pd.Series) else table
-    attrs = frame.attrs
-    columns = columns or list(
+    frame = arguments.table("table", table, series=True, example="wb.monthly()")
+    attrs = frame.attrs if isinstance(table, pd.DataFrame) else table.attrs
+    title, subtitle, source, ylabel = (
+        arguments.text(n, v) or None
+        for n, v in (("title", title), ("subtitle", subtitle), ("source", source), ("ylabel", ylabel))
+    )
+    columns = _columns(frame, columns) or list(
         attrs.get("series") or [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     )
     if not columns:
-        raise ValueError("nothing to draw: the table has no numeric column")
+        raise ParameterError("table: no column of the table holds numbers, so there is nothing to draw")
     if len(columns) > len(PALETTE):
-        raise ValueError(f"at most {len(PALETTE)} lines in one chart, got {len(columns)}")
+        raise ParameterError(f"columns: got {len(columns)} series; expected at most {len(PALETTE)} lines in one chart")
     labels = list(frame["label"]) if "label" in frame.columns else [str(i) for i in frame.index]
     apply_house_style()
     fig, ax = plt.subplots(figsize=(9, 4.2))
@@ -144,6 +151,25 @@ def line(
     return _quick(fig, title, subtitle, alt, source or attrs.get("source", ""))
 
 
+def _columns(frame: pd.DataFrame, columns: object) -> list[str]:
+    """The ``columns`` argument of :func:`line` checked: a name or list of names of numeric columns."""
+    if columns is None:
+        return []
+    items = [columns] if isinstance(columns, str) else columns
+    if not isinstance(items, list | tuple) or not items:
+        raise arguments.ArgumentTypeError(
+            f"columns: got {arguments.shown(columns)}; expected a column name or a list of them"
+        )
+    for column in items:
+        if column not in frame.columns:
+            raise ParameterError(
+                f"columns: the table has no column {column!r}; it has {', '.join(map(str, frame.columns))}"
+            )
+        if pd.to_numeric(frame[column], errors="coerce").notna().sum() == 0 and frame[column].notna().any():
+            raise ParameterError(f"columns: {column!r} holds no numbers to draw")
+    return list(items)
+
+
 def _first_value(values: pd.Series) -> str:
     shown = pd.to_numeric(values, errors="coerce").dropna()
     return f"{shown.iloc[0]:,.0f}" if len(shown) else "no data"
@@ -162,13 +188,28 @@ def bars(
     """Horizontal bars of ``column`` for each row of a table from
     :func:`~safer_analysis.workbench.counts.count_by` (or any frame), largest first; a change
     column gets bars either side of zero. A suppressed value (``[c]``) gets no bar and says so."""
+    arguments.table("table", table, example="wb.counts()")
     frame = table.reset_index() if table.index.name is not None else table
+    if not isinstance(column, str):
+        raise arguments.ArgumentTypeError(f"column: got {arguments.shown(column)}; expected a column name")
     if column not in frame.columns:
-        raise KeyError(f"no column {column!r} to draw; the table has {', '.join(map(str, frame.columns))}")
+        raise ParameterError(f"column: the table has no column {column!r}; it has {', '.join(map(str, frame.columns))}")
+    if label is not None and label not in frame.columns:
+        raise ParameterError(f"label: the table has no column {label!r}; it has {', '.join(map(str, frame.columns))}")
+    if top is not None:
+        top = arguments.whole_number("top", top, 1)
+    title, subtitle, source = (
+        arguments.text(n, v) or None for n, v in (("title", title), ("subtitle", subtitle), ("source", source))
+    )
+    values = pd.to_numeric(frame[column].where(frame[column].astype(str) != disclosure.SUPPRESSED), errors="coerce")
+    if values.isna().all() and not frame[column].astype(str).eq(disclosure.SUPPRESSED).any():
+        raise ParameterError(f"column: {column!r} holds no numbers to draw")
+    if label is None and len(frame.columns) == 1:  # nothing but the values: the rows are named by the index
+        frame = frame.reset_index()
+        values.index = frame.index
     label = label or next(
         (c for c in frame.columns if str(c).endswith("_name")), next(c for c in frame.columns if c != column)
     )
-    values = pd.to_numeric(frame[column].where(frame[column].astype(str) != disclosure.SUPPRESSED), errors="coerce")
     order = values.fillna(-np.inf).sort_values(ascending=False, kind="stable").index
     if top:
         order = order[:top]

@@ -26,7 +26,7 @@ from safer_analysis.analysis import stats
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
-from safer_analysis.workbench import geography
+from safer_analysis.workbench import arguments, geography
 from safer_analysis.workbench.display import Table, as_table
 
 ASB = "Anti-social behaviour"
@@ -78,9 +78,9 @@ def _span(months: Sequence[str]) -> str:
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-def period_of(period: object) -> Period:
+def period_of(period: object, name: str = "period") -> Period:
     """A :class:`Period` from any of the forms the module docstring lists; a ParameterError
-    saying what was expected otherwise.
+    saying what was expected otherwise (``name`` is the argument it names).
 
     >>> period_of("2018-19").months[:2], period_of(("2019-11", "2020-02")).label
     (('2018-04', '2018-05'), 'Nov 2019 to Feb 2020')
@@ -110,8 +110,8 @@ def period_of(period: object) -> Period:
         else:
             return Period(parsed.label, tuple(parsed.months()))
     raise ParameterError(
-        f"period: got {period!r}; expected a financial year such as '2018-19', 'year to Dec 2019', "
-        "a calendar year '2019', a month '2019-06', or two months ('2018-04', '2018-09')"
+        f"{name}: got {arguments.shown(period)}; expected a financial year such as '2018-19', 'year to Dec 2019', "
+        "a calendar year '2019', a month '2019-06', or two months from and to ('2018-04', '2018-09')"
     )
 
 
@@ -122,7 +122,7 @@ def last_complete_year(crimes: pd.DataFrame) -> str:
     >>> last_complete_year(frame)
     '2018-19'
     """
-    held = set(crimes["month"].dropna().unique())
+    held = set(_crime_table(crimes, "month")["month"].dropna().unique())
     years = sorted({FinancialYear.of_month(m) for m in held}, reverse=True)
     for year in years:
         if all(m in held for m in year.months()):
@@ -133,8 +133,22 @@ def last_complete_year(crimes: pd.DataFrame) -> str:
 # ---- crime types --------------------------------------------------------------------------------
 
 
+def _crime_table(crimes: object, *columns: str) -> pd.DataFrame:
+    """``crimes`` checked: a police.uk table with rows and these columns."""
+    return arguments.table("crimes", crimes, columns=columns or ("month", "crime_type"))
+
+
+def _held_months(crimes: pd.DataFrame) -> set[str]:
+    """The months the crime table holds; a ParameterError when no row has one."""
+    held = set(crimes["month"].dropna().unique())
+    if not held:
+        raise ParameterError("crimes: no row of the table has a month; expected police.uk rows such as wb.crimes")
+    return held
+
+
 def crime_types(crimes: pd.DataFrame) -> list[str]:
     """The crime types in the data, anti-social behaviour last."""
+    crimes = arguments.table("crimes", crimes, columns=("crime_type",), rows=False)
     found = sorted(t for t in crimes["crime_type"].dropna().unique() if t != ASB)
     return found + ([ASB] if (crimes["crime_type"] == ASB).any() else [])
 
@@ -150,7 +164,10 @@ def resolve_crime_types(crimes: pd.DataFrame, crime_type: object) -> tuple[str, 
         [crime_type] if isinstance(crime_type, str) else list(crime_type) if isinstance(crime_type, Sequence) else None
     )
     if not items or not all(isinstance(i, str) for i in items):
-        raise ParameterError(f"crime_type: got {crime_type!r}; expected a police.uk crime type such as 'Burglary'")
+        raise ParameterError(
+            f"crime_type: got {arguments.shown(crime_type)}; expected a police.uk crime type such as 'Burglary', "
+            "'all crime', or a list of them"
+        )
     lower = {k.lower(): k for k in known}
     lower["asb"] = ASB
     chosen = []
@@ -158,9 +175,9 @@ def resolve_crime_types(crimes: pd.DataFrame, crime_type: object) -> tuple[str, 
         match = lower.get(item.strip().lower())
         if match is None:
             near = difflib.get_close_matches(item, known, n=2, cutoff=0.5)
-            hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+            hint = f" (did you mean {' or '.join(repr(n) for n in near)}?)" if near else ""
             raise ParameterError(
-                f"crime_type: {item!r} is not a crime type in the data{hint} Expected one of: "
+                f"crime_type: {item!r} is not a crime type in the data{hint}; expected one of: "
                 f"{', '.join(known)} (or 'all crime')"
             )
         chosen.append(match)
@@ -182,6 +199,11 @@ def _noun(label: str) -> str:
 
 def _by_columns(crimes: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[str]]:
     """The crimes (with geography where ``by`` needs it) and the columns to group by."""
+    if not isinstance(by, str):
+        raise arguments.ArgumentTypeError(
+            f"by: got {arguments.shown(by)}; expected the name of a geography ({', '.join(geography.LEVELS)}) or of "
+            "a column of the crime table"
+        )
     if by in geography.LEVELS:
         code, name = geography.LEVELS[by]
         if code not in crimes.columns:
@@ -224,11 +246,18 @@ def count_by(
     shown as ``[c]``, and every figure worked out from them too. Rows are busiest first; notes
     say what was counted, over which months, and any row that could not be placed.
     """
+    crimes = _crime_table(crimes)
+    change, rates, suppress = (
+        arguments.flag(n, v) for n, v in (("change", change), ("rates", rates), ("suppress", suppress))
+    )
+    if threshold is not None:
+        threshold = arguments.whole_number("threshold", threshold, 1)
+    place = arguments.text("place", place)
     label, types = resolve_crime_types(crimes, crime_type)
     when = period_of(period if period is not None else last_complete_year(crimes))
     data, columns = _by_columns(crimes, by)
     rows = _select(data, types)
-    held = set(crimes["month"].dropna().unique())
+    held = _held_months(crimes)
     current_held = [m for m in when.months if m in held]
     if not current_held:
         raise ParameterError(
@@ -352,19 +381,28 @@ def monthly_counts(
     (``YYYY-MM``), with ``label`` ("Apr 2016") and ``financial_year``; a month the data do not
     hold is blank (not zero). The notes give each series' trend (quasi-Poisson with
     seasonality, :func:`safer_analysis.analysis.stats.monthly_trend`)."""
-    if not isinstance(years, int) or isinstance(years, bool) or years < 1:
-        raise ParameterError(f"years: got {years!r}; expected a whole number of financial years, 1 or more")
+    crimes = _crime_table(crimes)
+    place = arguments.text("place", place)
+    arguments.whole_number("years", years, 1)
+    held = _held_months(crimes)
     if end is None:
         end = last_complete_year(crimes)
     if isinstance(end, str) and _MONTH_RE.match(end.strip()):
         last = _month_index(end.strip())
-        months = [_month(i) for i in range(last - 12 * years + 1, last + 1)]
     else:
-        final = period_of(end)
-        first = _month_index(final.months[-1]) - 12 * years + 1
-        months = [_month(i) for i in range(first, _month_index(final.months[-1]) + 1)]
+        last = _month_index(period_of(end, "end").months[-1])
+    first_held, last_held = min(held), max(held)
+    if last < _month_index(first_held) or last - 11 > _month_index(last_held):
+        raise ParameterError(
+            f"end: got {end!r}, whose twelve months the crime data do not reach: they run from "
+            f"{month_label(first_held)} to {month_label(last_held)}"
+        )
+    most = -(-(last - _month_index(first_held) + 1) // 12)
+    arguments.whole_number("years", years, 1, most, f"the years of data to {_month(last)}, from {first_held}")
+    months = [_month(i) for i in range(last - 12 * years + 1, last + 1)]
     series = crime_type if isinstance(crime_type, (list, tuple)) else [crime_type]
-    held = set(crimes["month"].dropna().unique())
+    if not series:
+        raise ParameterError("crime_type: got an empty list; expected a police.uk crime type, or a list of them")
     out = pd.DataFrame(index=pd.Index(months, name="month"))
     out["label"] = [month_label(m) for m in months]
     out["financial_year"] = [FinancialYear.of_month(m).label for m in months]

@@ -18,6 +18,7 @@ from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.datasets import FILES, SCHEMAS
 from safer_analysis.inputs.validation import Column
+from safer_analysis.workbench.arguments import ArgumentTypeError, shown
 from safer_analysis.workbench.display import Table, as_table
 
 #: What each input file holds.
@@ -215,7 +216,9 @@ def data_dictionary(file: str | None = None) -> Table:
     unique, and what it means."""
     names = list(FILES) + ["crime", "geography"]
     if file is not None:
-        wanted = str(file).removesuffix(".csv")
+        if not isinstance(file, str):
+            raise ArgumentTypeError(f"file: got {shown(file)}; expected the name of an input file, e.g. 'allocations'")
+        wanted = file.strip().removesuffix(".csv")
         if wanted not in names:
             raise ParameterError(f"file: no input file {file!r}; expected one of {', '.join(names)}")
         names = [wanted]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from safer_analysis.present import tables
 from safer_analysis.present.disclosure import SUPPRESSED
+from safer_analysis.workbench import arguments
 
 #: Rows a Table shows before it says how many more there are.
 MAX_ROWS = 30
@@ -173,6 +174,16 @@ class Table(pd.DataFrame):
 
 def as_table(frame: pd.DataFrame, *, caption: str = "", notes: list[str] | None = None, formats=None) -> Table:
     """``frame`` as a :class:`Table` with a caption, notes and formats."""
+    arguments.table("frame", frame, rows=False, example="wb.counts()")
+    caption = arguments.text("caption", caption)
+    if notes is not None and (
+        isinstance(notes, str) or not isinstance(notes, list | tuple) or not all(isinstance(n, str) for n in notes)
+    ):
+        raise arguments.ArgumentTypeError(f"notes: got {arguments.shown(notes)}; expected a list of sentences")
+    if formats is not None and not isinstance(formats, Mapping):
+        raise arguments.ArgumentTypeError(
+            f"formats: got {arguments.shown(formats)}; expected a dict of column name to format name"
+        )
     out = Table(frame)
     out.attrs = dict(frame.attrs)
     if caption:
@@ -201,8 +212,9 @@ class _Html:
 def show(frame: pd.DataFrame, *, max_rows: int = MAX_ROWS, caption: str | None = None) -> _Html:
     """Any DataFrame (or Series) displayed through the house formats; in a notebook, end a cell
     with ``show(frame)``."""
-    if isinstance(frame, pd.Series):
-        frame = frame.to_frame()
+    frame = arguments.table("frame", frame, series=True, rows=False, example="wb.counts()")
+    max_rows = arguments.whole_number("max_rows", max_rows, 0, why="0 shows every row")
+    caption = arguments.text("caption", caption) or None
     text = formatted(frame).head(max_rows).to_string(index=False)
     return _Html(to_html(frame, max_rows=max_rows, caption=caption), text)
 
@@ -240,7 +252,9 @@ def explore(frame: pd.DataFrame, *, caption: str | None = None, page_length: int
     rows (itables, working offline: nothing is fetched). Numbers are rounded as the house formats
     show them. Without itables installed, the formatted table with every row."""
     global _ITABLES_READY
-    caption = caption or frame.attrs.get("caption") or ""
+    frame = arguments.table("frame", frame, series=True, rows=False, example="wb.counts()")
+    page_length = arguments.whole_number("page_length", page_length, 1)
+    caption = arguments.text("caption", caption) or frame.attrs.get("caption") or ""
     try:
         import itables
     except ImportError:  # pragma: no cover - itables is a dependency

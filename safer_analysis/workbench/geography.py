@@ -32,7 +32,9 @@ from functools import cache
 
 import pandas as pd
 
+from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import areas, reference
+from safer_analysis.workbench import arguments
 
 #: The geographies a row can be counted by: the column holding each one's code and its name.
 LEVELS: dict[str, tuple[str, str]] = {
@@ -69,6 +71,7 @@ def add_geography(crimes: pd.DataFrame) -> pd.DataFrame:
     ``attrs["unmapped"]`` counts the rows placed nowhere: ``no_lsoa`` (no location), ``unknown``
     (a code no lookup knows) and ``no_ward`` (a 2011 LSOA split between 2024 wards).
     """
+    crimes = arguments.table("crimes", crimes, columns=("lsoa_code",), rows=False)
     geo = lsoa_geography()
     codes = crimes["lsoa_code"]
     values = codes.to_numpy(dtype=object)
@@ -147,8 +150,15 @@ def populations(level: str, mid_year: int, codes: Iterable[str] | None = None) -
     ``mid_year``. Returns ``population`` indexed by code, with ``attrs["mid_year"]`` and
     ``attrs["note"]`` (the year used, and any 2011 LSOA left out because it was split between
     areas of the level). ``codes`` limits the areas returned."""
+    if not isinstance(level, str):
+        raise arguments.ArgumentTypeError(f"level: got {arguments.shown(level)}; expected one of {', '.join(LEVELS)}")
     if level not in LEVELS:
-        raise ValueError(f"no populations by {level!r}; expected one of {', '.join(LEVELS)}")
+        raise ParameterError(f"level: no populations by {level!r}; expected one of {', '.join(LEVELS)}")
+    mid_year = arguments.whole_number("mid_year", mid_year, 1900, 2100)
+    if codes is not None and (isinstance(codes, str) or not isinstance(codes, Iterable)):
+        raise arguments.ArgumentTypeError(
+            f"codes: got {arguments.shown(codes)}; expected a list of area codes (a single code in a list)"
+        )
     year = nearest_lsoa_year(mid_year)
     out, split = _populations(level, year)
     out = out.copy()

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from safer_analysis.workbench import geography
+from safer_analysis.errors import ParameterError
+from safer_analysis.workbench import arguments, geography
 from safer_analysis.workbench.counts import _select, period_of, resolve_crime_types
 
 _BLUES = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"]
@@ -86,9 +87,10 @@ class ZoomMap:
             f"<script>{_SCRIPT.replace('__ID__', ident)}</script></figure>"
         )
 
-    def save(self, path: str | Path) -> Path:
-        """Write the map as a web page (HTML with its zoom) or, for ``.svg``, the drawing alone."""
-        path = Path(path)
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the map as a web page (HTML with its zoom) or, for ``.svg``, the drawing alone; a
+        file already there is kept unless ``overwrite`` is True."""
+        path = arguments.output_file("path", path, (".html", ".svg"), overwrite)
         body = self.svg if path.suffix.lower() == ".svg" else f"<!doctype html><meta charset=utf-8>{self._repr_html_()}"
         path.write_text(body, encoding="utf-8")
         return path
@@ -124,8 +126,25 @@ _SCRIPT = """
 """
 
 
-def _read(path: str | Path) -> list[dict]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))["features"]
+def _read(name: str, path: Path) -> list[dict]:
+    """The features of the GeoJSON file ``path`` (the ``name`` argument); a ParameterError saying
+    what is wrong with the file otherwise."""
+    if not path.is_file():
+        raise ParameterError(f"{name}: no file {path}; give the GeoJSON file of the boundaries, or None to draw points")
+    try:
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        reason = f"line {exc.lineno}, column {exc.colno}: {exc.msg}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ParameterError(
+            f"{name}: {path} is not a GeoJSON file with features ({reason or type(exc).__name__}); expected a "
+            "FeatureCollection of polygons"
+        ) from None
+    if not isinstance(features, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("geometry"), dict) and isinstance(f.get("properties"), dict)
+        for f in features
+    ):
+        raise ParameterError(f"{name}: {path} holds features without geometry or properties; expected polygons")
+    return features
 
 
 def zoom_map(
@@ -142,10 +161,18 @@ def zoom_map(
     property ``LSOA11CD``), with the ``wards`` outlines where given; without boundaries, one dot
     per police.uk point, sized by its count. Rows coded to 2021 LSOAs count in their 2011 parent
     (see :mod:`safer_analysis.workbench.geography`)."""
-    from safer_analysis.workbench.counts import last_complete_year
+    from safer_analysis.workbench.counts import _crime_table, _held_months, last_complete_year
 
+    crimes = _crime_table(crimes)
+    place = arguments.text("place", place)
+    boundaries, wards = arguments.path("boundaries", boundaries), arguments.path("wards", wards)
     label, types = resolve_crime_types(crimes, crime_type)
     when = period_of(period if period is not None else last_complete_year(crimes))
+    held = _held_months(crimes)
+    if not held & set(when.months):
+        raise ParameterError(
+            f"period: the data hold no month of {when.label}; they run from {min(held)} to {max(held)}"
+        )
     rows = _select(crimes, types)
     rows = rows[rows["month"].isin(set(when.months))]
     if "lsoa11_code" not in rows.columns:
@@ -153,8 +180,8 @@ def zoom_map(
     what = "crimes (excluding anti-social behaviour)" if types is None else label.lower()
     where = f", {place}" if place else ""
     title = f"{'All crime' if types is None else label} by place{where}, {when.label}"
-    if boundaries and Path(boundaries).is_file():
-        return _lsoa_map(rows, _read(boundaries), _read(wards) if wards and Path(wards).is_file() else [], title, what)
+    if boundaries:
+        return _lsoa_map(rows, _read("boundaries", boundaries), _read("wards", wards) if wards else [], title, what)
     return _point_map(rows, title, what)
 
 

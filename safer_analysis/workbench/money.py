@@ -17,6 +17,7 @@ plan only recommends). Column names and sentences here always say which.
 from __future__ import annotations
 
 import html
+import numbers
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,13 +26,21 @@ from safer_analysis.analysis import spend
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs.datasets import Dataset
 from safer_analysis.present.formats import format_gbp, format_percent
+from safer_analysis.workbench.arguments import ArgumentTypeError, shown
 from safer_analysis.workbench.display import Table, as_table, to_html
 
 
 def _year(dataset: Dataset, year: object) -> str:
+    """``year`` checked against the dataset's years; the message names the argument ``year``."""
     from safer_analysis.reports.context import check_year
 
-    return check_year(year, dataset).label
+    if not isinstance(dataset, Dataset):
+        raise ArgumentTypeError(f"dataset: got {shown(dataset)}; expected the project's dataset, such as wb.dataset")
+    try:
+        return check_year(year, dataset).label
+    except ParameterError as exc:
+        said = str(exc).removeprefix("financial_year:").split(" (with papermill:")[0]
+        raise ParameterError(f"year:{said}") from None
 
 
 def _spend_words(dataset: Dataset, year: str) -> str:
@@ -173,6 +182,14 @@ def priority_money(dataset: Dataset, year: object, priority: object) -> Priority
     known = dict(zip(dataset.pcp_priorities["priority"], dataset.pcp_priorities["name"], strict=True))
     if isinstance(priority, str) and priority.strip().isdigit():
         priority = int(priority.strip())
+    if isinstance(priority, float) and priority.is_integer():
+        priority = int(priority)
+    if isinstance(priority, bool) or not isinstance(priority, numbers.Integral):
+        raise ArgumentTypeError(
+            f"priority: got {shown(priority)}; expected a Police & Crime Plan priority number, one of "
+            f"{', '.join(str(p) for p in sorted(known))} (pcp_priorities.csv)"
+        )
+    priority = int(priority)
     if priority not in known:
         raise ParameterError(
             f"priority: got {priority!r}; expected a Police & Crime Plan priority number, one of "

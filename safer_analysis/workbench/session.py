@@ -122,7 +122,8 @@ class Workbench:
 
     def monthly(self, crime_type: object = ASB, *, years: int = 3, end: object = None) -> Table:
         """Counts per month over ``years`` financial years to ``end`` (default :attr:`last_year`)."""
-        return monthly_counts(self.crimes, crime_type, years=years, end=end or self.last_year, place=self.place)
+        end = end if end is not None else self.last_year
+        return monthly_counts(self.crimes, crime_type, years=years, end=end, place=self.place)
 
     line = staticmethod(charts.line)
     bars = staticmethod(charts.bars)
@@ -149,11 +150,11 @@ class Workbench:
     def priority_money(self, priority: object, year: object = None) -> money.PriorityMoney:
         """How much of a year's money (default: the notebook's year) went to a Police & Crime
         Plan priority, gross and apportioned, each as a share of the grant and of the spend."""
-        return money.priority_money(self.dataset, year or self.year, priority)
+        return money.priority_money(self.dataset, year if year is not None else self.year, priority)
 
     def spend_by_priority(self, year: object = None) -> Table:
         """Every Police & Crime Plan priority's money, gross and apportioned, shares named."""
-        return money.spend_by_priority(self.dataset, year or self.year)
+        return money.spend_by_priority(self.dataset, year if year is not None else self.year)
 
     # ---- the data --------------------------------------------------------------------------
 

@@ -9,17 +9,20 @@ without widgets.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 import pandas as pd
 
-from safer_analysis.workbench import charts, geography
+from safer_analysis.errors import ParameterError
+from safer_analysis.workbench import arguments, charts, geography
 from safer_analysis.workbench.counts import (
     ALL_CRIME,
     count_by,
     crime_types,
     last_complete_year,
     monthly_counts,
+    period_of,
 )
 
 #: The area choice meaning every ward.
@@ -28,12 +31,14 @@ WHOLE_AREA = "(whole area)"
 
 def year_options(crimes: pd.DataFrame) -> list[tuple[str, str]]:
     """(label, year) for each financial year the data hold, latest first, saying when months are missing."""
+    crimes = arguments.table("crimes", crimes, columns=("month", "financial_year"))
     held = crimes.groupby("financial_year")["month"].nunique()
     return [(y if n == 12 else f"{y} ({n} of 12 months)", str(y)) for y, n in held.sort_index(ascending=False).items()]
 
 
 def ward_options(crimes: pd.DataFrame) -> list[str]:
     """The wards the data place rows in, by name, after the whole area."""
+    crimes = arguments.table("crimes", crimes)
     if "ward_name" not in crimes.columns:
         crimes = geography.add_geography(crimes)
     return [WHOLE_AREA] + sorted(crimes["ward_name"].dropna().unique())
@@ -45,10 +50,25 @@ def view(
     """What the pickers show for a choice: the counts (by ward for the whole area, by
     neighbourhood within a ward) with the change on the year before, and the monthly chart over
     the three financial years to ``year``."""
+    crimes = arguments.table("crimes", crimes, columns=("month", "crime_type"))
     if "ward_name" not in crimes.columns:
         crimes = geography.add_geography(crimes)
+    ward = arguments.text("ward", ward, empty=WHOLE_AREA) or WHOLE_AREA
+    place = arguments.text("place", place)
+    wards = ward_options(crimes)
+    if ward not in wards:
+        near = difflib.get_close_matches(ward, wards, n=2, cutoff=0.6)
+        hint = f" (did you mean {' or '.join(map(repr, near))}?)" if near else ""
+        raise ParameterError(
+            f"ward: {ward!r} is no ward of the data{hint}; expected {WHOLE_AREA!r} or one of the {len(wards) - 1} "
+            "wards of ward_options(crimes)"
+        )
+    when = period_of(year, "year")
+    held = set(crimes["month"].dropna())
+    if not held & set(when.months):
+        raise ParameterError(f"year: the data hold no month of {when.label}; they run from {min(held)} to {max(held)}")
     rows, where, by = crimes, place, "ward"
-    if ward and ward != WHOLE_AREA:
+    if ward != WHOLE_AREA:
         rows = crimes[crimes["ward_name"] == ward]
         rows.attrs = dict(crimes.attrs)
         where, by = f"{ward} ward" + (f", {place}" if place else ""), "lsoa"
@@ -63,10 +83,17 @@ def pickers(crimes: pd.DataFrame, *, place: str = "", year: str | None = None):
     import ipywidgets as widgets
     from IPython.display import display
 
+    crimes = arguments.table("crimes", crimes, columns=("month", "crime_type", "financial_year"))
     if "ward_name" not in crimes.columns:
         crimes = geography.add_geography(crimes)
+    place = arguments.text("place", place)
     years = year_options(crimes)
-    chosen_year = year or last_complete_year(crimes)
+    chosen_year = arguments.text("year", year) or last_complete_year(crimes)
+    held = [y for _, y in years]
+    if chosen_year not in held:
+        raise ParameterError(
+            f"year: got {chosen_year!r}; expected a financial year the crime data hold: {', '.join(held)}"
+        )
     year_box = widgets.Dropdown(options=years, value=chosen_year, description="Year")
     ward_box = widgets.Dropdown(options=ward_options(crimes), value=WHOLE_AREA, description="Area")
     type_box = widgets.Dropdown(options=[ALL_CRIME, *crime_types(crimes)], value=ALL_CRIME, description="Crime type")

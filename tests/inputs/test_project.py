@@ -4,15 +4,27 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from safer_analysis.cli import main
 from safer_analysis.errors import NoProjectError, SettingsError
+from safer_analysis.inputs import reference
+from safer_analysis.inputs.areas import UnknownAreaError, resolve
 from safer_analysis.inputs.datasets import load_dataset
-from safer_analysis.inputs.project import SETTINGS_FILE, find_project, load_project, parse_settings, resolve_project
+from safer_analysis.inputs.project import (
+    SETTINGS_FILE,
+    check_codes,
+    find_project,
+    load_project,
+    parse_settings,
+    resolve_project,
+)
 from safer_analysis.pipeline import notebooks
-from safer_analysis.scaffold.init import InitError, current_year, find_area, init
+from safer_analysis.scaffold.init import InitError, current_year, find_area, init, settings_text
 
 from ..conftest import ROOT
 
@@ -149,3 +161,169 @@ def test_no_command_needs_the_package_folder_to_hold_data():
         text = path.read_text()
         assert "parents[2]" not in text and "parent.parent" not in text, path
     assert package_root  # the check above is about code, whatever the install
+
+
+# ---- the settings file's encoding ---------------------------------------------------------------
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_settings_saved_with_a_byte_order_mark_are_read(project_copy, capsys):
+    """Notepad saves "UTF-8 with BOM": the file reads as it would without the mark."""
+    path = project_copy / SETTINGS_FILE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_project(project_copy).settings.name == "Safer Plymouth"
+    assert main(["check", "--project", str(project_copy)]) == 0
+    assert "Invalid statement" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "encoding", "line", "byte"),
+    [
+        ('name = "Safer Plymouth"', 'name = "Safer Plymouth £"', "cp1252", 5, 24),
+        ('contact = "Safer Plymouth', 'contact = "Sécurité Plymouth', "cp1252", 12, 13),
+    ],
+)
+def test_settings_in_another_encoding_are_refused_naming_line_and_byte(
+    project_copy, capsys, old, new, encoding, line, byte
+):
+    path = project_copy / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_bytes(text.replace(old, new).encode(encoding))
+    with pytest.raises(SettingsError, match=f"line {line}, byte {byte}: .* save it as UTF-8"):
+        load_project(project_copy)
+    assert main(["check", "--project", str(project_copy)]) == 2
+    said = _one_line(capsys.readouterr().err)
+    assert str(path) in said and f"line {line}, byte {byte}" in said and "Windows-1252" in said
+
+
+def test_settings_saved_as_utf16_are_refused_in_one_line(project_copy, capsys):
+    path = project_copy / SETTINGS_FILE
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert main(["check", "--project", str(project_copy)]) == 2
+    said = _one_line(capsys.readouterr().err)
+    assert str(path) in said and "UTF-16" in said and "save it as UTF-8" in said
+
+
+# ---- the settings' codes against the ONS lookups ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (  # Torbay's authority in Plymouth's settings: its population, so 161.3 crimes per 1,000 for 83.3
+            'local_authority_codes = ["E06000026"]',
+            'local_authority_codes = ["E06000027"]',
+            [
+                'local_authority_codes = ["E06000027"]',
+                "E06000027 (Torbay) is not in Plymouth (E22000056)",
+                "give it E06000026 (Plymouth)",
+            ],
+        ),
+        (
+            'csp_code = "E22000056"',
+            'csp_code = "E22999999"',
+            ['csp_code = "E22999999"', "no Community Safety Partnership has this code in the ONS lookups"],
+        ),
+        (
+            'csp_code = "E22000056"',
+            'csp_code = "E06000026"',
+            ['csp_code = "E06000026"', "the local authority Plymouth, which belongs in local_authority_codes"],
+        ),
+        (
+            'police_force_code = "E23000035"',
+            'police_force_code = "E23000036"',
+            [
+                'police_force_code = "E23000036"',
+                "(Avon and Somerset) is not the force of Plymouth (E22000056)",
+                "E23000035 (Devon & Cornwall)",
+            ],
+        ),
+        (
+            'police_force = "Devon & Cornwall"',
+            'police_force = "Avon and Somerset"',
+            ['police_force = "Avon and Somerset"', 'E23000035, which the ONS lookups name "Devon & Cornwall"'],
+        ),
+    ],
+)
+def test_codes_that_disagree_with_the_lookups_stop_check_and_build(project_copy, tmp_path, capsys, old, new, said):
+    path = project_copy / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert main(["check", "--project", str(project_copy)]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert str(path) in line and all(part in line for part in said), line
+    out = tmp_path / "out"
+    assert main(["build", "--year", "2018-19", "--project", str(project_copy), "--out", str(out)]) == 2
+    assert _one_line(capsys.readouterr().err) == line
+    assert not out.exists()  # refused before anything ran
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        (  # one of a partnership's three authorities: the population of a third of it
+            {"csp_code": "E22000364", "local_authority_codes": ("E07000045",)},
+            "cover only part of South Devon and Dartmoor (E22000364), the partnership of csp_code; the ONS lookups "
+            "give it E07000044 (South Hams), E07000045 (Teignbridge), E07000047 (West Devon)",
+        ),
+        ({"local_authority_codes": ("E06000026", "E06000026")}, "lists E06000026 twice"),
+        ({"local_authority_codes": ("E06999999",)}, "E06999999: no local authority has this code"),
+        ({"local_authority_codes": ("e06000026",)}, "ONS codes are written in capitals: E06000026"),
+        ({"csp_code": "", "local_authority_codes": ("E06000026",), "police_force_code": "E23000036"}, "not the force"),
+        (
+            {"csp_code": "", "local_authority_codes": (), "police_force_code": "", "police_force": "Devon & Cornwal"},
+            'did you mean "Devon & Cornwall"?',
+        ),
+    ],
+)
+def test_each_code_is_checked_against_the_lookups_and_the_others(tmp_path, changes, said):
+    settings = parse_settings((ROOT / SETTINGS_FILE).read_text(encoding="utf-8"), ROOT / SETTINGS_FILE)
+    with pytest.raises(SettingsError, match=re.escape(said)):
+        check_codes(replace(settings, **changes), tmp_path / SETTINGS_FILE)
+
+
+def test_projects_init_makes_and_an_area_of_lsoas_pass_the_check(tmp_path, capsys):
+    """A partnership, an authority within a larger partnership and a force area, as init writes
+    them; and an area made of LSOAs, with no partnership or authority codes."""
+    for folder, area in (("torbay", "Torbay"), ("teignbridge", "Teignbridge"), ("force", "Devon & Cornwall")):
+        assert main(["init", str(tmp_path / folder), "--csp", area, "--year", "2018-19"]) == 0
+        assert main(["check", "--project", str(tmp_path / folder)]) == 0, capsys.readouterr().err
+        assert "agree with the ONS lookups" in capsys.readouterr().out
+    path = tmp_path / "torbay" / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8")
+    for key, value in (
+        ("csp_code", '""'),
+        ("local_authority_codes", "[]"),
+        ("area", '"Torquay town centre"'),
+        ("lsoa_name_prefixes", '["Torbay 001", "Torbay 002"]'),
+    ):
+        text, n = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.MULTILINE)
+        assert n == 1, key
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", "--project", str(tmp_path / "torbay")]) == 0, capsys.readouterr().err
+    assert load_project(tmp_path / "torbay").settings.csp_code == ""
+
+
+@pytest.mark.slow
+def test_the_settings_init_writes_pass_for_every_area_it_can_make():
+    """Every partnership, authority (2024 and 2022) and force area the lookups know."""
+    lookup = reference.csp_lookup()
+    codes = {*lookup["csp24_code"], *lookup["ltla24_code"], *lookup["pfa24_code"]}
+    codes |= {c for c in reference.read_table("lookup_ltla22_ltla23.csv")["ltla22_code"] if c[0] in "EW"}
+    made = 0
+    for code in sorted(codes):
+        try:
+            area = resolve(code)
+        except UnknownAreaError:  # a partnership sharing an authority with others: init refuses it too
+            continue
+        path = Path(f"{code}.toml")
+        check_codes(parse_settings(settings_text(area, "Safer X", "2018-19"), path), path)
+        made += 1
+    assert made > 650

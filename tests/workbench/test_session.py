@@ -77,3 +77,25 @@ def test_the_pickers_offer_year_area_and_crime_type_and_follow_a_choice(wb):
     table, chart = view(wb.crimes, "2018-19", "Drake", "Burglary", "Plymouth")
     assert table.attrs["by"] == "lsoa" and int(table["count"].sum()) == 97
     assert chart.title == "Burglary per month, Drake ward, Plymouth"
+
+
+@pytest.mark.parametrize(
+    ("step", "said", "kind"),
+    [
+        (lambda wb: wb.monthly(years=10**6), "years: got 1000000; expected a whole number from 1 to 4", ValueError),
+        (lambda wb: wb.monthly(end=""), "end: got str ''", ValueError),
+        (lambda wb: wb.line("x"), "table: got str 'x'; expected a DataFrame or Series", TypeError),
+        (lambda wb: wb.bars(None, "count"), "table: got NoneType None; expected a DataFrame", TypeError),
+        (lambda wb: wb.counts(suppress="no"), "suppress: got str 'no'; expected True or False", TypeError),
+        (lambda wb: wb.counts(by=None), "by: got NoneType None", TypeError),
+        (lambda wb: wb.map(period="2021-22"), "period: the data hold no month of 2021-22", ValueError),
+        (lambda wb: wb.priority_money(True), "priority: got bool True", TypeError),
+        (lambda wb: wb.spend_by_priority("2030-31"), "year: 2030-31 is not in the data", ValueError),
+        (lambda wb: wb.dictionary(["grants"]), "file: got list ['grants']", TypeError),
+    ],
+)
+def test_every_step_refuses_a_careless_argument_in_one_line(wb, step, said, kind):
+    with pytest.raises(kind) as caught:
+        step(wb)
+    assert isinstance(caught.value, ParameterError) and str(caught.value).startswith(said)
+    assert "\n" not in str(caught.value)
