@@ -7,6 +7,7 @@ the working folder (the nearest folder upwards with a ``safer-analysis.toml``).
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -184,6 +185,22 @@ def _progress_line(text: str) -> None:
     print(f"  {text}", file=sys.stderr, flush=True)
 
 
+def _failed_run(exc: Exception) -> str:
+    """'; the failed run is in PATH' for a failed build that kept its run, else ''."""
+    kept = getattr(exc, "kept", None)
+    return f"; the failed run is in {kept}" if kept else ""
+
+
+def _cannot_write(exc: OSError, where: Path, other: str = ", or give another --out") -> str:
+    """One line for a file system failure while writing: a full disk and a permission named as such."""
+    path = exc.filename or where
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{path}: the disk is full (no space left on the device); free some space{other}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{path}: permission denied ({exc.strerror}); make the folder writable{other}"
+    return f"{path}: cannot write ({exc.strerror or exc}); check the folder{other}"
+
+
 def _build(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.pipeline.runner import BuildError, build
 
@@ -214,12 +231,11 @@ def _build(args: argparse.Namespace, project: Project) -> int:
             )
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
-            print(
-                f"The previous outputs in {out / year} are untouched; the failed run is in {out / '.failed' / year}.",
-                file=sys.stderr,
-            )
+            print(f"The previous outputs in {out / year} are untouched{_failed_run(exc)}.", file=sys.stderr)
             failures += 1
             continue
+        except OSError as exc:
+            raise ParameterError(_cannot_write(exc, out)) from None
         books = sorted(p.name for p in result.out_dir.glob("*.xlsx"))
         print(
             f"Wrote {result.out_dir}/: {', '.join(p + '.html' for p in result.products)}, index.html, "
@@ -259,9 +275,11 @@ def _build_force(args: argparse.Namespace, project: Project, years: list[str], o
             )
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
-            print(f"Any previous build in {out} is untouched; the failed run is in {out / '.failed'}.", file=sys.stderr)
+            print(f"Any previous build in {out} is untouched{_failed_run(exc)}.", file=sys.stderr)
             failures += 1
             continue
+        except OSError as exc:
+            raise ParameterError(_cannot_write(exc, out)) from None
         print(
             f"Wrote {result.out_dir}/: index.html, force_overview.html and {len(result.areas) - 1} "
             f"strategic assessments in {result.seconds:.1f} s."
