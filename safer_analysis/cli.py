@@ -294,10 +294,14 @@ def _export_360giving(args: argparse.Namespace, project: Project) -> int:
     dataset = load_dataset(project.data_dir)
     year = check_year(args.year, dataset).label
     try:
-        paths = giving360.export(dataset, year, args.out, settings=project.settings, prefix=args.prefix)
+        paths = giving360.export(
+            dataset, year, args.out, settings=project.settings, prefix=args.prefix, data_dir=project.data_dir
+        )
     except giving360.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        raise ParameterError(_cannot_write(exc, args.out)) from None
     print("Wrote " + " and ".join(str(p) for p in paths) + ".")
     return 0
 
