@@ -176,7 +176,7 @@ def make_parser() -> argparse.ArgumentParser:
     k.add_argument(
         "--update",
         action="store_true",
-        help="copy the package's notebooks over missing or differing copies (old copies kept as .old)",
+        help="copy the package's notebooks over missing or differing copies (each old copy kept: .old, .old.2 ...)",
     )
     return parser
 
@@ -407,14 +407,17 @@ def _init(args: argparse.Namespace) -> int:
 def _notebooks(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.pipeline import notebooks
 
-    states = (
-        notebooks.update_copies(project.notebooks_dir)
-        if args.update
-        else notebooks.compare_copies(project.notebooks_dir)
-    )
+    try:
+        states = (
+            notebooks.update_copies(project.notebooks_dir)
+            if args.update
+            else notebooks.compare_copies(project.notebooks_dir)
+        )
+    except OSError as exc:
+        raise ParameterError(_cannot_write(exc, project.notebooks_dir, "")) from None
     if args.update:
         for s in states:
-            done = f"refreshed (old copy kept as {s.notebook}.old)" if s.state == "differs" else "added"
+            done = f"refreshed (old copy kept as {s.kept})" if s.state == "differs" else "added"
             print(f"{s.notebook}: {done}")
         print(f"The notebooks in {project.notebooks_dir} are in step with safer-analysis {__version__}.")
         return 0
