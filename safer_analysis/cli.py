@@ -7,6 +7,7 @@ the working folder (the nearest folder upwards with a ``safer-analysis.toml``).
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -175,13 +176,29 @@ def make_parser() -> argparse.ArgumentParser:
     k.add_argument(
         "--update",
         action="store_true",
-        help="copy the package's notebooks over missing or differing copies (old copies kept as .old)",
+        help="copy the package's notebooks over missing or differing copies (each old copy kept: .old, .old.2 ...)",
     )
     return parser
 
 
 def _progress_line(text: str) -> None:
     print(f"  {text}", file=sys.stderr, flush=True)
+
+
+def _failed_run(exc: Exception) -> str:
+    """'; the failed run is in PATH' for a failed build that kept its run, else ''."""
+    kept = getattr(exc, "kept", None)
+    return f"; the failed run is in {kept}" if kept else ""
+
+
+def _cannot_write(exc: OSError, where: Path, other: str = ", or give another --out") -> str:
+    """One line for a file system failure while writing: a full disk and a permission named as such."""
+    path = exc.filename or where
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{path}: the disk is full (no space left on the device); free some space{other}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{path}: permission denied ({exc.strerror}); make the folder writable{other}"
+    return f"{path}: cannot write ({exc.strerror or exc}); check the folder{other}"
 
 
 def _build(args: argparse.Namespace, project: Project) -> int:
@@ -214,12 +231,11 @@ def _build(args: argparse.Namespace, project: Project) -> int:
             )
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
-            print(
-                f"The previous outputs in {out / year} are untouched; the failed run is in {out / '.failed' / year}.",
-                file=sys.stderr,
-            )
+            print(f"The previous outputs in {out / year} are untouched{_failed_run(exc)}.", file=sys.stderr)
             failures += 1
             continue
+        except OSError as exc:
+            raise ParameterError(_cannot_write(exc, out)) from None
         books = sorted(p.name for p in result.out_dir.glob("*.xlsx"))
         print(
             f"Wrote {result.out_dir}/: {', '.join(p + '.html' for p in result.products)}, index.html, "
@@ -259,9 +275,11 @@ def _build_force(args: argparse.Namespace, project: Project, years: list[str], o
             )
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
-            print(f"Any previous build in {out} is untouched; the failed run is in {out / '.failed'}.", file=sys.stderr)
+            print(f"Any previous build in {out} is untouched{_failed_run(exc)}.", file=sys.stderr)
             failures += 1
             continue
+        except OSError as exc:
+            raise ParameterError(_cannot_write(exc, out)) from None
         print(
             f"Wrote {result.out_dir}/: index.html, force_overview.html and {len(result.areas) - 1} "
             f"strategic assessments in {result.seconds:.1f} s."
@@ -276,10 +294,14 @@ def _export_360giving(args: argparse.Namespace, project: Project) -> int:
     dataset = load_dataset(project.data_dir)
     year = check_year(args.year, dataset).label
     try:
-        paths = giving360.export(dataset, year, args.out, settings=project.settings, prefix=args.prefix)
+        paths = giving360.export(
+            dataset, year, args.out, settings=project.settings, prefix=args.prefix, data_dir=project.data_dir
+        )
     except giving360.ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        raise ParameterError(_cannot_write(exc, args.out)) from None
     print("Wrote " + " and ".join(str(p) for p in paths) + ".")
     return 0
 
@@ -385,14 +407,17 @@ def _init(args: argparse.Namespace) -> int:
 def _notebooks(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.pipeline import notebooks
 
-    states = (
-        notebooks.update_copies(project.notebooks_dir)
-        if args.update
-        else notebooks.compare_copies(project.notebooks_dir)
-    )
+    try:
+        states = (
+            notebooks.update_copies(project.notebooks_dir)
+            if args.update
+            else notebooks.compare_copies(project.notebooks_dir)
+        )
+    except OSError as exc:
+        raise ParameterError(_cannot_write(exc, project.notebooks_dir, "")) from None
     if args.update:
         for s in states:
-            done = f"refreshed (old copy kept as {s.notebook}.old)" if s.state == "differs" else "added"
+            done = f"refreshed (old copy kept as {s.kept})" if s.state == "differs" else "added"
             print(f"{s.notebook}: {done}")
         print(f"The notebooks in {project.notebooks_dir} are in step with safer-analysis {__version__}.")
         return 0

@@ -27,6 +27,8 @@ from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.present.cells import neutralise
 
 SCHEMA_VERSION = "1.4"
+#: The description of every package this export writes (how an earlier export is recognised).
+DESCRIPTION = "Allocations of the Police and Crime Commissioner's grant to community safety projects."
 #: 360Giving geographic code types by the start of an ONS local authority code.
 GEO_CODE_TYPES = {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "W06": "UA"}
 
@@ -163,7 +165,7 @@ def package(dataset, year: str, *, settings: Settings, **kwargs) -> dict[str, An
     return {
         "version": SCHEMA_VERSION,
         "title": f"{settings.name} Community Safety Partnership Fund {year}",
-        "description": "Allocations of the Police and Crime Commissioner's grant to community safety projects.",
+        "description": DESCRIPTION,
         "grants": records,
     }
 
@@ -208,10 +210,19 @@ def csv_rows(records: list[dict[str, Any]]) -> list[dict[str, str]]:
     return rows
 
 
+def _umask() -> int:
+    """The process's file creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _atomic_write(path: Path, write) -> None:
+    """Write ``path`` through a temporary file renamed into place, with the user's normal permissions."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes the file private; open data is for reading
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             write(handle)
         os.replace(tmp, path)
@@ -220,11 +231,49 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
-def export(dataset, year: str, out: str | Path, *, settings: Settings, **kwargs) -> list[Path]:
-    """Write the package as JSON to ``out`` (``.json``) and the CSV beside it; return both paths."""
+def written_by_export(path: Path) -> bool:
+    """Whether an existing file is one this export wrote: a JSON package with the description it
+    gives every package, or a CSV whose first line is exactly the standard's column titles in its order."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            if path.suffix == ".csv":
+                return next(csv.reader(handle), None) == CSV_COLUMNS
+            value = json.load(handle)
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error):
+        return False
+    return isinstance(value, dict) and value.get("description") == DESCRIPTION and isinstance(value.get("grants"), list)
+
+
+def check_out(json_path: Path, csv_path: Path, data_dir: Path | None = None) -> None:
+    """Refuse (ExportError) to write over an input in ``data_dir`` or any file this export did not write."""
+    data = data_dir.resolve() if data_dir else None
+    for path in (json_path, csv_path):
+        real = path.resolve()
+        if data is not None and (real == data or data in real.parents):
+            raise ExportError(
+                f"--out: {path} is in the project's data folder {data}, which holds its inputs; "
+                "write the export outside data/, e.g. --out grants.json"
+            )
+        if (path.exists() or path.is_symlink()) and not written_by_export(path):
+            raise ExportError(
+                f"--out: {path} exists and is not a 360Giving file this export wrote, so it is not replaced; "
+                "move it away, or give another --out"
+            )
+
+
+def export(
+    dataset, year: str, out: str | Path, *, settings: Settings, data_dir: Path | None = None, **kwargs
+) -> list[Path]:
+    """Write the package as JSON to ``out`` (``.json``) and the CSV beside it; return both paths.
+
+    Neither may be in ``data_dir`` (the project's inputs), nor replace a file this export did not write.
+    """
     out = Path(out)
     json_path = out if out.suffix == ".json" else out.with_suffix(".json")
     csv_path = json_path.with_suffix(".csv")
+    check_out(json_path, csv_path, data_dir)
     pkg = package(dataset, year, settings=settings, **kwargs)
     _atomic_write(json_path, lambda h: json.dump(pkg, h, indent=2, ensure_ascii=False))
 
@@ -238,4 +287,5 @@ def export(dataset, year: str, out: str | Path, *, settings: Settings, **kwargs)
 
 
 def total_awarded(pkg: dict[str, Any]) -> float:
+    """The sum of a package's awarded amounts, in pounds."""
     return float(pd.Series([g["amountAwarded"] for g in pkg["grants"]]).sum())

@@ -34,6 +34,7 @@ from safer_analysis.inputs.years import YearTo
 from safer_analysis.pipeline import runner
 from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import template_path
+from safer_analysis.pipeline.targets import check_target, marker
 from safer_analysis.pipeline.warm import Outcome, run_forked, warm_up
 from safer_analysis.present.page import wrap
 from safer_analysis.reports import force_overview
@@ -111,6 +112,7 @@ def build_force(
                 )
             ]
         )
+    runner.check_crime_months(store, year, period_end or "")
     name = f"{slug(force_name)}-{year}"
     out = runner.output_folder(out, proj, name)
     warm_up()
@@ -122,6 +124,7 @@ def build_force(
     with BuildLock(out, name):
         workdir = Path(tempfile.mkdtemp(prefix=f".building-{name}-", dir=out))
         workdir.chmod(0o755)
+        runner._write_manifest(workdir, marker(financial_year=year, state="building"))
         try:
             tasks = []
             for area in names:
@@ -184,22 +187,26 @@ def build_force(
             if errors:
                 raise runner.BuildError("; ".join(errors))
             _write_index(workdir, force_name, year, names, built_at, commit)
-            manifest = {
-                "financial_year": year,
-                "force": force_name,
-                "force_code": force_code,
-                "areas": names,
-                "period_end": period_end or "",
-                "package_version": __version__,
-                "project_commit": commit,
-                "built_at": built_at,
-                "inputs": file_hashes(dataset),
-                "crime_store": {str(store): sha256_file(store)},
-                "pages": {n: round(o.seconds, 2) for n, o in outcomes.items()},
-                "seconds": round(time.perf_counter() - started, 2),
-            }
-            (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            manifest = marker(
+                financial_year=year,
+                force=force_name,
+                force_code=force_code,
+                areas=names,
+                period_end=period_end or "",
+                package_version=__version__,
+                project_commit=commit,
+                built_at=built_at,
+                inputs=file_hashes(dataset),
+                crime_store={str(store): sha256_file(store)},
+                pages={n: round(o.seconds, 2) for n, o in outcomes.items()},
+                seconds=round(time.perf_counter() - started, 2),
+            )
+            runner._write_manifest(workdir, manifest, final=True)
+            check_target(out / name, data_dir=proj.data_dir, project_root=proj.root)  # nothing added meanwhile
             runner._swap_into_place(workdir, out / name)
+        except runner.BuildError as exc:
+            exc.kept = runner._keep_failed(workdir, out, name)
+            raise
         except BaseException:
             runner._keep_failed(workdir, out, name)
             raise

@@ -5,7 +5,8 @@ with the notebooks of the package version it has installed, and an upgrade reach
 project at once. A project also holds copies in its ``notebooks/`` folder, so an analyst can read
 them in JupyterLab and run one with the plain ``papermill`` command. A copy that differs from the
 installed package's template is never used silently: the build names it and says how to bring it
-in step (``safer-analysis notebooks --update``, which keeps the old copy beside it).
+in step (``safer-analysis notebooks --update``, which keeps the old copy beside it: the first as
+``<name>.ipynb.old``, later ones as ``<name>.ipynb.old.2``, ``.old.3`` ..., none ever replaced).
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ def digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class CopyState:
+    """How a project's copy of a notebook stands; ``kept`` names where an update kept the old copy."""
+
     notebook: str
     state: str  # "in step", "differs", "missing"
+    kept: str | None = None
 
 
 def compare_copies(notebooks_dir: Path) -> list[CopyState]:
@@ -74,22 +78,36 @@ def drift_message(states: list[CopyState], notebooks_dir: Path) -> str | None:
     return (
         f"{len(stale)} notebook(s) in {notebooks_dir} differ from this version of safer-analysis "
         f"({', '.join(stale)}): the build used the package's own; run `safer-analysis notebooks --update` "
-        "to refresh the copies (each old copy is kept as <name>.ipynb.old)"
+        "to refresh the copies (each old copy is kept, as <name>.ipynb.old, .old.2 ...)"
     )
 
 
+def old_copy_name(copy: Path) -> Path:
+    """The first free name to keep an old copy under: ``<name>.old``, then ``<name>.old.2``, ``.old.3`` ..."""
+    candidate, n = copy.with_name(copy.name + ".old"), 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = copy.with_name(f"{copy.name}.old.{n}")
+    return candidate
+
+
 def update_copies(notebooks_dir: Path) -> list[CopyState]:
-    """Copy every template that is missing or differs into ``notebooks_dir``; keep a differing copy as ``.old``."""
+    """Copy every template that is missing or differs into ``notebooks_dir``; keep each differing
+    copy under a new ``.old`` name (:func:`old_copy_name`), never over an earlier one."""
     notebooks_dir.mkdir(parents=True, exist_ok=True)
     changed = []
     for state in compare_copies(notebooks_dir):
         if state.state == "in step":
             continue
         target = notebooks_dir / state.notebook
+        kept = None
         if state.state == "differs":
-            shutil.copyfile(target, target.with_name(target.name + ".old"))
+            old = old_copy_name(target)
+            with open(target, "rb") as source, open(old, "xb") as copy:  # "x": never over an existing file
+                shutil.copyfileobj(source, copy)
+            kept = old.name
         tmp = target.with_name(f".{target.name}.tmp")
         shutil.copyfile(template_path(state.notebook), tmp)
         tmp.replace(target)
-        changed.append(state)
+        changed.append(CopyState(state.notebook, state.state, kept))
     return changed

@@ -23,17 +23,19 @@ import nbformat
 
 from safer_analysis import __version__
 from safer_analysis.errors import ParameterError
+from safer_analysis.inputs import areas
 from safer_analysis.inputs.datasets import Dataset, file_hashes, load_dataset, sha256_file
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
-from safer_analysis.inputs.years import YearTo
+from safer_analysis.inputs.years import FinancialYear, YearTo
 from safer_analysis.pipeline.cache import install as cache_install
 from safer_analysis.pipeline.kernel import KERNEL_NAME
 from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import compare_copies, drift_message, template_path
+from safer_analysis.pipeline.targets import TOOL, check_target, files_of, made_by_tool, marker, read_manifest
 from safer_analysis.pipeline.warm import Outcome, run_forked, warm_up
 from safer_analysis.present.page import wrap
-from safer_analysis.reports.context import check_year
+from safer_analysis.reports.context import check_parameter_values, check_year
 from safer_analysis.reports.registry import PRODUCTS
 
 log = logging.getLogger(__name__)
@@ -86,9 +88,11 @@ def check_parameters(extra: Mapping[str, Any], products: Iterable[str]) -> None:
             raise ParameterError(f"parameter {name!r} is set by the build itself; use its option")
         if not any(name in d for d in declared.values()):
             known = sorted({n for d in declared.values() for n in d} - set(RUNNER_PARAMETERS))
+            others = [p for p in PRODUCTS if p not in products and name in notebook_parameters(p)]
+            declares = f"they declare {', '.join(known)}" if known else "they take no parameter but the year (--year)"
+            elsewhere = f"; it is a parameter of {', '.join(others)} (add --product {others[0]})" if others else ""
             raise ParameterError(
-                f"unknown parameter {name!r}: no notebook of {', '.join(products)} declares it; "
-                f"they declare {', '.join(known)}"
+                f"unknown parameter {name!r}: no notebook of {', '.join(products)} declares it; {declares}{elsewhere}"
             )
 
 
@@ -313,13 +317,8 @@ def build(
     if csp:
         extra["csp"] = csp
     check_parameters(extra, names)
-    if extra.get("period_end"):
-        try:
-            YearTo.ending(str(extra["period_end"]))
-        except ValueError as exc:
-            raise ParameterError(str(exc)) from None
-    for p in names:
-        parameters_for(p, extra)  # a value of the wrong type fails here, before anything runs
+    for p in names:  # a value of the wrong type, or out of its range, fails here, before anything runs
+        check_parameter_values(parameters_for(p, extra))
     dataset: Dataset = load_dataset(proj.data_dir)
     wanted = financial_year or proj.settings.default_year
     if not wanted:
@@ -328,21 +327,14 @@ def build(
         )
     year = check_year(wanted, dataset).label
     area = csp or proj.settings.area
+    if csp and csp.lower() != proj.settings.area.lower():
+        areas.resolve(csp)  # an unknown area is a ParameterError naming a near miss
     partnership = proj.settings.name if not csp else f"{area} Community Safety Partnership"
     crime_file, _ = proj.crime_source(area, str(extra.get("crime_data") or ""))
-    if any(p in ("strategic_assessment", "allocation_rationale") for p in names) and not crime_file.is_file():
-        raise DataValidationError(
-            [
-                Problem(
-                    str(crime_file),
-                    None,
-                    None,
-                    "no police.uk data for the area: run `safer-analysis import-police-uk "
-                    "ARCHIVE.zip` in the project first",
-                )
-            ]
-        )
+    if any(p in CRIME_REPORTS for p in names):
+        check_crime_months(crime_file, year, str(extra.get("period_end") or ""))
     out = output_folder(out, proj, year)
+    earlier = _earlier_reports(out / year, names, area)
     drift = drift_message(compare_copies(proj.notebooks_dir), proj.notebooks_dir)
     if drift and progress:
         progress("note: " + drift)
@@ -358,6 +350,7 @@ def build(
     with BuildLock(out, year):
         workdir = Path(tempfile.mkdtemp(prefix=f".building-{year}-", dir=out))
         workdir.chmod(0o755)  # mkdtemp makes it private; the pack is for reading
+        _write_manifest(workdir, marker(financial_year=year, state="building"))
         try:
             cache_install(workdir / ".cache")
             run_params = {p: parameters_for(p, {**params, "output_dir": str(workdir)}) for p in to_run}
@@ -394,56 +387,176 @@ def build(
                     footer=_footer(built_at, commit),
                     notice=notice,
                 )
+            kept = _keep_reports(out / year, workdir, earlier)
+            if kept and progress:
+                progress(f"kept {', '.join(p + '.html' for p in kept)} of the earlier build of {year}")
+            in_pack = [p for p in PRODUCTS if p in names or p in kept]
             from safer_analysis.pipeline.workbook import write_workbook
 
             workbook = write_workbook(
-                workdir, year, area, products=names, built_at=built_at, commit=commit, contact=proj.settings.contact
+                workdir, year, area, products=in_pack, built_at=built_at, commit=commit, contact=proj.settings.contact
             )
-            write_index(workdir, year, partnership, built_at, commit, names, workbook=workbook.name, notice=notice)
-            manifest = {
-                "financial_year": year,
-                "partnership": proj.settings.name,
-                "area": area,
-                "parameters": {k: v for k, v in params.items() if k != "project"},
-                "package_version": __version__,
-                "project_commit": commit,
-                "built_at": built_at,
-                "versions": _versions(),
-                "inputs": file_hashes(dataset),
-                "other_inputs": {
+            write_index(workdir, year, partnership, built_at, commit, in_pack, workbook=workbook.name, notice=notice)
+            before = (read_manifest(out / year) or {}) if kept else {}
+            reports = {p: dict(before.get("notebooks", {}).get(p, {})) for p in kept}
+            for p in reports:
+                reports[p].setdefault("parameters", before.get("parameters", {}))
+                reports[p].setdefault("built_at", before.get("built_at", ""))
+            for p, t in timings.items():
+                reports[p] = {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2), "built_at": built_at}
+            manifest = marker(
+                financial_year=year,
+                partnership=proj.settings.name,
+                area=area,
+                parameters={k: v for k, v in params.items() if k != "project"},
+                package_version=__version__,
+                project_commit=commit,
+                built_at=built_at,
+                versions=_versions(),
+                inputs=file_hashes(dataset),
+                other_inputs={
                     str(Path(v).resolve()): sha256_file(Path(v))
                     for k, v in extra.items()
                     if k == "crime_data" and v and Path(v).is_file()
                 },
-                "notebooks": {
-                    p: {"notebook": PRODUCTS[p].notebook, "seconds": round(t, 2)} for p, t in timings.items()
-                },
-                "notebook_copies": drift or "in step with the package",
-                "draft": draft,
-                "still_to_be_entered": waiting,
-                "seconds": round(time.perf_counter() - started, 2),
-            }
-            (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+                notebooks={p: reports[p] for p in PRODUCTS if p in reports},
+                rebuilt=names,
+                kept_from_earlier_build=kept,
+                notebook_copies=drift or "in step with the package",
+                draft=draft,
+                still_to_be_entered=waiting
+                + [p for p in before.get("still_to_be_entered", []) if p in kept and p not in waiting],
+                seconds=round(time.perf_counter() - started, 2),
+            )
+            _write_manifest(workdir, manifest, final=True)
+            check_target(out / year, data_dir=proj.data_dir, project_root=proj.root)  # nothing added meanwhile
             _swap_into_place(workdir, out / year)
+        except BuildError as exc:
+            exc.kept = _keep_failed(workdir, out, year)
+            raise
         except BaseException:
             _keep_failed(workdir, out, year)
             raise
     return BuildResult(year, out / year, time.perf_counter() - started, timings)
 
 
-def _keep_failed(workdir: Path, out: Path, name: str) -> None:
-    """Move a failed run's folder to ``out/.failed/<name>/`` to debug (the previous pack stays)."""
-    if workdir.exists():
-        failed = out / ".failed" / name
-        shutil.rmtree(failed, ignore_errors=True)
-        failed.parent.mkdir(parents=True, exist_ok=True)
+#: The reports that read the crime store.
+CRIME_REPORTS = ("strategic_assessment", "allocation_rationale")
+
+
+def _month_runs(months: list[str]) -> str:
+    """Sorted ``YYYY-MM`` months as runs: '2016-01 to 2019-12, 2025-01 to 2025-12'."""
+    runs: list[list[str]] = []
+    for m in months:
+        index = int(m[:4]) * 12 + int(m[5:7])
+        if runs and int(runs[-1][1][:4]) * 12 + int(runs[-1][1][5:7]) == index - 1:
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    return ", ".join(a if a == b else f"{a} to {b}" for a, b in runs) or "no months"
+
+
+def check_crime_months(store: Path, year: str, period_end: str = "") -> None:
+    """Refuse (DataValidationError) a build whose crime period has no month in the store, naming the months held."""
+    if not store.is_file():
+        raise DataValidationError(
+            [
+                Problem(
+                    str(store),
+                    None,
+                    None,
+                    "no police.uk data for the area: run `safer-analysis import-police-uk "
+                    "ARCHIVE.zip` in the project first",
+                )
+            ]
+        )
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        held = sorted(str(m) for m in pc.unique(pq.read_table(store, columns=["month"])["month"]).to_pylist() if m)
+    except Exception:  # noqa: BLE001 - a damaged store is read again, and named, by the notebook's loader
+        return
+    period = YearTo.ending(period_end) if period_end else FinancialYear.parse(year)
+    wanted = period.months()
+    if not set(wanted) & set(held):
+        raise DataValidationError(
+            [
+                Problem(
+                    str(store),
+                    None,
+                    None,
+                    f"no month of {period.label} ({wanted[0]} to {wanted[-1]}) is held; the store holds "
+                    f"{_month_runs(held)}: import the police.uk months of {period.label} with "
+                    "`safer-analysis import-police-uk ARCHIVE.zip`, or build another year",
+                )
+            ]
+        )
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any], *, final: bool = False) -> None:
+    """Write ``manifest.json``; the final one lists every file of the pack (what the build wrote)."""
+    if final:
+        manifest["files"] = [f for f in files_of(folder) if f != "manifest.json"] + ["manifest.json"]
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _report_files(pack: Path, product: str) -> list[Path]:
+    """The files of one report in a pack: notebook, page, summaries and tables."""
+    names = [f"{product}.ipynb", f"{product}.html", f"summaries/{product}.json", f"summaries/{product}__tables.json"]
+    return [pack / n for n in names if (pack / n).is_file()] + sorted((pack / "tables").glob(f"{product}__*.csv"))
+
+
+def _earlier_reports(pack: Path, names: list[str], area: str) -> list[str]:
+    """The reports of an earlier build of the same pack (same area) that this build does not remake."""
+    if not made_by_tool(pack):
+        return []
+    manifest = read_manifest(pack) or {}
+    if str(manifest.get("area", area)).lower() != area.lower():
+        return []
+    return [p for p in PRODUCTS if p not in names and (pack / f"{p}.html").is_file()]
+
+
+def _keep_reports(pack: Path, workdir: Path, products: list[str]) -> list[str]:
+    """Copy the earlier build's files of ``products`` into the new pack; the reports kept."""
+    kept = []
+    for product in products:
+        if not made_by_tool(pack):
+            break
+        for path in _report_files(pack, product):
+            target = workdir / path.relative_to(pack)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        kept.append(product)
+    return kept
+
+
+def _keep_failed(workdir: Path, out: Path, name: str) -> Path | None:
+    """Move a failed run's folder to ``out/.failed/<name>/`` to debug (the previous pack stays) and
+    return it; a folder there that the tool did not make is kept, and the run goes to ``<name>.2`` ..."""
+    if not workdir.exists():
+        return None
+    try:
         shutil.rmtree(workdir / ".cache", ignore_errors=True)
+        folder = out / ".failed"
+        folder.mkdir(exist_ok=True)
+        failed, n = folder / name, 1
+        while failed.exists() or failed.is_symlink():
+            if made_by_tool(failed) and (read_manifest(failed) or {}).get("tool") == TOOL:
+                shutil.rmtree(failed)
+                break
+            n += 1
+            failed = folder / f"{name}.{n}"
         workdir.rename(failed)
+    except OSError:  # no room, or no right, to keep it: it stays where it is, for the next build to clear
+        return None
+    return failed
 
 
 def output_folder(out: str | Path | None, proj: Project, name: str) -> Path:
     """The folder to build ``name/`` in, made if absent; a ParameterError if it, or ``name`` in
-    it, is a file, or it cannot be made."""
+    it, is a file, cannot be made or written, or ``name`` in it is not the tool's to replace
+    (:func:`safer_analysis.pipeline.targets.check_target`)."""
     folder = Path(out).resolve() if out else proj.outputs_dir
     for path in (folder, *folder.parents):
         if path.exists() and not path.is_dir():
@@ -452,8 +565,13 @@ def output_folder(out: str | Path | None, proj: Project, name: str) -> Path:
             break
     if (folder / name).exists() and not (folder / name).is_dir():
         raise ParameterError(f"--out {folder}: {folder / name} is a file; move it, or give another --out")
+    check_target(folder / name, data_dir=proj.data_dir, project_root=proj.root)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ParameterError(f"--out {folder}: cannot make the folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ParameterError(
+            f"--out {folder}: permission denied, the folder cannot be written; make it writable or give another --out"
+        )
     return folder

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -12,11 +14,58 @@ from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import areas, police_uk
 from safer_analysis.inputs.datasets import Dataset, load_dataset
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
-from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.inputs.years import FinancialYear, YearTo
 from safer_analysis.present.publication import Report
 from safer_analysis.reports.registry import PRODUCTS, Product
 
-__all__ = ["ParameterError", "ProductContext", "check_year", "open_exploration", "open_product"]
+__all__ = [
+    "PARAMETERS",
+    "ParameterError",
+    "ProductContext",
+    "check_parameter_values",
+    "check_year",
+    "open_exploration",
+    "open_product",
+]
+
+#: Every parameter a report notebook declares, and what a valid value is: a whole number's
+#: range (low, high, what it means), or for text a description of what it must be.
+NUMBERS: dict[str, tuple[int, int, str]] = {
+    "comparison_years": (1, 20, "the years in the trend, ending with the year assessed"),
+    "suppression_threshold": (0, 100, "published counts below it are suppressed; 0 takes the project's setting"),
+}
+TEXTS: dict[str, str] = {
+    "financial_year": "a financial year in the data, written YYYY-YY (set with --year)",
+    "project": "the project folder (set by the build)",
+    "output_dir": "where the build collects tables (set by the build)",
+    "csp": "an area by name or ONS code (set with --area)",
+    "force": "a police force by name or ONS code (set with --whole-force)",
+    "period_end": "a month written YYYY-MM (set with --period-end)",
+    "crime_data": "a police.uk store file written by import-police-uk",
+}
+PARAMETERS = {**{k: v[2] for k, v in NUMBERS.items()}, **TEXTS}
+
+
+def check_parameter_values(values: Mapping[str, object]) -> None:
+    """Refuse (ParameterError) a notebook parameter's value outside its valid range, before anything runs."""
+    for name, value in values.items():
+        if name in NUMBERS:
+            low, high, meaning = NUMBERS[name]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ParameterError(
+                    f"parameter {name!r}: got {value!r}; expected a whole number from {low} to {high} "
+                    f"({meaning}), e.g. -p {name}={min(max(3, low), high)}"
+                )
+        elif name == "period_end" and value:
+            try:
+                YearTo.ending(str(value))
+            except ValueError as exc:
+                raise ParameterError(str(exc)) from None
+        elif name == "crime_data" and value and not Path(str(value)).is_file():
+            raise ParameterError(
+                f"parameter 'crime_data': {value} is not a file; give a police.uk store written by "
+                "`safer-analysis import-police-uk`, or leave it out for the project's own"
+            )
 
 
 def check_year(financial_year: object, dataset: Dataset) -> FinancialYear:
@@ -155,15 +204,7 @@ def open_product(
         raise ParameterError(f"financial_year: none given and {proj.settings_file} sets no [reports] default_year")
     year = check_year(wanted, dataset)
     previous = year.previous() if year.previous().label in dataset.years else None
-    if (
-        not isinstance(suppression_threshold, int)
-        or isinstance(suppression_threshold, bool)
-        or suppression_threshold < 0
-    ):
-        raise ParameterError(
-            f"suppression_threshold: expected a whole number (0 for the project's "
-            f"setting), got {suppression_threshold!r}"
-        )
+    check_parameter_values({"suppression_threshold": suppression_threshold})
     own = not csp or csp.lower() == proj.settings.area.lower()
     area = proj.settings.area if own else csp
     resolved = None if own else areas.resolve(area)

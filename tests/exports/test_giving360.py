@@ -121,3 +121,49 @@ def test_real_360giving_file_uses_the_same_column_titles():
         "Funding Org:Name",
     ]:
         assert title in header and title in giving360.CSV_COLUMNS
+
+
+# ---- the export never replaces what it did not write ----------------------------------------
+
+
+def test_out_beside_an_input_is_refused_and_the_input_kept(project_copy, capsys):
+    """``--out data/grants.json`` once wrote the 360Giving CSV over the input data/grants.csv."""
+    grants = project_copy / "data" / "grants.csv"
+    before = grants.read_bytes()
+    args = ["export-360giving", "--year", "2018-19", "--project", str(project_copy)]
+    assert main([*args, "--out", str(project_copy / "data" / "grants.json")]) == 2
+    err = capsys.readouterr().err
+    assert "is in the project's data folder" in err and "Traceback" not in err
+    assert grants.read_bytes() == before
+    assert not (project_copy / "data" / "grants.json").exists()
+    assert main([*args, "--out", str(project_copy / "data" / "open" / "grants.json")]) == 2
+
+
+@pytest.mark.parametrize("which", ["report.json", "report.csv"])
+def test_a_file_the_export_did_not_write_is_not_replaced(tmp_path, capsys, which):
+    mine = tmp_path / which
+    mine.write_text("Name,Amount\nthe user's own table,1\n" if which.endswith(".csv") else '{"mine": true}')
+    before = mine.read_bytes()
+    assert main(["export-360giving", "--year", "2018-19", "--out", str(tmp_path / "report.json")]) == 2
+    assert f"{mine} exists and is not a 360Giving file this export wrote" in capsys.readouterr().err
+    assert mine.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [which]
+
+
+def test_an_earlier_export_is_replaced_and_files_have_the_users_permissions(tmp_path):
+    import os
+
+    out = tmp_path / "grants.json"
+    old = os.umask(0o022)
+    try:
+        assert main(["export-360giving", "--year", "2018-19", "--out", str(out)]) == 0
+        assert main(["export-360giving", "--year", "2018-19", "--out", str(out)]) == 0  # its own: replaced
+        os.umask(0o002)
+        out.unlink()
+        out.with_suffix(".csv").unlink()
+        assert main(["export-360giving", "--year", "2018-19", "--out", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o664  # not 0600: open data is for reading
+    assert out.with_suffix(".csv").stat().st_mode & 0o777 == 0o664
+    assert giving360.written_by_export(out) and giving360.written_by_export(out.with_suffix(".csv"))

@@ -66,3 +66,20 @@ def test_areas_and_overview_from_one_store(force_project, capsys):
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["areas"] == ["Torbay", "Isles of Scilly"] and manifest["force_code"] == "E23000035"
     assert not list(out.glob(".building-*"))
+
+
+def test_a_users_folder_at_the_force_target_is_left_untouched(project_copy, tmp_path, capsys):
+    import shutil
+
+    from .test_targets import snapshot
+
+    crime = project_copy / "data" / "crime"
+    shutil.copyfile(crime / "plymouth-street.parquet", crime / "all-areas-street.parquet")  # a store to build from
+    own = tmp_path / "out" / "devon-cornwall-2018-19"
+    own.mkdir(parents=True)
+    (own / "index.html").write_text("the force analyst's own page")
+    before = snapshot(tmp_path / "out")
+    args = ["build", "--project", str(project_copy), "--whole-force", "--year", "2018-19", "--out", str(own.parent)]
+    assert main(args) == 2
+    assert "is not a pack safer-analysis built" in capsys.readouterr().err
+    assert snapshot(tmp_path / "out") == before

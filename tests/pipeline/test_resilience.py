@@ -23,6 +23,7 @@ from safer_analysis.reports import strategic_assessment as sa
 from safer_analysis.reports.context import open_product
 
 from ..conftest import ROOT
+from .test_targets import made_pack
 
 # ---- the output folder ----------------------------------------------------------------------
 
@@ -53,9 +54,7 @@ def test_year_folder_that_is_a_file_exits_2(tmp_path, capsys):
 
 
 def test_second_build_into_the_same_folder_exits_4_and_leaves_the_pack(tmp_path, capsys):
-    pack = tmp_path / "2018-19"
-    pack.mkdir()
-    (pack / "index.html").write_text("the pack being replaced")
+    pack = made_pack(tmp_path / "2018-19", "the pack being replaced")
     with BuildLock(tmp_path, "2018-19"):
         assert main(["build", "--year", "2018-19", "--out", str(tmp_path), "--product", "spend_analysis"]) == 4
     err = capsys.readouterr().err
@@ -114,15 +113,13 @@ runner.build("2018-19", sys.argv[1], project=sys.argv[2], products=["spend_analy
 @pytest.mark.slow
 def test_a_build_killed_part_way_leaves_the_previous_pack_and_the_next_build_works(tmp_path):
     out = tmp_path / "out"
-    pack = out / "2018-19"
-    pack.mkdir(parents=True)
-    (pack / "index.html").write_text("the last good pack")
+    pack = made_pack(out / "2018-19")
     killed = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(KILLED_BUILD), str(out), str(ROOT)], capture_output=True, text=True
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (pack / "index.html").read_text() == "the last good pack"
-    assert list(pack.iterdir()) == [pack / "index.html"]
+    assert sorted(p.name for p in pack.iterdir()) == ["index.html", "manifest.json"]
     assert list(out.glob(".building-2018-19-*"))  # what the killed build left
     assert main(["build", "--year", "2018-19", "--out", str(out), "--product", "spend_analysis"]) == 0
     assert (pack / "spend_analysis.html").is_file() and (pack / "manifest.json").is_file()

@@ -15,6 +15,7 @@ from safer_analysis.pipeline import runner as report
 from safer_analysis.reports.context import PRODUCTS, ParameterError
 
 from ..conftest import ROOT, edit_cell
+from .test_targets import made_pack
 
 
 @pytest.mark.slow
@@ -76,6 +77,35 @@ def test_each_report_has_its_summary_first(packs):
     assert "£167,068" in page[summary : summary + 3000]
 
 
+@pytest.mark.slow
+def test_a_partial_rebuild_keeps_the_other_reports_of_the_pack(packs, tmp_path):
+    """``build --product spend_analysis`` into a pack once deleted the other two reports."""
+    import shutil
+
+    import openpyxl
+
+    pack = tmp_path / "2018-19"
+    shutil.copytree(packs / "2018-19", pack)
+    others = ("strategic_assessment", "allocation_rationale")
+    pages = {p: (pack / f"{p}.html").read_bytes() for p in others}
+    tables = sorted(p.name for p in (pack / "tables").glob("*.csv"))
+    earlier = json.loads((pack / "manifest.json").read_text())
+    assert main(["build", "--year", "2018-19", "--out", str(tmp_path), "--product", "spend_analysis"]) == 0
+    for product, page in pages.items():
+        assert (pack / f"{product}.html").read_bytes() == page
+        assert (pack / f"{product}.ipynb").is_file() and (pack / "summaries" / f"{product}.json").is_file()
+    assert sorted(p.name for p in (pack / "tables").glob("*.csv")) == tables
+    index = (pack / "index.html").read_text()
+    assert all(f'href="{product}.html"' in index for product in PRODUCTS)
+    manifest = json.loads((pack / "manifest.json").read_text())
+    assert manifest["rebuilt"] == ["spend_analysis"] and manifest["kept_from_earlier_build"] == list(others)
+    assert manifest["notebooks"]["spend_analysis"]["built_at"] == manifest["built_at"]
+    assert manifest["notebooks"]["strategic_assessment"]["built_at"] == earlier["built_at"]
+    book = openpyxl.load_workbook(next(pack.glob("*.xlsx")))
+    assert any(name.startswith("assess_") for name in book.sheetnames)
+    assert any(name.startswith("spend_") for name in book.sheetnames)
+
+
 # --- failure leaves the previous pack untouched ---------------------------------------------
 
 
@@ -95,9 +125,7 @@ def broken_notebook(path):
 @pytest.mark.slow
 def test_failed_build_names_notebook_and_cell_and_keeps_previous_outputs(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    previous = out / "2018-19"
-    previous.mkdir(parents=True)
-    (previous / "index.html").write_text("the last good pack")
+    previous = made_pack(out / "2018-19")
     bad = tmp_path / "broken.ipynb"
     broken_notebook(bad)
     original = report.notebook_path
@@ -109,7 +137,7 @@ def test_failed_build_names_notebook_and_cell_and_keeps_previous_outputs(tmp_pat
     ):
         report.build("2018-19", out, jobs=1)
     assert (previous / "index.html").read_text() == "the last good pack"
-    assert list(previous.iterdir()) == [previous / "index.html"]
+    assert sorted(p.name for p in previous.iterdir()) == ["index.html", "manifest.json"]
     assert (out / ".failed" / "2018-19" / "spend_analysis.ipynb").is_file()
     assert not list(out.glob(".building-*"))
 
@@ -148,6 +176,14 @@ def exit_code(args) -> int:
         (["--year", "2018-19", "-p", "project=/tmp"], "set by the build itself"),
         (["--year", "2018-19", "-p", "comparison_years=three"], "'comparison_years' expects a whole number"),
         (["--year", "2018-19", "--product", "nope"], "invalid choice"),
+        (["--year", "2018-19", "-p", "comparison_years=0"], "'comparison_years': got 0; expected a whole number"),
+        (["--year", "2018-19", "-p", "suppression_threshold=-1"], "'suppression_threshold': got -1; expected"),
+        (["--year", "2018-19", "-p", "crime_data=/no/such/store.parquet"], "/no/such/store.parquet is not a file"),
+        (["--year", "2018-19", "--area", "Atlantis"], "Atlantis"),
+        (
+            ["--year", "2018-19", "--product", "spend_analysis", "-p", "comparison_years=4"],
+            "they take no parameter but the year (--year); it is a parameter of strategic_assessment",
+        ),
         (["--year"], "expected one argument"),
     ],
 )
@@ -155,6 +191,54 @@ def test_bad_parameters_exit_2_before_running(tmp_path, capsys, args, message):
     assert exit_code(["build", "--out", str(tmp_path), *args]) == 2
     assert message in capsys.readouterr().err
     assert not list(tmp_path.iterdir())  # nothing was started
+
+
+def test_no_unknown_parameter_message_ends_with_an_empty_list(tmp_path, capsys):
+    assert exit_code(["build", "--out", str(tmp_path), "--product", "spend_analysis", "-p", "colour=red"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert not err.endswith("they declare") and "colour" in err
+
+
+def test_every_notebook_parameter_has_a_valid_range_or_form():
+    """A parameter added to a notebook without saying what a valid value is fails here."""
+    from safer_analysis.pipeline.notebooks import template_names
+    from safer_analysis.reports.context import NUMBERS, PARAMETERS
+
+    for notebook in template_names():
+        declared = report._inspect(str(report.template_path(notebook)), 0, 0)
+        for name, info in declared.items():
+            assert name in PARAMETERS, f"{notebook}: {name} has no valid range or form in reports/context.py"
+            assert (info["inferred_type_name"] == "int") == (name in NUMBERS), name
+
+
+def test_the_readmes_build_examples_pass_the_parameter_checks():
+    """Each `safer-analysis build ... -p` example in the README is accepted (it once was refused)."""
+    import shlex
+
+    from safer_analysis.cli import make_parser
+    from safer_analysis.reports.context import check_parameter_values
+
+    lines = [
+        line.split("#")[0]
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("safer-analysis build") and " -p " in line
+    ]
+    assert lines
+    for line in lines:
+        args = make_parser().parse_args(shlex.split(line)[1:])
+        products = args.product or list(PRODUCTS)
+        report.check_parameters(dict(args.param), products)
+        for p in products:
+            check_parameter_values(report.parameters_for(p, dict(args.param)))
+
+
+def test_a_period_with_no_crime_month_in_the_store_exits_3_naming_the_months_held(tmp_path, capsys):
+    """Found before any notebook runs (it was a notebook failure, exit 1)."""
+    assert exit_code(["build", "--year", "2018-19", "--period-end", "2022-06", "--out", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert "no month of year to Jun 2022 (2021-07 to 2022-06) is held" in err
+    assert "2016-01 to 2017-11, 2018-01 to 2019-12, 2025-01 to 2025-12" in err
+    assert not list(tmp_path.iterdir())
 
 
 def test_build_api_refuses_unknown_parameters(tmp_path):
