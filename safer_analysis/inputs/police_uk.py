@@ -107,6 +107,13 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: Per month and reporting force, crime rows dropped as identical in every field to another
+    #: row (a Crime ID published twice).
+    duplicates_dropped: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Per month, rows kept that share a Crime ID with another row but differ in some field.
+    same_id_kept: dict[str, int] = field(default_factory=dict)
+    #: The duplicate rows dropped, so that a narrower selection can count only its own.
+    dropped_rows: pa.Table | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> str:
         """One readable paragraph: what was read, kept, skipped and why."""
@@ -128,6 +135,7 @@ class ImportReport:
             text += (
                 f" {self.rows_by_name:,} rows had an LSOA code no ONS lookup knows and were kept by their LSOA name."
             )
+        text += _duplicates_said(self.duplicates_dropped, self.same_id_kept)
         sources: dict[str, list[str]] = {}
         for key, where in self.taken_from.items():
             sources.setdefault(Path(where).name, []).append(key.split()[0])
@@ -143,6 +151,25 @@ class ImportReport:
                 f"download, {_span(self.kept)} kept as held."
             )
         return text
+
+
+def _duplicates_said(dropped: Mapping[str, Mapping[str, int]], same_id: Mapping[str, int]) -> str:
+    """The summary's sentences on duplicate crime rows dropped and rows sharing a Crime ID kept."""
+    text = ""
+    per_month = {month: sum(by_force.values()) for month, by_force in dropped.items() if sum(by_force.values())}
+    if per_month:
+        text += (
+            f" {sum(per_month.values()):,} crime row(s) identical in every field to another row with the same "
+            "Crime ID were dropped as duplicates ("
+            + ", ".join(f"{month}: {n:,}" for month, n in sorted(per_month.items()))
+            + ")."
+        )
+    if any(same_id.values()):
+        text += (
+            f" {sum(same_id.values()):,} row(s) share a Crime ID with another row of their month but differ in some "
+            "field (police.uk publishes such rows, usually with different outcomes); they are kept."
+        )
+    return text
 
 
 def _span(months: Sequence[str]) -> str:
@@ -397,10 +424,78 @@ def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str
     return table.filter(mask)
 
 
+def _repeated_id_rows(table: pa.Table) -> pa.Array:
+    """The positions of the rows whose Crime ID appears more than once in ``table`` (a Crime ID is
+    hashed once; only the rows of repeated IDs are looked at further)."""
+    ids = table.column("crime_id")
+    if ids.null_count == len(ids):
+        return pa.array([], pa.uint64())
+    tally = pc.value_counts(ids.combine_chunks() if ids.num_chunks != 1 else ids.chunk(0))
+    repeated = tally.filter(pc.and_(pc.is_valid(tally.field("values")), pc.greater(tally.field("counts"), 1)))
+    if len(repeated) == 0:
+        return pa.array([], pa.uint64())
+    return pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=repeated.field("values")), False))
+
+
+def _plain_frame(table: pa.Table) -> pd.DataFrame:
+    """A few rows as a frame of plain values (dictionary-encoded columns decoded), to compare."""
+    columns = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
+    return pa.table(columns, names=table.column_names).to_pandas()
+
+
+def _drop_duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Crime rows identical in every field to an earlier row with the same Crime ID dropped: the
+    rows kept (in their order) and the rows dropped. Anti-social behaviour rows (no Crime ID)
+    are never dropped: two identical ones are two incidents at the same anonymised point."""
+    at = _repeated_id_rows(table)
+    if len(at) == 0:
+        return table, table.slice(0, 0)
+    frame = _plain_frame(table.take(at))
+    twice = frame.duplicated().to_numpy()
+    if not twice.any():
+        return table, table.slice(0, 0)
+    import numpy as np
+
+    keep = np.ones(table.num_rows, dtype=bool)
+    drop = at.to_numpy()[twice]
+    keep[drop] = False
+    return table.filter(pa.array(keep)), table.take(pa.array(drop))
+
+
+def _same_id_rows(table: pa.Table) -> dict[str, int]:
+    """Per month, the rows that share a Crime ID with an earlier row of the month but differ from
+    it in some field (after exact duplicates are dropped), for the months that hold any."""
+    at = _repeated_id_rows(table)
+    if len(at) == 0:
+        return {}
+    frame = _plain_frame(table.select(["month", "crime_id"]).take(at))
+    again = frame[frame.duplicated()]
+    return {str(month): int(n) for month, n in again.groupby("month").size().items()}
+
+
+def _dropped_by_force(dropped: pa.Table) -> dict[str, dict[str, int]]:
+    """Duplicate rows dropped, per month and reporting force."""
+    if dropped.num_rows == 0:
+        return {}
+    frame = _plain_frame(dropped.select(["month", "reported_by"])).fillna({"reported_by": ""})
+    counts: dict[str, dict[str, int]] = {}
+    for (month, force), n in frame.groupby(["month", "reported_by"]).size().items():
+        counts.setdefault(str(month), {})[str(force)] = int(n)
+    return counts
+
+
+def _note_duplicates(report: ImportReport, table: pa.Table, dropped: pa.Table) -> None:
+    """Record in ``report`` the duplicate rows dropped from ``table`` and its rows sharing a Crime ID."""
+    report.dropped_rows = dropped
+    report.duplicates_dropped = _dropped_by_force(dropped)
+    report.same_id_kept = _same_id_rows(table)
+
+
 def _process(
     member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
-) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
-    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA).
+) -> tuple[pa.Table, tuple[int, int, int, int, str], pa.Table]:
+    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA)
+    and the duplicate crime rows dropped from what was kept.
 
     The byte prefilter is used only when every line of the file carries its month, which a line
     continuing a quoted field (a line break inside Context, say) does not; otherwise, or if the
@@ -425,12 +520,13 @@ def _process(
             raise PoliceUkError(problem)
     asb = data.count(b"," + ASB.encode() + b",")
     counts = (rows, _count_null(table, "longitude", "latitude"), _count_null(table, "lsoa_code"), asb, member.month)
-    return _select(table, prefixes, codes), counts
+    table, dropped = _drop_duplicates(_select(table, prefixes, codes))
+    return table, counts, dropped
 
 
 def _process_chunk(
     members: list[_Member], prefixes: Sequence[str] | None, codes: Sequence[str] | None
-) -> list[tuple[pa.Table, tuple[int, int, int, int, str]]]:
+) -> list[tuple[pa.Table, tuple[int, int, int, int, str], pa.Table]]:
     """A worker's share of the files (run in a separate process)."""
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
@@ -526,7 +622,7 @@ def read_police_uk(
     codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
     prefixes = list(lsoa_prefixes) if lsoa_prefixes else None
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
-    results: list[tuple[pa.Table, tuple[int, int, int, int, str]]] = []
+    results: list[tuple[pa.Table, tuple[int, int, int, int, str], pa.Table]] = []
     if n_workers > 1 and len(members) >= PARALLEL_FROM_FILES:
         import concurrent.futures as cf
         import multiprocessing as mp
@@ -550,16 +646,18 @@ def read_police_uk(
         finally:
             for z in zips.values():
                 z.close()
-    for _, counts in results:
+    for _, counts, _ in results:
         _tally(report, counts)
-    table = pa.concat_tables([t for t, _ in results]) if results else _empty_table()
+    table = pa.concat_tables([t for t, _, _ in results]) if results else _empty_table()
+    dropped = pa.concat_tables([d for _, _, d in results]) if results else _empty_table()
     # Each file holds one month (checked as it is read), so its financial year is one value.
     financial_year = pa.chunked_array(
-        [pa.repeat(_financial_year(counts[-1]), t.num_rows) for t, counts in results], pa.string()
+        [pa.repeat(_financial_year(counts[-1]), t.num_rows) for t, counts, _ in results], pa.string()
     )
     table = table.append_column("financial_year", financial_year).select(CRIME_COLUMNS)
     report.rows_kept = table.num_rows
     report.asb_rows = _asb_rows(table)
+    _note_duplicates(report, table, dropped)
     return table, report
 
 
@@ -635,9 +733,13 @@ def _metadata(
     synthetic: bool,
     earlier: dict | None = None,
     force_months: dict[str, dict[str, int]] | None = None,
+    duplicates: tuple[dict[str, dict[str, int]], dict[str, int]] | None = None,
 ) -> dict:
+    """The store's metadata; ``duplicates`` is (rows dropped per month and force, rows kept that
+    share a Crime ID per month) for the whole store, by default those of ``report``."""
     earlier = earlier or {}
     sources = list(dict.fromkeys([*earlier.get("sources", []), *(Path(s).name for s in report.sources)]))
+    dropped, same_id = duplicates if duplicates is not None else (report.duplicates_dropped, report.same_id_kept)
     return {
         "csp": csp,
         "synthetic": bool(synthetic),
@@ -645,6 +747,8 @@ def _metadata(
         "months": sorted(set(months)),
         "rows": rows,
         "force_months": force_months or {**earlier.get("force_months", {}), **report.force_months},
+        "duplicates_dropped": {m: dict(sorted(f.items())) for m, f in sorted(dropped.items()) if m in set(months)},
+        "same_id_kept": {m: n for m, n in sorted(same_id.items()) if m in set(months)},
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
 
@@ -840,6 +944,9 @@ def _import_every_area(
     for member in members:
         by_month.setdefault(member.month, []).append(member)
     stored: dict[str, dict[str, int]] = {}  # the rows the store holds per month, for its metadata
+    earlier_dropped = (earlier or {}).get("duplicates_dropped", {})
+    store_dropped: dict[str, dict[str, int]] = {}  # and the duplicates dropped from them
+    store_same_id: dict[str, int] = {}
     writer = _StoreWriter(out_path)
     zips: dict[Path, zipfile.ZipFile] = {}
     parsers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="parse")
@@ -855,18 +962,32 @@ def _import_every_area(
                 if progress is not None:
                     progress(done, len(members), f"{member.month} {member.force}")
             table = counts = None
+            dropped_here = earlier_dropped.get(month, {})
             if tables:
                 table = pa.concat_tables(tables)
                 counts = _month_counts(table, month)
                 _tally(report, counts, files=len(tables))
-                report.rows_kept += counts[0]
+                table, dropped = _drop_duplicates(table)
+                report.rows_kept += counts[0] - dropped.num_rows
                 report.asb_rows += counts[3]
+                fresh_dropped = _dropped_by_force(dropped).get(month, {})
+                if fresh_dropped:
+                    report.duplicates_dropped[month] = fresh_dropped
+                report.same_id_kept.update(_same_id_rows(table))
+                forces = set(pc.unique(table.column("reported_by").cast(pa.string())).to_pylist())
+                dropped_here = {f: n for f, n in dropped_here.items() if f not in forces} | fresh_dropped
+                counts = _month_counts(table, month) if dropped.num_rows else counts
             if month in held:  # the rows held that stay, then the month read, if any
                 kept = _as_store_columns(held[month] if table is None else _not_reported_by(held[month], table))
                 table = kept if table is None else pa.concat_tables([kept, table])
                 counts = _month_counts(table, month)
             rows, no_location, _, asb, _ = counts
             stored[month] = {"rows": rows, "asb": asb, "no_location": no_location}
+            if dropped_here:
+                store_dropped[month] = dropped_here
+            same = (_same_id_rows(table) if month in held else report.same_id_kept).get(month, 0)
+            if same:
+                store_same_id[month] = same
             writer.put(table)
         if report.rows_kept == 0:
             raise PoliceUkError(
@@ -875,7 +996,9 @@ def _import_every_area(
             )
         months = [m for m, counts in stored.items() if counts["rows"]]
         rows = sum(counts["rows"] for counts in stored.values())
-        writer.commit(_metadata(months, rows, report, None, synthetic, earlier, force_months=stored))
+        duplicates = (store_dropped, store_same_id)
+        metadata = _metadata(months, rows, report, None, synthetic, earlier, force_months=stored, duplicates=duplicates)
+        writer.commit(metadata)
     except BaseException:
         writer.abort()
         raise
@@ -921,17 +1044,25 @@ def import_police_uk(
     prefixes = [_prefix(n) for n in names] if names and by_name else None
     table, report = read_police_uk(paths, force=force, lsoa_prefixes=prefixes, lsoa_codes=codes, progress=progress)
     if codes is not None and known_codes is not None and table.num_rows:
-        lsoa = table.column("lsoa_code")
-        in_area = pc.fill_null(pc.is_in(lsoa, value_set=pa.array(sorted(set(codes)), pa.string())), False)
-        unknown = pc.invert(
-            pc.fill_null(pc.is_in(lsoa, value_set=pa.array(sorted(set(known_codes)), pa.string())), False)
-        )
-        keep = pc.or_(in_area, pc.and_(pc.invert(in_area), unknown))  # by code; by name only for unknown codes
+        area_codes = pa.array(sorted(set(codes)), pa.string())
+        known = pa.array(sorted(set(known_codes)), pa.string())
+
+        def in_area_or_unknown(rows: pa.Table) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+            lsoa = rows.column("lsoa_code")
+            in_area = pc.fill_null(pc.is_in(lsoa, value_set=area_codes), False)
+            unknown = pc.invert(pc.fill_null(pc.is_in(lsoa, value_set=known), False))
+            return pc.or_(in_area, pc.and_(pc.invert(in_area), unknown)), in_area  # by name only for unknown codes
+
+        keep, in_area = in_area_or_unknown(table)
         report.rows_by_name = (pc.sum(pc.cast(keep, pa.int64())).as_py() or 0) - (
             pc.sum(pc.cast(in_area, pa.int64())).as_py() or 0
         )
         table = table.filter(keep)
         report.rows_kept, report.asb_rows = table.num_rows, _asb_rows(table)
+        dropped = report.dropped_rows
+        if dropped is not None and dropped.num_rows:
+            dropped = dropped.filter(in_area_or_unknown(dropped)[0])
+        _note_duplicates(report, table, dropped if dropped is not None else table.slice(0, 0))
     if table.num_rows == 0:
         what = "the LSOA codes given" if codes is not None else (csp or "any area")
         raise PoliceUkError(
@@ -941,7 +1072,11 @@ def import_police_uk(
     earlier = None
     if not replace_store:
         table, earlier = _merge(table, Path(out_path), csp, report)
-    _write(table, Path(out_path), _metadata(_months_of(table), table.num_rows, report, csp, synthetic, earlier))
+    fresh = set(report.months)
+    dropped = {m: f for m, f in (earlier or {}).get("duplicates_dropped", {}).items() if m not in fresh}
+    duplicates = (dropped | report.duplicates_dropped, _same_id_rows(table))
+    metadata = _metadata(_months_of(table), table.num_rows, report, csp, synthetic, earlier, duplicates=duplicates)
+    _write(table, Path(out_path), metadata)
     return report
 
 
@@ -970,6 +1105,7 @@ def import_many(
     reports = {}
     for name, part in parts.items():
         reports[name] = replace(report, rows_kept=part.num_rows, asb_rows=_asb_rows(part))
+        _note_duplicates(reports[name], part, select_csp(report.dropped_rows, lsoa_codes=codes[name]))
         _write(
             part,
             Path(out_dir) / f"{csp_slug(name)}-street.parquet",
@@ -1029,6 +1165,16 @@ def crimes_metadata(path: PathLike) -> dict:
         raise _missing(path)
     meta = pq.read_schema(path).metadata or {}
     return json.loads(meta.get(METADATA_KEY, b"{}"))
+
+
+def duplicates_dropped(path: PathLike) -> dict[str, int]:
+    """Crime rows dropped from a store as duplicates (identical in every field to another row with
+    the same Crime ID), per month held; empty for a store written before duplicates were counted."""
+    meta = crimes_metadata(path)
+    if "duplicates_dropped" not in meta:
+        return {}
+    dropped = meta["duplicates_dropped"]
+    return {month: sum(dropped.get(month, {}).values()) for month in meta.get("months", [])}
 
 
 def load_crimes(path: PathLike) -> pd.DataFrame:
