@@ -783,6 +783,49 @@ def _held(
     return keep, earlier
 
 
+#: A force's month read again with fewer rows than this share of the rows held is refused.
+SMALLER_THAN = 0.9
+
+
+def _rows_by_force(table: pa.Table) -> dict[tuple[str, str], int]:
+    """Rows per (month, reporting force) of a table."""
+    if table.num_rows == 0:
+        return {}
+    frame = _plain_frame(table.select(["month", "reported_by"])).fillna({"reported_by": ""})
+    return {(str(m), str(f)): int(n) for (m, f), n in frame.groupby(["month", "reported_by"]).size().items()}
+
+
+def _smaller_problem(held: Mapping[tuple[str, str], int], fresh: Mapping[tuple[str, str], int]) -> str | None:
+    """Why a month read again may not replace the rows held (a force's month with fewer than 90%
+    of the rows held: a partial download, say), naming month, force and both counts; or None."""
+    smaller = [
+        (key, n, fresh.get(key, 0)) for key, n in sorted(held.items()) if n and fresh.get(key, 0) < SMALLER_THAN * n
+    ]
+    if not smaller:
+        return None
+    (month, force), n, new = smaller[0]
+    more = f" (and {len(smaller) - 1} more force-month(s) like it)" if len(smaller) > 1 else ""
+    return (
+        f"{month}, {force or 'no force named'}: the new download holds {new:,} rows for this month where the store "
+        f"holds {n:,} ({new / n:.0%}, under {SMALLER_THAN:.0%}){more}; it may be incomplete: download it again, or "
+        "give --replace-smaller to replace the rows held with it"
+    )
+
+
+def _check_not_smaller(new: pa.Table, out_path: Path, report: ImportReport) -> None:
+    """Refuse to replace a month held with a download holding fewer than 90% of its rows, per force."""
+    if not out_path.exists() or not report.months:
+        return
+    fresh = pa.array(sorted(set(report.months)), pa.string())
+    try:
+        held = pq.read_table(out_path, columns=["month", "reported_by"], filters=pc.is_in(pc.field("month"), fresh))
+    except (pa.ArrowInvalid, OSError):
+        return  # an unreadable store is refused where it is read for the merge
+    problem = _smaller_problem(_rows_by_force(held), _rows_by_force(new))
+    if problem:
+        raise PoliceUkError(problem)
+
+
 def _merge(new: pa.Table, out_path: Path, csp: str | None, report: ImportReport) -> tuple[pa.Table, dict | None]:
     """Add the months just read to a store already held: a month read again replaces the copy held."""
     keep, earlier = _held(out_path, csp, report)
@@ -921,6 +964,7 @@ def _import_every_area(
     progress: Progress | None,
     replace_store: bool,
     synthetic: bool,
+    replace_smaller: bool = False,
 ) -> ImportReport:
     """Every row of the archives into one store, written month by month as the files are read.
 
@@ -978,6 +1022,12 @@ def _import_every_area(
                 dropped_here = {f: n for f, n in dropped_here.items() if f not in forces} | fresh_dropped
                 counts = _month_counts(table, month) if dropped.num_rows else counts
             if month in held:  # the rows held that stay, then the month read, if any
+                if table is not None and not replace_smaller:
+                    fresh_rows = _rows_by_force(table)
+                    held_rows = {k: n for k, n in _rows_by_force(held[month]).items() if k in fresh_rows}
+                    problem = _smaller_problem(held_rows, fresh_rows)
+                    if problem:
+                        raise PoliceUkError(problem)
                 kept = _as_store_columns(held[month] if table is None else _not_reported_by(held[month], table))
                 table = kept if table is None else pa.concat_tables([kept, table])
                 counts = _month_counts(table, month)
@@ -1021,6 +1071,7 @@ def import_police_uk(
     progress: Progress | None = None,
     replace_store: bool = False,
     known_codes: Iterable[str] | None = None,
+    replace_smaller: bool = False,
 ) -> ImportReport:
     """Read archives, keep one area (or every area, given none) and add it to the parquet store.
 
@@ -1033,12 +1084,21 @@ def import_police_uk(
     With ``lsoa_codes`` and ``known_codes`` (every code the ONS lookups know) together, rows are
     selected by code, and the name prefixes serve only for a row whose code no lookup knows;
     those rows are counted in the report.
+
+    A force's month read again with fewer than 90% of the rows held for it is refused (a partial
+    download would silently lower the counts) unless ``replace_smaller`` is given.
     """
     codes = list(lsoa_codes) if lsoa_codes is not None else None
     names = list(name_prefixes) if name_prefixes else ([csp] if csp else [])
     if codes is None and not names:  # every area: streamed into the store as it is read
         return _import_every_area(
-            paths, Path(out_path), force=force, progress=progress, replace_store=replace_store, synthetic=synthetic
+            paths,
+            Path(out_path),
+            force=force,
+            progress=progress,
+            replace_store=replace_store,
+            synthetic=synthetic,
+            replace_smaller=replace_smaller,
         )
     by_name = codes is None or known_codes is not None
     prefixes = [_prefix(n) for n in names] if names and by_name else None
@@ -1071,7 +1131,10 @@ def import_police_uk(
         )
     earlier = None
     if not replace_store:
+        read = table
         table, earlier = _merge(table, Path(out_path), csp, report)
+        if not replace_smaller:
+            _check_not_smaller(read, Path(out_path), report)
     fresh = set(report.months)
     dropped = {m: f for m, f in (earlier or {}).get("duplicates_dropped", {}).items() if m not in fresh}
     duplicates = (dropped | report.duplicates_dropped, _same_id_rows(table))

@@ -4,12 +4,15 @@ categories, and a coordinate that is not a number is named by file, row and colu
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
 
 from safer_analysis.inputs import police_uk as pu
+from safer_analysis.inputs.project import SETTINGS_FILE
 
-from ..conftest import REALDATA
+from ..conftest import REALDATA, ROOT
 from .test_police_uk import month_file, row, write_folder
 
 D_AND_C = "Devon & Cornwall Police"
@@ -69,12 +72,12 @@ def test_a_store_records_the_duplicates_dropped_per_month(tmp_path, area):
     assert pu.duplicates_dropped(store) == {"2018-04": 1, "2018-05": 0}
     # a later download: 2018-05 again (now with a duplicate) and 2018-06; 2018-04 is kept with its count
     later = [month_file(m, [row(m, cid="x" + m), row(m, cid="x" + m)]) for m in ("2018-05", "2018-06")]
-    pu.import_police_uk(write_folder(tmp_path / "b", later), store, csp=area)
+    pu.import_police_uk(write_folder(tmp_path / "b", later), store, csp=area, replace_smaller=True)
     assert pu.duplicates_dropped(store) == {"2018-04": 1, "2018-05": 1, "2018-06": 1}
     assert pu.crimes_metadata(store)["same_id_kept"] == {"2018-04": 1}
     # a month read again without its duplicate no longer counts one
     again = [month_file("2018-04", [row("2018-04", cid="aaa"), row("2018-04", cid="bbb")])]
-    pu.import_police_uk(write_folder(tmp_path / "c", again), store, csp=area)
+    pu.import_police_uk(write_folder(tmp_path / "c", again), store, csp=area, replace_smaller=True)
     assert pu.duplicates_dropped(store) == {"2018-04": 0, "2018-05": 1, "2018-06": 1}
     assert pu.crimes_metadata(store)["same_id_kept"] == {}
 
@@ -174,3 +177,68 @@ def test_north_yorkshire_2025_duplicates_match_an_independent_count(tmp_path, ar
         frame = pu.load_crimes(store)
         assert not frame[frame["crime_id"].notna()].duplicated().any()
         assert report.rows_kept == len(frame)
+
+
+# ---- a month that comes back smaller -------------------------------------------------------------
+
+
+def crimes(month, n, prefix="c"):
+    return [row(month, cid=f"{prefix}{i}") for i in range(n)]
+
+
+@pytest.mark.parametrize("area", ["Plymouth", None], ids=["one-area", "every-area"])
+def test_a_month_read_again_with_fewer_than_90_percent_of_its_rows_is_refused(tmp_path, area):
+    store = tmp_path / ("plymouth-street.parquet" if area else "all-areas-street.parquet")
+    first = [month_file("2019-01", crimes("2019-01", 20)), month_file("2019-02", crimes("2019-02", 20))]
+    pu.import_police_uk(write_folder(tmp_path / "a", first), store, csp=area)
+    before = store.read_bytes()
+    half = write_folder(
+        tmp_path / "b", [month_file("2019-02", crimes("2019-02", 10)), month_file("2019-03", [row("2019-03")])]
+    )
+    with pytest.raises(pu.PoliceUkError) as caught:
+        pu.import_police_uk(half, store, csp=area)
+    message = str(caught.value)
+    assert message.startswith(
+        f"2019-02, {D_AND_C}: the new download holds 10 rows for this month where the store holds 20"
+    )
+    assert "--replace-smaller" in message and "\n" not in message
+    assert store.read_bytes() == before and list(tmp_path.glob(".*.tmp")) == []
+    # 18 of 20 (90%) is not fewer than 90%: it replaces the month
+    pu.import_police_uk(write_folder(tmp_path / "c", [month_file("2019-02", crimes("2019-02", 18))]), store, csp=area)
+    assert pu.load_crimes(store).groupby("month").size().to_dict() == {"2019-01": 20, "2019-02": 18}
+    # asked for, a smaller month replaces the one held
+    report = pu.import_police_uk(half, store, csp=area, replace_smaller=True)
+    assert report.replaced == ["2019-02"]
+    assert pu.load_crimes(store).groupby("month").size().to_dict() == {"2019-01": 20, "2019-02": 10, "2019-03": 1}
+
+
+def test_a_store_of_every_area_compares_each_force_on_its_own(tmp_path):
+    """Another force's rows of the month are not read again, so they are not compared; a force
+    whose month comes back smaller is refused even when the month as a whole is larger."""
+    avon = [line.replace(D_AND_C, "Avon and Somerset Constabulary") for line in crimes("2019-02", 30, "a")]
+    store = tmp_path / "all-areas-street.parquet"
+    first = [month_file("2019-02", crimes("2019-02", 20)), month_file("2019-02", avon, force="avon-and-somerset")]
+    pu.import_police_uk(write_folder(tmp_path / "a", first), store)
+    pu.import_police_uk(write_folder(tmp_path / "b", [month_file("2019-02", crimes("2019-02", 19))]), store)
+    more_avon = [line.replace(D_AND_C, "Avon and Somerset Constabulary") for line in crimes("2019-02", 60, "b")]
+    mixed = [month_file("2019-02", crimes("2019-02", 5)), month_file("2019-02", more_avon, force="avon-and-somerset")]
+    with pytest.raises(pu.PoliceUkError, match=f"2019-02, {D_AND_C}: the new download holds 5 rows .* holds 19"):
+        pu.import_police_uk(write_folder(tmp_path / "c", mixed), store)
+
+
+def test_the_command_line_refuses_a_smaller_month_with_exit_3_unless_told(tmp_path, capsys):
+    from safer_analysis.cli import main
+
+    store = tmp_path / "plymouth-street.parquet"
+    first = write_folder(tmp_path / "a", [month_file("2019-02", crimes("2019-02", 20))])
+    args = ["import-police-uk", "--area", "Plymouth", "--out", str(store), "--project", str(tmp_path)]
+    shutil.copyfile(ROOT / SETTINGS_FILE, tmp_path / SETTINGS_FILE)  # Plymouth's settings, in a scratch project
+    assert main([*args[:1], str(first), *args[1:]]) == 0
+    capsys.readouterr()
+    half = write_folder(tmp_path / "b", [month_file("2019-02", crimes("2019-02", 9))])
+    assert main([*args[:1], str(half), *args[1:]]) == 3
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("  read ")]  # not progress
+    assert len(err) == 1 and err[0].startswith("error: 2019-02, Devon & Cornwall Police: the new download holds 9 rows")
+    assert "holds 20" in err[0] and "--replace-smaller" in err[0]
+    assert main([*args[:1], str(half), *args[1:], "--replace-smaller"]) == 0
+    assert len(pu.load_crimes(store)) == 9
