@@ -70,6 +70,26 @@ CRIME_COLUMNS = [
     "last_outcome",
 ]
 ASB = "Anti-social behaviour"
+#: police.uk's crime categories as it spells them (the fourteen of today, then the two it used
+#: until 2013); a file's crime types are matched to them in any case and spacing.
+CRIME_TYPES = (
+    ASB,
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+    "Violent crime",
+    "Public disorder and weapons",
+)
 # A street file, inside its YYYY-MM/ folder (as published) or on its own.
 _STREET = re.compile(r"(?:^|/)(?:(\d{4}-\d{2})/)?(\d{4}-\d{2})-([a-z0-9-]+)-street\.csv$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -351,6 +371,40 @@ def _month_problem(table: pa.Table, member: _Member) -> str | None:
     return f"{member.name}, row {row + 2}, column 'Month': expected {expected}, found {value!r}"
 
 
+def _category_key(text: str) -> str:
+    """A crime type as compared: case folded, spaces collapsed ('Bicycle  Theft ' -> 'bicycle theft')."""
+    return " ".join(text.split()).casefold()
+
+
+_CATEGORIES = {_category_key(c): c for c in CRIME_TYPES}
+
+
+def _crime_types(table: pa.Table, member: _Member) -> tuple[pa.Table, str | None]:
+    """The table with every crime type spelt as police.uk spells it, or the problem naming the
+    file, row and column of the first type that is none of police.uk's categories. Only the
+    distinct values are looked at (a dictionary-encoded column's dictionary), never each row."""
+    column = table.column("crime_type")
+    plain = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+    found = pc.unique(plain).to_pylist()
+    if column.null_count == 0 and all(value in CRIME_TYPES for value in found):
+        return table, None
+    spelt = {value: _CATEGORIES.get(_category_key(value)) if value is not None else None for value in found}
+    unknown = [value for value, category in spelt.items() if category is None]
+    if unknown:
+        value = unknown[0]
+        row = (pc.index(pc.is_null(plain), True) if value is None else pc.index(plain, value)).as_py()
+        return table, (
+            f"{member.name}, row {row + 2}, column 'Crime type': expected one of police.uk's crime categories "
+            f"({', '.join(CRIME_TYPES)}), found {'nothing' if value is None else repr(value)}: correct the file "
+            "or download it again"
+        )
+    values = pa.array(list(spelt), pa.string())
+    fixed = pc.take(pa.array(list(spelt.values()), pa.string()), pc.index_in(plain, value_set=values))
+    if pa.types.is_dictionary(column.type):
+        fixed = pc.dictionary_encode(fixed)
+    return table.set_column(table.column_names.index("crime_type"), "crime_type", fixed), None
+
+
 def _lines_with(data: bytes, needle: bytes, start: int, spans: set[tuple[int, int]], *, field_start: bool) -> None:
     """Add to ``spans`` the (start, end) of every line from ``start`` holding ``needle``.
 
@@ -512,10 +566,16 @@ def _process(
                 table = None
             if table is not None and _month_problem(table, member):
                 table = None
+            if table is not None:
+                table, problem = _crime_types(table, member)
+                table = None if problem else table  # parsed whole below, to name the row by its place in the file
     if table is None:
         table = _parse(data, member)
         rows = table.num_rows
         problem = _month_problem(table, member)
+        if problem:
+            raise PoliceUkError(problem)
+        table, problem = _crime_types(table, member)
         if problem:
             raise PoliceUkError(problem)
     asb = data.count(b"," + ASB.encode() + b",")
@@ -854,6 +914,9 @@ def _read_whole(member: _Member, data: bytes) -> pa.Table:
     per core: Arrow parses without holding Python's lock)."""
     table = _parse(data, member, _CONVERT_STORE, _READ_ONE)
     problem = _month_problem(table, member)
+    if problem:
+        raise PoliceUkError(problem)
+    table, problem = _crime_types(table, member)
     if problem:
         raise PoliceUkError(problem)
     rows = table.num_rows

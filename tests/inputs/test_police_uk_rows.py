@@ -242,3 +242,51 @@ def test_the_command_line_refuses_a_smaller_month_with_exit_3_unless_told(tmp_pa
     assert "holds 20" in err[0] and "--replace-smaller" in err[0]
     assert main([*args[:1], str(half), *args[1:], "--replace-smaller"]) == 0
     assert len(pu.load_crimes(store)) == 9
+
+
+# ---- crime types ---------------------------------------------------------------------------------
+
+
+def test_police_uk_categories_include_every_crime_type_the_severity_weights_map():
+    weights = pd.read_csv(ROOT / "safer_analysis" / "reference" / "crime_severity_weights_by_force.csv")
+    assert set(weights["crime_type"]) | {pu.ASB} <= set(pu.CRIME_TYPES)
+    assert len(pu.CRIME_TYPES) == len(set(pu.CRIME_TYPES)) == 16
+
+
+@pytest.mark.parametrize("prefixes", [None, ["Plymouth "]], ids=["every-row", "by-name"])
+def test_crime_types_are_matched_in_any_case_and_spacing(tmp_path, prefixes):
+    rows = [
+        row("2018-04", cid="a", ctype="Bicycle Theft"),
+        row("2018-04", cid="b", ctype=" bicycle  theft "),
+        row("2018-04", cid="c", ctype="BURGLARY"),
+        row("2018-04", cid="d", ctype="Bicycle theft"),
+        row("2018-04", cid="", ctype="anti-social behaviour"),
+    ]
+    root = write_folder(tmp_path / "f", [month_file("2018-04", rows)])
+    table, report = pu.read_police_uk(root, lsoa_prefixes=prefixes)
+    assert table.column("crime_type").to_pylist() == ["Bicycle theft"] * 2 + ["Burglary", "Bicycle theft", pu.ASB]
+    assert report.asb_rows == 1
+
+
+def test_a_store_of_every_area_matches_crime_types_too(tmp_path):
+    rows = [row("2018-04", cid="a", ctype="Bicycle Theft"), row("2018-04", cid="b", ctype="Bicycle theft")]
+    store = tmp_path / "all-areas-street.parquet"
+    pu.import_police_uk(write_folder(tmp_path / "f", [month_file("2018-04", rows)]), store)
+    assert pu.load_crimes(store)["crime_type"].tolist() == ["Bicycle theft", "Bicycle theft"]
+    counts = pd.read_csv(pu.counts_file(store))
+    assert counts["crime_type"].tolist() == ["Bicycle theft"] and counts["count"].tolist() == [2]
+
+
+@pytest.mark.parametrize("area", ["Plymouth", None], ids=["by-name", "every-area"])
+@pytest.mark.parametrize("bad,found", [("Bicycle thefts", "'Bicycle thefts'"), ("", "nothing")])
+def test_an_unknown_crime_type_is_refused_naming_file_row_and_column(tmp_path, area, bad, found):
+    """Named by its line in the file, even where only the area's lines are parsed (by name)."""
+    rows = [row("2018-04", cid="a", name="Exeter 001A"), row("2018-04", cid="b"), row("2018-04", cid="c", ctype=bad)]
+    root = write_folder(tmp_path / "f", [month_file("2018-04", rows)])
+    store = tmp_path / "store.parquet"
+    with pytest.raises(pu.PoliceUkError) as caught:
+        pu.import_police_uk(root, store, csp=area)
+    message = str(caught.value)
+    assert message.startswith(f"{root}/2018-04/2018-04-devon-and-cornwall-street.csv, row 4, column 'Crime type': ")
+    assert f"found {found}" in message and "Bicycle theft, Burglary" in message and "\n" not in message
+    assert not store.exists()
