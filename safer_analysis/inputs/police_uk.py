@@ -347,8 +347,40 @@ def _parse(
                 f"{member.name}: column '{missing.group(1)}' is missing from the header; expected "
                 f"the police.uk street-level columns ({', '.join(SOURCE_COLUMNS)})"
             ) from None
-        raise PoliceUkError(f"{member.name}: not valid police.uk CSV ({text})") from None
+        coordinate = _coordinate_problem(data, member, convert, read) if "conversion error" in text else None
+        raise PoliceUkError(coordinate or f"{member.name}: not valid police.uk CSV ({text})") from None
     return table.rename_columns([SOURCE_COLUMNS[c] for c in table.column_names])
+
+
+#: A coordinate as pyarrow reads a float: a decimal number, or nan or inf.
+_NUMBER = r"(?i)^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)$"
+
+
+def _coordinate_problem(
+    data: bytes, member: _Member, convert: pacsv.ConvertOptions, read: pacsv.ReadOptions
+) -> str | None:
+    """Which row and coordinate column holds text that is not a number (pyarrow's own message
+    names no row), found by reading the coordinates as text; None if neither does."""
+    as_text = pacsv.ConvertOptions(
+        column_types=dict(convert.column_types) | dict.fromkeys(_COORDINATES, pa.string()),
+        include_columns=list(convert.include_columns),
+        strings_can_be_null=True,
+        null_values=[""],
+    )
+    try:
+        table = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=as_text)
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None
+    for name in _COORDINATES:
+        column = table.column(name)
+        bad = pc.invert(pc.fill_null(pc.match_substring_regex(column, _NUMBER), True))
+        if pc.any(bad).as_py():
+            row = pc.index(bad, True).as_py()
+            return (
+                f"{member.name}, row {row + 2}, column '{name}': expected a number in decimal degrees, or nothing "
+                f"where there is no location, found {column[row].as_py()!r}: correct the file or download it again"
+            )
+    return None
 
 
 def _month_problem(table: pa.Table, member: _Member) -> str | None:

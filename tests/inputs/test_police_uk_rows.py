@@ -290,3 +290,40 @@ def test_an_unknown_crime_type_is_refused_naming_file_row_and_column(tmp_path, a
     assert message.startswith(f"{root}/2018-04/2018-04-devon-and-cornwall-street.csv, row 4, column 'Crime type': ")
     assert f"found {found}" in message and "Bicycle theft, Burglary" in message and "\n" not in message
     assert not store.exists()
+
+
+# ---- coordinates ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("area", ["Plymouth", None], ids=["by-name", "every-area"])
+@pytest.mark.parametrize("column", ["Longitude", "Latitude"])
+def test_a_coordinate_that_is_not_a_number_is_named_by_file_row_and_column(tmp_path, area, column):
+    bad = row("2018-04", cid="c")
+    bad = bad.replace(",-4.1,", ",4°W,") if column == "Longitude" else bad.replace(",50.4,", ",fifty,")
+    rows = [row("2018-04", cid="a", name="Exeter 001A"), row("2018-04", cid="b", lon=""), bad, row("2018-04", cid="d")]
+    root = write_folder(tmp_path / "f", [month_file("2018-04", rows)])
+    store = tmp_path / "store.parquet"
+    with pytest.raises(pu.PoliceUkError) as caught:
+        pu.import_police_uk(root, store, csp=area)
+    message = str(caught.value)
+    value = "'4°W'" if column == "Longitude" else "'fifty'"
+    assert message.startswith(f"{root}/2018-04/2018-04-devon-and-cornwall-street.csv, row 4, column '{column}': ")
+    assert f"expected a number in decimal degrees, or nothing where there is no location, found {value}" in message
+    assert "\n" not in message and not store.exists()
+
+
+def test_numbers_as_pyarrow_reads_them_are_not_taken_for_bad_coordinates(tmp_path):
+    """Only the text pyarrow itself cannot read is named: a later bad value, after numbers
+    written in other ways, is the one found."""
+    rows = [
+        row("2018-04", cid="a", lon="-4"),
+        row("2018-04", cid="b", lon="+4.10"),
+        row("2018-04", cid="c", lon="-.5e1"),
+        row("2018-04", cid="d", lon="1,2".replace(",", ".")),
+        row("2018-04", cid="e", lon="x1"),
+    ]
+    root = write_folder(tmp_path / "f", [month_file("2018-04", rows)])
+    with pytest.raises(pu.PoliceUkError, match=r"row 6, column 'Longitude': .* found 'x1'"):
+        pu.read_police_uk(root)
+    table, _ = pu.read_police_uk(write_folder(tmp_path / "g", [month_file("2018-04", rows[:4])]))
+    assert table.column("longitude").to_pylist() == [-4.0, 4.1, -5.0, 1.2]
