@@ -411,15 +411,26 @@ def _category_key(text: str) -> str:
 _CATEGORIES = {_category_key(c): c for c in CRIME_TYPES}
 
 
+def _distinct(column: pa.ChunkedArray) -> set:
+    """The distinct values of a column; of a dictionary-encoded one, from its codes, decoding
+    only the values used."""
+    if not pa.types.is_dictionary(column.type):
+        return set(pc.unique(column).to_pylist())
+    found: set = set()
+    for chunk in column.chunks:
+        found.update(chunk.dictionary.take(pc.unique(chunk.indices)).to_pylist())
+    return found
+
+
 def _crime_types(table: pa.Table, member: _Member) -> tuple[pa.Table, str | None]:
     """The table with every crime type spelt as police.uk spells it, or the problem naming the
     file, row and column of the first type that is none of police.uk's categories. Only the
     distinct values are looked at (a dictionary-encoded column's dictionary), never each row."""
     column = table.column("crime_type")
-    plain = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
-    found = pc.unique(plain).to_pylist()
+    found = _distinct(column)
     if column.null_count == 0 and all(value in CRIME_TYPES for value in found):
         return table, None
+    plain = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
     spelt = {value: _CATEGORIES.get(_category_key(value)) if value is not None else None for value in found}
     unknown = [value for value, category in spelt.items() if category is None]
     if unknown:
@@ -523,50 +534,60 @@ def _repeated_id_rows(table: pa.Table) -> pa.Array:
     return pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=repeated.field("values")), False))
 
 
-def _plain_frame(table: pa.Table) -> pd.DataFrame:
-    """A few rows as a frame of plain values (dictionary-encoded columns decoded), to compare."""
-    columns = [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns]
-    return pa.table(columns, names=table.column_names).to_pandas()
-
-
-def _drop_duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table]:
+def _duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int]]:
     """Crime rows identical in every field to an earlier row with the same Crime ID dropped: the
-    rows kept (in their order) and the rows dropped. Anti-social behaviour rows (no Crime ID)
-    are never dropped: two identical ones are two incidents at the same anonymised point."""
+    rows kept (in their order), the rows dropped, and per month the rows kept that share a Crime
+    ID with an earlier row but differ from it. Anti-social behaviour rows (no Crime ID) are never
+    dropped: two identical ones are two incidents at the same anonymised point. Only the few rows
+    of repeated Crime IDs are compared field by field."""
     at = _repeated_id_rows(table)
     if len(at) == 0:
-        return table, table.slice(0, 0)
-    frame = _plain_frame(table.take(at))
-    twice = frame.duplicated().to_numpy()
-    if not twice.any():
-        return table, table.slice(0, 0)
+        return table, table.slice(0, 0), {}
+    names = table.column_names
+    month_at, id_at = names.index("month"), names.index("crime_id")
+    seen: set[tuple] = set()
+    ids: set[tuple] = set()
+    drop: list[int] = []
+    same: dict[str, int] = {}
+    rows = zip(*(c.to_pylist() for c in table.take(at).columns), strict=True)
+    for position, values in zip(at.to_pylist(), rows, strict=True):
+        if values in seen:
+            drop.append(position)
+            continue
+        seen.add(values)
+        key = (values[month_at], values[id_at])
+        if key in ids:
+            same[values[month_at]] = same.get(values[month_at], 0) + 1
+        ids.add(key)
+    if not drop:
+        return table, table.slice(0, 0), same
     import numpy as np
 
     keep = np.ones(table.num_rows, dtype=bool)
-    drop = at.to_numpy()[twice]
     keep[drop] = False
-    return table.filter(pa.array(keep)), table.take(pa.array(drop))
+    return table.filter(pa.array(keep)), table.take(pa.array(drop, pa.uint64())), same
+
+
+def _drop_duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The rows kept and the rows dropped as duplicates (see :func:`_duplicates`)."""
+    kept, dropped, _ = _duplicates(table)
+    return kept, dropped
 
 
 def _same_id_rows(table: pa.Table) -> dict[str, int]:
     """Per month, the rows that share a Crime ID with an earlier row of the month but differ from
-    it in some field (after exact duplicates are dropped), for the months that hold any."""
-    at = _repeated_id_rows(table)
-    if len(at) == 0:
-        return {}
-    frame = _plain_frame(table.select(["month", "crime_id"]).take(at))
-    again = frame[frame.duplicated()]
-    return {str(month): int(n) for month, n in again.groupby("month").size().items()}
+    it in some field (once exact duplicates are set aside), for the months that hold any."""
+    return _duplicates(table)[2]
 
 
 def _dropped_by_force(dropped: pa.Table) -> dict[str, dict[str, int]]:
     """Duplicate rows dropped, per month and reporting force."""
-    if dropped.num_rows == 0:
-        return {}
-    frame = _plain_frame(dropped.select(["month", "reported_by"])).fillna({"reported_by": ""})
     counts: dict[str, dict[str, int]] = {}
-    for (month, force), n in frame.groupby(["month", "reported_by"]).size().items():
-        counts.setdefault(str(month), {})[str(force)] = int(n)
+    for month, force in zip(
+        dropped.column("month").to_pylist(), dropped.column("reported_by").to_pylist(), strict=True
+    ):
+        by_force = counts.setdefault(month, {})
+        by_force[force or ""] = by_force.get(force or "", 0) + 1
     return counts
 
 
@@ -883,8 +904,9 @@ def _rows_by_force(table: pa.Table) -> dict[tuple[str, str], int]:
     """Rows per (month, reporting force) of a table."""
     if table.num_rows == 0:
         return {}
-    frame = _plain_frame(table.select(["month", "reported_by"])).fillna({"reported_by": ""})
-    return {(str(m), str(f)): int(n) for (m, f), n in frame.groupby(["month", "reported_by"]).size().items()}
+    keys = table.select(["month", "reported_by"]).unify_dictionaries()
+    groups = keys.group_by(["month", "reported_by"]).aggregate([([], "count_all")])
+    return {(g["month"], g["reported_by"] or ""): g["count_all"] for g in groups.to_pylist()}
 
 
 def _smaller_problem(held: Mapping[tuple[str, str], int], fresh: Mapping[tuple[str, str], int]) -> str | None:
@@ -941,9 +963,10 @@ _STORE_SCHEMA = pa.schema(
 )
 
 
-def _read_whole(member: _Member, data: bytes) -> pa.Table:
+def _read_whole(member: _Member, data: bytes) -> tuple[pa.Table, pa.Table, dict[str, int]]:
     """Parse and check every row of one monthly file for a store of every area (run in a thread
-    per core: Arrow parses without holding Python's lock)."""
+    per core: Arrow parses without holding Python's lock): the rows kept, the duplicate rows
+    dropped and the rows sharing a Crime ID (:func:`_duplicates`)."""
     table = _parse(data, member, _CONVERT_STORE, _READ_ONE)
     problem = _month_problem(table, member)
     if problem:
@@ -955,7 +978,7 @@ def _read_whole(member: _Member, data: bytes) -> pa.Table:
     year = pa.DictionaryArray.from_arrays(
         pa.repeat(pa.scalar(0, pa.int32()), rows), pa.array([_financial_year(member.month)])
     )
-    return table.append_column("financial_year", year).select(CRIME_COLUMNS)
+    return _duplicates(table.append_column("financial_year", year).select(CRIME_COLUMNS))
 
 
 def _month_counts(table: pa.Table, month: str) -> tuple[int, int, int, int, str]:
@@ -1094,26 +1117,27 @@ def _import_every_area(
         for month in sorted(set(by_month) | set(held)):
             files = by_month.get(month, [])
             raw = [_read_member(member, zips) for member in files]  # zips are read from this thread alone
-            tables = []
-            for member, table in zip(files, parsers.map(_read_whole, files, raw), strict=True):
+            tables, dropped_rows, same_id = [], [], {}
+            for member, (table, dropped, same) in zip(files, parsers.map(_read_whole, files, raw), strict=True):
                 tables.append(table)
+                dropped_rows.append(dropped)
+                same_id = {m: same_id.get(m, 0) + same.get(m, 0) for m in same_id | same}
                 done += 1
                 if progress is not None:
                     progress(done, len(members), f"{member.month} {member.force}")
             table = counts = None
             dropped_here = earlier_dropped.get(month, {})
             if tables:
-                table = pa.concat_tables(tables)
-                counts = _month_counts(table, month)
+                table, dropped = pa.concat_tables(tables), pa.concat_tables(dropped_rows)
+                counts = _month_counts(pa.concat_tables([table, dropped]), month)  # every row read
                 _tally(report, counts, files=len(tables))
-                table, dropped = _drop_duplicates(table)
                 report.rows_kept += counts[0] - dropped.num_rows
                 report.asb_rows += counts[3]
                 fresh_dropped = _dropped_by_force(dropped).get(month, {})
                 if fresh_dropped:
                     report.duplicates_dropped[month] = fresh_dropped
-                report.same_id_kept.update(_same_id_rows(table))
-                forces = set(pc.unique(table.column("reported_by").cast(pa.string())).to_pylist())
+                report.same_id_kept.update(same_id)
+                forces = _distinct(table.column("reported_by"))
                 dropped_here = {f: n for f, n in dropped_here.items() if f not in forces} | fresh_dropped
                 counts = _month_counts(table, month) if dropped.num_rows else counts
             if month in held:  # the rows held that stay, then the month read, if any
