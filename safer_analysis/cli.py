@@ -164,6 +164,11 @@ def make_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--force", default=None, help="only this force's files, e.g. devon-and-cornwall")
     i.add_argument(
+        "--replace-smaller",
+        action="store_true",
+        help="let a month read again replace the rows held even when it holds fewer than 90%% of them",
+    )
+    i.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -328,7 +333,9 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
     try:
         if args.all_areas:
             out = args.out or project.all_areas_file
-            report = police_uk.import_police_uk(args.paths, out, force=args.force, progress=_progress)
+            report = police_uk.import_police_uk(
+                args.paths, out, force=args.force, progress=_progress, replace_smaller=args.replace_smaller
+            )
             counts = police_uk.counts_file(out)
             print(
                 f"All areas: {report.summary()}\n  wrote {out}\n  and the counts per partnership, {counts}\n"
@@ -357,6 +364,7 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
                     known_codes=known,
                     force=args.force,
                     progress=_progress,
+                    replace_smaller=args.replace_smaller,
                 )
             }
             written = {label: out}

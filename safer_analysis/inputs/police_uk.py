@@ -70,6 +70,26 @@ CRIME_COLUMNS = [
     "last_outcome",
 ]
 ASB = "Anti-social behaviour"
+#: police.uk's crime categories as it spells them (the fourteen of today, then the two it used
+#: until 2013); a file's crime types are matched to them in any case and spacing.
+CRIME_TYPES = (
+    ASB,
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+    "Violent crime",
+    "Public disorder and weapons",
+)
 # A street file, inside its YYYY-MM/ folder (as published) or on its own.
 _STREET = re.compile(r"(?:^|/)(?:(\d{4}-\d{2})/)?(\d{4}-\d{2})-([a-z0-9-]+)-street\.csv$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -107,6 +127,13 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: Per month and reporting force, crime rows dropped as identical in every field to another
+    #: row (a Crime ID published twice).
+    duplicates_dropped: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Per month, rows kept that share a Crime ID with another row but differ in some field.
+    same_id_kept: dict[str, int] = field(default_factory=dict)
+    #: The duplicate rows dropped, so that a narrower selection can count only its own.
+    dropped_rows: pa.Table | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> str:
         """One readable paragraph: what was read, kept, skipped and why."""
@@ -128,6 +155,7 @@ class ImportReport:
             text += (
                 f" {self.rows_by_name:,} rows had an LSOA code no ONS lookup knows and were kept by their LSOA name."
             )
+        text += _duplicates_said(self.duplicates_dropped, self.same_id_kept)
         sources: dict[str, list[str]] = {}
         for key, where in self.taken_from.items():
             sources.setdefault(Path(where).name, []).append(key.split()[0])
@@ -143,6 +171,25 @@ class ImportReport:
                 f"download, {_span(self.kept)} kept as held."
             )
         return text
+
+
+def _duplicates_said(dropped: Mapping[str, Mapping[str, int]], same_id: Mapping[str, int]) -> str:
+    """The summary's sentences on duplicate crime rows dropped and rows sharing a Crime ID kept."""
+    text = ""
+    per_month = {month: sum(by_force.values()) for month, by_force in dropped.items() if sum(by_force.values())}
+    if per_month:
+        text += (
+            f" {sum(per_month.values()):,} crime row(s) identical in every field to another row with the same "
+            "Crime ID were dropped as duplicates ("
+            + ", ".join(f"{month}: {n:,}" for month, n in sorted(per_month.items()))
+            + ")."
+        )
+    if any(same_id.values()):
+        text += (
+            f" {sum(same_id.values()):,} row(s) share a Crime ID with another row of their month but differ in some "
+            "field (police.uk publishes such rows, usually with different outcomes); they are kept."
+        )
+    return text
 
 
 def _span(months: Sequence[str]) -> str:
@@ -300,8 +347,40 @@ def _parse(
                 f"{member.name}: column '{missing.group(1)}' is missing from the header; expected "
                 f"the police.uk street-level columns ({', '.join(SOURCE_COLUMNS)})"
             ) from None
-        raise PoliceUkError(f"{member.name}: not valid police.uk CSV ({text})") from None
+        coordinate = _coordinate_problem(data, member, convert, read) if "conversion error" in text else None
+        raise PoliceUkError(coordinate or f"{member.name}: not valid police.uk CSV ({text})") from None
     return table.rename_columns([SOURCE_COLUMNS[c] for c in table.column_names])
+
+
+#: A coordinate as pyarrow reads a float: a decimal number, or nan or inf.
+_NUMBER = r"(?i)^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)$"
+
+
+def _coordinate_problem(
+    data: bytes, member: _Member, convert: pacsv.ConvertOptions, read: pacsv.ReadOptions
+) -> str | None:
+    """Which row and coordinate column holds text that is not a number (pyarrow's own message
+    names no row), found by reading the coordinates as text; None if neither does."""
+    as_text = pacsv.ConvertOptions(
+        column_types=dict(convert.column_types) | dict.fromkeys(_COORDINATES, pa.string()),
+        include_columns=list(convert.include_columns),
+        strings_can_be_null=True,
+        null_values=[""],
+    )
+    try:
+        table = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=as_text)
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None
+    for name in _COORDINATES:
+        column = table.column(name)
+        bad = pc.invert(pc.fill_null(pc.match_substring_regex(column, _NUMBER), True))
+        if pc.any(bad).as_py():
+            row = pc.index(bad, True).as_py()
+            return (
+                f"{member.name}, row {row + 2}, column '{name}': expected a number in decimal degrees, or nothing "
+                f"where there is no location, found {column[row].as_py()!r}: correct the file or download it again"
+            )
+    return None
 
 
 def _month_problem(table: pa.Table, member: _Member) -> str | None:
@@ -322,6 +401,51 @@ def _month_problem(table: pa.Table, member: _Member) -> str | None:
         else f"{member.month}, the month in the file name"
     )
     return f"{member.name}, row {row + 2}, column 'Month': expected {expected}, found {value!r}"
+
+
+def _category_key(text: str) -> str:
+    """A crime type as compared: case folded, spaces collapsed ('Bicycle  Theft ' -> 'bicycle theft')."""
+    return " ".join(text.split()).casefold()
+
+
+_CATEGORIES = {_category_key(c): c for c in CRIME_TYPES}
+
+
+def _distinct(column: pa.ChunkedArray) -> set:
+    """The distinct values of a column; of a dictionary-encoded one, from its codes, decoding
+    only the values used."""
+    if not pa.types.is_dictionary(column.type):
+        return set(pc.unique(column).to_pylist())
+    found: set = set()
+    for chunk in column.chunks:
+        found.update(chunk.dictionary.take(pc.unique(chunk.indices)).to_pylist())
+    return found
+
+
+def _crime_types(table: pa.Table, member: _Member) -> tuple[pa.Table, str | None]:
+    """The table with every crime type spelt as police.uk spells it, or the problem naming the
+    file, row and column of the first type that is none of police.uk's categories. Only the
+    distinct values are looked at (a dictionary-encoded column's dictionary), never each row."""
+    column = table.column("crime_type")
+    found = _distinct(column)
+    if column.null_count == 0 and all(value in CRIME_TYPES for value in found):
+        return table, None
+    plain = column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+    spelt = {value: _CATEGORIES.get(_category_key(value)) if value is not None else None for value in found}
+    unknown = [value for value, category in spelt.items() if category is None]
+    if unknown:
+        value = unknown[0]
+        row = (pc.index(pc.is_null(plain), True) if value is None else pc.index(plain, value)).as_py()
+        return table, (
+            f"{member.name}, row {row + 2}, column 'Crime type': expected one of police.uk's crime categories "
+            f"({', '.join(CRIME_TYPES)}), found {'nothing' if value is None else repr(value)}: correct the file "
+            "or download it again"
+        )
+    values = pa.array(list(spelt), pa.string())
+    fixed = pc.take(pa.array(list(spelt.values()), pa.string()), pc.index_in(plain, value_set=values))
+    if pa.types.is_dictionary(column.type):
+        fixed = pc.dictionary_encode(fixed)
+    return table.set_column(table.column_names.index("crime_type"), "crime_type", fixed), None
 
 
 def _lines_with(data: bytes, needle: bytes, start: int, spans: set[tuple[int, int]], *, field_start: bool) -> None:
@@ -397,10 +521,88 @@ def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str
     return table.filter(mask)
 
 
+def _repeated_id_rows(table: pa.Table) -> pa.Array:
+    """The positions of the rows whose Crime ID appears more than once in ``table`` (a Crime ID is
+    hashed once; only the rows of repeated IDs are looked at further)."""
+    ids = table.column("crime_id")
+    if ids.null_count == len(ids):
+        return pa.array([], pa.uint64())
+    tally = pc.value_counts(ids.combine_chunks() if ids.num_chunks != 1 else ids.chunk(0))
+    repeated = tally.filter(pc.and_(pc.is_valid(tally.field("values")), pc.greater(tally.field("counts"), 1)))
+    if len(repeated) == 0:
+        return pa.array([], pa.uint64())
+    return pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=repeated.field("values")), False))
+
+
+def _duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int]]:
+    """Crime rows identical in every field to an earlier row with the same Crime ID dropped: the
+    rows kept (in their order), the rows dropped, and per month the rows kept that share a Crime
+    ID with an earlier row but differ from it. Anti-social behaviour rows (no Crime ID) are never
+    dropped: two identical ones are two incidents at the same anonymised point. Only the few rows
+    of repeated Crime IDs are compared field by field."""
+    at = _repeated_id_rows(table)
+    if len(at) == 0:
+        return table, table.slice(0, 0), {}
+    names = table.column_names
+    month_at, id_at = names.index("month"), names.index("crime_id")
+    seen: set[tuple] = set()
+    ids: set[tuple] = set()
+    drop: list[int] = []
+    same: dict[str, int] = {}
+    rows = zip(*(c.to_pylist() for c in table.take(at).columns), strict=True)
+    for position, values in zip(at.to_pylist(), rows, strict=True):
+        if values in seen:
+            drop.append(position)
+            continue
+        seen.add(values)
+        key = (values[month_at], values[id_at])
+        if key in ids:
+            same[values[month_at]] = same.get(values[month_at], 0) + 1
+        ids.add(key)
+    if not drop:
+        return table, table.slice(0, 0), same
+    import numpy as np
+
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[drop] = False
+    return table.filter(pa.array(keep)), table.take(pa.array(drop, pa.uint64())), same
+
+
+def _drop_duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The rows kept and the rows dropped as duplicates (see :func:`_duplicates`)."""
+    kept, dropped, _ = _duplicates(table)
+    return kept, dropped
+
+
+def _same_id_rows(table: pa.Table) -> dict[str, int]:
+    """Per month, the rows that share a Crime ID with an earlier row of the month but differ from
+    it in some field (once exact duplicates are set aside), for the months that hold any."""
+    return _duplicates(table)[2]
+
+
+def _dropped_by_force(dropped: pa.Table) -> dict[str, dict[str, int]]:
+    """Duplicate rows dropped, per month and reporting force."""
+    counts: dict[str, dict[str, int]] = {}
+    for month, force in zip(
+        dropped.column("month").to_pylist(), dropped.column("reported_by").to_pylist(), strict=True
+    ):
+        by_force = counts.setdefault(month, {})
+        by_force[force or ""] = by_force.get(force or "", 0) + 1
+    return counts
+
+
+def _note_duplicates(report: ImportReport, table: pa.Table, dropped: pa.Table) -> None:
+    """Record in ``report`` the duplicate rows dropped from ``table`` and its rows sharing a Crime ID."""
+    report.dropped_rows = dropped
+    report.duplicates_dropped = _dropped_by_force(dropped)
+    report.same_id_kept = _same_id_rows(table)
+
+
 def _process(
     member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
-) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
-    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA).
+) -> tuple[pa.Table, tuple[int, int, int, int, str], pa.Table]:
+    """Read, check and filter one monthly file; also (rows, rows without location, without LSOA)
+    and the duplicate crime rows dropped from what was kept.
 
     The byte prefilter is used only when every line of the file carries its month, which a line
     continuing a quoted field (a line break inside Context, say) does not; otherwise, or if the
@@ -417,20 +619,27 @@ def _process(
                 table = None
             if table is not None and _month_problem(table, member):
                 table = None
+            if table is not None:
+                table, problem = _crime_types(table, member)
+                table = None if problem else table  # parsed whole below, to name the row by its place in the file
     if table is None:
         table = _parse(data, member)
         rows = table.num_rows
         problem = _month_problem(table, member)
         if problem:
             raise PoliceUkError(problem)
+        table, problem = _crime_types(table, member)
+        if problem:
+            raise PoliceUkError(problem)
     asb = data.count(b"," + ASB.encode() + b",")
     counts = (rows, _count_null(table, "longitude", "latitude"), _count_null(table, "lsoa_code"), asb, member.month)
-    return _select(table, prefixes, codes), counts
+    table, dropped = _drop_duplicates(_select(table, prefixes, codes))
+    return table, counts, dropped
 
 
 def _process_chunk(
     members: list[_Member], prefixes: Sequence[str] | None, codes: Sequence[str] | None
-) -> list[tuple[pa.Table, tuple[int, int, int, int, str]]]:
+) -> list[tuple[pa.Table, tuple[int, int, int, int, str], pa.Table]]:
     """A worker's share of the files (run in a separate process)."""
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
@@ -526,7 +735,7 @@ def read_police_uk(
     codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
     prefixes = list(lsoa_prefixes) if lsoa_prefixes else None
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
-    results: list[tuple[pa.Table, tuple[int, int, int, int, str]]] = []
+    results: list[tuple[pa.Table, tuple[int, int, int, int, str], pa.Table]] = []
     if n_workers > 1 and len(members) >= PARALLEL_FROM_FILES:
         import concurrent.futures as cf
         import multiprocessing as mp
@@ -550,16 +759,18 @@ def read_police_uk(
         finally:
             for z in zips.values():
                 z.close()
-    for _, counts in results:
+    for _, counts, _ in results:
         _tally(report, counts)
-    table = pa.concat_tables([t for t, _ in results]) if results else _empty_table()
+    table = pa.concat_tables([t for t, _, _ in results]) if results else _empty_table()
+    dropped = pa.concat_tables([d for _, _, d in results]) if results else _empty_table()
     # Each file holds one month (checked as it is read), so its financial year is one value.
     financial_year = pa.chunked_array(
-        [pa.repeat(_financial_year(counts[-1]), t.num_rows) for t, counts in results], pa.string()
+        [pa.repeat(_financial_year(counts[-1]), t.num_rows) for t, counts, _ in results], pa.string()
     )
     table = table.append_column("financial_year", financial_year).select(CRIME_COLUMNS)
     report.rows_kept = table.num_rows
     report.asb_rows = _asb_rows(table)
+    _note_duplicates(report, table, dropped)
     return table, report
 
 
@@ -635,9 +846,13 @@ def _metadata(
     synthetic: bool,
     earlier: dict | None = None,
     force_months: dict[str, dict[str, int]] | None = None,
+    duplicates: tuple[dict[str, dict[str, int]], dict[str, int]] | None = None,
 ) -> dict:
+    """The store's metadata; ``duplicates`` is (rows dropped per month and force, rows kept that
+    share a Crime ID per month) for the whole store, by default those of ``report``."""
     earlier = earlier or {}
     sources = list(dict.fromkeys([*earlier.get("sources", []), *(Path(s).name for s in report.sources)]))
+    dropped, same_id = duplicates if duplicates is not None else (report.duplicates_dropped, report.same_id_kept)
     return {
         "csp": csp,
         "synthetic": bool(synthetic),
@@ -645,6 +860,8 @@ def _metadata(
         "months": sorted(set(months)),
         "rows": rows,
         "force_months": force_months or {**earlier.get("force_months", {}), **report.force_months},
+        "duplicates_dropped": {m: dict(sorted(f.items())) for m, f in sorted(dropped.items()) if m in set(months)},
+        "same_id_kept": {m: n for m, n in sorted(same_id.items()) if m in set(months)},
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
 
@@ -679,6 +896,50 @@ def _held(
     return keep, earlier
 
 
+#: A force's month read again with fewer rows than this share of the rows held is refused.
+SMALLER_THAN = 0.9
+
+
+def _rows_by_force(table: pa.Table) -> dict[tuple[str, str], int]:
+    """Rows per (month, reporting force) of a table."""
+    if table.num_rows == 0:
+        return {}
+    keys = table.select(["month", "reported_by"]).unify_dictionaries()
+    groups = keys.group_by(["month", "reported_by"]).aggregate([([], "count_all")])
+    return {(g["month"], g["reported_by"] or ""): g["count_all"] for g in groups.to_pylist()}
+
+
+def _smaller_problem(held: Mapping[tuple[str, str], int], fresh: Mapping[tuple[str, str], int]) -> str | None:
+    """Why a month read again may not replace the rows held (a force's month with fewer than 90%
+    of the rows held: a partial download, say), naming month, force and both counts; or None."""
+    smaller = [
+        (key, n, fresh.get(key, 0)) for key, n in sorted(held.items()) if n and fresh.get(key, 0) < SMALLER_THAN * n
+    ]
+    if not smaller:
+        return None
+    (month, force), n, new = smaller[0]
+    more = f" (and {len(smaller) - 1} more force-month(s) like it)" if len(smaller) > 1 else ""
+    return (
+        f"{month}, {force or 'no force named'}: the new download holds {new:,} rows for this month where the store "
+        f"holds {n:,} ({new / n:.0%}, under {SMALLER_THAN:.0%}){more}; it may be incomplete: download it again, or "
+        "give --replace-smaller to replace the rows held with it"
+    )
+
+
+def _check_not_smaller(new: pa.Table, out_path: Path, report: ImportReport) -> None:
+    """Refuse to replace a month held with a download holding fewer than 90% of its rows, per force."""
+    if not out_path.exists() or not report.months:
+        return
+    fresh = pa.array(sorted(set(report.months)), pa.string())
+    try:
+        held = pq.read_table(out_path, columns=["month", "reported_by"], filters=pc.is_in(pc.field("month"), fresh))
+    except (pa.ArrowInvalid, OSError):
+        return  # an unreadable store is refused where it is read for the merge
+    problem = _smaller_problem(_rows_by_force(held), _rows_by_force(new))
+    if problem:
+        raise PoliceUkError(problem)
+
+
 def _merge(new: pa.Table, out_path: Path, csp: str | None, report: ImportReport) -> tuple[pa.Table, dict | None]:
     """Add the months just read to a store already held: a month read again replaces the copy held."""
     keep, earlier = _held(out_path, csp, report)
@@ -702,18 +963,22 @@ _STORE_SCHEMA = pa.schema(
 )
 
 
-def _read_whole(member: _Member, data: bytes) -> pa.Table:
+def _read_whole(member: _Member, data: bytes) -> tuple[pa.Table, pa.Table, dict[str, int]]:
     """Parse and check every row of one monthly file for a store of every area (run in a thread
-    per core: Arrow parses without holding Python's lock)."""
+    per core: Arrow parses without holding Python's lock): the rows kept, the duplicate rows
+    dropped and the rows sharing a Crime ID (:func:`_duplicates`)."""
     table = _parse(data, member, _CONVERT_STORE, _READ_ONE)
     problem = _month_problem(table, member)
+    if problem:
+        raise PoliceUkError(problem)
+    table, problem = _crime_types(table, member)
     if problem:
         raise PoliceUkError(problem)
     rows = table.num_rows
     year = pa.DictionaryArray.from_arrays(
         pa.repeat(pa.scalar(0, pa.int32()), rows), pa.array([_financial_year(member.month)])
     )
-    return table.append_column("financial_year", year).select(CRIME_COLUMNS)
+    return _duplicates(table.append_column("financial_year", year).select(CRIME_COLUMNS))
 
 
 def _month_counts(table: pa.Table, month: str) -> tuple[int, int, int, int, str]:
@@ -817,6 +1082,7 @@ def _import_every_area(
     progress: Progress | None,
     replace_store: bool,
     synthetic: bool,
+    replace_smaller: bool = False,
 ) -> ImportReport:
     """Every row of the archives into one store, written month by month as the files are read.
 
@@ -840,6 +1106,9 @@ def _import_every_area(
     for member in members:
         by_month.setdefault(member.month, []).append(member)
     stored: dict[str, dict[str, int]] = {}  # the rows the store holds per month, for its metadata
+    earlier_dropped = (earlier or {}).get("duplicates_dropped", {})
+    store_dropped: dict[str, dict[str, int]] = {}  # and the duplicates dropped from them
+    store_same_id: dict[str, int] = {}
     writer = _StoreWriter(out_path)
     zips: dict[Path, zipfile.ZipFile] = {}
     parsers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="parse")
@@ -848,25 +1117,46 @@ def _import_every_area(
         for month in sorted(set(by_month) | set(held)):
             files = by_month.get(month, [])
             raw = [_read_member(member, zips) for member in files]  # zips are read from this thread alone
-            tables = []
-            for member, table in zip(files, parsers.map(_read_whole, files, raw), strict=True):
+            tables, dropped_rows, same_id = [], [], {}
+            for member, (table, dropped, same) in zip(files, parsers.map(_read_whole, files, raw), strict=True):
                 tables.append(table)
+                dropped_rows.append(dropped)
+                same_id = {m: same_id.get(m, 0) + same.get(m, 0) for m in same_id | same}
                 done += 1
                 if progress is not None:
                     progress(done, len(members), f"{member.month} {member.force}")
             table = counts = None
+            dropped_here = earlier_dropped.get(month, {})
             if tables:
-                table = pa.concat_tables(tables)
-                counts = _month_counts(table, month)
+                table, dropped = pa.concat_tables(tables), pa.concat_tables(dropped_rows)
+                counts = _month_counts(pa.concat_tables([table, dropped]), month)  # every row read
                 _tally(report, counts, files=len(tables))
-                report.rows_kept += counts[0]
+                report.rows_kept += counts[0] - dropped.num_rows
                 report.asb_rows += counts[3]
+                fresh_dropped = _dropped_by_force(dropped).get(month, {})
+                if fresh_dropped:
+                    report.duplicates_dropped[month] = fresh_dropped
+                report.same_id_kept.update(same_id)
+                forces = _distinct(table.column("reported_by"))
+                dropped_here = {f: n for f, n in dropped_here.items() if f not in forces} | fresh_dropped
+                counts = _month_counts(table, month) if dropped.num_rows else counts
             if month in held:  # the rows held that stay, then the month read, if any
+                if table is not None and not replace_smaller:
+                    fresh_rows = _rows_by_force(table)
+                    held_rows = {k: n for k, n in _rows_by_force(held[month]).items() if k in fresh_rows}
+                    problem = _smaller_problem(held_rows, fresh_rows)
+                    if problem:
+                        raise PoliceUkError(problem)
                 kept = _as_store_columns(held[month] if table is None else _not_reported_by(held[month], table))
                 table = kept if table is None else pa.concat_tables([kept, table])
                 counts = _month_counts(table, month)
             rows, no_location, _, asb, _ = counts
             stored[month] = {"rows": rows, "asb": asb, "no_location": no_location}
+            if dropped_here:
+                store_dropped[month] = dropped_here
+            same = (_same_id_rows(table) if month in held else report.same_id_kept).get(month, 0)
+            if same:
+                store_same_id[month] = same
             writer.put(table)
         if report.rows_kept == 0:
             raise PoliceUkError(
@@ -875,7 +1165,9 @@ def _import_every_area(
             )
         months = [m for m, counts in stored.items() if counts["rows"]]
         rows = sum(counts["rows"] for counts in stored.values())
-        writer.commit(_metadata(months, rows, report, None, synthetic, earlier, force_months=stored))
+        duplicates = (store_dropped, store_same_id)
+        metadata = _metadata(months, rows, report, None, synthetic, earlier, force_months=stored, duplicates=duplicates)
+        writer.commit(metadata)
     except BaseException:
         writer.abort()
         raise
@@ -898,6 +1190,7 @@ def import_police_uk(
     progress: Progress | None = None,
     replace_store: bool = False,
     known_codes: Iterable[str] | None = None,
+    replace_smaller: bool = False,
 ) -> ImportReport:
     """Read archives, keep one area (or every area, given none) and add it to the parquet store.
 
@@ -910,28 +1203,45 @@ def import_police_uk(
     With ``lsoa_codes`` and ``known_codes`` (every code the ONS lookups know) together, rows are
     selected by code, and the name prefixes serve only for a row whose code no lookup knows;
     those rows are counted in the report.
+
+    A force's month read again with fewer than 90% of the rows held for it is refused (a partial
+    download would silently lower the counts) unless ``replace_smaller`` is given.
     """
     codes = list(lsoa_codes) if lsoa_codes is not None else None
     names = list(name_prefixes) if name_prefixes else ([csp] if csp else [])
     if codes is None and not names:  # every area: streamed into the store as it is read
         return _import_every_area(
-            paths, Path(out_path), force=force, progress=progress, replace_store=replace_store, synthetic=synthetic
+            paths,
+            Path(out_path),
+            force=force,
+            progress=progress,
+            replace_store=replace_store,
+            synthetic=synthetic,
+            replace_smaller=replace_smaller,
         )
     by_name = codes is None or known_codes is not None
     prefixes = [_prefix(n) for n in names] if names and by_name else None
     table, report = read_police_uk(paths, force=force, lsoa_prefixes=prefixes, lsoa_codes=codes, progress=progress)
     if codes is not None and known_codes is not None and table.num_rows:
-        lsoa = table.column("lsoa_code")
-        in_area = pc.fill_null(pc.is_in(lsoa, value_set=pa.array(sorted(set(codes)), pa.string())), False)
-        unknown = pc.invert(
-            pc.fill_null(pc.is_in(lsoa, value_set=pa.array(sorted(set(known_codes)), pa.string())), False)
-        )
-        keep = pc.or_(in_area, pc.and_(pc.invert(in_area), unknown))  # by code; by name only for unknown codes
+        area_codes = pa.array(sorted(set(codes)), pa.string())
+        known = pa.array(sorted(set(known_codes)), pa.string())
+
+        def in_area_or_unknown(rows: pa.Table) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+            lsoa = rows.column("lsoa_code")
+            in_area = pc.fill_null(pc.is_in(lsoa, value_set=area_codes), False)
+            unknown = pc.invert(pc.fill_null(pc.is_in(lsoa, value_set=known), False))
+            return pc.or_(in_area, pc.and_(pc.invert(in_area), unknown)), in_area  # by name only for unknown codes
+
+        keep, in_area = in_area_or_unknown(table)
         report.rows_by_name = (pc.sum(pc.cast(keep, pa.int64())).as_py() or 0) - (
             pc.sum(pc.cast(in_area, pa.int64())).as_py() or 0
         )
         table = table.filter(keep)
         report.rows_kept, report.asb_rows = table.num_rows, _asb_rows(table)
+        dropped = report.dropped_rows
+        if dropped is not None and dropped.num_rows:
+            dropped = dropped.filter(in_area_or_unknown(dropped)[0])
+        _note_duplicates(report, table, dropped if dropped is not None else table.slice(0, 0))
     if table.num_rows == 0:
         what = "the LSOA codes given" if codes is not None else (csp or "any area")
         raise PoliceUkError(
@@ -940,8 +1250,15 @@ def import_police_uk(
         )
     earlier = None
     if not replace_store:
+        read = table
         table, earlier = _merge(table, Path(out_path), csp, report)
-    _write(table, Path(out_path), _metadata(_months_of(table), table.num_rows, report, csp, synthetic, earlier))
+        if not replace_smaller:
+            _check_not_smaller(read, Path(out_path), report)
+    fresh = set(report.months)
+    dropped = {m: f for m, f in (earlier or {}).get("duplicates_dropped", {}).items() if m not in fresh}
+    duplicates = (dropped | report.duplicates_dropped, _same_id_rows(table))
+    metadata = _metadata(_months_of(table), table.num_rows, report, csp, synthetic, earlier, duplicates=duplicates)
+    _write(table, Path(out_path), metadata)
     return report
 
 
@@ -970,6 +1287,7 @@ def import_many(
     reports = {}
     for name, part in parts.items():
         reports[name] = replace(report, rows_kept=part.num_rows, asb_rows=_asb_rows(part))
+        _note_duplicates(reports[name], part, select_csp(report.dropped_rows, lsoa_codes=codes[name]))
         _write(
             part,
             Path(out_dir) / f"{csp_slug(name)}-street.parquet",
@@ -1029,6 +1347,16 @@ def crimes_metadata(path: PathLike) -> dict:
         raise _missing(path)
     meta = pq.read_schema(path).metadata or {}
     return json.loads(meta.get(METADATA_KEY, b"{}"))
+
+
+def duplicates_dropped(path: PathLike) -> dict[str, int]:
+    """Crime rows dropped from a store as duplicates (identical in every field to another row with
+    the same Crime ID), per month held; empty for a store written before duplicates were counted."""
+    meta = crimes_metadata(path)
+    if "duplicates_dropped" not in meta:
+        return {}
+    dropped = meta["duplicates_dropped"]
+    return {month: sum(dropped.get(month, {}).values()) for month in meta.get("months", [])}
 
 
 def load_crimes(path: PathLike) -> pd.DataFrame:

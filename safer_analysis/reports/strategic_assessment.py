@@ -355,6 +355,12 @@ def data_quality_sentence(metadata: Mapping | None, force: str, year: str) -> st
             f" police.uk holds {len(in_year)} of the year's 12 months, so its {crimes:,} crimes are not set "
             f"against the Home Office's {recorded:,} recorded for the whole year."
         )
+    twice = sum(sum(f.values()) for m, f in (metadata or {}).get("duplicates_dropped", {}).items() if m in in_year)
+    if twice:
+        text += (
+            f" {twice:,} crime record(s) for {year} that police.uk published twice (the same Crime ID, identical "
+            "in every field) were counted once."
+        )
     return text
 
 

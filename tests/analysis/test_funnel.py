@@ -77,11 +77,11 @@ def test_on_the_real_partnerships_of_devon_and_cornwall():
     pops = pd.Series(
         {c: reference.population_estimate(list(a), 2018).population for c, a in members["authority_codes"].items()}
     )
-    assert totals["E22000056"] == 21_908  # Plymouth, as counted from the raw files
+    assert totals["E22000056"] == 21_907  # Plymouth, as counted from the raw files
     f = stats.overdispersed_funnel(totals, pops)
     assert f.attrs["overdispersed"] and f.attrs["phi"] > 100
     t = f.attrs["target_rate"] / 1000
     poisson_outside = ((totals / pops - t).abs() > 3.090232 * np.sqrt(t / pops)).sum()
     assert poisson_outside >= 6
     assert not f["verdict"].str.contains("99.8").any()
-    assert f.at["E22000056", "rate"] == pytest.approx(21_908 / 263_100 * 1000)
+    assert f.at["E22000056", "rate"] == pytest.approx(21_907 / 263_100 * 1000)

@@ -98,12 +98,18 @@ def _raw_codes(authorities: set[str]) -> set[str]:
 
 
 def _raw_count(folder: Path, codes: set[str], months: set[str] | None = None) -> int:
+    """Rows in these LSOAs, a crime row identical in every field to one already counted once."""
     n = 0
     for path in sorted(folder.rglob("*-street.csv")):
         if months and path.parent.name not in months:
             continue
+        seen = set()
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            n += sum(r["LSOA code"] in codes for r in csv.DictReader(handle))
+            for r in csv.DictReader(handle):
+                if r["LSOA code"] not in codes or (r["Crime ID"] and tuple(r.values()) in seen):
+                    continue
+                seen.add(tuple(r.values()) if r["Crime ID"] else None)
+                n += 1
     return n
 
 

@@ -36,6 +36,8 @@ def test_data_quality_sets_the_force_against_home_office_recorded_crime(crimes):
     text = sa.data_quality_sentence(crimes.attrs["metadata"], "Devon & Cornwall", "2018-19")
     assert "105,632 crimes" in text and "106,897" in text and "(98.8%)" in text
     assert "have no location" in text
+    assert "1 crime record(s) for 2018-19 that police.uk published twice" in text  # Plymouth 021A, 2018-08
+    assert "published twice" not in sa.data_quality_sentence(crimes.attrs["metadata"], "Devon & Cornwall", "2019-20")
 
 
 def test_a_year_with_a_missing_month_is_not_set_against_a_whole_year(crimes):
@@ -45,7 +47,7 @@ def test_a_year_with_a_missing_month_is_not_set_against_a_whole_year(crimes):
 
 def test_the_2018_19_figures_are_the_real_counts_and_rate(profiles):
     p = profiles["2018-19"]
-    assert p.counts.at[sa.ALL_CRIME, "2018-19"] == 21_908 and p.counts.at[sa.ASB, "2018-19"] == 8_754
+    assert p.counts.at[sa.ALL_CRIME, "2018-19"] == 21_907 and p.counts.at[sa.ASB, "2018-19"] == 8_754
     assert p.population == 263_100 and round(p.rates.at[sa.ALL_CRIME, "rate"], 1) == 83.3
     assert p.population_note == "ONS mid-2018 population estimate"
 

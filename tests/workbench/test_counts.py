@@ -24,8 +24,8 @@ def test_known_totals_of_2018_19(crimes, raw_crimes):
     by_type = count_by(crimes, "crime_type", period="2018-19", crime_type=["Anti-social behaviour"])
     assert int(by_type["count"].sum()) == 8_754
     all_crime = count_by(crimes, "ward", period="2018-19")
-    assert int(all_crime["count"].sum()) == 21_908
-    assert count_rows(raw_crimes, months=financial_year_months(2018), asb=False) == 21_908
+    assert int(all_crime["count"].sum()) == 21_907
+    assert count_rows(raw_crimes, months=financial_year_months(2018), asb=False) == 21_907
 
 
 def test_a_burglaries_per_ward_last_year_match_an_independent_count(crimes, raw_crimes, ward_of):
