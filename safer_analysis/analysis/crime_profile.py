@@ -14,7 +14,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from safer_analysis.analysis import stats
+from safer_analysis.analysis.intervals import rate_ci
+from safer_analysis.analysis.trends import (
+    FALLING,
+    NO_CHANGE,
+    RISING,
+    TREND_ALPHA,
+    benjamini_hochberg,
+    monthly_trend,
+    pooled_autocorrelation,
+)
 from safer_analysis.inputs.years import YearTo, parse_period
 
 ASB = "Anti-social behaviour"
@@ -129,7 +138,7 @@ def rates_with_intervals(
     counts: pd.Series, population: float, *, multiplier: float = 1000, confidence: float = 0.95
 ) -> pd.DataFrame:
     """Counts as rates per ``multiplier`` people with exact/Byar's confidence intervals."""
-    lower, upper = stats.rate_ci(counts.astype(float), float(population), multiplier=multiplier, confidence=confidence)
+    lower, upper = rate_ci(counts.astype(float), float(population), multiplier=multiplier, confidence=confidence)
     out = pd.DataFrame(
         {
             "count": counts.astype(int),
@@ -144,7 +153,7 @@ def rates_with_intervals(
 
 def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Per crime type (and all crime, and anti-social behaviour), the trend across ``years`` from
-    the monthly counts, with :func:`safer_analysis.analysis.stats.monthly_trend` (quasi-Poisson,
+    the monthly counts, with :func:`safer_analysis.analysis.trends.monthly_trend` (quasi-Poisson,
     month-of-year terms, neighbouring months' likeness allowed for; months not held are simply
     absent). With ``populations`` (per year) the trend is in the rate. ``first``, ``previous``
     and ``last`` are the first, last but one and last years' counts on the calendar months every
@@ -152,7 +161,7 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
     on the one before.
 
     Every series allows for the same correlation between neighbouring months, pooled from the
-    series' own estimates (:func:`safer_analysis.analysis.stats.pooled_autocorrelation`;
+    series' own estimates (:func:`safer_analysis.analysis.trends.pooled_autocorrelation`;
     ``own_autocorrelation`` is each series' own). All crime and anti-social behaviour are tested
     each on its own; the crime types, a dozen tested at once, are judged on p-values adjusted by
     Benjamini and Hochberg's method (``p_adjusted``): among the types called rising or falling,
@@ -172,15 +181,13 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
     monthly.loc[ALL_CRIME] = monthly.drop(index=[ASB], errors="ignore").sum()
     monthly = monthly.reindex(ends.index, fill_value=0)  # a type none of the years holds: all zero
     series = {ct: pd.Series(monthly.loc[ct].to_numpy(dtype=float), index=index) for ct in ends.index}
-    own = {crime_type: stats.monthly_trend(values, exposure) for crime_type, values in series.items()}
-    pooled = stats.pooled_autocorrelation(
+    own = {crime_type: monthly_trend(values, exposure) for crime_type, values in series.items()}
+    pooled = pooled_autocorrelation(
         [r.autocorrelation for r in own.values()], [float(v.mean()) for v in series.values()]
     )
     rows = []
     for crime_type, values in series.items():
-        result = (
-            stats.monthly_trend(values, exposure, autocorrelation=pooled) if pooled is not None else own[crime_type]
-        )
+        result = monthly_trend(values, exposure, autocorrelation=pooled) if pooled is not None else own[crime_type]
         rows.append(
             {
                 "crime_type": crime_type,
@@ -207,10 +214,10 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
     out.loc[out["previous"] == 0, "latest_change_pct"] = np.nan
     types = ~out.index.isin([ALL_CRIME, ASB])
     out["p_adjusted"] = out["p_value"]
-    out.loc[types, "p_adjusted"] = stats.benjamini_hochberg(out.loc[types, "p_value"])
-    tested = out["direction"].isin([stats.RISING, stats.FALLING, stats.NO_CHANGE])
-    out["significant"] = tested & (out["p_adjusted"] < stats.TREND_ALPHA)
-    out.loc[tested & ~out["significant"], "direction"] = stats.NO_CHANGE
+    out.loc[types, "p_adjusted"] = benjamini_hochberg(out.loc[types, "p_value"])
+    tested = out["direction"].isin([RISING, FALLING, NO_CHANGE])
+    out["significant"] = tested & (out["p_adjusted"] < TREND_ALPHA)
+    out.loc[tested & ~out["significant"], "direction"] = NO_CHANGE
     return out
 
 

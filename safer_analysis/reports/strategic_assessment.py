@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from safer_analysis.analysis import stats
+from safer_analysis.analysis import funnels
 from safer_analysis.analysis.crime_profile import (
     ALL_CRIME,
     ASB,
@@ -240,7 +240,7 @@ def _evidence(counts, rates, trend, year: str, crime_type: str, note: str) -> st
 def peer_comparison(counts: pd.DataFrame, force_code: str, area_code: str, period: str) -> pd.DataFrame | None:
     """Crime (not anti-social behaviour) per 1,000 residents in each Community Safety Partnership
     of the force over ``period``, against the force-wide rate, with funnel limits that allow for
-    the real spread between partnerships (:func:`safer_analysis.analysis.stats.overdispersed_funnel`).
+    the real spread between partnerships (:func:`safer_analysis.analysis.funnels.overdispersed_funnel`).
 
     ``counts`` are the force's counts per partnership, month and crime type; populations are the
     ONS mid-year estimates nearest the middle of the period. Index: the partnerships' names;
@@ -268,7 +268,7 @@ def peer_comparison(counts: pd.DataFrame, force_code: str, area_code: str, perio
     if len(pops) < 3:
         return None
     codes = list(pops)
-    table = stats.overdispersed_funnel(totals.reindex(codes, fill_value=0), pd.Series(pops))
+    table = funnels.overdispersed_funnel(totals.reindex(codes, fill_value=0), pd.Series(pops))
     table.insert(0, "csp_code", codes)
     table["own"] = table["csp_code"] == area_code
     table.index = [names[c] for c in codes]
@@ -872,7 +872,7 @@ def peer_limits(p: Profile) -> pd.DataFrame:
     t = p.peers
     low, high = float(t["population"].min()), float(t["population"].max())
     grid = np.geomspace(low * 0.8, high * 1.25, 120)
-    return stats.overdispersed_limits(t.attrs["target_rate"], t.attrs["tau2"], grid)
+    return funnels.overdispersed_limits(t.attrs["target_rate"], t.attrs["tau2"], grid)
 
 
 def ranking_sentence(p: Profile) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from safer_analysis.analysis import stats
+from safer_analysis.analysis import intervals, trends
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
@@ -303,7 +303,7 @@ def count_by(
         mid_year = int(when.months[len(when.months) // 2][:4]) if len(when.months) > 1 else int(when.months[0][:4])
         pops = geography.populations(by, mid_year, universe)
         out["population"] = pops["population"].to_numpy()
-        lower, upper = stats.rate_ci(out["count"].astype(float), out["population"].astype(float), multiplier=1000)
+        lower, upper = intervals.rate_ci(out["count"].astype(float), out["population"].astype(float), multiplier=1000)
         out["rate"] = out["count"] / out["population"] * 1000
         out["rate_lower"] = np.asarray(lower, dtype=float)
         out["rate_upper"] = np.asarray(upper, dtype=float)
@@ -380,7 +380,7 @@ def monthly_counts(
     financial year; a month ``YYYY-MM`` ends the run there instead). Indexed by month
     (``YYYY-MM``), with ``label`` ("Apr 2016") and ``financial_year``; a month the data do not
     hold is blank (not zero). The notes give each series' trend (quasi-Poisson with
-    seasonality, :func:`safer_analysis.analysis.stats.monthly_trend`)."""
+    seasonality, :func:`safer_analysis.analysis.trends.monthly_trend`)."""
     crimes = _crime_table(crimes)
     place = arguments.text("place", place)
     arguments.whole_number("years", years, 1)
@@ -416,8 +416,8 @@ def monthly_counts(
         out[label] = values.to_numpy()
         names.append(label)
         observed = values.dropna()
-        trend = stats.monthly_trend(pd.Series(observed.to_numpy(), index=pd.PeriodIndex(observed.index, freq="M")))
-        if trend.direction == stats.NOT_ENOUGH_DATA:
+        trend = trends.monthly_trend(pd.Series(observed.to_numpy(), index=pd.PeriodIndex(observed.index, freq="M")))
+        if trend.direction == trends.NOT_ENOUGH_DATA:
             notes.append(f"{label}: not enough months ({trend.months}) to test for a trend (24 needed).")
         else:
             notes.append(

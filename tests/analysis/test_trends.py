@@ -16,7 +16,7 @@ import pytest
 import statsmodels.api as sm
 
 from safer_analysis.analysis.crime_profile import ASB
-from safer_analysis.analysis.stats import MonthlyTrend, monthly_trend
+from safer_analysis.analysis.trends import MonthlyTrend, monthly_trend
 from safer_analysis.inputs.police_uk import load_crimes
 
 from ..conftest import CRIME_FILE, ROOT
@@ -324,7 +324,7 @@ def test_an_areas_series_share_one_pooled_autocorrelation_and_types_are_adjusted
 def test_benjamini_hochberg_agrees_with_statsmodels():
     from statsmodels.stats.multitest import multipletests
 
-    from safer_analysis.analysis.stats import benjamini_hochberg
+    from safer_analysis.analysis.trends import benjamini_hochberg
 
     p = np.random.default_rng(7).uniform(0, 0.2, 13)
     np.testing.assert_allclose(benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1])
@@ -346,7 +346,7 @@ def test_real_partnership_series_without_their_trend_are_rarely_called_significa
     own fitted trend taken out and its residual ratios resampled in blocks of six months (so
     runs of busy months stay), a partnership's series together as an assessment tests them,
     with one pooled correlation. Taking months as independent calls far more significant."""
-    from safer_analysis.analysis.stats import pooled_autocorrelation
+    from safer_analysis.analysis.trends import pooled_autocorrelation
 
     counts = pd.read_csv(ROOT / "data" / "crime" / "all-areas-counts.csv", dtype={"month": str})
     counts = counts[counts["csp_code"].str.startswith("E22") & counts["month"].between("2016-04", "2019-03")]
