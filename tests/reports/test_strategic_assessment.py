@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from safer_analysis.analysis.crime_profile import ALL_CRIME, ASB
 from safer_analysis.inputs import police_uk, reference
 from safer_analysis.reports import strategic_assessment as sa
 
@@ -47,8 +48,8 @@ def test_a_year_with_a_missing_month_is_not_set_against_a_whole_year(crimes):
 
 def test_the_2018_19_figures_are_the_real_counts_and_rate(profiles):
     p = profiles["2018-19"]
-    assert p.counts.at[sa.ALL_CRIME, "2018-19"] == 21_907 and p.counts.at[sa.ASB, "2018-19"] == 8_754
-    assert p.population == 263_100 and round(p.rates.at[sa.ALL_CRIME, "rate"], 1) == 83.3
+    assert p.counts.at[ALL_CRIME, "2018-19"] == 21_907 and p.counts.at[ASB, "2018-19"] == 8_754
+    assert p.population == 263_100 and round(p.rates.at[ALL_CRIME, "rate"], 1) == 83.3
     assert p.population_note == "ONS mid-2018 population estimate"
 
 
@@ -75,7 +76,7 @@ def test_the_period_can_be_the_twelve_months_to_a_month(crimes, dataset):
     )
     assert p.year == "year to Dec 2019" and p.years == ["year to Dec 2017", "year to Dec 2018", "year to Dec 2019"]
     in_2019 = crimes[crimes["month"].str.startswith("2019")]
-    assert p.counts.at[sa.ALL_CRIME, "year to Dec 2019"] == int((in_2019["crime_type"] != sa.ASB).sum())
+    assert p.counts.at[ALL_CRIME, "year to Dec 2019"] == int((in_2019["crime_type"] != ASB).sum())
     assert p.population == 262_100  # mid-2019, nearest the middle of the calendar year
     assert p.coverage.at["year to Dec 2018", "missing"] == [] and p.coverage.at["year to Dec 2017", "missing"] == [
         "2017-12"

@@ -1,0 +1,393 @@
+"""The strategic assessment's tables, chart data and titles: what its notebook shows, with the
+headings and formats the page and the workbook use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from safer_analysis.analysis import funnels
+from safer_analysis.analysis.crime_profile import (
+    ALL_CRIME,
+    ASB,
+    label_periods,
+    lsoa_rates,
+)
+from safer_analysis.inputs import reference
+from safer_analysis.inputs.years import YearTo, parse_period
+from safer_analysis.present import disclosure
+from safer_analysis.present.formats import format_month, format_percent
+from safer_analysis.reports.strategic_assessment.findings import standing, would_rank, year_label
+from safer_analysis.reports.strategic_assessment.model import Profile, ward_names
+
+
+def tables_source(metadata: Mapping | None) -> str:
+    """Where the assessment's tables come from, for the spreadsheet."""
+    crime = (
+        "SYNTHETIC data in the police.uk street-level format (not real crime)"
+        if (metadata or {}).get("synthetic")
+        else "police.uk street-level crime and anti-social behaviour data"
+    )
+    return (
+        f"{crime}; ONS mid-year population estimates; ONS Crime Severity Score with Home Office police recorded "
+        "crime by offence code; the partnership's own documents and scores (Open Government Licence v3.0 for "
+        "the public data)."
+    )
+
+
+def crime_source_line(metadata: Mapping | None) -> str:
+    """'Source: ...' for charts built from the crime data, saying when it is synthetic."""
+    if (metadata or {}).get("synthetic"):
+        return "Source: SYNTHETIC data in the police.uk street-level format (not real crime)."
+    return "Source: police.uk street-level crime and ASB data (Open Government Licence v3.0)."
+
+
+def population_source(p: Profile) -> str:
+    """Where the population denominator comes from."""
+    return "Population: " + (p.population_note or "none") + " (Open Government Licence v3.0)."
+
+
+def count_columns(p: Profile) -> list[str]:
+    """The count columns of :func:`volume_table` (to suppress small numbers in)."""
+    return list(p.years)
+
+
+def volume_table(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Counts per type for each comparison year, with the selected year's rate and interval.
+
+    With a suppression ``threshold``, a rate computed from a small count is hidden too (the
+    counts themselves are suppressed when the table is published).
+    """
+    out = p.counts.copy()
+    if p.rates is not None:
+        out["rate"] = p.rates["rate"]
+        out["lower"] = p.rates["lower"]
+        out["upper"] = p.rates["upper"]
+    out = out.reset_index()
+    if threshold and p.rates is not None:
+        out = disclosure.suppress_derived(out, p.year, ["rate", "lower", "upper"], threshold=threshold)
+    return out
+
+
+def harm_table(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Crimes, weight, harm and shares per type; harm from a small count is hidden too."""
+    out = p.harm.reset_index()
+    if threshold:
+        out = disclosure.suppress_derived(
+            out, "count", ["harm", "count_share_pct", "harm_share_pct"], threshold=threshold
+        )
+    return out
+
+
+def volume_formats(p: Profile) -> dict[str, str]:
+    formats = {y: "count" for y in p.years}
+    formats.update({"rate": "rate", "lower": "rate", "upper": "rate"})
+    return formats
+
+
+def volume_headers(p: Profile) -> dict[str, str]:
+    return {
+        "crime_type": "Type",
+        "rate": f"Rate per 1,000, {p.year}",
+        "lower": "95% CI lower",
+        "upper": "95% CI upper",
+        **{y: year_label(p, y) for y in p.years},
+    }
+
+
+def rates_for_chart(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Rates by type, highest first, without the all-crime total (which would dwarf the rest) and,
+    with a suppression ``threshold``, without types whose count is too small to publish."""
+    rates = p.rates.drop(index=[ALL_CRIME], errors="ignore")
+    if threshold:
+        rates = rates[~((rates["count"] > 0) & (rates["count"] < threshold))]
+    return rates.sort_values("rate", ascending=False)
+
+
+def rate_title(p: Profile) -> str:
+    rates = p.rates.drop(index=[ALL_CRIME], errors="ignore")
+    top = rates["rate"].idxmax()
+    return f"{top} has the highest rate in {p.csp} in {p.year}: {rates.at[top, 'rate']:.1f} per 1,000 people"
+
+
+def trend_lines(p: Profile, n: int = 5) -> pd.DataFrame:
+    """Yearly counts of all crime and the busiest types (at most six lines), years as rows, on the
+    calendar months every year holds, so a year with a missing month is not drawn as a fall."""
+    counts = p.counts_same_months if not p.counts_same_months.empty else p.counts
+    types = [t for t in counts[p.year].drop(index=[ALL_CRIME]).sort_values(ascending=False).index][: n - 1]
+    rows = [ALL_CRIME] + types
+    out = counts.loc[rows].T.rename(columns={ALL_CRIME: "All crime"})
+    out.index = list(out.index)
+    return out
+
+
+def trend_lines_subtitle(p: Profile) -> str:
+    same = len(p.months_compared)
+    months = "" if same == 12 else f", the same {same} calendar months in every year (police.uk lacks a month)"
+    return f"Recorded crimes and ASB incidents per financial year{months}, {p.csp}, {p.years[0]} to {p.year}"
+
+
+def trend_title(p: Profile) -> str:
+    t = p.trend.loc[ALL_CRIME]
+    if t["significant"]:
+        return (
+            f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year on average "
+            f"since {p.years[0]}, {format_percent(t['latest_change_pct'], signed=True)} in the latest year"
+        )
+    return f"No significant change in overall crime in {p.csp} between {p.years[0]} and {p.year}"
+
+
+def trend_headers(p: Profile) -> dict[str, str]:
+    """Column headings of :func:`trend_table`: its counts are for the months every year holds."""
+    same = "" if len(p.months_compared) == 12 else f" ({len(p.months_compared)} months)"
+    return {
+        "crime_type": "Type",
+        "first": p.years[0] + same,
+        "previous": (p.years[-2] if len(p.years) > 1 else "") + same,
+        "last": p.year + same,
+        "latest_change_pct": f"{p.year} on {p.years[-2]}" if len(p.years) > 1 else "Latest change",
+        "annual_change_pct": "Fitted change a year",
+        "annual_change_lower": "95% CI from",
+        "annual_change_upper": "95% CI to",
+        "p_adjusted": "p-value (types adjusted together)",
+        "direction": "Trend",
+    }
+
+
+def trend_table(p: Profile) -> pd.DataFrame:
+    """Per type: its like-for-like counts in the first, last but one and last years, the last
+    year's change, the fitted change a year with its 95% interval, its p-value (adjusted for the
+    crime types tested together) and the verdict."""
+    columns = [
+        "crime_type",
+        "first",
+        "previous",
+        "last",
+        "latest_change_pct",
+        "annual_change_pct",
+        "annual_change_lower",
+        "annual_change_upper",
+        "p_adjusted",
+    ]
+    if len(p.years) < 3:
+        columns.remove("previous")
+    return p.trend.reset_index()[[*columns, "direction"]]
+
+
+def monthly_title(p: Profile) -> str:
+    m = p.monthly
+    top = m.loc[m["crime"].idxmax()]
+    low = m.loc[m["crime"].idxmin()]
+    return (
+        f"Recorded crime in {p.csp} (anti-social behaviour apart) peaked in {top['label']} "
+        f"({int(top['crime']):,}) and was lowest in {low['label']} ({int(low['crime']):,})"
+    )
+
+
+def concentration_title(p: Profile) -> str:
+    c = p.concentration
+    return (
+        f"The busiest {c['share'] * 100:.0f}% of neighbourhoods in {p.csp} hold "
+        f"{format_percent(c['top_share_pct'])} of its crime"
+    )
+
+
+def peer_title(p: Profile) -> str:
+    t, row, order = standing(p)
+    if row is None:
+        return f"Crime rates of the partnerships in {t.attrs['force']}"
+    return (
+        f"{p.csp}'s crime rate, {row['rate']:.1f} per 1,000, is the {order} of {t.attrs['force']}'s "
+        f"{len(t)} partnerships"
+    )
+
+
+def peer_note(p: Profile) -> str:
+    """How the funnel is drawn, and what the overdispersion does to it."""
+    t = p.peers
+    a = t.attrs
+    months = a["months"]
+    span = f"{format_month(months[0])} to {format_month(months[-1])}"
+    missing = "" if len(months) == 12 else f" ({len(months)} months held: rates are for those months)"
+    return (
+        f"Crimes per 1,000 residents, {span}{missing}, in each Community Safety Partnership of {a['force']}, from "
+        f"police.uk; residents from the ONS mid-{a['population_year']} estimates. The centre line is the rate of "
+        f"all the partnerships together ({a['target_rate']:.1f}). Their rates differ far more than chance alone "
+        "would make them, because a city and a rural district differ in kind, so the limits are widened by that "
+        "spread: they are wide, and a point outside them would stand out even among partnerships this different. "
+        "The dashed lines are the Home Office's recorded crime rates, which count every crime, placed or not: "
+        "context, not a target."
+    )
+
+
+def peer_table(p: Profile) -> pd.DataFrame:
+    t = p.peers.reset_index()
+    return t[["partnership", "count", "population", "rate", "lower_95", "upper_95", "verdict"]]
+
+
+def peer_limits(p: Profile) -> pd.DataFrame:
+    """The funnel's limits along the range of populations, for the chart."""
+    import numpy as np
+
+    t = p.peers
+    low, high = float(t["population"].min()), float(t["population"].max())
+    grid = np.geomspace(low * 0.8, high * 1.25, 120)
+    return funnels.overdispersed_limits(t.attrs["target_rate"], t.attrs["tau2"], grid)
+
+
+def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
+    """Shares of crimes and of harm per weighted type (types with too small a count left out)."""
+    h = p.harm.dropna(subset=["harm"])
+    if threshold:
+        h = h[~((h["count"] > 0) & (h["count"] < threshold))]
+    return h[["count_share_pct", "harm_share_pct"]]
+
+
+def harm_title(p: Profile) -> str:
+    top = p.harm.dropna(subset=["harm"]).iloc[0]
+    return (
+        f"{top.name} is {format_percent(top['count_share_pct'])} of crimes in {p.csp} "
+        f"but {format_percent(top['harm_share_pct'])} of harm"
+    )
+
+
+WORDS = {5: "very high", 4: "high", 3: "moderate", 2: "low", 1: "very low"}
+
+
+def _scale(value) -> str:
+    return "–" if pd.isna(value) else f"{int(value)} ({WORDS.get(int(value), '')})"
+
+
+def ranking_table(p: Profile) -> pd.DataFrame:
+    """The ranked priorities: the analyst's judgement (scores, confidence, rank and how far it could
+    move) in one set of columns, the data's evidence in another."""
+    r = p.ranking
+    return pd.DataFrame(
+        {
+            "rank": r["rank_label"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "scores": [
+                f"{int(h)} / {int(lk)} / {int(o)}"
+                for h, lk, o in zip(r["harm"], r["likelihood"], r["organisational_position"], strict=True)
+            ],
+            "score": r["analyst_score"],
+            "confidence": r["confidence"],
+            "range": [
+                str(b) if b == w else f"{b} to {w}" for b, w in zip(r["best_rank"], r["worst_rank"], strict=True)
+            ],
+            "data_evidence": r["data_evidence"],
+        }
+    )
+
+
+RANKING_HEADERS = {
+    "rank": "Rank",
+    "name": "Priority",
+    "kind": "Named as",
+    "scores": "Harm / likelihood / position (analyst, 1 to 5)",
+    "score": "Score (up to 1)",
+    "confidence": "Confidence",
+    "range": "Rank if scales weighted unequally",
+    "data_evidence": "What police.uk data show",
+}
+
+
+def cross_cutting_table(p: Profile) -> pd.DataFrame:
+    """The cross-cutting issues with the analyst's scores, where those scores would place each
+    among the ranked priorities (they are not ranked: the partnership named them as running
+    through the priorities), and what police.uk data show."""
+    c = p.cross_cutting
+    return pd.DataFrame(
+        {
+            "name": c["name"],
+            "harm": c["harm"].map(_scale),
+            "likelihood": c["likelihood"].map(_scale),
+            "position": c["organisational_position"].map(_scale),
+            "would_rank": [
+                would_rank(score, p.ranking) + (" (illustrative scores)" if illustrative else "")
+                for score, illustrative in zip(
+                    c["analyst_score"],
+                    c["illustrative"] if "illustrative" in c else [False] * len(c),
+                    strict=True,
+                )
+            ],
+            "data_evidence": c["data_evidence"],
+        }
+    )
+
+
+def context_table(dataset) -> pd.DataFrame:
+    """The contextual figures quoted from other sources, each with its priority, period and source."""
+    names = dataset.local_priorities.set_index("priority_key")["name"]
+    f = dataset.context_figures
+    rows = []
+    for _, r in f.iterrows():
+        low, high = r["value_low"], r["value_high"]
+        value = f"{low:,.10g}" if low == high else f"{low:,.10g} to {high:,.10g}"
+        value = ("about " if r["approximate"] else "") + value + f" {r['unit']}"
+        rows.append(
+            {
+                "priority": "; ".join(names.get(k, k) for k in r["local_priority"]),
+                "description": r["description"],
+                "value": value,
+                "period": r["period"],
+                "source": f"{r['source']} ({r['geography']})",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def lsoa_population_year(mid_year: int) -> int:
+    """The small-area population year shipped that is nearest ``mid_year``."""
+    years = sorted(set(reference.read_table("lsoa_population.csv")["mid_year"].astype(int)))
+    return min(years, key=lambda y: (abs(y - mid_year), -y))
+
+
+def crime_map(crimes: pd.DataFrame, p: Profile, lsoa_file: Path | None, ward_file: Path | None, source: str):
+    """The map of where crime is: rates per 1,000 by LSOA on the project's boundaries, with wards
+    and the recurring places marked; without boundaries, the density of the points."""
+    from safer_analysis.present import maps
+
+    period = parse_period(p.year)
+    if isinstance(period, YearTo):
+        crimes = label_periods(crimes, f"{period.end_year}-{period.end_month:02d}")
+    if lsoa_file is None or not Path(lsoa_file).is_file():
+        year_rows = crimes[(crimes["financial_year"] == p.year) & (crimes["crime_type"] != ASB)]
+        return maps.density_map(
+            year_rows,
+            title=f"Where crime was recorded in {p.csp}, {p.year}",
+            subtitle=f"Recorded crimes by location, {p.csp}, {p.year}",
+            source=source,
+            what=f"recorded crimes in {p.csp}, {p.year}",
+        )
+    import geopandas as gpd
+
+    lsoas = gpd.read_file(lsoa_file)
+    wards = gpd.read_file(ward_file) if ward_file and Path(ward_file).is_file() else None
+    pop_year = lsoa_population_year(period.mid_year)
+    pops = reference.read_table("lsoa_population.csv")
+    pops = pops[(pops["mid_year"].astype(int) == pop_year) & pops["lsoa11_code"].isin(set(lsoas["LSOA11CD"]))].copy()
+    pops["population"] = pops["population"].astype(int)
+    rates = lsoa_rates(crimes, p.year, pops, reference.read_table("lsoa_areas.csv"))
+    wards_of = ward_names()
+    in_year = crimes[crimes["financial_year"] == p.year]  # names of the year's vintage: 2021 renumbered them
+    names = dict(zip(in_year["lsoa_code"], in_year["lsoa_name"], strict=True))
+    describe = {c: f"{names.get(c, c)} ({wards_of.get(c, 'ward not known')})" for c in rates["lsoa11_code"]}
+    top = rates.sort_values("rate", ascending=False).iloc[0]
+    return maps.rate_map(
+        lsoas,
+        rates,
+        wards=wards,
+        marked=[c for c in p.recurring["lsoa_code"] if c in set(rates["lsoa11_code"])],
+        title=f"Crime is densest in {wards_of.get(top['lsoa11_code'], top['lsoa11_code'])}: "
+        f"{top['rate']:.0f} crimes per 1,000 residents in its busiest neighbourhood",
+        subtitle=f"Recorded crimes per 1,000 residents by neighbourhood (LSOA 2011), {p.csp}, {p.year}; "
+        f"outlined: among the {p.concentration['top_lsoas']} busiest every year",
+        source=f"{source} Population: ONS small-area estimates, mid-{pop_year} (the nearest year held). "
+        "Boundaries: ONS (Open Government Licence v3.0).",
+        what=f"recorded crimes per 1,000 residents by neighbourhood in {p.csp}, {p.year}",
+        describe=describe,
+    )
