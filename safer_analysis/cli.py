@@ -21,7 +21,7 @@ from safer_analysis.inputs.validation import DataValidationError
 from safer_analysis.reports.registry import PRODUCTS
 
 #: Exit codes: 0 success, 1 a notebook failed, 2 bad parameters, 3 bad input data,
-#: 4 another build is writing into the same output folder.
+#: 4 another build is writing into the same output folder, or another import into the same store.
 EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_BUSY = 1, 2, 3, 4
 
 

@@ -15,8 +15,11 @@ written to disk by a second thread while the next month's files are parsed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import glob
+import inspect
 import io
 import json
 import os
@@ -36,6 +39,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from safer_analysis.inputs.project import slug as csp_slug  # a store is named <slug>-street.parquet
+from safer_analysis.inputs.store_lock import StoreLock
 from safer_analysis.inputs.years import FinancialYear
 
 METADATA_KEY = b"safer_analysis"
@@ -886,6 +890,26 @@ def _import_every_area(
     return report
 
 
+def _one_writer(stores: Callable[[dict], Iterable[Path]]) -> Callable:
+    """Make an import hold the lock of every store it writes (named by ``stores`` from its arguments)."""
+
+    def wrap(func: Callable) -> Callable:
+        """``func`` holding its stores' locks."""
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def locked(*args, **kwargs):
+            with contextlib.ExitStack() as held:
+                for store in sorted({Path(s).resolve() for s in stores(signature.bind(*args, **kwargs).arguments)}):
+                    held.enter_context(StoreLock(store))
+                return func(*args, **kwargs)
+
+        return locked
+
+    return wrap
+
+
+@_one_writer(lambda given: [given["out_path"]])
 def import_police_uk(
     paths: PathLike | Sequence[PathLike],
     out_path: PathLike,
@@ -945,6 +969,7 @@ def import_police_uk(
     return report
 
 
+@_one_writer(lambda given: [Path(given["out_dir"]) / f"{csp_slug(name)}-street.parquet" for name in given["areas"]])
 def import_many(
     paths: PathLike | Sequence[PathLike],
     areas: Mapping[str, Iterable[str]],
