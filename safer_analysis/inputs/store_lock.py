@@ -4,8 +4,8 @@ An import takes an exclusive ``flock`` on ``.<store>.lock`` beside the store for
 reads the store held and writes the new one. The operating system releases the lock when the
 process ends, however it ends, so a killed import never leaves a stale lock. A second import
 into the same store meanwhile is refused at once (:class:`~safer_analysis.errors.BusyError`),
-naming the process that holds it. The lock file is removed when the lock is released, so a
-project's ``data/`` holds no trace of an import that finished.
+naming the process that holds it. The lock file is removed when the lock is released (and a
+folder made only to hold it), so a project's ``data/`` holds no trace of an import that finished.
 """
 
 from __future__ import annotations
@@ -33,9 +33,12 @@ class StoreLock:
         self.store = Path(store)
         self.path = lock_file(self.store)
         self._handle = None
+        self._made: list[Path] = []  # folders made to hold the lock, removed with it if still empty
 
     def __enter__(self) -> StoreLock:
+        missing = [f for f in [self.path.parent, *self.path.parent.parents] if not f.exists()]
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._made = [f for f in missing if f.is_dir()]
         while True:
             handle = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
             try:
@@ -74,3 +77,9 @@ class StoreLock:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None
+        for folder in self._made:  # deepest first; one that the import filled stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        self._made = []
