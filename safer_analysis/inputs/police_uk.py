@@ -20,7 +20,6 @@ import datetime as dt
 import functools
 import glob
 import inspect
-import io
 import json
 import os
 import re
@@ -287,6 +286,19 @@ def _not_csv(data: bytes, member: _Member) -> str | None:
     return None
 
 
+def _arrow_owned(data: bytes) -> pa.BufferReader:
+    """``data`` copied into memory Arrow owns, for Arrow's threads to parse.
+
+    Given a Python object (``io.BytesIO``, or bytes wrapped in place), Arrow's worker threads
+    release it after the read has returned, which takes Python's lock; at interpreter exit that
+    aborts the process ("terminate called without an active exception", exit 134) after the
+    command has printed its message. Memory Arrow owns is released without Python.
+    """
+    stream = pa.BufferOutputStream()
+    stream.write(data)
+    return pa.BufferReader(stream.getvalue())
+
+
 def _parse(
     data: bytes, member: _Member, convert: pacsv.ConvertOptions = _CONVERT, read: pacsv.ReadOptions = _READ
 ) -> pa.Table:
@@ -295,7 +307,7 @@ def _parse(
     if problem:
         raise PoliceUkError(problem)
     try:
-        table = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=convert)
+        table = pacsv.read_csv(_arrow_owned(data), read_options=read, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
         text = str(exc)
         missing = re.search(r"Column '([^']+)' in include_columns does not exist", text)
