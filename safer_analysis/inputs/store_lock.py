@@ -36,8 +36,9 @@ class StoreLock:
         self._made: list[Path] = []  # folders made to hold the lock, removed with it if still empty
 
     def __enter__(self) -> StoreLock:
-        missing = [f for f in [self.path.parent, *self.path.parent.parents] if not f.exists()]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        folder = self.path.parent
+        missing = [f for f in (folder, *folder.parents) if not f.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
         self._made = [f for f in missing if f.is_dir()]
         while True:
             handle = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
