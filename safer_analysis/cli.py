@@ -163,6 +163,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--force", default=None, help="only this force's files, e.g. devon-and-cornwall")
     i.add_argument(
+        "--new-store",
+        action="store_true",
+        help="write the store afresh from the downloads given, keeping none of the months it holds "
+        "(to remake a damaged store)",
+    )
+    i.add_argument(
         "--out",
         type=Path,
         default=None,
@@ -306,7 +312,9 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
     try:
         if args.all_areas:
             out = args.out or project.all_areas_file
-            report = police_uk.import_police_uk(args.paths, out, force=args.force, progress=_progress)
+            report = police_uk.import_police_uk(
+                args.paths, out, force=args.force, progress=_progress, replace_store=args.new_store
+            )
             counts = police_uk.counts_file(out)
             print(
                 f"All areas: {report.summary()}\n  wrote {out}\n  and the counts per partnership, {counts}\n"
@@ -316,7 +324,7 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
         if args.lsoa_codes is not None or len(names) == 1:
             name = names[0]
             if args.lsoa_codes is not None:
-                codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
+                codes = police_uk.read_lsoa_codes(args.lsoa_codes)
                 prefixes, known = [name], None
             else:
                 area = resolve(name)
@@ -335,6 +343,7 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
                     known_codes=known,
                     force=args.force,
                     progress=_progress,
+                    replace_store=args.new_store,
                 )
             }
             written = {label: out}

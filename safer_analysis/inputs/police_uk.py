@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import glob
 import inspect
@@ -37,6 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from safer_analysis.errors import ParameterError
 from safer_analysis.inputs.project import slug as csp_slug  # a store is named <slug>-street.parquet
 from safer_analysis.inputs.store_lock import StoreLock
 from safer_analysis.inputs.years import FinancialYear
@@ -579,6 +581,36 @@ def read_police_uk(
     return table, report
 
 
+_LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
+
+
+def read_lsoa_codes(path: PathLike) -> list[str]:
+    """The LSOA codes of a text file (one or more a line, such as ``E01015025``), each line checked."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(
+            f"--lsoa-codes {path}: {exc.strerror or exc}; give a text file of LSOA codes, one per line"
+        ) from None
+    codes = []
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), start=1):
+        try:
+            words = line.decode("utf-8").split()
+        except UnicodeDecodeError:
+            words = [line[:20].decode("utf-8", "replace")]
+        for word in words:
+            if not _LSOA_CODE.match(word):
+                raise PoliceUkError(
+                    f"{path}, line {number}: expected LSOA codes such as E01015025 (one per line), found {word!r}; "
+                    "give a text file of LSOA codes"
+                )
+        codes += words
+    if not codes:
+        raise PoliceUkError(f"{path}: no LSOA codes; expected codes such as E01015025, one per line")
+    return codes
+
+
 def _prefix(csp: str) -> str:
     return csp.strip() + " "
 
@@ -683,7 +715,8 @@ def _held(
     if csp and earlier.get("csp") and str(earlier["csp"]).lower() != csp.lower():
         raise PoliceUkError(f"{out_path} holds {earlier['csp']}, not {csp}: give another --out, or remove it first")
     text = [c for c in CRIME_COLUMNS if c not in _DENSE] if encoded else None
-    old = pq.read_table(out_path, read_dictionary=text).replace_schema_metadata(None).select(CRIME_COLUMNS)
+    with _reading_store(out_path):
+        old = pq.read_table(out_path, read_dictionary=text).replace_schema_metadata(None).select(CRIME_COLUMNS)
     held = set(earlier.get("months") or _months_of(old))
     fresh = set(report.months)
     report.added = sorted(fresh - held)
@@ -902,6 +935,22 @@ def _import_every_area(
     return report
 
 
+def _system_problem(exc: OSError, store: Path) -> PoliceUkError:
+    """An operating system's refusal met during an import, as one line naming the file and the cause."""
+    where = exc.filename or store
+    text = str(exc)
+    if exc.errno == errno.ENOSPC or "No space left on device" in text:
+        return PoliceUkError(
+            f"disk full writing {where}: the store held before is untouched; free some space, then import again"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text:
+        return PoliceUkError(
+            f"permission denied writing {where}: this user may not write there; give an --out this user "
+            "may write to, or ask for write permission on the folder, then import again"
+        )
+    return PoliceUkError(f"{where}: {exc.strerror or text}; the store held before is untouched")
+
+
 def _one_writer(stores: Callable[[dict], Iterable[Path]]) -> Callable:
     """Make an import hold the lock of every store it writes (named by ``stores`` from its arguments)."""
 
@@ -911,10 +960,14 @@ def _one_writer(stores: Callable[[dict], Iterable[Path]]) -> Callable:
 
         @functools.wraps(func)
         def locked(*args, **kwargs):
-            with contextlib.ExitStack() as held:
-                for store in sorted({Path(s).resolve() for s in stores(signature.bind(*args, **kwargs).arguments)}):
-                    held.enter_context(StoreLock(store))
-                return func(*args, **kwargs)
+            written = sorted({Path(s).resolve() for s in stores(signature.bind(*args, **kwargs).arguments)})
+            try:
+                with contextlib.ExitStack() as held:
+                    for store in written:
+                        held.enter_context(StoreLock(store))
+                    return func(*args, **kwargs)
+            except OSError as exc:
+                raise _system_problem(exc, written[0]) from None
 
         return locked
 
@@ -1059,13 +1112,32 @@ def _missing(path: Path) -> PoliceUkError:
     )
 
 
+@contextlib.contextmanager
+def _reading_store(path: Path):
+    """Turn a store that cannot be read (not parquet, truncated, columns lost) into one line saying
+    how to make it afresh from the downloads."""
+    try:
+        yield
+    except (pa.ArrowException, OSError, KeyError, ValueError) as exc:
+        if isinstance(exc, PoliceUkError):
+            raise
+        reason = str(exc).replace(f"Could not open Parquet input source '{path}': ", "").splitlines()[0]
+        every = " --all-areas" if path.name == "all-areas-street.parquet" else ""
+        raise PoliceUkError(
+            f"{path}: the crime store is damaged and cannot be read ({reason.rstrip('.')}); make it afresh "
+            f"from every download it was made from: safer-analysis import-police-uk ARCHIVE [ARCHIVE ...]{every} "
+            f"--new-store --out {path}"
+        ) from None
+
+
 def crimes_metadata(path: PathLike) -> dict:
     """The metadata an import wrote into a cache (CSP, synthetic flag, sources, months, rows, created)."""
     path = Path(path)
     if not path.exists():
         raise _missing(path)
-    meta = pq.read_schema(path).metadata or {}
-    return json.loads(meta.get(METADATA_KEY, b"{}"))
+    with _reading_store(path):
+        meta = pq.read_schema(path).metadata or {}
+        return json.loads(meta.get(METADATA_KEY, b"{}"))
 
 
 def load_crimes(path: PathLike) -> pd.DataFrame:
@@ -1073,7 +1145,8 @@ def load_crimes(path: PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise _missing(path)
-    frame = pq.read_table(path).to_pandas()
+    with _reading_store(path):
+        frame = pq.read_table(path).to_pandas()
     frame.attrs["metadata"] = crimes_metadata(path)
     return frame
 
