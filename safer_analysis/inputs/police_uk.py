@@ -27,7 +27,7 @@ import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -174,12 +174,28 @@ def _as_paths(paths: PathLike | Sequence[PathLike]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
+def _csv_files(root: Path) -> list[Path]:
+    """Every ``*.csv`` below a folder, following links to folders but entering each folder once,
+    so a link back up the tree (``ln -s . dl/a``) is not walked round for ever; hidden names skipped."""
+    seen: set[tuple[int, int]] = set()
+    files = []
+    for folder, folders, names in os.walk(root, followlinks=True):
+        stat = os.stat(folder)
+        if (stat.st_dev, stat.st_ino) in seen:
+            folders[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        files += [Path(folder) / n for n in names if n.endswith(".csv") and not n.startswith(".")]
+    return sorted(files)
+
+
 def _candidates(root: Path) -> list[tuple[str, Path | None, str]]:
     """(path inside the source, archive or None, where to read it) for every file in one source."""
     if not root.exists():
         raise PoliceUkError(f"{root}: no such file or folder")
     if root.is_dir():
-        files = sorted(Path(f) for f in glob.glob(str(root / "**" / "*.csv"), recursive=True))
+        files = _csv_files(root)
         return [(p.relative_to(root).as_posix(), None, str(p)) for p in files]
     if root.suffix.lower() == ".csv":
         if not _STREET.search(root.name):
@@ -256,6 +272,92 @@ _READ = pacsv.ReadOptions(use_threads=True)
 _READ_ONE = pacsv.ReadOptions(use_threads=False)  # for files parsed side by side, one per core
 
 
+#: A monthly file larger than this is read in blocks of ``STREAM_BLOCK_BYTES`` (whole rows each),
+#: parsed and filtered block by block, so memory stays bounded whatever the file's size.
+STREAM_FROM_BYTES, STREAM_BLOCK_BYTES = 256 << 20, 64 << 20
+#: How many times its compressed size a zip member may expand to (police.uk's CSV expands about
+#: five times); beyond it, past its first megabyte, it is refused as a zip bomb.
+MAX_EXPANSION, EXPANSION_CHECKED_FROM = 100, 1 << 20
+
+
+def _zip_bomb(member: _Member, expanded: int, compressed: int) -> PoliceUkError | None:
+    """The error for a member that expands further than any police.uk file, or None."""
+    if expanded <= EXPANSION_CHECKED_FROM or expanded <= MAX_EXPANSION * max(compressed, 1):
+        return None
+    return PoliceUkError(
+        f"{member.name}: expands to more than {MAX_EXPANSION} times its compressed size ({compressed:,} bytes), "
+        "far beyond any police.uk file (about five times): not read; download the archive again from data.police.uk"
+    )
+
+
+def _size(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> int:
+    """A monthly file's size as its folder or zip gives it (a zip member far too large to be real is refused)."""
+    try:
+        if member.archive is None:
+            return os.path.getsize(member.path)
+        info = _zip(member, zips).getinfo(member.path)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise PoliceUkError(f"{member.name}: cannot be read ({exc}); download it again") from None
+    bomb = _zip_bomb(member, info.file_size, info.compress_size)
+    if bomb:
+        raise bomb
+    return info.file_size
+
+
+def _zip(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> zipfile.ZipFile:
+    """The open archive of a zip member, opened once per reader."""
+    z = zips.get(member.archive)
+    if z is None:
+        z = zips[member.archive] = zipfile.ZipFile(member.archive)
+    return z
+
+
+def _row_end(data: bytes) -> int:
+    """Where the last whole row of ``data`` ends (after its line break, outside quotes), or 0."""
+    end = data.rfind(b"\n")
+    while end != -1 and data.count(b'"', 0, end) % 2:  # inside a quoted field: an earlier break
+        end = data.rfind(b"\n", 0, end)
+    return end + 1
+
+
+def _blocks(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> Iterator[bytes]:
+    """A large monthly file as blocks of whole rows, each after the header, read from its folder or
+    straight out of its zip without holding the file whole; a zip bomb is refused as it expands."""
+    compressed = _zip(member, zips).getinfo(member.path).compress_size if member.archive else None
+    try:
+        handle = open(member.path, "rb") if member.archive is None else _zip(member, zips).open(member.path)  # noqa: SIM115
+        with handle:
+            header = handle.readline(1 << 20)
+            expanded, carry = len(header), b""
+            while chunk := handle.read(STREAM_BLOCK_BYTES):
+                expanded += len(chunk)
+                bomb = compressed is not None and _zip_bomb(member, expanded, compressed)
+                if bomb:
+                    raise bomb
+                data = carry + chunk
+                cut = _row_end(data)
+                if cut:
+                    yield header + data[:cut]
+                carry = data[cut:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise PoliceUkError(
+            f"{member.name}: cannot be read from its archive ({exc}); the zip may be truncated "
+            "or corrupt: download it again"
+        ) from None
+    if carry.strip() or expanded == len(header):
+        yield header + carry
+
+
+def _at_row(problem: str, member: _Member, rows_before: int) -> str:
+    """A problem found in one block, its row counted from the start of the file."""
+    return re.sub(
+        rf"^{re.escape(member.name)}, row (\d+)",
+        lambda m: f"{member.name}, row {int(m.group(1)) + rows_before}",
+        problem,
+        count=1,
+    )
+
+
 def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes:
     """The raw bytes of one monthly file, from its folder or straight out of its zip."""
     try:
@@ -309,7 +411,14 @@ def _parse(
     if problem:
         raise PoliceUkError(problem)
     try:
-        table = pacsv.read_csv(_arrow_owned(data), read_options=read, convert_options=convert)
+        try:
+            table = pacsv.read_csv(_arrow_owned(data), read_options=read, convert_options=convert)
+        except pa.ArrowInvalid as exc:
+            if "straddling" not in str(exc):
+                raise
+            # a row longer than a parsing block (a long quoted field): parse in one block as long as the file
+            longer = pacsv.ReadOptions(use_threads=read.use_threads, block_size=len(data) + 1)
+            table = pacsv.read_csv(_arrow_owned(data), read_options=longer, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
         text = str(exc)
         missing = re.search(r"Column '([^']+)' in include_columns does not exist", text)
@@ -424,6 +533,8 @@ def _process(
     continuing a quoted field (a line break inside Context, say) does not; otherwise, or if the
     reduced text does not parse, the whole file is parsed, so no row is ever lost to it.
     """
+    if _size(member, zips) > STREAM_FROM_BYTES:
+        return _process_streamed(member, zips, prefixes, codes)
     data = _read_member(member, zips)
     table = None
     if prefixes and codes is None:
@@ -444,6 +555,24 @@ def _process(
     asb = data.count(b"," + ASB.encode() + b",")
     counts = (rows, _count_null(table, "longitude", "latitude"), _count_null(table, "lsoa_code"), asb, member.month)
     return _select(table, prefixes, codes), counts
+
+
+def _process_streamed(
+    member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
+) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
+    """:func:`_process` for a large file, read, checked and filtered a block of rows at a time."""
+    kept, rows, no_location, no_lsoa, asb = [], 0, 0, 0, 0
+    for block in _blocks(member, zips):
+        table = _parse(block, member)
+        problem = _month_problem(table, member)
+        if problem:
+            raise PoliceUkError(_at_row(problem, member, rows))
+        rows += table.num_rows
+        no_location += _count_null(table, "longitude", "latitude")
+        no_lsoa += _count_null(table, "lsoa_code")
+        asb += block.count(b"," + ASB.encode() + b",")
+        kept.append(_select(table, prefixes, codes))
+    return pa.concat_tables(kept), (rows, no_location, no_lsoa, asb, member.month)
 
 
 def _process_chunk(
@@ -751,9 +880,11 @@ _STORE_SCHEMA = pa.schema(
 )
 
 
-def _read_whole(member: _Member, data: bytes) -> pa.Table:
+def _read_whole(member: _Member, data: bytes | pa.Table) -> pa.Table:
     """Parse and check every row of one monthly file for a store of every area (run in a thread
-    per core: Arrow parses without holding Python's lock)."""
+    per core: Arrow parses without holding Python's lock); a large file comes already read."""
+    if isinstance(data, pa.Table):
+        return data
     table = _parse(data, member, _CONVERT_STORE, _READ_ONE)
     problem = _month_problem(table, member)
     if problem:
@@ -763,6 +894,19 @@ def _read_whole(member: _Member, data: bytes) -> pa.Table:
         pa.repeat(pa.scalar(0, pa.int32()), rows), pa.array([_financial_year(member.month)])
     )
     return table.append_column("financial_year", year).select(CRIME_COLUMNS)
+
+
+def _read_streamed(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> pa.Table:
+    """:func:`_read_whole` for a large file, a block of rows at a time."""
+    tables, rows = [], 0
+    for block in _blocks(member, zips):
+        try:
+            table = _read_whole(member, block)
+        except PoliceUkError as exc:
+            raise PoliceUkError(_at_row(str(exc), member, rows)) from None
+        rows += table.num_rows
+        tables.append(table)
+    return pa.concat_tables(tables)
 
 
 def _month_counts(table: pa.Table, month: str) -> tuple[int, int, int, int, str]:
@@ -896,7 +1040,10 @@ def _import_every_area(
     try:
         for month in sorted(set(by_month) | set(held)):
             files = by_month.get(month, [])
-            raw = [_read_member(member, zips) for member in files]  # zips are read from this thread alone
+            raw = [  # zips are read from this thread alone; a large file is parsed here, a block at a time
+                _read_member(member, zips) if _size(member, zips) <= STREAM_FROM_BYTES else _read_streamed(member, zips)
+                for member in files
+            ]
             tables = []
             for member, table in zip(files, parsers.map(_read_whole, files, raw), strict=True):
                 tables.append(table)
