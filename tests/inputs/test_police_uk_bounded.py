@@ -166,3 +166,56 @@ def test_a_download_folder_linked_into_itself_is_read_once(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["3", "7"]  # 2018-04 (4 rows) and 2019-03 (2) once each, 2019-05 through the link
+
+
+PEAK = """
+import resource, subprocess, sys
+run = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(run.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)
+"""
+
+
+def two_gigabytes(folder):
+    """One month of about eight million varied rows, 2 GB, written a block at a time."""
+    import random
+
+    random.seed(0)
+    kinds = ["Burglary", "Vehicle crime", "Violence and sexual offences", "Shoplifting", "Anti-social behaviour"]
+    rows = []
+    for _ in range(20000):
+        code = 15000 + random.randint(0, 2000)
+        name = "Plymouth 001A" if code < 15160 else f"Exeter {code % 200:03d}B"
+        rows.append(
+            row("2018-04", lsoa=f"E0101{code:04d}", name=name, ctype=random.choice(kinds), cid=os.urandom(32).hex())
+        )
+    data, rel = month_file("2018-04", rows)
+    header, body = data.split(b"\n", 1)
+    path = folder / rel
+    path.parent.mkdir(parents=True)
+    with open(path, "wb") as out:
+        out.write(header + b"\n")
+        for _ in range(2 * 10**9 // len(body) + 1):
+            out.write(body)
+    return path
+
+
+@pytest.mark.slow
+def test_a_2_gb_file_or_zip_member_is_imported_within_1_5_gb(tmp_path):
+    path = two_gigabytes(tmp_path / "dl")
+    archive = tmp_path / "dl.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.write(path, path.relative_to(tmp_path / "dl").as_posix())
+    assert path.stat().st_size > 2 * 10**9
+    for source in (tmp_path / "dl", archive):
+        store = tmp_path / "plymouth-street.parquet"
+        command = [sys.executable, "-m", "safer_analysis.cli", "import-police-uk", str(source), "--area", "Plymouth"]
+        command += ["--out", str(store), "--project", str(ROOT), "--new-store"]
+        run = subprocess.run(
+            [sys.executable, "-c", PEAK, *command],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        code, peak = map(int, run.stdout.split())
+        assert code == 0 and peak < 1.5 * 2**30, (source, peak)
+        assert pu.crimes_metadata(store)["rows"] > 500_000
