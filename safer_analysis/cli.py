@@ -22,7 +22,7 @@ from safer_analysis.inputs.validation import DataValidationError
 from safer_analysis.reports.registry import PRODUCTS
 
 #: Exit codes: 0 success, 1 a notebook failed, 2 bad parameters, 3 bad input data,
-#: 4 another build is writing into the same output folder.
+#: 4 another build is writing into the same output folder, or another import into the same store.
 EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_BUSY = 1, 2, 3, 4
 
 
@@ -167,6 +167,12 @@ def make_parser() -> argparse.ArgumentParser:
         "--replace-smaller",
         action="store_true",
         help="let a month read again replace the rows held even when it holds fewer than 90%% of them",
+    )
+    i.add_argument(
+        "--new-store",
+        action="store_true",
+        help="write the store afresh from the downloads given, keeping none of the months it holds "
+        "(to remake a damaged store)",
     )
     i.add_argument(
         "--out",
@@ -334,7 +340,12 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
         if args.all_areas:
             out = args.out or project.all_areas_file
             report = police_uk.import_police_uk(
-                args.paths, out, force=args.force, progress=_progress, replace_smaller=args.replace_smaller
+                args.paths,
+                out,
+                force=args.force,
+                progress=_progress,
+                replace_smaller=args.replace_smaller,
+                replace_store=args.new_store,
             )
             counts = police_uk.counts_file(out)
             print(
@@ -345,7 +356,7 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
         if args.lsoa_codes is not None or len(names) == 1:
             name = names[0]
             if args.lsoa_codes is not None:
-                codes = [c.strip() for c in args.lsoa_codes.read_text(encoding="utf-8").split() if c.strip()]
+                codes = police_uk.read_lsoa_codes(args.lsoa_codes)
                 prefixes, known = [name], None
             else:
                 area = resolve(name)
@@ -365,6 +376,7 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
                     force=args.force,
                     progress=_progress,
                     replace_smaller=args.replace_smaller,
+                    replace_store=args.new_store,
                 )
             }
             written = {label: out}

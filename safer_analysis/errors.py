@@ -16,4 +16,4 @@ class SettingsError(ParameterError):
 
 
 class BusyError(RuntimeError):
-    """Another build is writing into the same output folder right now (exit 4)."""
+    """Another build is writing into the same output folder, or an import into the same store (exit 4)."""

@@ -15,16 +15,19 @@ written to disk by a second thread while the next month's files are parsed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import functools
 import glob
-import io
+import inspect
 import json
 import os
 import re
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +38,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from safer_analysis.errors import ParameterError
 from safer_analysis.inputs.project import slug as csp_slug  # a store is named <slug>-street.parquet
+from safer_analysis.inputs.store_lock import StoreLock
 from safer_analysis.inputs.years import FinancialYear
 
 METADATA_KEY = b"safer_analysis"
@@ -216,12 +221,28 @@ def _as_paths(paths: PathLike | Sequence[PathLike]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
+def _csv_files(root: Path) -> list[Path]:
+    """Every ``*.csv`` below a folder, following links to folders but entering each folder once,
+    so a link back up the tree (``ln -s . dl/a``) is not walked round for ever; hidden names skipped."""
+    seen: set[tuple[int, int]] = set()
+    files = []
+    for folder, folders, names in os.walk(root, followlinks=True):
+        stat = os.stat(folder)
+        if (stat.st_dev, stat.st_ino) in seen:
+            folders[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        files += [Path(folder) / n for n in names if n.endswith(".csv") and not n.startswith(".")]
+    return sorted(files)
+
+
 def _candidates(root: Path) -> list[tuple[str, Path | None, str]]:
     """(path inside the source, archive or None, where to read it) for every file in one source."""
     if not root.exists():
         raise PoliceUkError(f"{root}: no such file or folder")
     if root.is_dir():
-        files = sorted(Path(f) for f in glob.glob(str(root / "**" / "*.csv"), recursive=True))
+        files = _csv_files(root)
         return [(p.relative_to(root).as_posix(), None, str(p)) for p in files]
     if root.suffix.lower() == ".csv":
         if not _STREET.search(root.name):
@@ -298,6 +319,92 @@ _READ = pacsv.ReadOptions(use_threads=True)
 _READ_ONE = pacsv.ReadOptions(use_threads=False)  # for files parsed side by side, one per core
 
 
+#: A monthly file larger than this is read in blocks of ``STREAM_BLOCK_BYTES`` (whole rows each),
+#: parsed and filtered block by block, so memory stays bounded whatever the file's size.
+STREAM_FROM_BYTES, STREAM_BLOCK_BYTES = 256 << 20, 64 << 20
+#: How many times its compressed size a zip member may expand to (police.uk's CSV expands about
+#: five times); beyond it, past its first megabyte, it is refused as a zip bomb.
+MAX_EXPANSION, EXPANSION_CHECKED_FROM = 100, 1 << 20
+
+
+def _zip_bomb(member: _Member, expanded: int, compressed: int) -> PoliceUkError | None:
+    """The error for a member that expands further than any police.uk file, or None."""
+    if expanded <= EXPANSION_CHECKED_FROM or expanded <= MAX_EXPANSION * max(compressed, 1):
+        return None
+    return PoliceUkError(
+        f"{member.name}: expands to more than {MAX_EXPANSION} times its compressed size ({compressed:,} bytes), "
+        "far beyond any police.uk file (about five times): not read; download the archive again from data.police.uk"
+    )
+
+
+def _size(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> int:
+    """A monthly file's size as its folder or zip gives it (a zip member far too large to be real is refused)."""
+    try:
+        if member.archive is None:
+            return os.path.getsize(member.path)
+        info = _zip(member, zips).getinfo(member.path)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise PoliceUkError(f"{member.name}: cannot be read ({exc}); download it again") from None
+    bomb = _zip_bomb(member, info.file_size, info.compress_size)
+    if bomb:
+        raise bomb
+    return info.file_size
+
+
+def _zip(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> zipfile.ZipFile:
+    """The open archive of a zip member, opened once per reader."""
+    z = zips.get(member.archive)
+    if z is None:
+        z = zips[member.archive] = zipfile.ZipFile(member.archive)
+    return z
+
+
+def _row_end(data: bytes) -> int:
+    """Where the last whole row of ``data`` ends (after its line break, outside quotes), or 0."""
+    end = data.rfind(b"\n")
+    while end != -1 and data.count(b'"', 0, end) % 2:  # inside a quoted field: an earlier break
+        end = data.rfind(b"\n", 0, end)
+    return end + 1
+
+
+def _blocks(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> Iterator[bytes]:
+    """A large monthly file as blocks of whole rows, each after the header, read from its folder or
+    straight out of its zip without holding the file whole; a zip bomb is refused as it expands."""
+    compressed = _zip(member, zips).getinfo(member.path).compress_size if member.archive else None
+    try:
+        handle = open(member.path, "rb") if member.archive is None else _zip(member, zips).open(member.path)  # noqa: SIM115
+        with handle:
+            header = handle.readline(1 << 20)
+            expanded, carry = len(header), b""
+            while chunk := handle.read(STREAM_BLOCK_BYTES):
+                expanded += len(chunk)
+                bomb = compressed is not None and _zip_bomb(member, expanded, compressed)
+                if bomb:
+                    raise bomb
+                data = carry + chunk
+                cut = _row_end(data)
+                if cut:
+                    yield header + data[:cut]
+                carry = data[cut:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise PoliceUkError(
+            f"{member.name}: cannot be read from its archive ({exc}); the zip may be truncated "
+            "or corrupt: download it again"
+        ) from None
+    if carry.strip() or expanded == len(header):
+        yield header + carry
+
+
+def _at_row(problem: str, member: _Member, rows_before: int) -> str:
+    """A problem found in one block, its row counted from the start of the file."""
+    return re.sub(
+        rf"^{re.escape(member.name)}, row (\d+)",
+        lambda m: f"{member.name}, row {int(m.group(1)) + rows_before}",
+        problem,
+        count=1,
+    )
+
+
 def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes:
     """The raw bytes of one monthly file, from its folder or straight out of its zip."""
     try:
@@ -330,6 +437,19 @@ def _not_csv(data: bytes, member: _Member) -> str | None:
     return None
 
 
+def _arrow_owned(data: bytes) -> pa.BufferReader:
+    """``data`` copied into memory Arrow owns, for Arrow's threads to parse.
+
+    Given a Python object (``io.BytesIO``, or bytes wrapped in place), Arrow's worker threads
+    release it after the read has returned, which takes Python's lock; at interpreter exit that
+    aborts the process ("terminate called without an active exception", exit 134) after the
+    command has printed its message. Memory Arrow owns is released without Python.
+    """
+    stream = pa.BufferOutputStream()
+    stream.write(data)
+    return pa.BufferReader(stream.getvalue())
+
+
 def _parse(
     data: bytes, member: _Member, convert: pacsv.ConvertOptions = _CONVERT, read: pacsv.ReadOptions = _READ
 ) -> pa.Table:
@@ -338,7 +458,14 @@ def _parse(
     if problem:
         raise PoliceUkError(problem)
     try:
-        table = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=convert)
+        try:
+            table = pacsv.read_csv(_arrow_owned(data), read_options=read, convert_options=convert)
+        except pa.ArrowInvalid as exc:
+            if "straddling" not in str(exc):
+                raise
+            # a row longer than a parsing block (a long quoted field): parse in one block as long as the file
+            longer = pacsv.ReadOptions(use_threads=read.use_threads, block_size=len(data) + 1)
+            table = pacsv.read_csv(_arrow_owned(data), read_options=longer, convert_options=convert)
     except (pa.ArrowInvalid, pa.ArrowKeyError) as exc:
         text = str(exc)
         missing = re.search(r"Column '([^']+)' in include_columns does not exist", text)
@@ -368,7 +495,7 @@ def _coordinate_problem(
         null_values=[""],
     )
     try:
-        table = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=as_text)
+        table = pacsv.read_csv(_arrow_owned(data), read_options=read, convert_options=as_text)
     except (pa.ArrowInvalid, pa.ArrowKeyError):
         return None
     for name in _COORDINATES:
@@ -608,6 +735,8 @@ def _process(
     continuing a quoted field (a line break inside Context, say) does not; otherwise, or if the
     reduced text does not parse, the whole file is parsed, so no row is ever lost to it.
     """
+    if _size(member, zips) > STREAM_FROM_BYTES:
+        return _process_streamed(member, zips, prefixes, codes)
     data = _read_member(member, zips)
     table = None
     if prefixes and codes is None:
@@ -635,6 +764,24 @@ def _process(
     counts = (rows, _count_null(table, "longitude", "latitude"), _count_null(table, "lsoa_code"), asb, member.month)
     table, dropped = _drop_duplicates(_select(table, prefixes, codes))
     return table, counts, dropped
+
+
+def _process_streamed(
+    member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
+) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
+    """:func:`_process` for a large file, read, checked and filtered a block of rows at a time."""
+    kept, rows, no_location, no_lsoa, asb = [], 0, 0, 0, 0
+    for block in _blocks(member, zips):
+        table = _parse(block, member)
+        problem = _month_problem(table, member)
+        if problem:
+            raise PoliceUkError(_at_row(problem, member, rows))
+        rows += table.num_rows
+        no_location += _count_null(table, "longitude", "latitude")
+        no_lsoa += _count_null(table, "lsoa_code")
+        asb += block.count(b"," + ASB.encode() + b",")
+        kept.append(_select(table, prefixes, codes))
+    return pa.concat_tables(kept), (rows, no_location, no_lsoa, asb, member.month)
 
 
 def _process_chunk(
@@ -774,6 +921,36 @@ def read_police_uk(
     return table, report
 
 
+_LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
+
+
+def read_lsoa_codes(path: PathLike) -> list[str]:
+    """The LSOA codes of a text file (one or more a line, such as ``E01015025``), each line checked."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParameterError(
+            f"--lsoa-codes {path}: {exc.strerror or exc}; give a text file of LSOA codes, one per line"
+        ) from None
+    codes = []
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), start=1):
+        try:
+            words = line.decode("utf-8").split()
+        except UnicodeDecodeError:
+            words = [line[:20].decode("utf-8", "replace")]
+        for word in words:
+            if not _LSOA_CODE.match(word):
+                raise PoliceUkError(
+                    f"{path}, line {number}: expected LSOA codes such as E01015025 (one per line), found {word!r}; "
+                    "give a text file of LSOA codes"
+                )
+        codes += words
+    if not codes:
+        raise PoliceUkError(f"{path}: no LSOA codes; expected codes such as E01015025, one per line")
+    return codes
+
+
 def _prefix(csp: str) -> str:
     return csp.strip() + " "
 
@@ -884,7 +1061,8 @@ def _held(
     if csp and earlier.get("csp") and str(earlier["csp"]).lower() != csp.lower():
         raise PoliceUkError(f"{out_path} holds {earlier['csp']}, not {csp}: give another --out, or remove it first")
     text = [c for c in CRIME_COLUMNS if c not in _DENSE] if encoded else None
-    old = pq.read_table(out_path, read_dictionary=text).replace_schema_metadata(None).select(CRIME_COLUMNS)
+    with _reading_store(out_path):
+        old = pq.read_table(out_path, read_dictionary=text).replace_schema_metadata(None).select(CRIME_COLUMNS)
     held = set(earlier.get("months") or _months_of(old))
     fresh = set(report.months)
     report.added = sorted(fresh - held)
@@ -963,10 +1141,17 @@ _STORE_SCHEMA = pa.schema(
 )
 
 
-def _read_whole(member: _Member, data: bytes) -> tuple[pa.Table, pa.Table, dict[str, int]]:
+def _read_whole(member: _Member, data: bytes | pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int]]:
     """Parse and check every row of one monthly file for a store of every area (run in a thread
     per core: Arrow parses without holding Python's lock): the rows kept, the duplicate rows
-    dropped and the rows sharing a Crime ID (:func:`_duplicates`)."""
+    dropped and the rows sharing a Crime ID (:func:`_duplicates`). A large file comes already
+    read and checked, a block at a time (:func:`_read_streamed`)."""
+    table = data if isinstance(data, pa.Table) else _checked_rows(member, data)
+    return _duplicates(table)
+
+
+def _checked_rows(member: _Member, data: bytes) -> pa.Table:
+    """Every row of one file (or block of a file), parsed and checked, with its financial year."""
     table = _parse(data, member, _CONVERT_STORE, _READ_ONE)
     problem = _month_problem(table, member)
     if problem:
@@ -978,7 +1163,20 @@ def _read_whole(member: _Member, data: bytes) -> tuple[pa.Table, pa.Table, dict[
     year = pa.DictionaryArray.from_arrays(
         pa.repeat(pa.scalar(0, pa.int32()), rows), pa.array([_financial_year(member.month)])
     )
-    return _duplicates(table.append_column("financial_year", year).select(CRIME_COLUMNS))
+    return table.append_column("financial_year", year).select(CRIME_COLUMNS)
+
+
+def _read_streamed(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> pa.Table:
+    """:func:`_read_whole` for a large file, a block of rows at a time."""
+    tables, rows = [], 0
+    for block in _blocks(member, zips):
+        try:
+            table = _checked_rows(member, block)
+        except PoliceUkError as exc:
+            raise PoliceUkError(_at_row(str(exc), member, rows)) from None
+        rows += table.num_rows
+        tables.append(table)
+    return pa.concat_tables(tables)
 
 
 def _month_counts(table: pa.Table, month: str) -> tuple[int, int, int, int, str]:
@@ -1116,7 +1314,10 @@ def _import_every_area(
     try:
         for month in sorted(set(by_month) | set(held)):
             files = by_month.get(month, [])
-            raw = [_read_member(member, zips) for member in files]  # zips are read from this thread alone
+            raw = [  # zips are read from this thread alone; a large file is parsed here, a block at a time
+                _read_member(member, zips) if _size(member, zips) <= STREAM_FROM_BYTES else _read_streamed(member, zips)
+                for member in files
+            ]
             tables, dropped_rows, same_id = [], [], {}
             for member, (table, dropped, same) in zip(files, parsers.map(_read_whole, files, raw), strict=True):
                 tables.append(table)
@@ -1178,6 +1379,46 @@ def _import_every_area(
     return report
 
 
+def _system_problem(exc: OSError, store: Path) -> PoliceUkError:
+    """An operating system's refusal met during an import, as one line naming the file and the cause."""
+    where = exc.filename or store
+    text = str(exc)
+    if exc.errno == errno.ENOSPC or "No space left on device" in text:
+        return PoliceUkError(
+            f"disk full writing {where}: the store held before is untouched; free some space, then import again"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text:
+        return PoliceUkError(
+            f"permission denied writing {where}: this user may not write there; give an --out this user "
+            "may write to, or ask for write permission on the folder, then import again"
+        )
+    return PoliceUkError(f"{where}: {exc.strerror or text}; the store held before is untouched")
+
+
+def _one_writer(stores: Callable[[dict], Iterable[Path]]) -> Callable:
+    """Make an import hold the lock of every store it writes (named by ``stores`` from its arguments)."""
+
+    def wrap(func: Callable) -> Callable:
+        """``func`` holding its stores' locks."""
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def locked(*args, **kwargs):
+            written = sorted({Path(s).resolve() for s in stores(signature.bind(*args, **kwargs).arguments)})
+            try:
+                with contextlib.ExitStack() as held:
+                    for store in written:
+                        held.enter_context(StoreLock(store))
+                    return func(*args, **kwargs)
+            except OSError as exc:
+                raise _system_problem(exc, written[0]) from None
+
+        return locked
+
+    return wrap
+
+
+@_one_writer(lambda given: [given["out_path"]])
 def import_police_uk(
     paths: PathLike | Sequence[PathLike],
     out_path: PathLike,
@@ -1262,6 +1503,7 @@ def import_police_uk(
     return report
 
 
+@_one_writer(lambda given: [Path(given["out_dir"]) / f"{csp_slug(name)}-street.parquet" for name in given["areas"]])
 def import_many(
     paths: PathLike | Sequence[PathLike],
     areas: Mapping[str, Iterable[str]],
@@ -1340,13 +1582,32 @@ def _missing(path: Path) -> PoliceUkError:
     )
 
 
+@contextlib.contextmanager
+def _reading_store(path: Path):
+    """Turn a store that cannot be read (not parquet, truncated, columns lost) into one line saying
+    how to make it afresh from the downloads."""
+    try:
+        yield
+    except (pa.ArrowException, OSError, KeyError, ValueError) as exc:
+        if isinstance(exc, PoliceUkError):
+            raise
+        reason = str(exc).replace(f"Could not open Parquet input source '{path}': ", "").splitlines()[0]
+        every = " --all-areas" if path.name == "all-areas-street.parquet" else ""
+        raise PoliceUkError(
+            f"{path}: the crime store is damaged and cannot be read ({reason.rstrip('.')}); make it afresh "
+            f"from every download it was made from: safer-analysis import-police-uk ARCHIVE [ARCHIVE ...]{every} "
+            f"--new-store --out {path}"
+        ) from None
+
+
 def crimes_metadata(path: PathLike) -> dict:
     """The metadata an import wrote into a cache (CSP, synthetic flag, sources, months, rows, created)."""
     path = Path(path)
     if not path.exists():
         raise _missing(path)
-    meta = pq.read_schema(path).metadata or {}
-    return json.loads(meta.get(METADATA_KEY, b"{}"))
+    with _reading_store(path):
+        meta = pq.read_schema(path).metadata or {}
+        return json.loads(meta.get(METADATA_KEY, b"{}"))
 
 
 def duplicates_dropped(path: PathLike) -> dict[str, int]:
@@ -1364,7 +1625,8 @@ def load_crimes(path: PathLike) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise _missing(path)
-    frame = pq.read_table(path).to_pandas()
+    with _reading_store(path):
+        frame = pq.read_table(path).to_pandas()
     frame.attrs["metadata"] = crimes_metadata(path)
     return frame
 
