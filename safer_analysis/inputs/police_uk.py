@@ -768,12 +768,14 @@ def _process(
 
 def _process_streamed(
     member: _Member, zips: dict[Path, zipfile.ZipFile], prefixes: Sequence[str] | None, codes: Sequence[str] | None
-) -> tuple[pa.Table, tuple[int, int, int, int, str]]:
+) -> tuple[pa.Table, tuple[int, int, int, int, str], pa.Table]:
     """:func:`_process` for a large file, read, checked and filtered a block of rows at a time."""
     kept, rows, no_location, no_lsoa, asb = [], 0, 0, 0, 0
     for block in _blocks(member, zips):
         table = _parse(block, member)
         problem = _month_problem(table, member)
+        if not problem:
+            table, problem = _crime_types(table, member)
         if problem:
             raise PoliceUkError(_at_row(problem, member, rows))
         rows += table.num_rows
@@ -781,7 +783,8 @@ def _process_streamed(
         no_lsoa += _count_null(table, "lsoa_code")
         asb += block.count(b"," + ASB.encode() + b",")
         kept.append(_select(table, prefixes, codes))
-    return pa.concat_tables(kept), (rows, no_location, no_lsoa, asb, member.month)
+    table, dropped = _drop_duplicates(pa.concat_tables(kept))
+    return table, (rows, no_location, no_lsoa, asb, member.month), dropped
 
 
 def _process_chunk(

@@ -186,7 +186,13 @@ def two_gigabytes(folder):
         code = 15000 + random.randint(0, 2000)
         name = "Plymouth 001A" if code < 15160 else f"Exeter {code % 200:03d}B"
         rows.append(
-            row("2018-04", lsoa=f"E0101{code:04d}", name=name, ctype=random.choice(kinds), cid=os.urandom(32).hex())
+            row(
+                "2018-04",
+                lsoa=f"E0101{code:04d}",
+                name=name,
+                ctype=random.choice(kinds),
+                cid="COPY0000" + os.urandom(28).hex(),
+            )
         )
     data, rel = month_file("2018-04", rows)
     header, body = data.split(b"\n", 1)
@@ -194,8 +200,8 @@ def two_gigabytes(folder):
     path.parent.mkdir(parents=True)
     with open(path, "wb") as out:
         out.write(header + b"\n")
-        for _ in range(2 * 10**9 // len(body) + 1):
-            out.write(body)
+        for copy in range(2 * 10**9 // len(body) + 1):  # each copy's crimes with Crime IDs of their own
+            out.write(body.replace(b"COPY0000", f"{copy:08x}".encode()))
     return path
 
 
