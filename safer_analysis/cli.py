@@ -386,7 +386,13 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
             for area in resolved:
                 print(f"Area: {area.describe()}.")
             reports = police_uk.import_many(
-                args.paths, {a.name: a.lsoa_codes for a in resolved}, folder, force=args.force, progress=_progress
+                args.paths,
+                {a.name: a.lsoa_codes for a in resolved},
+                folder,
+                force=args.force,
+                progress=_progress,
+                replace_store=args.new_store,
+                replace_smaller=args.replace_smaller,
             )
             written = {a.name: folder / f"{police_uk.csp_slug(a.name)}-street.parquet" for a in resolved}
     except police_uk.PoliceUkError as exc:

@@ -1492,18 +1492,34 @@ def import_police_uk(
             f"no rows for {what} in {', '.join(report.sources)}: check the CSP name (the start of "
             "its LSOA names), the LSOA codes or the force"
         )
+    table, metadata = _into_store(table, Path(out_path), report, csp, synthetic, replace_store, replace_smaller)
+    _write(table, Path(out_path), metadata)
+    return report
+
+
+def _into_store(
+    table: pa.Table,
+    out_path: Path,
+    report: ImportReport,
+    csp: str | None,
+    synthetic: bool,
+    replace_store: bool,
+    replace_smaller: bool,
+) -> tuple[pa.Table, dict]:
+    """One area's rows just read, merged with the store held at ``out_path`` (unless
+    ``replace_store``), and the store's metadata: a month read again replaces the copy held, and
+    is refused if it holds fewer than 90% of its rows (unless ``replace_smaller``)."""
     earlier = None
     if not replace_store:
         read = table
-        table, earlier = _merge(table, Path(out_path), csp, report)
+        table, earlier = _merge(table, out_path, csp, report)
         if not replace_smaller:
-            _check_not_smaller(read, Path(out_path), report)
+            _check_not_smaller(read, out_path, report)
     fresh = set(report.months)
     dropped = {m: f for m, f in (earlier or {}).get("duplicates_dropped", {}).items() if m not in fresh}
     duplicates = (dropped | report.duplicates_dropped, _same_id_rows(table))
     metadata = _metadata(_months_of(table), table.num_rows, report, csp, synthetic, earlier, duplicates=duplicates)
-    _write(table, Path(out_path), metadata)
-    return report
+    return table, metadata
 
 
 @_one_writer(lambda given: [Path(given["out_dir"]) / f"{csp_slug(name)}-street.parquet" for name in given["areas"]])
@@ -1515,10 +1531,14 @@ def import_many(
     force: str | None = None,
     synthetic: bool = False,
     progress: Progress | None = None,
+    replace_store: bool = False,
+    replace_smaller: bool = False,
 ) -> dict[str, ImportReport]:
     """One read of the archives, then one store per area (``<slug>-street.parquet`` in ``out_dir``).
 
-    ``areas`` maps each area's name to its LSOA codes; rows are selected by code.
+    ``areas`` maps each area's name to its LSOA codes; rows are selected by code. Each area's
+    store keeps the months it holds that were not read again, as :func:`import_police_uk` does;
+    every area is merged and checked before any store is written, so a refusal writes nothing.
     """
     codes = {name: set(c) for name, c in areas.items()}
     table, report = read_police_uk(paths, force=force, lsoa_codes=set().union(*codes.values()), progress=progress)
@@ -1529,15 +1549,14 @@ def import_many(
             f"no rows for {', '.join(empty)} in {', '.join(report.sources)}: check the areas or the force; "
             "nothing was written"
         )
-    reports = {}
+    reports, stores = {}, {}
     for name, part in parts.items():
         reports[name] = replace(report, rows_kept=part.num_rows, asb_rows=_asb_rows(part))
         _note_duplicates(reports[name], part, select_csp(report.dropped_rows, lsoa_codes=codes[name]))
-        _write(
-            part,
-            Path(out_dir) / f"{csp_slug(name)}-street.parquet",
-            _metadata(_months_of(part), part.num_rows, reports[name], name, synthetic),
-        )
+        out_path = Path(out_dir) / f"{csp_slug(name)}-street.parquet"
+        stores[out_path] = _into_store(part, out_path, reports[name], name, synthetic, replace_store, replace_smaller)
+    for out_path, (table, metadata) in stores.items():
+        _write(table, out_path, metadata)
     return reports
 
 

@@ -267,6 +267,25 @@ def test_import_many_writes_nothing_when_a_csp_has_no_rows(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_import_many_keeps_the_months_each_store_holds_and_refuses_a_smaller_month(tmp_path):
+    """Several areas at once add to each area's store, as one area does: the months not read again stay."""
+    areas = {"Plymouth": ["E01015025"], "Exeter": ["E01099999"]}
+    april = [row("2018-04", cid=f"p{i}") for i in range(10)] + [row("2018-04", lsoa="E01099999", name="Exeter 1")]
+    may = [row("2018-05", cid="m1"), row("2018-05", lsoa="E01099999", name="Exeter 1", cid="m2")]
+    pu.import_many(write_folder(tmp_path / "a", [month_file("2018-04", april)]), areas, tmp_path / "out")
+    pu.import_many(write_folder(tmp_path / "b", [month_file("2018-05", may)]), areas, tmp_path / "out")
+    plymouth = pu.load_crimes(tmp_path / "out" / "plymouth-street.parquet")
+    assert plymouth.groupby("month").size().to_dict() == {"2018-04": 10, "2018-05": 1}
+    assert sorted(pu.load_crimes(tmp_path / "out" / "exeter-street.parquet")["month"]) == ["2018-04", "2018-05"]
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.parquet")}
+    half = [row("2018-04", cid=f"p{i}") for i in range(4)] + [row("2018-04", lsoa="E01099999", name="Exeter 1")]
+    with pytest.raises(pu.PoliceUkError, match="4 rows for this month where the store holds 10"):
+        pu.import_many(write_folder(tmp_path / "c", [month_file("2018-04", half)]), areas, tmp_path / "out")
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").glob("*.parquet")} == before  # neither store written
+    pu.import_many(tmp_path / "c", areas, tmp_path / "out", replace_smaller=True)
+    assert len(pu.load_crimes(tmp_path / "out" / "plymouth-street.parquet")) == 5
+
+
 def test_cache_schema_and_metadata(tmp_path):
     root = write_folder(tmp_path / "f", sample())
     out = tmp_path / "cache.parquet"
