@@ -1632,6 +1632,17 @@ def crimes_metadata(path: PathLike) -> dict:
         return json.loads(meta.get(METADATA_KEY, b"{}"))
 
 
+def store_months(path: PathLike) -> list[str]:
+    """The months a store holds, read from its month column (a damaged store is named, as
+    :func:`load_crimes` names it)."""
+    path = Path(path)
+    if not path.exists():
+        raise _missing(path)
+    with _reading_store(path):
+        months = pq.read_table(path, columns=["month"]).column("month")
+        return sorted(str(m) for m in pc.unique(months).to_pylist() if m)
+
+
 def duplicates_dropped(path: PathLike) -> dict[str, int]:
     """Crime rows dropped from a store as duplicates (identical in every field to another row with
     the same Crime ID), per month held; empty for a store written before duplicates were counted."""

@@ -46,8 +46,10 @@ class DataValidationError(ValueError):
         more = len(self.problems) - MAX_LISTED
         if more > 0:
             shown.append(f"  - ... and {more} more")
-        noun = "problem" if len(self.problems) == 1 else "problems"
-        super().__init__(f"{len(self.problems)} {noun} in the input data:\n" + "\n".join(shown))
+        if len(self.problems) == 1:  # one fault, one line
+            super().__init__(f"in the input data: {self.problems[0]}")
+            return
+        super().__init__(f"{len(self.problems)} problems in the input data:\n" + "\n".join(shown))
 
 
 class CellError(ValueError):

@@ -470,13 +470,12 @@ def check_crime_months(store: Path, year: str, period_end: str = "") -> None:
                 )
             ]
         )
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
+    from safer_analysis.inputs.police_uk import PoliceUkError, store_months
 
     try:
-        held = sorted(str(m) for m in pc.unique(pq.read_table(store, columns=["month"])["month"]).to_pylist() if m)
-    except Exception:  # noqa: BLE001 - a damaged store is read again, and named, by the notebook's loader
-        return
+        held = store_months(store)
+    except PoliceUkError as exc:  # a damaged store: named, with the command that remakes it
+        raise DataValidationError([Problem(str(store), None, None, str(exc).removeprefix(f"{store}: "))]) from None
     period = YearTo.ending(period_end) if period_end else FinancialYear.parse(year)
     wanted = period.months()
     if not set(wanted) & set(held):

@@ -241,6 +241,18 @@ def test_a_period_with_no_crime_month_in_the_store_exits_3_naming_the_months_hel
     assert not list(tmp_path.iterdir())
 
 
+def test_a_damaged_crime_store_exits_3_in_one_line_before_any_notebook_runs(project_copy, tmp_path, capsys):
+    """It was a notebook failure of two reports, exit 1, in a paragraph."""
+    store = project_copy / "data" / "crime" / "plymouth-street.parquet"
+    store.write_bytes(store.read_bytes()[:100_000])  # truncated, as by a full disk or a killed copy
+    out = tmp_path / "out"
+    assert exit_code(["build", "--project", str(project_copy), "--year", "2018-19", "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "the crime store is damaged" in err
+    assert f"import-police-uk ARCHIVE [ARCHIVE ...] --new-store --out {store}" in err
+    assert not out.exists() or not list(out.iterdir())
+
+
 def test_build_api_refuses_unknown_parameters(tmp_path):
     with pytest.raises(ParameterError, match="unknown parameter"):
         report.build("2018-19", tmp_path, parameters={"colour": "red"})
