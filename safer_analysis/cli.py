@@ -17,6 +17,7 @@ from pathlib import Path
 from safer_analysis import __version__
 from safer_analysis.errors import BusyError, ParameterError
 from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.inputs.names import store_name
 from safer_analysis.inputs.project import Project, resolve_project
 from safer_analysis.inputs.validation import DataValidationError
 from safer_analysis.reports.registry import PRODUCTS
@@ -394,7 +395,7 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
                 replace_store=args.new_store,
                 replace_smaller=args.replace_smaller,
             )
-            written = {a.name: folder / f"{police_uk.csp_slug(a.name)}-street.parquet" for a in resolved}
+            written = {a.name: folder / store_name(a.name) for a in resolved}
     except police_uk.PoliceUkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA

@@ -91,3 +91,20 @@ def packs(tmp_path_factory):
     out = tmp_path_factory.mktemp("packs")
     assert main(["build", "--all-years", "--out", str(out), "--project", str(ROOT)]) == 0
     return out
+
+
+def patch_police_uk(patch: pytest.MonkeyPatch, name: str, value) -> None:
+    """Set ``name`` to ``value`` in every module of the police.uk package that holds it (each
+    module binds the names it imports from the others)."""
+    import importlib
+    import pkgutil
+
+    import safer_analysis.inputs.police_uk as package
+
+    found = False
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if hasattr(module, name):
+            patch.setattr(module, name, value)
+            found = True
+    assert found, f"no module of the police.uk package holds {name}"

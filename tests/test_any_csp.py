@@ -11,8 +11,10 @@ import pytest
 from safer_analysis.cli import main
 from safer_analysis.inputs import areas
 from safer_analysis.inputs import police_uk as pu
+from safer_analysis.inputs.names import store_name
+from safer_analysis.inputs.police_uk import files
 
-from .conftest import CRIME_FILE, SHARED
+from .conftest import CRIME_FILE, SHARED, patch_police_uk
 
 REAL = SHARED / "realdata" / "police-uk" / "archive-2019"
 
@@ -20,8 +22,8 @@ REAL = SHARED / "realdata" / "police-uk" / "archive-2019"
 @pytest.mark.shared
 def test_several_csps_from_one_read_match_independent_counts(tmp_path, monkeypatch):
     reads = []
-    original = pu._read_member
-    monkeypatch.setattr(pu, "_read_member", lambda m, z, *a: reads.append(m.month) or original(m, z, *a))
+    original = files._read_member
+    patch_police_uk(monkeypatch, "_read_member", lambda m, z, *a: reads.append(m.month) or original(m, z, *a))
     csps = ["Plymouth", "Torbay", "Exeter", "Cornwall"]
     reports = pu.import_many(REAL, {c: areas.resolve(c).lsoa_codes for c in csps}, tmp_path)
     assert len(reads) == len(set(reads)) == 12  # every monthly file read once for all four
@@ -33,7 +35,7 @@ def test_several_csps_from_one_read_match_independent_counts(tmp_path, monkeypat
                     if record["LSOA name"].startswith(c + " "):
                         expected[c] += 1
     for c in csps:
-        frame = pu.load_crimes(tmp_path / f"{pu.csp_slug(c)}-street.parquet")
+        frame = pu.load_crimes(tmp_path / store_name(c))
         assert len(frame) == reports[c].rows_kept == expected[c] > 0
         assert frame["lsoa_name"].str.startswith(c + " ").all()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import tomllib
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -62,6 +63,47 @@ def test_the_build_lock_holds_no_development_or_lab_tools():
     }
     assert names.isdisjoint({"jupyterlab", "pytest", "ruff", "playwright", "pre-commit", "uv", "itables"})
     assert {"pandas", "papermill", "nbconvert", "gptables", "pyarrow"} <= names
+
+
+def _package_modules() -> dict[str, Path]:
+    """Every module of the package by its dotted name (a package by its ``__init__``)."""
+    out = {}
+    for path in sorted((ROOT / "safer_analysis").rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The package's modules that a module imports, anywhere in it (inside functions too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            submodules = [f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in modules]
+            names = submodules + ([node.module] if len(submodules) < len(node.names) else [])
+        else:
+            continue
+        found |= {n for n in names if n in modules}
+    return found
+
+
+def test_no_module_of_the_package_is_over_about_600_lines():
+    """Modules of one purpose: a module grown past this is several modules in one."""
+    long = {
+        name: n
+        for name, path in _package_modules().items()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 620
+    }
+    assert long == {}
+
+
+def test_no_two_modules_of_the_package_import_each_other():
+    modules = _package_modules()
+    graph = {name: _imports(path, modules) - {name} for name, path in modules.items()}
+    mutual = sorted((a, b) for a, targets in graph.items() for b in targets if a < b and a in graph.get(b, set()))
+    assert mutual == []
 
 
 def test_every_product_has_a_notebook():

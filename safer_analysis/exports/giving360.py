@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from safer_analysis.inputs import reference
-from safer_analysis.inputs.project import Settings, slug
+from safer_analysis.inputs.names import slug
+from safer_analysis.inputs.project import Settings
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.present.cells import neutralise
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import subprocess
 import tomllib
 from dataclasses import dataclass, fields
@@ -29,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from safer_analysis.errors import NoProjectError, SettingsError
+from safer_analysis.inputs.names import counts_file, store_name
 
 SETTINGS_FILE = "safer-analysis.toml"
 #: An environment variable that names the project when no folder is given.
@@ -335,8 +335,6 @@ class Project:
     def partnership_counts_file(self) -> Path:
         """The counts per partnership, month and crime type written beside the store of all areas
         (``all-areas-counts.csv``): what the comparison with the force's other partnerships reads."""
-        from safer_analysis.inputs.police_uk import counts_file  # police_uk imports this module
-
         return counts_file(self.all_areas_file)
 
     def boundary_file(self, kind: str) -> Path | None:
@@ -357,12 +355,7 @@ class Project:
 
     def crime_file(self, area: str | None = None) -> Path:
         """Where the police.uk data for ``area`` (default: the project's own) are stored."""
-        return self.crime_dir / f"{slug(area or self.settings.area)}-street.parquet"
-
-
-def slug(text: str) -> str:
-    """'Plymouth' -> 'plymouth'; 'Bath and North East Somerset' -> 'bath-and-north-east-somerset'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+        return self.crime_dir / store_name(area or self.settings.area)
 
 
 def load_project(root: str | os.PathLike) -> Project:

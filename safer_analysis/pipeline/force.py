@@ -28,7 +28,8 @@ from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import areas as area_lookup
 from safer_analysis.inputs import police_uk
 from safer_analysis.inputs.datasets import file_hashes, load_dataset, sha256_file
-from safer_analysis.inputs.project import Project, git_commit, resolve_project, slug
+from safer_analysis.inputs.names import slug
+from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
 from safer_analysis.inputs.years import YearTo
 from safer_analysis.pipeline import runner

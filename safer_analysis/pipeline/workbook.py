@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from safer_analysis.inputs.project import slug
+from safer_analysis.inputs.names import slug
 from safer_analysis.present.cells import neutralise
 
 WORKBOOK_NAME = "{csp}-board-pack-{year}.xlsx"

@@ -17,7 +17,8 @@ import pandas as pd
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import areas
 from safer_analysis.inputs.datasets import load_dataset
-from safer_analysis.inputs.project import Project, resolve_project, slug
+from safer_analysis.inputs.names import slug
+from safer_analysis.inputs.project import Project, resolve_project
 from safer_analysis.inputs.years import YearTo
 from safer_analysis.present.publication import Report
 from safer_analysis.reports import strategic_assessment as sa

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from safer_analysis.inputs.areas import CSP, Area, UnknownAreaError, resolve
 from safer_analysis.inputs.datasets import FILES, SCHEMAS
-from safer_analysis.inputs.project import SETTINGS_FILE, load_project, slug
+from safer_analysis.inputs.names import slug
+from safer_analysis.inputs.project import SETTINGS_FILE, load_project
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.pipeline import notebooks
 

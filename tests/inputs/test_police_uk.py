@@ -330,12 +330,6 @@ def test_failed_import_keeps_the_last_good_cache(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_csp_slug():
-    assert pu.csp_slug("Plymouth") == "plymouth"
-    assert pu.csp_slug("Bath and North East Somerset") == "bath-and-north-east-somerset"
-    assert pu.csp_slug("King's Lynn & West Norfolk") == "king-s-lynn-west-norfolk"
-
-
 def independent_counts(archives):
     """Rows per month in Plymouth's LSOAs, counted with the csv module, each month once (first archive wins)."""
     counts, seen = Counter(), set()

@@ -16,8 +16,9 @@ import pytest
 
 from safer_analysis.cli import main
 from safer_analysis.inputs import police_uk as pu
+from safer_analysis.inputs.police_uk import common, files, rows
 
-from ..conftest import ROOT
+from ..conftest import ROOT, patch_police_uk
 from .test_police_uk import FORCE, month_file, row, sample, write_folder, write_zip
 
 
@@ -40,16 +41,16 @@ def large_month(month="2018-04", n=400):
 @pytest.fixture
 def small_blocks(monkeypatch):
     """Every file above 2 kB is streamed, in blocks of 1 kB (a row is about 150 bytes)."""
-    monkeypatch.setattr(pu, "STREAM_FROM_BYTES", 2048)
-    monkeypatch.setattr(pu, "STREAM_BLOCK_BYTES", 1024)
-    read_member = pu._read_member
+    patch_police_uk(monkeypatch, "STREAM_FROM_BYTES", 2048)
+    patch_police_uk(monkeypatch, "STREAM_BLOCK_BYTES", 1024)
+    read_member = files._read_member
 
     def whole(member, zips):  # only small files may be read whole
         data = read_member(member, zips)
         assert len(data) <= 2048, f"{member.name} read whole"
         return data
 
-    monkeypatch.setattr(pu, "_read_member", whole)
+    patch_police_uk(monkeypatch, "_read_member", whole)
 
 
 @pytest.mark.parametrize("archive", ["folder", "zip"])
@@ -61,11 +62,11 @@ def test_a_large_file_read_in_blocks_gives_what_a_whole_read_gives(tmp_path, mon
     stored = pu.load_crimes(tmp_path / "all.parquet")
 
     with monkeypatch.context() as patch:
-        patch.setattr(pu, "STREAM_FROM_BYTES", 2048)
-        patch.setattr(pu, "STREAM_BLOCK_BYTES", 1024)
+        patch_police_uk(patch, "STREAM_FROM_BYTES", 2048)
+        patch_police_uk(patch, "STREAM_BLOCK_BYTES", 1024)
         blocks = []
-        parse = pu._parse
-        patch.setattr(pu, "_parse", lambda data, *a, **k: blocks.append(len(data)) or parse(data, *a, **k))
+        parse = rows._parse
+        patch_police_uk(patch, "_parse", lambda data, *a, **k: blocks.append(len(data)) or parse(data, *a, **k))
         streamed, streamed_report = pu.read_police_uk(source, lsoa_codes=["E01015025"], workers=1)
         every_streamed = pu.import_police_uk(source, tmp_path / "all-streamed.parquet")
     assert len(blocks) > 40 and max(blocks) < 4096  # parsed a block at a time, never the whole file
@@ -111,7 +112,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path, capsys, monkeypat
     path = bomb(tmp_path)
     assert path.stat().st_size < (24 << 20) // 200
     expanded = []
-    monkeypatch.setattr(pu, "_read_member", lambda member, zips: expanded.append(member) or b"")
+    patch_police_uk(monkeypatch, "_read_member", lambda member, zips: expanded.append(member) or b"")
     args = ["import-police-uk", str(path), "--out", str(tmp_path / "s.parquet"), "--project", str(ROOT)]
     assert main([*args, "--all-areas"] if every else args) == 3
     err = capsys.readouterr().err
@@ -125,10 +126,10 @@ def test_a_zip_bomb_that_hides_its_size_is_refused_as_it_expands(tmp_path, small
         compressed = z.infolist()[0].compress_size
     assert pu.EXPANSION_CHECKED_FROM < 4 << 20 and (4 << 20) > 100 * compressed
     zips = {}
-    member = pu._Member("2018-04", FORCE, f"{path}:x", path, f"2018-04/2018-04-{FORCE}-street.csv")
+    member = common._Member("2018-04", FORCE, f"{path}:x", path, f"2018-04/2018-04-{FORCE}-street.csv")
     read = 0
     with pytest.raises(pu.PoliceUkError, match="expands to more than 100 times"):
-        for block in pu._blocks(member, zips):  # as if the size declared were small
+        for block in files._blocks(member, zips):  # as if the size declared were small
             read += len(block)
     assert read < 200 * compressed  # stopped soon after the bound, not at the end
 

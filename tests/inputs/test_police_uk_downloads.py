@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
@@ -75,13 +76,14 @@ def test_cli_exits_3_with_one_line(tmp_path, capsys):
 
 KILLED_IMPORT = """
 import os, signal, sys
+import pyarrow.parquet as pq
 from safer_analysis.inputs import police_uk as pu
 
 def progress(done, total, name):  # killed while reading the files
     if sys.argv[3] == "reading":
         os.kill(os.getpid(), signal.SIGKILL)
 
-write_table, write_month = pu.pq.write_table, pu.pq.ParquetWriter.write_table
+write_table, write_month = pq.write_table, pq.ParquetWriter.write_table
 
 def half_written(table, where, **kwargs):  # killed in the middle of writing the new store
     write_table(table.slice(0, 1), where, **kwargs)
@@ -92,7 +94,7 @@ def one_month_written(self, table, **kwargs):  # the same, for a store of every 
     os.kill(os.getpid(), signal.SIGKILL)
 
 if sys.argv[3] == "writing":
-    pu.pq.write_table, pu.pq.ParquetWriter.write_table = half_written, one_month_written
+    pq.write_table, pq.ParquetWriter.write_table = half_written, one_month_written
 pu.import_police_uk(sys.argv[1], sys.argv[2], csp=sys.argv[4] or None, progress=progress)
 """
 
@@ -137,13 +139,13 @@ def test_every_parse_hands_arrow_memory_it_owns(tmp_path, monkeypatch):
     """Arrow's threads release a Python file object after the read has returned, taking Python's
     lock; at interpreter exit that aborted the process (exit 134) after its one-line message."""
     given = []
-    read_csv = pu.pacsv.read_csv
+    read_csv = pacsv.read_csv
 
     def spy(source, **kwargs):
         given.append(type(source).__name__)
         return read_csv(source, **kwargs)
 
-    monkeypatch.setattr(pu.pacsv, "read_csv", spy)
+    monkeypatch.setattr(pacsv, "read_csv", spy)
     downloads = write_zip(tmp_path / "a.zip", sample())
     pu.import_police_uk(downloads, tmp_path / "one.parquet", csp="Plymouth")
     pu.import_police_uk(downloads, tmp_path / "all.parquet")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 
+import pyarrow.parquet as pq
 import pytest
 
 from safer_analysis.cli import main
@@ -51,8 +52,8 @@ def test_disk_full_while_writing_the_store(held, capsys, monkeypatch, how):
     def no_space(*args, **kwargs):
         raise full
 
-    monkeypatch.setattr(pu.pq, "write_table", no_space)
-    monkeypatch.setattr(pu.pq.ParquetWriter, "write_table", no_space)
+    monkeypatch.setattr(pq, "write_table", no_space)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", no_space)
     capsys.readouterr()
     assert main(args) == 3
     line = one_line(capsys)
