@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
-from safer_analysis.inputs.names import store_name
+from safer_analysis.errors import ParameterError
+from safer_analysis.inputs.names import counts_file, store_name
 from safer_analysis.inputs.police_uk.common import (
+    METADATA_KEY,
     ImportReport,
     PathLike,
     PoliceUkError,
     Progress,
 )
+from safer_analysis.inputs.police_uk.counts import COUNT_COLUMNS
 from safer_analysis.inputs.police_uk.every_area import _import_every_area
 from safer_analysis.inputs.police_uk.held import _check_not_smaller, _merge, _metadata, _months_of, _write
 from safer_analysis.inputs.police_uk.reading import _prefix, read_police_uk, select_csp
@@ -48,6 +52,41 @@ def _system_problem(exc: OSError, store: Path) -> PoliceUkError:
     return PoliceUkError(f"{where}: {exc.strerror or text}; the store held before is untouched")
 
 
+def _check_target(store: Path) -> None:
+    """Refuse (ParameterError) to write a store over anything the tool did not write: a file not
+    named ``.parquet`` (an input, the settings, a user's notes), a folder or link, a parquet file
+    without a store's metadata, or a counts file beside it that is not a counts file. A store that
+    cannot be read at all (damaged) may be made afresh, as its message says."""
+    if store.suffix != ".parquet":
+        raise ParameterError(
+            f"--out {store}: a crime store is a .parquet file, and this one would replace a file of another kind; "
+            "give a name ending .parquet (the default is the project's data/crime/)"
+        )
+    if store.is_symlink() or (store.exists() and not store.is_file()):
+        raise ParameterError(f"--out {store}: it is a folder or a link, not a crime store; give another --out")
+    if store.is_file():
+        try:
+            metadata = pq.read_schema(store).metadata or {}
+        except (pa.ArrowException, OSError):
+            metadata = None  # damaged: made afresh with --new-store, as the message on reading it says
+        if metadata is not None and METADATA_KEY not in metadata:
+            raise ParameterError(
+                f"--out {store}: a parquet file safer-analysis did not write, which an import would replace; "
+                "give another --out"
+            )
+    counts = counts_file(store)
+    if counts.is_symlink() or (counts.exists() and not counts.is_file()):
+        raise ParameterError(f"--out {store}: {counts}, where its counts go, is a folder or a link; give another --out")
+    if counts.is_file():
+        with open(counts, encoding="utf-8", errors="replace") as handle:
+            header = handle.readline().strip()
+        if header != ",".join(COUNT_COLUMNS):
+            raise ParameterError(
+                f"--out {store}: {counts}, where its counts per partnership go, is a file safer-analysis did not "
+                "write; move it, or give another --out"
+            )
+
+
 def _one_writer(stores: Callable[[dict], Iterable[Path]]) -> Callable:
     """Make an import hold the lock of every store it writes (named by ``stores`` from its arguments)."""
 
@@ -58,6 +97,8 @@ def _one_writer(stores: Callable[[dict], Iterable[Path]]) -> Callable:
         @functools.wraps(func)
         def locked(*args, **kwargs):
             written = sorted({Path(s).resolve() for s in stores(signature.bind(*args, **kwargs).arguments)})
+            for store in written:
+                _check_target(store)
             try:
                 with contextlib.ExitStack() as held:
                     for store in written:
