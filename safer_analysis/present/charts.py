@@ -106,7 +106,9 @@ class Chart:
 
 
 def apply_house_style() -> None:
-    """Set matplotlib defaults: plain white background, no top/right spines, readable text."""
+    """Set matplotlib defaults: plain white background, no top/right spines, readable text, and
+    text drawn as it is written (matplotlib would read text between two $ signs, such as a name
+    holding "$$", as mathematics, and fail on it)."""
     plt.rcParams.update(
         {
             "figure.facecolor": "white",
@@ -125,6 +127,7 @@ def apply_house_style() -> None:
             "ytick.color": TEXT,
             "font.family": "DejaVu Sans",
             "legend.frameon": False,
+            "text.parse_math": False,
         }
     )
 

@@ -44,3 +44,10 @@ def test_importing_the_package_leaves_the_plotting_backend_alone():
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == "None"
+
+
+def test_dollar_signs_in_input_text_are_drawn_as_text_not_read_as_mathematics():
+    """A priority named with "$$" once failed the build inside matplotlib's maths parser."""
+    names = ["Spend $$note$$ on ^this", "Costs $5 to $10 a head"]
+    c = charts.bar_gbp(names, [5_000.0, 7_000.0], title="t", subtitle="s", source="src", what="w")
+    assert "data:image/png;base64," in c.to_html()
