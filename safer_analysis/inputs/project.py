@@ -140,8 +140,8 @@ def parse_settings(text: str, path: Path) -> Settings:
                 raise SettingsError(f'{path}: [{table}] {key} should be a list of text, e.g. ["E06000026"]')
             value = tuple(value)
         elif "int" in str(kind):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise SettingsError(f"{path}: [{table}] {key} should be a whole number of 1 or more, got {value!r}")
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+                raise SettingsError(f"{path}: [{table}] {key} should be a whole number from 1 to 100, got {value!r}")
         elif not isinstance(value, str):
             raise SettingsError(f"{path}: [{table}] {key} should be text in quotes, got {value!r}")
         values[name] = value

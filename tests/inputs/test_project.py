@@ -77,6 +77,8 @@ def test_commands_follow_the_working_folder_not_the_install(project_copy, monkey
         ("[partnership]\nname = 'X'\narea = 'Y'\ncolour = 'red'\n", "unknown setting [partnership] colour"),
         ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\ndefault_year = '2018_19'\n", "default_year"),
         ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\nsuppression_threshold = 'five'\n", "whole number"),
+        ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\nsuppression_threshold = 101\n", "from 1 to 100"),
+        ("[partnership]\nname = 'X'\narea = 'Y'\n[reports]\nsuppression_threshold = 1000000\n", "from 1 to 100"),
         ("[partnership]\nname = 'X'\narea = 'Y'\nlocal_authority_codes = [1]\n", "list of text"),
         ("[partnership\nname = 'X'\n", "not valid TOML"),
     ],
