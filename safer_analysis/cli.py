@@ -444,7 +444,10 @@ def _notebooks(args: argparse.Namespace, project: Project) -> int:
         raise ParameterError(_cannot_write(exc, project.notebooks_dir, "")) from None
     if args.update:
         for s in states:
-            done = f"refreshed (old copy kept as {s.kept})" if s.state == "differs" else "added"
+            if s.unreadable:
+                done = f"replaced ({s.state}; the damaged copy kept as {s.kept})"
+            else:
+                done = f"refreshed (old copy kept as {s.kept})" if s.state == "differs" else "added"
             print(f"{s.notebook}: {done}")
         print(f"The notebooks in {project.notebooks_dir} are in step with safer-analysis {__version__}.")
         return 0

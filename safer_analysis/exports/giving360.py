@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import pandas as pd
 
 from safer_analysis.inputs import reference
 from safer_analysis.inputs.names import slug
-from safer_analysis.inputs.project import Settings
+from safer_analysis.inputs.project import OPEN_DATA_PREFIX, Settings
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.present.cells import neutralise
 
@@ -105,8 +104,11 @@ def grants(
             "360Giving needs an identifier prefix: set [open_data] prefix in the project's "
             "safer-analysis.toml, or give --prefix"
         )
-    if not re.fullmatch(r"[A-Za-z0-9-]+", prefix):
-        raise ValueError(f"the 360Giving prefix must be letters, digits and hyphens, got {prefix!r}")
+    if not OPEN_DATA_PREFIX.fullmatch(prefix):
+        raise ExportError(
+            f"the 360Giving prefix must be letters, digits and hyphens, got {prefix!r}: give one such as "
+            "saferplymouth with --prefix, or in [open_data] prefix of the project's safer-analysis.toml"
+        )
     lines = dataset.allocations_for(fy.label)
     lines = lines[(lines["status"] == "allocated") & lines["amount"].notna()]
     if lines.empty:
@@ -269,9 +271,15 @@ def export(
 ) -> list[Path]:
     """Write the package as JSON to ``out`` (``.json``) and the CSV beside it; return both paths.
 
-    Neither may be in ``data_dir`` (the project's inputs), nor replace a file this export did not write.
+    Neither may be in ``data_dir`` (the project's inputs), nor replace a file this export did not write;
+    ``out`` must name a file (not a folder, nor ``.``, ``..`` or ``/``).
     """
     out = Path(out)
+    example = f"give a file name such as grants-{FinancialYear.parse(year).label}.json"
+    if out.is_dir():
+        raise ExportError(f"--out: {out} is a folder; {example} (in that folder if you like)")
+    if out.name.removesuffix(".json").strip(".") == "":
+        raise ExportError(f"--out: {str(out)!r} has no file name; {example}")
     json_path = out if out.suffix == ".json" else out.with_suffix(".json")
     csv_path = json_path.with_suffix(".csv")
     check_out(json_path, csv_path, data_dir)

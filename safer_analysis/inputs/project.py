@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import subprocess
 import tomllib
 from dataclasses import dataclass, fields
@@ -62,6 +63,9 @@ class Settings:
         """LSOA name prefixes that select the area's police.uk rows (its authorities' names)."""
         return self.lsoa_name_prefixes or (self.area,)
 
+
+#: What a 360Giving identifier prefix may hold ([open_data] prefix, or ``export-360giving --prefix``).
+OPEN_DATA_PREFIX = re.compile(r"[A-Za-z0-9-]+")
 
 #: Where each setting lives in the TOML file: (table, key).
 _KEYS = {
@@ -147,6 +151,11 @@ def parse_settings(text: str, path: Path) -> Settings:
         values[name] = value
     if not str(values["name"]).strip() or not str(values["area"]).strip():
         raise SettingsError(f"{path}: [partnership] name and area must not be empty")
+    prefix = values.get("open_data_prefix")
+    if prefix and not OPEN_DATA_PREFIX.fullmatch(str(prefix)):
+        raise SettingsError(
+            f"{path}: [open_data] prefix should be letters, digits and hyphens (such as saferplymouth), got {prefix!r}"
+        )
     year = values.get("default_year")
     if year:
         from safer_analysis.inputs.years import FinancialYear

@@ -49,35 +49,69 @@ def digest(path: Path) -> str:
     return hashlib.sha256(json.dumps(cells).encode("utf-8")).hexdigest()
 
 
+#: The start of the state of a copy that cannot be read as a notebook (e.g. half saved).
+UNREADABLE = "unreadable (not a notebook)"
+
+
 @dataclass(frozen=True)
 class CopyState:
     """How a project's copy of a notebook stands; ``kept`` names where an update kept the old copy."""
 
     notebook: str
-    state: str  # "in step", "differs", "missing"
+    state: str  # "in step", "differs", "missing", or "unreadable (not a notebook): <reason>"
     kept: str | None = None
+
+    @property
+    def unreadable(self) -> bool:
+        return self.state.startswith(UNREADABLE)
+
+    @property
+    def replaced(self) -> bool:
+        """Whether an update replaces this copy, keeping it under an ``.old`` name."""
+        return self.state == "differs" or self.unreadable
+
+
+def _not_a_notebook(exc: Exception) -> str:
+    """Why a copy could not be read as a notebook, in a few words."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"byte {exc.start + 1} is not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not complete JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+    return "JSON without the notebook's list of cells, each with a cell_type and source"
+
+
+def copy_state(copy: Path, name: str) -> CopyState:
+    """How one copy stands against the template ``name``; a copy that cannot be read is ``unreadable``."""
+    if not copy.is_file():
+        return CopyState(name, "missing")
+    try:
+        mine = digest(copy)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # ValueError covers JSON and UTF-8
+        return CopyState(name, f"{UNREADABLE}: {_not_a_notebook(exc)}")
+    return CopyState(name, "in step" if mine == digest(template_path(name)) else "differs")
 
 
 def compare_copies(notebooks_dir: Path) -> list[CopyState]:
     """How each of a project's copies stands against the installed package's template."""
-    out = []
-    for name in template_names():
-        copy = notebooks_dir / name
-        if not copy.is_file():
-            out.append(CopyState(name, "missing"))
-        else:
-            out.append(CopyState(name, "in step" if digest(copy) == digest(template_path(name)) else "differs"))
-    return out
+    return [copy_state(notebooks_dir / name, name) for name in template_names()]
 
 
 def drift_message(states: list[CopyState], notebooks_dir: Path) -> str | None:
     """A sentence naming the copies that are not in step with the package, or None."""
     stale = [s.notebook for s in states if s.state == "differs"]
-    if not stale:
+    broken = [s.notebook for s in states if s.unreadable]
+    if not stale and not broken:
         return None
+    said = []
+    if stale:
+        said.append(
+            f"{len(stale)} notebook(s) in {notebooks_dir} differ from this version of safer-analysis "
+            f"({', '.join(stale)})"
+        )
+    if broken:
+        said.append(f"{len(broken)} notebook(s) in {notebooks_dir} cannot be read as notebooks ({', '.join(broken)})")
     return (
-        f"{len(stale)} notebook(s) in {notebooks_dir} differ from this version of safer-analysis "
-        f"({', '.join(stale)}): the build used the package's own; run `safer-analysis notebooks --update` "
+        "; ".join(said) + ": the build used the package's own; run `safer-analysis notebooks --update` "
         "to refresh the copies (each old copy is kept, as <name>.ipynb.old, .old.2 ...)"
     )
 
@@ -92,8 +126,8 @@ def old_copy_name(copy: Path) -> Path:
 
 
 def update_copies(notebooks_dir: Path) -> list[CopyState]:
-    """Copy every template that is missing or differs into ``notebooks_dir``; keep each differing
-    copy under a new ``.old`` name (:func:`old_copy_name`), never over an earlier one."""
+    """Copy every template that is missing, differs or cannot be read into ``notebooks_dir``; keep
+    each differing or unreadable copy under a new ``.old`` name (:func:`old_copy_name`), never over an earlier one."""
     notebooks_dir.mkdir(parents=True, exist_ok=True)
     changed = []
     for state in compare_copies(notebooks_dir):
@@ -101,7 +135,7 @@ def update_copies(notebooks_dir: Path) -> list[CopyState]:
             continue
         target = notebooks_dir / state.notebook
         kept = None
-        if state.state == "differs":
+        if state.replaced:
             old = old_copy_name(target)
             with open(target, "rb") as source, open(old, "xb") as copy:  # "x": never over an existing file
                 shutil.copyfileobj(source, copy)

@@ -167,3 +167,34 @@ def test_an_earlier_export_is_replaced_and_files_have_the_users_permissions(tmp_
     assert out.stat().st_mode & 0o777 == 0o664  # not 0600: open data is for reading
     assert out.with_suffix(".csv").stat().st_mode & 0o777 == 0o664
     assert giving360.written_by_export(out) and giving360.written_by_export(out.with_suffix(".csv"))
+
+
+@pytest.mark.parametrize("out", [".", "..", "/", "here", "gone/..", ".json"])
+def test_an_out_that_names_no_file_is_refused_in_one_line(project_copy, tmp_path, monkeypatch, capsys, out):
+    """``--out .`` and ``--out /`` once ended in a traceback, and ``--out ..`` wrote ``...json``."""
+    work = tmp_path / "a" / "b"
+    (work / "here").mkdir(parents=True)
+    monkeypatch.chdir(work)
+    before = sorted(p for p in tmp_path.rglob("*") if project_copy not in p.parents)
+    args = ["export-360giving", "--year", "2018-19", "--project", str(project_copy), "--out", out]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "give a file name such as grants-2018-19.json" in err, err
+    assert sorted(p for p in tmp_path.rglob("*") if project_copy not in p.parents) == before
+
+
+@pytest.mark.parametrize("bad", ["bad prefix", "@SUM(1+1)"])
+def test_a_bad_prefix_is_refused_in_one_line(project_copy, tmp_path, capsys, bad):
+    """A prefix with a space or a formula once ended in a traceback (exit 1), from --prefix or the settings."""
+    out = tmp_path / "grants.json"
+    args = ["export-360giving", "--year", "2018-19", "--project", str(project_copy), "--out", str(out)]
+    assert main([*args, "--prefix", bad]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "prefix must be letters, digits and hyphens" in err, err
+    settings = project_copy / "safer-analysis.toml"
+    settings.write_text(settings.read_text().replace('prefix = "saferplymouth"', f'prefix = "{bad}"'))
+    for command in (args, ["check", "--project", str(project_copy)]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "[open_data] prefix should be letters, digits and hyphens" in err, err
+    assert not out.exists() and not out.with_suffix(".csv").exists()
