@@ -6,6 +6,9 @@ ends, so a killed build never leaves a stale lock: the lock file may stay, the l
 A second build into the same folder meanwhile is refused at once (:class:`BuildBusyError`),
 naming the process that holds it.
 
+The lock file is opened without following links; a link or anything but a plain file at its
+path is refused (exit 2) and left as it was.
+
 Holding the lock, a build clears what a killed build of the same name left: its temporary
 folders (``.building-<name>-*``), and, if it was killed between the two renames that swap a
 pack into place, puts the previous pack back first.
@@ -19,6 +22,7 @@ import shutil
 from pathlib import Path
 
 from safer_analysis.errors import BusyError as BuildBusyError
+from safer_analysis.inputs.store_lock import open_lock
 
 __all__ = ["BuildBusyError", "BuildLock"]
 
@@ -32,7 +36,7 @@ class BuildLock:
         self._handle = None
 
     def __enter__(self) -> BuildLock:
-        handle = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
+        handle = open_lock(self.path, "build again")  # held until __exit__
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -98,6 +98,25 @@ def test_leftovers_of_a_killed_build_are_cleared_and_a_pack_caught_mid_swap_rest
         assert (tmp_path / ".building-2017-18-xyz").exists()
 
 
+@pytest.mark.parametrize("kind", ["link", "folder"])
+def test_a_lock_path_that_is_not_a_plain_file_exits_2_and_is_left_alone(tmp_path, capsys, kind):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the user's own")
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".2018-19.lock"
+    if kind == "link":
+        lock.symlink_to(victim)
+    else:
+        lock.mkdir()
+    assert main(["build", "--year", "2018-19", "--out", str(out), "--product", "spend_analysis"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(lock) in err and "remove it" in err and "Traceback" not in err
+    assert victim.read_text() == "the user's own"
+    assert lock.is_symlink() if kind == "link" else lock.is_dir()
+    assert not (out / "2018-19").exists() and not list(out.glob(".building-*"))
+
+
 KILLED_BUILD = """
 import os, signal, sys
 from safer_analysis.pipeline import runner
