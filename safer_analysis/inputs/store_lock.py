@@ -6,6 +6,10 @@ process ends, however it ends, so a killed import never leaves a stale lock. A s
 into the same store meanwhile is refused at once (:class:`~safer_analysis.errors.BusyError`),
 naming the process that holds it. The lock file is removed when the lock is released (and a
 folder made only to hold it), so a project's ``data/`` holds no trace of an import that finished.
+
+A lock file is opened without following links: a link, a folder or any other thing that is not
+a plain file standing at a lock's path is refused (:class:`~safer_analysis.errors.ParameterError`),
+and what it points at is never written nor removed.
 """
 
 from __future__ import annotations
@@ -13,11 +17,36 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import stat
 from pathlib import Path
 
-from safer_analysis.errors import BusyError
+from safer_analysis.errors import BusyError, ParameterError
 
-__all__ = ["StoreLock", "lock_file"]
+__all__ = ["StoreLock", "lock_file", "open_lock"]
+
+
+def open_lock(path: Path, again: str):
+    """Open (making it if absent) the plain file ``path`` to lock, never following a link there.
+
+    Raises ParameterError when ``path`` is a link, a folder or anything but a plain file of its own
+    (a second name of another file included), so its target is left as it was; ``again`` ends the
+    message (``"build again"``).
+    """
+    refused = ParameterError(
+        f"{path} is in the way of the lock file safer-analysis keeps there: it is a link or not a plain "
+        f"file, so it is left alone; remove it, then {again}"
+    )
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError:
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise refused from None
+        raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+        os.close(fd)
+        raise refused
+    return os.fdopen(fd, "r+")
 
 
 def lock_file(store: Path) -> Path:
@@ -41,7 +70,7 @@ class StoreLock:
         folder.mkdir(parents=True, exist_ok=True)
         self._made = [f for f in missing if f.is_dir()]
         while True:
-            handle = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
+            handle = open_lock(self.path, "import again")  # held until __exit__
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -66,7 +95,7 @@ class StoreLock:
     def _still_named(self, handle) -> bool:
         """Whether the file locked is still the one at the lock's path (not removed by its last holder)."""
         try:
-            named = os.stat(self.path)
+            named = os.lstat(self.path)
         except FileNotFoundError:
             return False
         held = os.fstat(handle.fileno())
@@ -74,7 +103,9 @@ class StoreLock:
 
     def __exit__(self, *exc) -> None:
         if self._handle is not None:
-            self.path.unlink(missing_ok=True)  # while still held, so no one locks a file about to vanish
+            # only the file held, and while held, so no one locks a file about to vanish
+            if self._still_named(self._handle):
+                self.path.unlink()
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None

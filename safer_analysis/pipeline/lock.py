@@ -6,9 +6,14 @@ ends, so a killed build never leaves a stale lock: the lock file may stay, the l
 A second build into the same folder meanwhile is refused at once (:class:`BuildBusyError`),
 naming the process that holds it.
 
+The lock file is opened without following links; a link or anything but a plain file at its
+path is refused (exit 2) and left as it was.
+
 Holding the lock, a build clears what a killed build of the same name left: its temporary
-folders (``.building-<name>-*``), and, if it was killed between the two renames that swap a
-pack into place, puts the previous pack back first.
+folders (``.building-<name>-*`` holding the manifest a build writes there first), and, if it was
+killed between the two renames that swap a pack into place, puts the previous pack
+(``.previous-<name>-<pid>``, a pack the tool made) back first. A folder of such a name that the
+tool did not make is the user's, and is left alone.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import shutil
 from pathlib import Path
 
 from safer_analysis.errors import BusyError as BuildBusyError
+from safer_analysis.inputs.store_lock import open_lock
+from safer_analysis.pipeline.targets import made_by_tool
 
 __all__ = ["BuildBusyError", "BuildLock"]
 
@@ -32,7 +39,7 @@ class BuildLock:
         self._handle = None
 
     def __enter__(self) -> BuildLock:
-        handle = open(self.path, "a+")  # noqa: SIM115 - held until __exit__
+        handle = open_lock(self.path, "build again")  # held until __exit__
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -55,10 +62,16 @@ class BuildLock:
         """Remove what a killed build of this name left; restore a pack caught mid-swap."""
         removed = []
         final = self.out / self.name
-        previous = sorted(self.out.glob(f".previous-{self.name}-*"))
-        if previous and not final.exists():
+        stem = f".previous-{self.name}-"
+        pids = {p: p.name[len(stem) :] for p in self.out.glob(f"{stem}*")}  # the swap names them by its pid
+        previous = sorted(
+            (p for p, pid in pids.items() if pid.isascii() and pid.isdigit() and made_by_tool(p)),
+            key=lambda p: int(pids[p]),
+        )
+        if previous and not (final.exists() or final.is_symlink()):
             previous.pop().rename(final)
-        for leftover in [*previous, *self.out.glob(f".building-{self.name}-*")]:
+        building = [p for p in self.out.glob(f".building-{self.name}-*") if made_by_tool(p)]
+        for leftover in [*previous, *building]:
             shutil.rmtree(leftover, ignore_errors=True)
             removed.append(leftover)
         return removed

@@ -3,6 +3,7 @@ the process that holds the store, and the lock goes with the process however it 
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import time
 import pytest
 
 from safer_analysis.cli import main
-from safer_analysis.errors import BusyError
+from safer_analysis.errors import BusyError, ParameterError
 from safer_analysis.inputs import police_uk as pu
 from safer_analysis.inputs.store_lock import StoreLock, lock_file
 
@@ -126,3 +127,39 @@ def _project(tmp_path):
     project.mkdir(exist_ok=True)
     (project / SETTINGS_FILE).write_text((ROOT / SETTINGS_FILE).read_text())
     return project
+
+
+def test_a_link_at_the_lock_path_exits_2_and_its_target_is_untouched(tmp_path, capsys):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the user's own")
+    store = tmp_path / "crime" / "plymouth-street.parquet"
+    store.parent.mkdir()
+    lock_file(store).symlink_to(victim)
+    args = ["import-police-uk", str(write_zip(tmp_path / "a.zip", sample())), "--out", str(store)]
+    assert main([*args, "--lsoa-codes", str(_codes(tmp_path)), "--project", str(_project(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(lock_file(store)) in err and "remove it" in err and "Traceback" not in err
+    assert victim.read_text() == "the user's own" and lock_file(store).is_symlink()
+    assert not store.exists()
+
+
+@pytest.mark.parametrize("kind", ["folder", "second name"])
+def test_a_lock_path_that_is_not_a_plain_file_of_its_own_is_refused(tmp_path, kind):
+    store = tmp_path / "s.parquet"
+    if kind == "folder":
+        lock_file(store).mkdir()
+    else:
+        (tmp_path / "victim.txt").write_text("the user's own")
+        os.link(tmp_path / "victim.txt", lock_file(store))
+    with pytest.raises(ParameterError, match="remove it"):
+        with StoreLock(store):
+            pass
+    assert lock_file(store).is_dir() if kind == "folder" else lock_file(store).read_text() == "the user's own"
+
+
+def test_a_lock_removes_only_the_file_it_holds(tmp_path):
+    store = tmp_path / "s.parquet"
+    with StoreLock(store):
+        lock_file(store).unlink()
+        lock_file(store).write_text("put here meanwhile")
+    assert lock_file(store).read_text() == "put here meanwhile"

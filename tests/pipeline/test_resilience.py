@@ -3,6 +3,7 @@ its output folder; and the pieces that make that so (the lock, the forks, the sh
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,12 +19,13 @@ from safer_analysis.errors import BusyError
 from safer_analysis.inputs.datasets import load_dataset
 from safer_analysis.pipeline import cache
 from safer_analysis.pipeline.lock import BuildLock
+from safer_analysis.pipeline.targets import marker
 from safer_analysis.pipeline.warm import run_forked
 from safer_analysis.reports import strategic_assessment as sa
 from safer_analysis.reports.context import open_product
 
 from ..conftest import ROOT
-from .test_targets import made_pack
+from .test_targets import made_pack, snapshot
 
 # ---- the output folder ----------------------------------------------------------------------
 
@@ -84,18 +86,57 @@ def test_the_lock_dies_with_its_process(tmp_path):
         pass
 
 
+def building(folder):
+    """What a killed build leaves in its temporary folder: the manifest it writes there first, and a page."""
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps(marker(financial_year="2018-19", state="building")))
+    (folder / "spend_analysis.html").write_text("half made")
+    return folder
+
+
 def test_leftovers_of_a_killed_build_are_cleared_and_a_pack_caught_mid_swap_restored(tmp_path):
-    (tmp_path / ".building-2018-19-abc").mkdir()
-    (tmp_path / ".building-2018-19-abc" / "spend_analysis.html").write_text("half made")
-    previous = tmp_path / ".previous-2018-19-4242"
-    previous.mkdir()
-    (previous / "index.html").write_text("the last good pack")
-    (tmp_path / ".building-2017-18-xyz").mkdir()  # another year's build: not ours to touch
+    building(tmp_path / ".building-2018-19-abc")
+    previous = made_pack(tmp_path / ".previous-2018-19-4242")
+    building(tmp_path / ".building-2017-18-xyz")  # another year's build: not ours to touch
     with BuildLock(tmp_path, "2018-19"):
         assert (tmp_path / "2018-19" / "index.html").read_text() == "the last good pack"
         assert not (tmp_path / ".building-2018-19-abc").exists()
         assert not previous.exists()
         assert (tmp_path / ".building-2017-18-xyz").exists()
+
+
+def test_a_users_folders_named_like_leftovers_survive_a_build(tmp_path):
+    mine = {
+        ".previous-2018-19-before-board": made_pack(tmp_path / ".previous-2018-19-before-board", "a copy kept"),
+        ".previous-2018-19-2024": tmp_path / ".previous-2018-19-2024",  # a number, but no manifest
+        ".building-2018-19-notes": tmp_path / ".building-2018-19-notes",
+    }
+    for folder in list(mine.values())[1:]:
+        folder.mkdir()
+        (folder / "notes.txt").write_text("the user's own")
+    before = {name: snapshot(folder) for name, folder in mine.items()}
+    with BuildLock(tmp_path, "2018-19"):
+        assert not (tmp_path / "2018-19").exists()  # no folder of the user's put in place of a pack
+    assert {name: snapshot(folder) for name, folder in mine.items()} == before
+
+
+@pytest.mark.parametrize("kind", ["link", "folder"])
+def test_a_lock_path_that_is_not_a_plain_file_exits_2_and_is_left_alone(tmp_path, capsys, kind):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the user's own")
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = out / ".2018-19.lock"
+    if kind == "link":
+        lock.symlink_to(victim)
+    else:
+        lock.mkdir()
+    assert main(["build", "--year", "2018-19", "--out", str(out), "--product", "spend_analysis"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(lock) in err and "remove it" in err and "Traceback" not in err
+    assert victim.read_text() == "the user's own"
+    assert lock.is_symlink() if kind == "link" else lock.is_dir()
+    assert not (out / "2018-19").exists() and not list(out.glob(".building-*"))
 
 
 KILLED_BUILD = """
@@ -120,10 +161,15 @@ def test_a_build_killed_part_way_leaves_the_previous_pack_and_the_next_build_wor
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert (pack / "index.html").read_text() == "the last good pack"
     assert sorted(p.name for p in pack.iterdir()) == ["index.html", "manifest.json"]
-    assert list(out.glob(".building-2018-19-*"))  # what the killed build left
+    left = list(out.glob(".building-2018-19-*"))  # what the killed build left
+    assert left
+    notes = out / ".building-2018-19-notes"  # and a folder of the user's named like it
+    notes.mkdir()
+    (notes / "notes.txt").write_text("the user's own")
     assert main(["build", "--year", "2018-19", "--out", str(out), "--product", "spend_analysis"]) == 0
     assert (pack / "spend_analysis.html").is_file() and (pack / "manifest.json").is_file()
-    assert not list(out.glob(".building-*")) and not list(out.glob(".previous-*"))
+    assert list(out.glob(".building-*")) == [notes] and not list(out.glob(".previous-*"))
+    assert (notes / "notes.txt").read_text() == "the user's own"
 
 
 # ---- forks ----------------------------------------------------------------------------------
