@@ -72,7 +72,7 @@ def test_a_store_folder_this_user_may_not_write(held, capsys, monkeypatch):
         def refused(path, *args, **kwargs):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-        monkeypatch.setattr(store_lock, "open", refused, raising=False)
+        monkeypatch.setattr(store_lock, "open_lock", refused)
     try:
         capsys.readouterr()
         assert main(args) == 3
