@@ -1,0 +1,45 @@
+"""The strategic assessment's model: the crime profile of one area and period on the bundled real extract."""
+
+from __future__ import annotations
+
+from safer_analysis.analysis.crime_profile import ALL_CRIME, ASB
+from safer_analysis.reports.strategic_assessment.findings import summarise
+from safer_analysis.reports.strategic_assessment.model import build_profile
+
+from ...conftest import ROOT
+
+
+def test_the_2018_19_figures_are_the_real_counts_and_rate(profiles):
+    p = profiles["2018-19"]
+    assert p.counts.at[ALL_CRIME, "2018-19"] == 21_907 and p.counts.at[ASB, "2018-19"] == 8_754
+    assert p.population == 263_100 and round(p.rates.at[ALL_CRIME, "rate"], 1) == 83.3
+    assert p.population_note == "ONS mid-2018 population estimate"
+
+
+def test_the_period_can_be_the_twelve_months_to_a_month(crimes, dataset):
+    """Strategic assessments are written on the latest 12 months: the year to December 2019."""
+    p = build_profile(
+        crimes,
+        dataset,
+        "2018-19",
+        "Plymouth",
+        area_codes=["E06000026"],
+        metadata=crimes.attrs["metadata"],
+        period_end="2019-12",
+    )
+    assert p.year == "year to Dec 2019" and p.years == ["year to Dec 2017", "year to Dec 2018", "year to Dec 2019"]
+    in_2019 = crimes[crimes["month"].str.startswith("2019")]
+    assert p.counts.at[ALL_CRIME, "year to Dec 2019"] == int((in_2019["crime_type"] != ASB).sum())
+    assert p.population == 262_100  # mid-2019, nearest the middle of the calendar year
+    assert p.coverage.at["year to Dec 2018", "missing"] == [] and p.coverage.at["year to Dec 2017", "missing"] == [
+        "2017-12"
+    ]
+    assert summarise(p)[0].startswith("In the year to Dec 2019, ")
+    assert not p.ranking.empty  # the analyst's scores are still the financial year's
+
+
+def test_the_build_refuses_a_malformed_period_end(tmp_path, capsys):
+    from safer_analysis.cli import main
+
+    assert main(["build", "--period-end", "2019-13", "--out", str(tmp_path), "--project", str(ROOT)]) == 2
+    assert "expected a month written YYYY-MM" in capsys.readouterr().err
