@@ -34,6 +34,7 @@ help:
 # (Re)install when the pinned dependencies or the project change. Packages are installed with uv
 # (itself pinned, and installed into the environment with pip first): with a warm cache a first
 # build's install takes seconds. uv reads UV_INDEX_URL and uv.toml where a mirror is needed.
+# pip is twice quiet: its errors still show, but not warnings about a machine's own settings.
 UV_VERSION := $(shell sed -n 's/^uv==\([^ ;]*\).*/\1/p' requirements-dev.lock)
 UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 
@@ -43,7 +44,7 @@ $(VENV)/.created: requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 	  { echo "could not create $(VENV): on Debian, apt-get install python3-venv" >&2; exit 1; }
 	@echo "Preparing $(VENV) (uv $(UV_VERSION)) ..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	@$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	@touch $@
 
 $(STAMP): pyproject.toml requirements.lock $(VENV)/.created

@@ -5,6 +5,10 @@ within the ward) with the change on the year before, and the monthly counts over
 Built by the package (:func:`pickers`) so a notebook only calls it; the widgets are ipywidgets.
 What each choice shows is :func:`view`, a plain function, so it can be called (and tested)
 without widgets.
+
+The view is drawn as HTML into an ``HTML`` widget, not through an ``Output`` widget: a notebook
+run in batch (papermill, nbconvert) answers an ``Output`` widget's messages on the kernel's shell
+channel while it waits for the cell to finish, and now and then waits for ever.
 """
 
 from __future__ import annotations
@@ -81,7 +85,6 @@ def pickers(crimes: pd.DataFrame, *, place: str = "", year: str | None = None):
     """Three drop-down lists (financial year, area, crime type) and the view of the choice below
     them, redrawn on every change. Returns the ipywidgets box to display."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     crimes = arguments.table("crimes", crimes, columns=("month", "crime_type", "financial_year"))
     if "ward_name" not in crimes.columns:
@@ -97,17 +100,15 @@ def pickers(crimes: pd.DataFrame, *, place: str = "", year: str | None = None):
     year_box = widgets.Dropdown(options=years, value=chosen_year, description="Year")
     ward_box = widgets.Dropdown(options=ward_options(crimes), value=WHOLE_AREA, description="Area")
     type_box = widgets.Dropdown(options=[ALL_CRIME, *crime_types(crimes)], value=ALL_CRIME, description="Crime type")
-    out = widgets.Output()
+    shown = widgets.HTML()
 
     def redraw(_change: object = None) -> None:
-        out.clear_output(wait=True)
-        with out:
-            for item in view(crimes, year_box.value, ward_box.value, type_box.value, place):
-                display(item)
+        items = view(crimes, year_box.value, ward_box.value, type_box.value, place)
+        shown.value = "".join(item.to_html() if hasattr(item, "to_html") else item._repr_html_() for item in items)
 
     for box in (year_box, ward_box, type_box):
         box.observe(redraw, names="value")
     redraw()
-    panel = widgets.VBox([widgets.HBox([year_box, ward_box, type_box]), out])
+    panel = widgets.VBox([widgets.HBox([year_box, ward_box, type_box]), shown])
     panel.redraw = redraw  # for a caller (or a test) to redraw without a change
     return panel

@@ -72,11 +72,28 @@ def test_the_pickers_offer_year_area_and_crime_type_and_follow_a_choice(wb):
     year, area, crime_type = panel.children[0].children
     assert (year.value, area.value, crime_type.value) == ("2018-19", WHOLE_AREA, "All crime")
     assert "Burglary" in crime_type.options and "Anti-social behaviour" in crime_type.options
-    crime_type.value = "Burglary"  # redraws without error
+    shown = panel.children[1]
+    assert "All crime per month, Plymouth" in shown.value and "<table" in shown.value
+    crime_type.value = "Burglary"
+    assert "Burglary per month, Plymouth" in shown.value
     area.value = "Drake"
+    assert "Burglary per month, Drake ward, Plymouth" in shown.value
     table, chart = view(wb.crimes, "2018-19", "Drake", "Burglary", "Plymouth")
     assert table.attrs["by"] == "lsoa" and int(table["count"].sum()) == 97
     assert chart.title == "Burglary per month, Drake ward, Plymouth"
+
+
+def test_the_pickers_hold_no_output_widget(wb):
+    """A notebook run in batch answers an Output widget's messages while it waits for the cell, and
+    now and then waits for ever (jupyter/nbclient#312): the pickers draw into an HTML widget."""
+    import ipywidgets as widgets
+
+    def every(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from every(child)
+
+    assert not any(isinstance(w, widgets.Output) for w in every(wb.pickers()))
 
 
 @pytest.mark.parametrize(
