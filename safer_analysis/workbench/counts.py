@@ -168,20 +168,29 @@ def resolve_crime_types(crimes: pd.DataFrame, crime_type: object) -> tuple[str, 
             f"crime_type: got {arguments.shown(crime_type)}; expected a police.uk crime type such as 'Burglary', "
             "'all crime', or a list of them"
         )
+    chosen = [match_crime_type(item, known) for item in items]
+    return " and ".join(chosen), chosen
+
+
+def match_crime_type(item: str, known: list[str], name: str = "crime_type", *, all_crime: bool = True) -> str:
+    """The crime type of ``known`` that ``item`` names, in any case ("ASB" for anti-social
+    behaviour); otherwise a ParameterError in one line naming the argument ``name``, the nearest
+    types and every type (and 'all crime' where ``all_crime``, as the argument takes it too).
+
+    >>> match_crime_type("asb", ["Burglary", ASB]), match_crime_type(" burglary", ["Burglary", ASB])
+    ('Anti-social behaviour', 'Burglary')
+    """
     lower = {k.lower(): k for k in known}
     lower["asb"] = ASB
-    chosen = []
-    for item in items:
-        match = lower.get(item.strip().lower())
-        if match is None:
-            near = difflib.get_close_matches(item, known, n=2, cutoff=0.5)
-            hint = f" (did you mean {' or '.join(repr(n) for n in near)}?)" if near else ""
-            raise ParameterError(
-                f"crime_type: {item!r} is not a crime type in the data{hint}; expected one of: "
-                f"{', '.join(known)} (or 'all crime')"
-            )
-        chosen.append(match)
-    return " and ".join(chosen), chosen
+    match = lower.get(item.strip().lower())
+    if match is None:
+        near = difflib.get_close_matches(item, known, n=2, cutoff=0.5)
+        hint = f" (did you mean {' or '.join(repr(n) for n in near)}?)" if near else ""
+        raise ParameterError(
+            f"{name}: {item!r} is not a crime type in the data{hint}; expected one of: "
+            f"{', '.join(known)}" + (" (or 'all crime')" if all_crime else "")
+        )
+    return match
 
 
 def _select(crimes: pd.DataFrame, types: list[str] | None) -> pd.DataFrame:
@@ -367,6 +376,37 @@ def _p(value: float) -> str:
 # ---- months -------------------------------------------------------------------------------------
 
 
+def month_run(held: set[str], *, years: object, end: object) -> Period:
+    """The months of ``years`` runs of twelve ending with ``end``: the last month of a period
+    (a financial year such as "2018-19", "year to Dec 2019", ...) or a month ``YYYY-MM`` itself,
+    checked against the months ``held`` (a month in the run the data lack is still in it). The
+    label names its financial years, unless ``end`` is a month other than March: then its first
+    and last months.
+
+    >>> run = month_run({"2017-04", "2019-03"}, years=2, end="2018-19")
+    >>> run.label, run.months[0], run.months[-1], len(run.months)
+    ('2017-18 to 2018-19', '2017-04', '2019-03', 24)
+    >>> month_run({"2017-04", "2019-03"}, years=1, end="2019-02").label
+    'Mar 2018 to Feb 2019'
+    """
+    arguments.whole_number("years", years, 1)
+    a_month = isinstance(end, str) and bool(_MONTH_RE.match(end.strip()))
+    last = _month_index(end.strip() if a_month else period_of(end, "end").months[-1])
+    first_held, last_held = min(held), max(held)
+    if last < _month_index(first_held) or last - 11 > _month_index(last_held):
+        raise ParameterError(
+            f"end: got {end!r}, whose twelve months the crime data do not reach: they run from "
+            f"{month_label(first_held)} to {month_label(last_held)}"
+        )
+    most = -(-(last - _month_index(first_held) + 1) // 12)
+    arguments.whole_number("years", years, 1, most, f"the years of data to {_month(last)}, from {first_held}")
+    months = tuple(_month(i) for i in range(last - 12 * years + 1, last + 1))
+    first_year, last_year = FinancialYear.of_month(months[0]).label, FinancialYear.of_month(months[-1]).label
+    if a_month and months[-1][5:] != "03":
+        return Period(_span(months), months)
+    return Period(first_year if first_year == last_year else f"{first_year} to {last_year}", months)
+
+
 def monthly_counts(
     crimes: pd.DataFrame,
     crime_type: object = ASB,
@@ -385,21 +425,8 @@ def monthly_counts(
     place = arguments.text("place", place)
     arguments.whole_number("years", years, 1)
     held = _held_months(crimes)
-    if end is None:
-        end = last_complete_year(crimes)
-    if isinstance(end, str) and _MONTH_RE.match(end.strip()):
-        last = _month_index(end.strip())
-    else:
-        last = _month_index(period_of(end, "end").months[-1])
-    first_held, last_held = min(held), max(held)
-    if last < _month_index(first_held) or last - 11 > _month_index(last_held):
-        raise ParameterError(
-            f"end: got {end!r}, whose twelve months the crime data do not reach: they run from "
-            f"{month_label(first_held)} to {month_label(last_held)}"
-        )
-    most = -(-(last - _month_index(first_held) + 1) // 12)
-    arguments.whole_number("years", years, 1, most, f"the years of data to {_month(last)}, from {first_held}")
-    months = [_month(i) for i in range(last - 12 * years + 1, last + 1)]
+    run = month_run(held, years=years, end=last_complete_year(crimes) if end is None else end)
+    months = list(run.months)
     series = crime_type if isinstance(crime_type, (list, tuple)) else [crime_type]
     if not series:
         raise ParameterError("crime_type: got an empty list; expected a police.uk crime type, or a list of them")
@@ -427,13 +454,7 @@ def monthly_counts(
     missing = [m for m in months if m not in held]
     if missing:
         notes.insert(0, f"No data for {', '.join(map(month_label, missing))}: left blank, not counted as zero.")
-    span = f"{out['financial_year'].iloc[0]} to {out['financial_year'].iloc[-1]}"
-    if out["financial_year"].iloc[0] == out["financial_year"].iloc[-1]:
-        span = out["financial_year"].iloc[0]
-    if not (isinstance(end, str) and _MONTH_RE.match(end.strip())) or months[-1][5:] == "03":
-        period_label = span
-    else:
-        period_label = _span(months)
+    period_label = run.label
     where = f", {place}" if place else ""
     caption = f"{' and '.join(names)} per month{where}, {period_label}"
     table = as_table(out, caption=caption, notes=notes, formats={n: "count" for n in names})
