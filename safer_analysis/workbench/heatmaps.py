@@ -110,22 +110,24 @@ def monthly_by_type(
     crimes: pd.DataFrame,
     crime_types: object = None,
     *,
-    years: int = 2,
+    years: int | None = None,
     end: object = None,
     place: str = "",
 ) -> Table:
     """Counts per month (columns ``YYYY-MM``, oldest first) of each crime type (rows) over
-    ``years`` runs of twelve months to ``end``: the latest month the data hold by default, else a
+    ``years`` runs of twelve months (default two, fewer where the data hold fewer) to ``end``:
+    the latest month the data hold by default, else a
     month ``YYYY-MM`` or the last month of a period such as "2018-19" (as
     :func:`~safer_analysis.workbench.counts.monthly_counts` takes it). Rows are every type in the
     data, anti-social behaviour too, largest total first; or the ``crime_types`` named, in the
     order named. A month the data do not hold is blank (NaN), not zero, and the notes say so."""
     crimes = _crime_table(crimes)
     place = arguments.text("place", place)
-    arguments.whole_number("years", years, 1)
+    if years is not None:
+        arguments.whole_number("years", years, 1)
     chosen = _chosen(crimes, crime_types)
     held = _held_months(crimes)
-    run = month_run(held, years=years, end=max(held) if end is None else end)
+    run = month_run(held, years=years, end=max(held) if end is None else end, usual=2)
     months = list(run.months)
     held_here = [m for m in months if m in held]
     if not held_here:
@@ -265,7 +267,7 @@ def heatmap(
     crimes: pd.DataFrame,
     crime_types: object = None,
     *,
-    years: int = 2,
+    years: int | None = None,
     end: object = None,
     place: str = "",
 ) -> HeatmapChart:
