@@ -16,6 +16,7 @@ import pandas as pd
 
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import areas
+from safer_analysis.inputs import population as populations
 from safer_analysis.inputs.datasets import load_dataset
 from safer_analysis.inputs.names import slug
 from safer_analysis.inputs.project import Project, resolve_project
@@ -86,7 +87,7 @@ def open_overview(
             "ARCHIVE.zip` in the project first"
         )
     counts = pd.read_csv(counts_file, dtype={"csp_code": str, "month": str, "crime_type": str, "count": int})
-    peers = sa.peer_comparison(counts, code, "", period)
+    peers = sa.peer_comparison(counts, code, "", period, populations.figures_of(dataset))
     return Overview(proj, year, period, code, name, Report(PRODUCT, year, name, output_dir or None), peers)
 
 
@@ -127,3 +128,8 @@ def limits(o: Overview) -> pd.DataFrame:
 def note(o: Overview) -> str:
     """How the funnel is drawn."""
     return sa.peer_note(SimpleNamespace(peers=o.peers))
+
+
+def population_line(o: Overview) -> str:
+    """'Population: ...' for the chart's source line: each kind of estimate the rates use."""
+    return f"Population: {o.peers.attrs['population_source']}."
