@@ -141,10 +141,15 @@ class Estimate:
 
 
 def sources_in_words(estimates: Iterable[Estimate]) -> str:
-    """Where several areas' populations come from, each kind named once: 'ONS mid-2022 estimates
-    per partnership (Table C4, rounded to 100)'."""
+    """Where several areas' populations come from, each kind named once, and how far the furthest
+    is from the middle of the period: 'ONS mid-2022 estimates per partnership (Table C4, rounded
+    to 100); the nearest estimate held to the middle of the period (mid-2025) is 3 years before it'."""
+    estimates = list(estimates)
     kinds = list(dict.fromkeys(e.short for e in estimates))
-    return "; ".join(kinds) if kinds else "none"
+    if not kinds:
+        return "none"
+    furthest = max(estimates, key=lambda e: e.years_away)
+    return "; ".join(kinds) + (f"; {furthest.gap}" if furthest.gap else "")
 
 
 # ---- areas as LSOAs ------------------------------------------------------------------------------

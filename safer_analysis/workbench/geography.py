@@ -139,9 +139,9 @@ def populations(
     estimate nearest ``mid_year`` for the area's LSOAs, or, with ``within`` (LSOA codes: the area
     the rows were cut to), for the part of it inside that area, so a partnership's rows by
     authority are divided by the people of its own part of the authority. An LSOA of 2011 is its
-    own small-area estimate. Returns ``population`` indexed by code, ``mid_year`` and ``source``
-    (in words) beside it, with ``attrs["mid_year"]`` (the latest used) and ``attrs["note"]``.
-    ``codes`` limits the areas returned (default: every area of the level)."""
+    own small-area estimate (``within`` does not apply). Returns ``population`` indexed by code,
+    ``mid_year`` and ``source`` (in words) beside it, with ``attrs["mid_year"]`` (the latest used)
+    and ``attrs["note"]``. ``codes`` limits the areas returned (default: every area of the level)."""
     if not isinstance(level, str):
         raise arguments.ArgumentTypeError(f"level: got {arguments.shown(level)}; expected one of {', '.join(LEVELS)}")
     if level not in LEVELS:
@@ -173,14 +173,10 @@ def populations(
             if e:
                 found.append(e)
         note = population.sources_in_words(found)
-        far = sorted({e.mid_year for e in found if not e.is_exact})
-        if far:
-            note += f" (the nearest held to mid-{mid_year})"
         if area is not None:
             note += "; each area's people within the area the crime data cover"
-    out = pd.DataFrame(
-        rows, columns=[LEVELS[level][0] if level != "lsoa" else "lsoa_code", "population", "mid_year", "source"]
-    ).set_index(LEVELS[level][0] if level != "lsoa" else "lsoa_code")
+    index = "lsoa_code" if level == "lsoa" else LEVELS[level][0]
+    out = pd.DataFrame(rows, columns=[index, "population", "mid_year", "source"]).set_index(index)
     out["population"] = out["population"].astype("Int64")
     out["mid_year"] = out["mid_year"].astype("Int64")
     years = out["mid_year"].dropna()

@@ -296,5 +296,13 @@ def test_import_population_refuses_what_is_not_a_workbook_and_keeps_what_it_did_
     assert "did not write" in capsys.readouterr().err
 
 
+def test_init_writes_the_own_figures_file_with_its_header_and_no_rows(tmp_path):
+    from safer_analysis.scaffold.init import init
+
+    made = init(tmp_path / "exeter", "Exeter", year="2025-26")
+    assert (made.root / "data" / "population.csv").read_text() == "area_code,mid_year,population,source\n"
+    assert "data/population.csv" in (made.root / "README.md").read_text()
+
+
 def test_the_repository_project_holds_no_own_figures():
     assert load_dataset(ROOT / "data").population.empty
