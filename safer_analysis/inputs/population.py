@@ -155,6 +155,11 @@ def sources_in_words(estimates: Iterable[Estimate]) -> str:
 # ---- areas as LSOAs ------------------------------------------------------------------------------
 
 
+def _objects(values) -> list:
+    """A column's values as Python objects, converted at once (iterating text held by arrow is slow)."""
+    return values.to_numpy(dtype=object).tolist()
+
+
 @cache
 def _units() -> dict[str, frozenset[str]]:
     """Every area of the shipped lookups as the LSOAs of 2021 it is built of: local authorities of
@@ -171,13 +176,13 @@ def _units() -> dict[str, frozenset[str]]:
     }
     found: dict[str, set[str]] = {}
     for series in columns.values():
-        for lsoa, code in zip(series.index, series.to_numpy(), strict=True):
+        for lsoa, code in zip(_objects(series.index), _objects(series), strict=True):
             if isinstance(code, str) and code:
                 found.setdefault(code, set()).add(lsoa)
     out = {code: frozenset(members) for code, members in found.items()}
-    codes = pd.Index(of21.index)
-    england, wales = codes[codes.str.startswith("E")], codes[codes.str.startswith("W")]
-    out["E92000001"], out["W92000004"] = frozenset(england), frozenset(wales)
+    codes = _objects(of21.index)
+    out["E92000001"] = frozenset(c for c in codes if c.startswith("E"))
+    out["W92000004"] = frozenset(c for c in codes if c.startswith("W"))
     out["K04000001"] = frozenset(codes)
     return out
 
@@ -198,7 +203,7 @@ def _vintages() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
     table = reference.read_table("lsoa_areas.csv")
     successors: dict[str, set[str]] = {}
     parents: dict[str, list[str]] = {}
-    for old, new in zip(table["lsoa11_code"], table["lsoa21_code"], strict=True):
+    for old, new in zip(_objects(table["lsoa11_code"]), _objects(table["lsoa21_code"]), strict=True):
         successors.setdefault(old, set()).add(new)
         parents.setdefault(new, []).append(old)
     return {k: frozenset(v) for k, v in successors.items()}, {k: tuple(v) for k, v in parents.items()}
@@ -247,7 +252,8 @@ Table = dict[int, dict[str, int]]  # mid-year -> area code -> people
 
 def _by_year(frame: pd.DataFrame) -> Table:
     out: Table = {}
-    for code, year, people in zip(frame["area_code"], frame["mid_year"], frame["population"], strict=True):
+    columns = (_objects(frame[c]) for c in ("area_code", "mid_year", "population"))
+    for code, year, people in zip(*columns, strict=True):
         out.setdefault(int(year), {})[str(code)] = int(people)
     return out
 

@@ -24,17 +24,18 @@ from safer_analysis.reports.strategic_assessment.findings import standing, would
 from safer_analysis.reports.strategic_assessment.model import Profile, ward_names
 
 
-def tables_source(metadata: Mapping | None) -> str:
-    """Where the assessment's tables come from, for the spreadsheet."""
+def tables_source(metadata: Mapping | None, p: Profile | None = None) -> str:
+    """Where the assessment's tables come from, for the spreadsheet: with the profile ``p``, the
+    population its rates use."""
     crime = (
         "SYNTHETIC data in the police.uk street-level format (not real crime)"
         if (metadata or {}).get("synthetic")
         else "police.uk street-level crime and anti-social behaviour data"
     )
+    people = f"population: {p.population_note}" if p is not None and p.population_note else "population estimates"
     return (
-        f"{crime}; population estimates (each table and chart names its own); ONS Crime Severity Score with Home "
-        "Office police recorded crime by offence code; the partnership's own documents and scores (Open Government "
-        "Licence v3.0 for the public data)."
+        f"{crime}; {people}; ONS Crime Severity Score with Home Office police recorded crime by offence code; the "
+        "partnership's own documents and scores (Open Government Licence v3.0 for the public data)."
     )
 
 
