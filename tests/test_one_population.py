@@ -76,6 +76,7 @@ def test_the_pack_the_overview_and_the_workbench_give_the_same_population(name, 
 
     overview = peer_comparison(partnership_counts(force), force, area.code, pack.year)
     assert overview.loc[area.name, "population"] == people
+    assert len(overview) == len(areas.partnerships(force)) and overview["rate"].notna().all()  # a rate for every one
     far = "(mid-2025) is 3 years before it" if period_end == "2025-12" else "years before"
     assert (far in overview.attrs["population_source"]) == (period_end == "2025-12")
 
