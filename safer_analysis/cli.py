@@ -183,6 +183,13 @@ def make_parser() -> argparse.ArgumentParser:
         help="parquet file to write (one area) or folder (several; default: the project's data/crime/)",
     )
 
+    o = sub.add_parser(
+        "import-population",
+        parents=[common],
+        help="add a newer ONS mid-year population estimates workbook to the project (data/reference/)",
+    )
+    o.add_argument("workbook", type=Path, help="the ONS workbook as downloaded (.xls or .xlsx), e.g. mye22final.xlsx")
+
     k = sub.add_parser(
         "notebooks", parents=[common], help="compare the project's notebooks with the package's, or refresh them"
     )
@@ -432,6 +439,17 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_population(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.inputs.mye_workbook import import_workbook
+
+    try:
+        done = import_workbook(args.workbook, project.data_dir)
+    except OSError as exc:
+        raise ParameterError(_cannot_write(exc, project.data_dir / "reference", "")) from None
+    print(done.summary())
+    return 0
+
+
 def _notebooks(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.pipeline import notebooks
 
@@ -475,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
             return _new_year(args, project)
         if args.command == "notebooks":
             return _notebooks(args, project)
+        if args.command == "import-population":
+            return _import_population(args, project)
         dataset = load_dataset(project.data_dir)
         if args.command == "years":
             for year in dataset.years:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from safer_analysis.analysis.harm import weights_by_force
+from safer_analysis.inputs.mye_workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SAFER_ANALYSIS_SHARED", ROOT.parent / "shared"))
@@ -35,6 +36,21 @@ ORIGINS = {
         "derived_from": "realdata/population/ons-mye-local-authority-mid2001-to-mid2020.csv",
         "found_in": "lunliu454/infect_place (commit 46a7a2d6)",
         "licence": "Open Government Licence v3.0 (ONS)",
+    },
+    "population_mid2021.csv": {
+        "description": "ONS mid-year population estimates, all persons, every UK local authority (2021 boundaries), "
+        "mid-2021 (based on the 2021 Census), from the workbook's summary sheet MYE4",
+        "derived_from": "realdata/population/ons-mye-uk-mid2021.xls",
+        "found_in": "gqlNU/wwprev (commit 1f4612d0)",
+        "licence": "Open Government Licence v3.0 (ONS)",
+    },
+    "population_csp_mid2022.csv": {
+        "description": "ONS mid-2022 population estimates, rounded to the nearest 100, for every Community Safety "
+        "Partnership and police force area of England and Wales, as the ONS police recorded crime tables for the "
+        "year ending December 2024 give them (Table C4)",
+        "derived_from": "realdata/national/ons-pfa-csp-tables-ye-dec-2024.xlsx",
+        "found_in": "anushka-0104/uk-crime-trends-dashboard (commit 5ab0c5cf), data/",
+        "licence": "Open Government Licence v3.0 (ONS, Home Office)",
     },
     "lsoa_areas.csv": {
         "description": "every LSOA of England and Wales: its 2011 and 2021 codes, its local authority in 2022 and "
@@ -110,11 +126,39 @@ def population(shared: Path) -> pd.DataFrame:
     long["population"] = long["population"].str.replace(",", "", regex=False).astype(int)
     long = long.rename(columns={"Code": "area_code", "Name": "area_name", "Geography": "geography"})
     long["geography"] = long["geography"].fillna("")
+    for column in ("area_code", "area_name", "geography"):  # two codes end in a no-break space
+        long[column] = long[column].str.strip()
     return (
         long[["area_code", "area_name", "geography", "mid_year", "population"]]
         .sort_values(["area_code", "mid_year"])
         .reset_index(drop=True)
     )
+
+
+def population_mid2021(shared: Path) -> pd.DataFrame:
+    """Mid-2021 from the ONS workbook, read as ``safer-analysis import-population`` reads one."""
+    frame = read_workbook(shared / ORIGINS["population_mid2021.csv"]["derived_from"])
+    return frame[frame["mid_year"] == 2021].reset_index(drop=True)
+
+
+def population_csp_mid2022(shared: Path) -> pd.DataFrame:
+    """Table C4's population column: one row per partnership and per force area (the force's total row)."""
+    raw = pd.read_excel(
+        shared / ORIGINS["population_csp_mid2022.csv"]["derived_from"], sheet_name="Table C4", header=None, dtype=object
+    )
+    header = next(i for i in range(len(raw)) if str(raw.iat[i, 0]).strip() == "Police Force Area code")
+    assert "mid-2022" in str(raw.iat[header, 6]), raw.iat[header, 6]
+    rows = []
+    for r in range(header + 1, len(raw)):
+        force_code, force, csp_code, csp, people = (raw.iat[r, c] for c in (0, 1, 2, 3, 6))
+        if pd.notna(csp_code):
+            rows.append((csp_code, str(csp).strip(), "Community Safety Partnership", people))
+        elif pd.isna(csp) and pd.notna(force_code):
+            rows.append((force_code, str(force).strip(), "Police force area", people))
+    out = pd.DataFrame(rows, columns=["area_code", "area_name", "geography", "population"])
+    out.insert(3, "mid_year", 2022)
+    out["population"] = out["population"].astype(int)
+    return out.sort_values("area_code").reset_index(drop=True)
 
 
 def force_totals(shared: Path) -> pd.DataFrame:
@@ -191,6 +235,8 @@ def severity_weights(shared: Path) -> pd.DataFrame:
 
 MAKERS = {
     "population_local_authority.csv": population,
+    "population_mid2021.csv": population_mid2021,
+    "population_csp_mid2022.csv": population_csp_mid2022,
     "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
     "lsoa_areas.csv": lsoa_areas,
     "lsoa_population.csv": lsoa_population,

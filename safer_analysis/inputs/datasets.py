@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -201,6 +201,8 @@ class Dataset:
     allocation_local_priorities: pd.DataFrame
     priority_status: pd.DataFrame
     recommendations: pd.DataFrame
+    #: the project's own population figures (population.csv, optional: absent means none)
+    population: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def priorities_in(self, year: str) -> pd.DataFrame:
         """The local priorities as the documents stood in ``year``: ``kind`` from priority_status.csv
@@ -376,9 +378,17 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
             tables[name] = load_table(name, root)
         except v.DataValidationError as exc:
             problems.extend(exc.problems)
+    from safer_analysis.inputs import population  # its optional files; the lookups are read only for rows
+
+    own = None
+    try:
+        own = population.read_own(root)
+        population.read_imported(root)
+    except v.DataValidationError as exc:
+        problems.extend(exc.problems)
     v.require(problems)
     v.require(_cross_check(root, tables))
-    return Dataset(root=root, **tables)
+    return Dataset(root=root, **tables, population=own if own is not None else pd.DataFrame())
 
 
 def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:

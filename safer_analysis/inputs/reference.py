@@ -2,17 +2,16 @@
 
 The tables live in ``safer_analysis/reference/`` and are read with :mod:`importlib.resources`, so
 they work from an installed wheel as from a checkout. ``SOURCES.csv`` there says what each was
-made from and gives its SHA-256; ``scripts/make_reference_data.py`` makes them.
+made from and gives its SHA-256; ``scripts/make_reference_data.py`` makes them. The population
+of an area is chosen from the population tables by :mod:`safer_analysis.inputs.population`.
 
->>> population_estimate(["E06000026"], 2018).population
+>>> int(population().query("area_code == 'E06000026' and mid_year == 2018")["population"].iloc[0])
 263100
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -123,47 +122,6 @@ def severity_weights(force: str = "", financial_year: str = "") -> pd.DataFrame:
 def csp_lookup() -> pd.DataFrame:
     """Local authority (2024) to Community Safety Partnership to police force area, with ONS codes."""
     return read_table("lookup_ltla24_csp24_pfa24.csv")
-
-
-@dataclass(frozen=True)
-class PopulationFigure:
-    """A population for a year, and how it was found."""
-
-    population: int
-    mid_year: int
-    asked_for: int
-    areas: tuple[str, ...]
-
-    @property
-    def is_exact(self) -> bool:
-        return self.mid_year == self.asked_for
-
-    @property
-    def note(self) -> str:
-        """How the figure was chosen, in words for a reader."""
-        if self.is_exact:
-            return f"ONS mid-{self.mid_year} population estimate"
-        return (
-            f"ONS mid-{self.mid_year} population estimate (the latest available: there is no "
-            f"mid-{self.asked_for} estimate in the shipped table)"
-        )
-
-
-def population_estimate(area_codes: Sequence[str], mid_year: int) -> PopulationFigure | None:
-    """The summed mid-year estimate for ``area_codes``; the latest earlier year where ``mid_year``
-    has none; None when an area is not in the table at all."""
-    table = population()
-    rows = table[table["area_code"].isin(list(area_codes))]
-    if rows.empty or set(rows["area_code"]) != set(area_codes):
-        return None
-    years = rows.groupby("mid_year")["area_code"].nunique()
-    complete = sorted(int(y) for y, n in years.items() if n == len(set(area_codes)))
-    usable = [y for y in complete if y <= mid_year] or complete[:1]
-    if not usable:
-        return None
-    chosen = usable[-1]
-    total = int(rows.loc[rows["mid_year"] == chosen, "population"].sum())
-    return PopulationFigure(total, chosen, mid_year, tuple(area_codes))
 
 
 def recorded_crime(force: str, financial_year: str) -> int | None:

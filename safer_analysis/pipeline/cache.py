@@ -82,6 +82,8 @@ def shared_build_profile(build_profile, folder: Path):
 
     @functools.wraps(build_profile)
     def wrapper(crimes, dataset, year, csp, **kwargs):
+        if not folder.parent.is_dir():  # the build is over (its folder swapped into place): never make it again
+            return build_profile(crimes, dataset, year, csp, **kwargs)
         name = "profile-" + key(crimes, dataset, year, csp, **kwargs)[:32]
         return once(folder, name, lambda: build_profile(crimes, dataset, year, csp, **kwargs))
 

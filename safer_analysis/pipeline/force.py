@@ -27,6 +27,7 @@ from safer_analysis import __version__
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import areas as area_lookup
 from safer_analysis.inputs import police_uk
+from safer_analysis.inputs import population as populations
 from safer_analysis.inputs.datasets import file_hashes, load_dataset, sha256_file
 from safer_analysis.inputs.names import slug
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
@@ -120,6 +121,7 @@ def build_force(
     out = runner.output_folder(out, proj, name)
     warm_up()
     police_uk.preload(store)  # one read of the store, shared by every fork
+    populations.warm()  # and the population tables every page divides by
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = git_commit(proj.root)
     masthead = f'<a href="index.html">{html.escape(force_name)}</a> · partnerships {html.escape(year)}'

@@ -16,6 +16,7 @@ import pandas as pd
 
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import areas
+from safer_analysis.inputs import population as populations
 from safer_analysis.inputs.datasets import load_dataset
 from safer_analysis.inputs.names import slug
 from safer_analysis.inputs.project import Project, resolve_project
@@ -96,7 +97,7 @@ def open_overview(
     except PeriodNotHeldError as exc:
         raise sa.CrimeDataError(f"{counts_file}: {exc}") from None
     period = crimes_period.label
-    peers = sa.peer_comparison(counts, code, "", period)
+    peers = sa.peer_comparison(counts, code, "", period, populations.figures_of(dataset))
     note = period_sentence(crimes_period, year, latest=crimes_period.months()[-1] == held[-1])
     return Overview(proj, year, period, code, name, Report(PRODUCT, year, name, output_dir or None), peers, note)
 
@@ -145,3 +146,8 @@ def limits(o: Overview) -> pd.DataFrame:
 def note(o: Overview) -> str:
     """How the funnel is drawn."""
     return sa.peer_note(SimpleNamespace(peers=o.peers))
+
+
+def population_line(o: Overview) -> str:
+    """'Population: ...' for the chart's source line: each kind of estimate the rates use."""
+    return f"Population: {o.peers.attrs['population_source']}."

@@ -20,6 +20,7 @@ from pathlib import Path
 from safer_analysis.inputs.areas import CSP, Area, UnknownAreaError, resolve
 from safer_analysis.inputs.datasets import FILES, SCHEMAS
 from safer_analysis.inputs.names import slug
+from safer_analysis.inputs.population import OWN_COLUMNS, OWN_FILE
 from safer_analysis.inputs.project import SETTINGS_FILE, load_project
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.pipeline import notebooks
@@ -127,6 +128,7 @@ def data_files(area: Area, name: str, year: str) -> dict[str, str]:
         [[year, f"Police and Crime Commissioner ({area.force})", name, "Tbc", doc, "to be entered"]],
     )
     out[FILES["assessment_method"]] = _csv(["parameter", "value", "meaning"], [list(r) for r in DEFAULT_METHOD])
+    out[OWN_FILE] = _csv([c.name for c in OWN_COLUMNS])  # optional: the partnership's own population figures
     return out
 
 
@@ -165,6 +167,13 @@ rationale and spend analysis say what is still to be entered until these files h
 | `data/outcome_measures.csv`, `data/outcome_returns.csv` | outcome measures per line; the quarterly returns |
 | `data/context_figures.csv` | figures from other sources quoted in the assessment |
 | `data/assessment_method.csv` | the methods' constants (defaults given) |
+| `data/population.csv` | optional: the partnership's own population figures, used before ONS's |
+
+Populations come from the ONS estimates shipped with the package (to mid-2022), the one nearest
+the middle of each period. A council's own estimate goes in `data/population.csv` (`area_code`,
+`mid_year`, `population`, `source`), which wins for its year and is named on every page using it.
+A newer ONS mid-year estimates workbook, downloaded from ons.gov.uk, is added with
+`safer-analysis import-population WORKBOOK.xlsx` (kept in `data/reference/`).
 
 `safer-analysis check` names the file, row and column of any mistake.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +24,7 @@ import pandas as pd
 
 from safer_analysis.analysis import intervals, trends
 from safer_analysis.errors import ParameterError
+from safer_analysis.inputs.population import ProjectFigures
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
 from safer_analysis.workbench import arguments, geography
@@ -248,15 +249,19 @@ def count_by(
     suppress: bool = False,
     threshold: int | None = None,
     place: str = "",
+    area: Iterable[str] | None = None,
+    figures: ProjectFigures | None = None,
 ) -> Table:
     """Counts of ``crime_type`` (default: all crime, not anti-social behaviour) in ``period``
     (default: the latest complete financial year) by ``by``: a geography ("ward", "lsoa",
     "authority", "csp", "force") or any column of ``crimes`` ("crime_type", "month", ...).
 
     With ``change``: ``previous`` (the same months a year before), ``change`` and ``change_pct``
-    (on the months both periods hold). With ``rates`` (a geography only): ``population`` (ONS
-    small-area estimates summed over each area's LSOAs) and ``rate`` per 1,000 residents with its
-    95% confidence interval (``rate_lower``, ``rate_upper``; exact Poisson/Byar's, PHE methods).
+    (on the months both periods hold). With ``rates`` (a geography only): ``population`` (as packs
+    and force overviews give it, :func:`~safer_analysis.workbench.geography.populations`: of each
+    area's part inside ``area``, the LSOA codes the rows were cut to, where given; with the
+    project's own ``figures``) and ``rate`` per 1,000 residents with its 95% confidence interval
+    (``rate_lower``, ``rate_upper``; exact Poisson/Byar's, PHE methods).
     With ``suppress``: counts from 1 to ``threshold - 1`` (the project's threshold, default 5)
     shown as ``[c]``, and every figure worked out from them too. Rows are busiest first; notes
     say what was counted, over which months, and any row that could not be placed.
@@ -316,8 +321,8 @@ def count_by(
                 f"rates: a rate needs a population, so count by a geography ({', '.join(geography.LEVELS)})"
             )
         mid_year = int(when.months[len(when.months) // 2][:4]) if len(when.months) > 1 else int(when.months[0][:4])
-        pops = geography.populations(by, mid_year, universe)
-        out["population"] = pops["population"].to_numpy()
+        pops = geography.populations(by, mid_year, universe, within=area, figures=figures)
+        out["population"] = pops["population"].to_numpy(dtype=float, na_value=np.nan)
         lower, upper = intervals.rate_ci(out["count"].astype(float), out["population"].astype(float), multiplier=1000)
         out["rate"] = out["count"] / out["population"] * 1000
         out["rate_lower"] = np.asarray(lower, dtype=float)

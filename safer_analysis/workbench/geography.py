@@ -28,12 +28,11 @@ geography:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 import pandas as pd
 
 from safer_analysis.errors import ParameterError
-from safer_analysis.inputs import areas, reference
+from safer_analysis.inputs import areas, population
 from safer_analysis.workbench import arguments
 
 #: The geographies a row can be counted by: the column holding each one's code and its name.
@@ -107,17 +106,9 @@ def unmapped_note(crimes: pd.DataFrame) -> str:
     return f"Of {len(crimes):,} rows, " + "; ".join(parts) + ": these are in no ward."
 
 
-@cache
-def _lsoa_populations() -> pd.DataFrame:
-    frame = reference.read_table("lsoa_population.csv").copy()
-    frame["mid_year"] = frame["mid_year"].astype(int)
-    frame["population"] = frame["population"].astype(int)
-    return frame
-
-
 def lsoa_population_years() -> list[int]:
     """The mid-years of the small-area (LSOA) estimates shipped with the package."""
-    return sorted(set(_lsoa_populations()["mid_year"]))
+    return population.lsoa_population_years()
 
 
 def nearest_lsoa_year(mid_year: int) -> int:
@@ -126,30 +117,31 @@ def nearest_lsoa_year(mid_year: int) -> int:
     >>> nearest_lsoa_year(2018), nearest_lsoa_year(2016), nearest_lsoa_year(2025)
     (2019, 2017, 2020)
     """
-    return min(lsoa_population_years(), key=lambda y: (abs(y - mid_year), -y))
+    return population.nearest_lsoa_year(mid_year)
 
 
-@cache
-def _populations(level: str, year: int) -> tuple[pd.DataFrame, int]:
-    """Population per area of ``level`` for a shipped LSOA year, and how many 2011 LSOAs were left out."""
-    pops = _lsoa_populations()
-    pops = pops[pops["mid_year"] == year].set_index("lsoa11_code")["population"]
-    if level == "lsoa":
-        return pops.rename_axis("lsoa_code").to_frame(), 0
-    geo = lsoa_geography()
-    of11 = geo[geo["vintage"] != "2021"]  # 2011 codes, with the area each lies wholly in
+def _areas_of(level: str) -> list[str]:
     column = LEVELS[level][0]
-    area = of11[column].reindex(pops.index)
-    out = pops[area.notna()].groupby(area[area.notna()]).sum().rename_axis(column).to_frame()
-    return out, int(area.isna().sum())
+    geo = lsoa_geography()
+    return sorted(set(geo[column].dropna()))
 
 
-def populations(level: str, mid_year: int, codes: Iterable[str] | None = None) -> pd.DataFrame:
-    """Resident population per area of ``level`` ("lsoa", "ward", "authority", "csp" or "force"):
-    the sum of the ONS small-area estimates of its 2011 LSOAs for the shipped mid-year nearest
-    ``mid_year``. Returns ``population`` indexed by code, with ``attrs["mid_year"]`` and
-    ``attrs["note"]`` (the year used, and any 2011 LSOA left out because it was split between
-    areas of the level). ``codes`` limits the areas returned."""
+def populations(
+    level: str,
+    mid_year: int,
+    codes: Iterable[str] | None = None,
+    *,
+    within: Iterable[str] | None = None,
+    figures: population.ProjectFigures | None = None,
+) -> pd.DataFrame:
+    """Resident population per area of ``level`` ("lsoa", "ward", "authority", "csp" or "force"),
+    as packs and force overviews give it (:func:`safer_analysis.inputs.population.estimate`): the
+    estimate nearest ``mid_year`` for the area's LSOAs, or, with ``within`` (LSOA codes: the area
+    the rows were cut to), for the part of it inside that area, so a partnership's rows by
+    authority are divided by the people of its own part of the authority. An LSOA of 2011 is its
+    own small-area estimate (``within`` does not apply). Returns ``population`` indexed by code,
+    ``mid_year`` and ``source`` (in words) beside it, with ``attrs["mid_year"]`` (the latest used)
+    and ``attrs["note"]``. ``codes`` limits the areas returned (default: every area of the level)."""
     if not isinstance(level, str):
         raise arguments.ArgumentTypeError(f"level: got {arguments.shown(level)}; expected one of {', '.join(LEVELS)}")
     if level not in LEVELS:
@@ -159,16 +151,35 @@ def populations(level: str, mid_year: int, codes: Iterable[str] | None = None) -
         raise arguments.ArgumentTypeError(
             f"codes: got {arguments.shown(codes)}; expected a list of area codes (a single code in a list)"
         )
-    year = nearest_lsoa_year(mid_year)
-    out, split = _populations(level, year)
-    out = out.copy()
-    if codes is not None:
-        out = out.reindex(list(dict.fromkeys(codes)))
-    out.attrs["mid_year"] = year
-    note = f"ONS small-area population estimates, mid-{year} (the shipped year nearest mid-{mid_year})"
-    if level != "lsoa":
-        note += f", summed over each {LEVEL_WORDS[level]}'s LSOAs of 2011"
-    if split and codes is None:
-        note += f"; {split} LSOAs of 2011 split between areas are in none"
+    wanted = list(dict.fromkeys(codes)) if codes is not None else _areas_of(level)
+    rows, found = [], []
+    if level == "lsoa":
+        table = population.lsoa11_populations(mid_year).set_index("lsoa11_code")["population"]
+        year = population.nearest_lsoa_year(mid_year)
+        for code in wanted:
+            people = table.get(code)
+            rows.append((code, None if people is None else int(people), year if people is not None else None, ""))
+        words = f"ONS small-area estimates for mid-{year}"
+        gap = "" if year == mid_year else f" (the shipped year nearest mid-{mid_year})"
+        note = words + gap
+    else:
+        area = population.as_lsoa21(within) if within is not None else None
+        for code in wanted:
+            lsoas = population.lsoas_of([code]) if isinstance(code, str) else frozenset()
+            if area is not None:
+                lsoas = lsoas & area
+            e = population.estimate(lsoas, mid_year, figures)
+            rows.append((code, e.population if e else None, e.mid_year if e else None, e.label if e else ""))
+            if e:
+                found.append(e)
+        note = population.sources_in_words(found)
+        if area is not None:
+            note += "; each area's people within the area the crime data cover"
+    index = "lsoa_code" if level == "lsoa" else LEVELS[level][0]
+    out = pd.DataFrame(rows, columns=[index, "population", "mid_year", "source"]).set_index(index)
+    out["population"] = out["population"].astype("Int64")
+    out["mid_year"] = out["mid_year"].astype("Int64")
+    years = out["mid_year"].dropna()
+    out.attrs["mid_year"] = int(years.max()) if len(years) else None
     out.attrs["note"] = note + "."
     return out

@@ -11,6 +11,7 @@ from functools import cached_property
 import pandas as pd
 
 from safer_analysis.errors import ParameterError
+from safer_analysis.inputs import population
 from safer_analysis.inputs.years import FinancialYear, FinancialYearError
 from safer_analysis.workbench import charts, geography, heatmaps, maps, money, widgets
 from safer_analysis.workbench.counts import ASB, count_by, crime_types, last_complete_year, monthly_counts
@@ -87,6 +88,20 @@ class Workbench:
         return geography.add_geography(self.context.load_crimes(self._crime_data))
 
     @cached_property
+    def area_lsoas(self) -> frozenset[str] | None:
+        """The LSOAs (of 2021) the crime rows were cut to: the area's, when the rows are the project's
+        area or the one asked for (None for a crime file given without an area: rates are then of
+        whole areas)."""
+        if self._crime_data:
+            return None
+        return population.lsoas_of(self.context.area_codes) or None
+
+    @cached_property
+    def population_figures(self) -> population.ProjectFigures:
+        """The project's own population figures and the ONS estimates it imported."""
+        return population.figures_of(self.dataset)
+
+    @cached_property
     def last_year(self) -> str:
         """ "Last financial year": the latest financial year whose twelve months the data all hold, or
         where none is whole, the latest twelve months held."""
@@ -119,6 +134,8 @@ class Workbench:
             suppress=suppress,
             threshold=self.threshold,
             place=self.place,
+            area=self.area_lsoas,
+            figures=self.population_figures,
         )
 
     def monthly(self, crime_type: object = ASB, *, years: int | None = None, end: object = None) -> Table:

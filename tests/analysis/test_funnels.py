@@ -13,7 +13,7 @@ import pytest
 from scipy import stats as scipy_stats
 
 from safer_analysis.analysis import funnels
-from safer_analysis.inputs import areas, reference
+from safer_analysis.inputs import areas, population
 
 from ..conftest import ROOT
 from .phe_reference import REF
@@ -79,7 +79,7 @@ def test_on_the_real_partnerships_of_devon_and_cornwall():
     members = areas.partnerships("E23000035").set_index("csp_code")
     totals = rows.groupby("csp_code")["count"].sum().reindex(members.index)
     pops = pd.Series(
-        {c: reference.population_estimate(list(a), 2018).population for c, a in members["authority_codes"].items()}
+        {c: population.estimate_for_codes(a, 2018).population for c, a in members["authority_codes"].items()}
     )
     assert totals["E22000056"] == 21_907  # Plymouth, as counted from the raw files
     f = funnels.overdispersed_funnel(totals, pops)

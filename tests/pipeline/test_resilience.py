@@ -221,6 +221,17 @@ def _frames_equal(a, b):
     return a == b
 
 
+def test_a_profile_asked_for_after_its_build_leaves_no_build_folder_behind(tmp_path):
+    """The build's cache is its folder's: once the build has swapped that folder into place, a
+    profile asked for in the same process is computed afresh, and no .building-* folder is made again."""
+    calls = []
+    shared = cache.shared_build_profile(
+        lambda *a, **k: calls.append(a) or "profile", tmp_path / ".building-x" / ".cache"
+    )
+    assert shared(pd.DataFrame({"a": [1]}), None, "2018-19", "Plymouth") == "profile"
+    assert len(calls) == 1 and not (tmp_path / ".building-x").exists()
+
+
 def test_shared_profile_is_the_profile_and_is_computed_once(tmp_path):
     ctx = open_product("strategic_assessment", "2018-19", project=str(ROOT))
     crimes, data = ctx.load_crimes(""), load_dataset(ROOT / "data")

@@ -51,6 +51,7 @@ from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     peer_note,
     peer_table,
     peer_title,
+    population_sentence,
     population_source,
     ranking_table,
     rate_title,

@@ -247,7 +247,7 @@ def data_status(p: Profile, metadata: Mapping | None, scores: pd.DataFrame) -> l
         if (metadata or {}).get("synthetic")
         else ("real", f"Crime and anti-social behaviour: police.uk street-level data, {held}")
     )
-    out = [crime, ("real", "Populations: ONS mid-year estimates")]
+    out = [crime, ("real", f"Population: {p.population_note or 'none known, so no rates'}")]
     out.append(("real", f"Harm weights: ONS Crime Severity Score by {p.harm_basis}"))
     year = p.money_year or p.year
     s = scores[scores["financial_year"] == year]

@@ -35,6 +35,8 @@ from safer_analysis.analysis.ranking import (
     rank_priorities,
 )
 from safer_analysis.inputs import areas, reference
+from safer_analysis.inputs import population as populations
+from safer_analysis.inputs.population import Estimate, ProjectFigures
 from safer_analysis.inputs.years import FinancialYear, PeriodNotHeldError, YearTo, crime_period, parse_period
 
 
@@ -72,6 +74,7 @@ class Profile:
     money_year: str = ""
     #: The last month the crime data hold (``YYYY-MM``).
     last_month_held: str = ""
+    population_estimate: Estimate | None = None
 
     @property
     def scores_entered(self) -> bool:
@@ -117,8 +120,9 @@ def build_profile(
     year after the data, or with ``period_end`` (``YYYY-MM``) the twelve months ending that month;
     and the years before it (:func:`safer_analysis.inputs.years.crime_period`). A period past the
     last month held, or with no month held, is a CrimeDataError. The analyst's scores are always
-    those of the financial year. Populations are the ONS mid-year estimates for ``area_codes``
-    (local authority codes) nearest the middle of each period; without codes no rates are given.
+    those of the financial year. Populations are those of the area of ``area_codes`` (its local
+    authorities) for each period, from :mod:`safer_analysis.inputs.population` with the project's
+    own figures; without codes, of the LSOAs the crime data hold in these years.
     A period with missing months is kept and flagged (``coverage``); the trend is fitted to the
     monthly counts held, and its yearly counts compare like-for-like months.
     """
@@ -136,14 +140,18 @@ def build_profile(
     years = comparison_years(year, n_years, usable)
     cover = coverage(crimes, years)
     counts = counts_by_type(crimes, years)
+    window = crimes[crimes["financial_year"].isin(years)]
+    seen = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
+    lsoas = populations.lsoas_of(area_codes) if area_codes else populations.as_lsoa21(seen)
+    figures = populations.figures_of(dataset)
     pops: dict[str, float] = {}
-    basis = None
+    estimate = None
     for y in years:
-        found = reference.population_estimate(area_codes, parse_period(y).mid_year) if area_codes else None
+        found = populations.estimate(lsoas, parse_period(y).mid_year, figures)
         if found:
             pops[y] = float(found.population)
             if y == year:
-                basis = found.note
+                estimate = found
     population = pops.get(year)
     rates = rates_with_intervals(counts[year], population) if population else None
     same_months, months_compared = like_for_like(crimes, years)
@@ -152,8 +160,6 @@ def build_profile(
     if not trend.empty and (trend["direction"] == "not enough data").all():
         trend = trend.iloc[0:0]  # fewer than 24 months: no trend is stated
     share = dataset.method("concentration_share")
-    window = crimes[crimes["financial_year"].isin(years)]
-    seen = window.loc[window["lsoa_code"].notna(), "lsoa_code"].unique()  # the LSOA codes of these years
     conc = concentration(crimes, year, top_share=share, lsoas=seen)
     recurring = recurring_places(crimes, years, top_share=share)
     recurring.insert(2, "ward", recurring["lsoa_code"].map(ward_names()).fillna("not known"))
@@ -185,7 +191,7 @@ def build_profile(
     cross["data_evidence"] = cross["priority_key"].map(evidence_of)
     comparison = compare_with_named_priorities(ranking) if not ranking.empty else pd.DataFrame()
     peers = (
-        peer_comparison(partnership_counts, force_code, area_code, year)
+        peer_comparison(partnership_counts, force_code, area_code, year, figures)
         if partnership_counts is not None and force_code
         else None
     )
@@ -194,7 +200,7 @@ def build_profile(
         csp,
         years,
         population,
-        basis,
+        estimate.note if estimate else None,
         counts,
         rates,
         trend,
@@ -214,6 +220,7 @@ def build_profile(
         counts_by_type(same_months, years),
         scores_year,
         held[-1] if held else "",
+        estimate,
     )
 
 
@@ -244,17 +251,25 @@ def _evidence(counts, rates, trend, year: str, crime_type: str, note: str) -> st
     return text + "." + (f" {note.rstrip('.')}." if note else "")
 
 
-def peer_comparison(counts: pd.DataFrame, force_code: str, area_code: str, period: str) -> pd.DataFrame | None:
+def peer_comparison(
+    counts: pd.DataFrame,
+    force_code: str,
+    area_code: str,
+    period: str,
+    figures: ProjectFigures | None = None,
+) -> pd.DataFrame | None:
     """Crime (not anti-social behaviour) per 1,000 residents in each Community Safety Partnership
     of the force over ``period``, against the force-wide rate, with funnel limits that allow for
     the real spread between partnerships (:func:`safer_analysis.analysis.funnels.overdispersed_funnel`).
 
-    ``counts`` are the force's counts per partnership, month and crime type; populations are the
-    ONS mid-year estimates nearest the middle of the period. Index: the partnerships' names;
-    ``csp_code`` and ``own`` (the area assessed) beside the funnel's columns. ``attrs`` adds the
-    months counted, the population year and, for a whole financial year, the Home Office recorded
-    crime rate of the force and of England and Wales (context, not the funnel's target). None when
-    fewer than three partnerships can be compared.
+    ``counts`` are the force's counts per partnership, month and crime type; each partnership's
+    population is that of its LSOAs (the rows counted under it) for the period, from
+    :mod:`safer_analysis.inputs.population` with the project's own ``figures``. Index: the
+    partnerships' names; ``csp_code`` and ``own`` (the area assessed) beside the funnel's columns.
+    ``attrs`` adds the months counted, the populations' sources (``population_source``, in words,
+    and ``population_year``, the latest mid-year used) and, for a whole financial year, the Home
+    Office recorded crime rate of the force and of England and Wales (context, not the funnel's
+    target). None when fewer than three partnerships can be compared.
     """
     months = parse_period(period).months()
     rows = counts[counts["month"].isin(months) & (counts["crime_type"] != ASB)]
@@ -264,14 +279,15 @@ def peer_comparison(counts: pd.DataFrame, force_code: str, area_code: str, perio
         return None
     mid_year = parse_period(period).mid_year
     totals = rows.groupby("csp_code")["count"].sum()
-    pops, names, years = {}, {}, set()
+    units = partnership_lsoas()
+    pops, names, found_all = {}, {}, []
     for _, m in members.iterrows():
-        found = reference.population_estimate(list(m["authority_codes"]), mid_year)
+        found = populations.estimate(units.get(m["csp_code"], ()), mid_year, figures)
         if found is None:
             continue
         pops[m["csp_code"]] = float(found.population)
         names[m["csp_code"]] = m["csp_name"]
-        years.add(found.mid_year)
+        found_all.append(found)
     if len(pops) < 3:
         return None
     codes = list(pops)
@@ -284,15 +300,19 @@ def peer_comparison(counts: pd.DataFrame, force_code: str, area_code: str, perio
     table.attrs.update(
         {
             "months": held,
-            "population_year": max(years),
+            "population_year": max(e.mid_year for e in found_all),
+            "population_source": populations.sources_in_words(found_all),
+            "populations": dict(zip(codes, (e for e in found_all), strict=True)),
             "force": members["force_name"].iloc[0],
-            "context": _context_rates(members, period, len(held)),
+            "context": _context_rates(members, period, len(held), figures),
         }
     )
     return table
 
 
-def _context_rates(members: pd.DataFrame, period: str, months: int) -> dict[str, float]:
+def _context_rates(
+    members: pd.DataFrame, period: str, months: int, figures: ProjectFigures | None = None
+) -> dict[str, float]:
     """Home Office recorded crime per 1,000 residents for the force and for England and Wales, for a
     whole financial year only (the counts of a part-year would not compare)."""
     if months < 12 or not isinstance(parse_period(period), FinancialYear):
@@ -301,15 +321,25 @@ def _context_rates(members: pd.DataFrame, period: str, months: int) -> dict[str,
     mid_year = parse_period(period).mid_year
     force = members["force_name"].iloc[0]
     recorded = reference.recorded_crime(force, period)
-    authorities = [c for codes in members["authority_codes"] for c in codes]
-    pop = reference.population_estimate(authorities, mid_year)
+    pop = populations.estimate(populations.lsoas_of([members["force_code"].iloc[0]]), mid_year, figures)
     if recorded and pop:
         out[f"{force}, all recorded crime (Home Office)"] = recorded / pop.population * 1000
     national = reference.recorded_crime_england_and_wales(period)
-    ew = reference.population_estimate(["E92000001", "W92000004"], mid_year)
+    ew = populations.estimate(populations.lsoas_of(["K04000001"]), mid_year, figures)
     if national and ew:
         out["England and Wales, all recorded crime (Home Office)"] = national / ew.population * 1000
     return out
+
+
+@cache
+def partnership_lsoas() -> dict[str, frozenset[str]]:
+    """The LSOAs each partnership's rows are counted in (:func:`areas.partnership_of_lsoa`, as the
+    counts per partnership are made), as LSOAs of 2021."""
+    out: dict[str, set[str]] = {}
+    for lsoa, csp in areas.partnership_of_lsoa().items():
+        if csp:
+            out.setdefault(csp, set()).add(lsoa)
+    return {csp: populations.as_lsoa21(codes) for csp, codes in out.items()}
 
 
 @cache

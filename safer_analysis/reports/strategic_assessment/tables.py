@@ -15,6 +15,7 @@ from safer_analysis.analysis.crime_profile import (
     label_periods,
     lsoa_rates,
 )
+from safer_analysis.inputs import population as populations
 from safer_analysis.inputs import reference
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
 from safer_analysis.present import disclosure
@@ -23,17 +24,18 @@ from safer_analysis.reports.strategic_assessment.findings import standing, the_p
 from safer_analysis.reports.strategic_assessment.model import Profile, ward_names
 
 
-def tables_source(metadata: Mapping | None) -> str:
-    """Where the assessment's tables come from, for the spreadsheet."""
+def tables_source(metadata: Mapping | None, p: Profile | None = None) -> str:
+    """Where the assessment's tables come from, for the spreadsheet: with the profile ``p``, the
+    population its rates use."""
     crime = (
         "SYNTHETIC data in the police.uk street-level format (not real crime)"
         if (metadata or {}).get("synthetic")
         else "police.uk street-level crime and anti-social behaviour data"
     )
+    people = f"population: {p.population_note}" if p is not None and p.population_note else "population estimates"
     return (
-        f"{crime}; ONS mid-year population estimates; ONS Crime Severity Score with Home Office police recorded "
-        "crime by offence code; the partnership's own documents and scores (Open Government Licence v3.0 for "
-        "the public data)."
+        f"{crime}; {people}; ONS Crime Severity Score with Home Office police recorded crime by offence code; the "
+        "partnership's own documents and scores (Open Government Licence v3.0 for the public data)."
     )
 
 
@@ -46,7 +48,27 @@ def crime_source_line(metadata: Mapping | None) -> str:
 
 def population_source(p: Profile) -> str:
     """Where the population denominator comes from."""
-    return "Population: " + (p.population_note or "none") + " (Open Government Licence v3.0)."
+    e = p.population_estimate
+    licence = "" if e is not None and e.source == populations.OWN else " (Open Government Licence v3.0)"
+    return "Population: " + (p.population_note or "none") + licence + "."
+
+
+def population_sentence(p: Profile) -> str:
+    """A sentence for the page when the population is not the period's own estimate (a 2025
+    period on the mid-2022 estimate) or is the partnership's own figure; empty otherwise."""
+    e = p.population_estimate
+    if e is None:
+        return ""
+    what = f"The rates take the population as {e.population:,} people: {e.label[0].upper() + e.label[1:]}"
+    if e.is_exact:
+        return f"{what}." if e.source == populations.OWN else ""
+    when = "before" if e.mid_year < e.asked_for else "after"
+    n = e.years_away
+    return (
+        f"{what}. It is the nearest estimate held, {n} year{'s' if n > 1 else ''} {when} the middle of the period "
+        f"(mid-{e.asked_for}): where the population has grown or shrunk since, the rates are that much too high or "
+        "too low."
+    )
 
 
 def count_columns(p: Profile) -> list[str]:
@@ -217,7 +239,7 @@ def peer_note(p: Profile) -> str:
     missing = "" if len(months) == 12 else f" ({len(months)} months held: rates are for those months)"
     return (
         f"Crimes per 1,000 residents, {span}{missing}, in each Community Safety Partnership of {a['force']}, from "
-        f"police.uk; residents from the ONS mid-{a['population_year']} estimates. The centre line is the rate of "
+        f"police.uk; residents from {a['population_source']}. The centre line is the rate of "
         f"all the partnerships together ({a['target_rate']:.1f}). Their rates differ far more than chance alone "
         "would make them, because a city and a rural district differ in kind, so the limits are widened by that "
         "spread: they are wide, and a point outside them would stand out even among partnerships this different. "
@@ -355,8 +377,7 @@ def context_table(dataset) -> pd.DataFrame:
 
 def lsoa_population_year(mid_year: int) -> int:
     """The small-area population year shipped that is nearest ``mid_year``."""
-    years = sorted(set(reference.read_table("lsoa_population.csv")["mid_year"].astype(int)))
-    return min(years, key=lambda y: (abs(y - mid_year), -y))
+    return populations.nearest_lsoa_year(mid_year)
 
 
 def crime_map(crimes: pd.DataFrame, p: Profile, lsoa_file: Path | None, ward_file: Path | None, source: str):
@@ -381,9 +402,8 @@ def crime_map(crimes: pd.DataFrame, p: Profile, lsoa_file: Path | None, ward_fil
     lsoas = gpd.read_file(lsoa_file)
     wards = gpd.read_file(ward_file) if ward_file and Path(ward_file).is_file() else None
     pop_year = lsoa_population_year(period.mid_year)
-    pops = reference.read_table("lsoa_population.csv")
-    pops = pops[(pops["mid_year"].astype(int) == pop_year) & pops["lsoa11_code"].isin(set(lsoas["LSOA11CD"]))].copy()
-    pops["population"] = pops["population"].astype(int)
+    pops = populations.lsoa11_populations(period.mid_year)
+    pops = pops[pops["lsoa11_code"].isin(set(lsoas["LSOA11CD"]))].copy()
     rates = lsoa_rates(crimes, p.year, pops, reference.read_table("lsoa_areas.csv"))
     wards_of = ward_names()
     in_year = crimes[crimes["financial_year"] == p.year]  # names of the year's vintage: 2021 renumbered them

@@ -95,3 +95,36 @@ def test_twelve_months_with_a_gap_say_so_wherever_they_are_rated(crimes, dataset
     assert any("cover 11 of its 12 months" in f and "December 2017" in f for f in summarise(p))
     assert volume_headers(p)["rate"] == "Rate per 1,000, year to Jun 2018 (11 months)"
     assert "in the year to Jun 2018 (11 months):" in rate_title(p)
+
+
+def test_the_partnerships_own_population_figure_is_used_and_named(crimes, data_copy):
+    from safer_analysis.inputs.datasets import load_dataset
+    from safer_analysis.reports.strategic_assessment import tables
+
+    (data_copy / "population.csv").write_text(
+        "area_code,mid_year,population,source\nE06000026,2018,270000,Plymouth City Council estimate\n"
+    )
+    dataset = load_dataset(data_copy)
+    p = build_profile(
+        crimes, dataset, "2018-19", "Plymouth", area_codes=["E06000026"], metadata=crimes.attrs["metadata"]
+    )
+    assert p.population == 270_000
+    assert round(p.rates.at[ALL_CRIME, "rate"], 1) == round(21_907 / 270_000 * 1000, 1)
+    assert "own population figure for mid-2018 (Plymouth City Council estimate" in p.population_note
+    assert tables.population_sentence(p).startswith(
+        "The rates take the population as 270,000 people: The partnership's"
+    )
+    assert "Open Government Licence" not in tables.population_source(p)
+
+
+def test_a_period_years_from_every_estimate_says_so(crimes, dataset):
+    from safer_analysis.reports.strategic_assessment import tables
+
+    p = build_profile(crimes, dataset, "2018-19", "Plymouth", area_codes=["E06000026"], period_end="2025-12")
+    assert p.population == 266_900  # ONS mid-2022 for the partnership (Table C4), the nearest estimate
+    sentence = tables.population_sentence(p)
+    assert "266,900 people" in sentence and "3 years before the middle of the period (mid-2025)" in sentence
+    assert (
+        tables.population_sentence(build_profile(crimes, dataset, "2018-19", "Plymouth", area_codes=["E06000026"]))
+        == ""
+    )
