@@ -81,7 +81,7 @@ def check_coverage(crimes: pd.DataFrame, year: str, csp: str, metadata: Mapping 
     if meta_csp and str(meta_csp).lower() != csp.lower():
         raise CrimeDataError(
             f"the crime data are for {meta_csp}, not {csp}: import {csp}'s with "
-            f"safer-analysis import-police-uk PATH --csp {csp!r}"
+            f"safer-analysis import-police-uk PATH --area {csp!r}"
         )
     if not (crimes["financial_year"] == year).any():
         held = years_with_data(crimes)
