@@ -149,7 +149,8 @@ def build_profile(
     harm = harm_by_type(counts[year], weights)
     priorities = dataset.priorities_in(scores_year)
     measured = measured_by(dataset.priority_crime_types)
-    notes = dict(zip(dataset.priority_crime_types["priority_key"], dataset.priority_crime_types["note"], strict=True))
+    links = dataset.priority_crime_types
+    notes = dict(zip(links["priority_key"], links["note"].fillna(""), strict=True))  # a note may be left empty
     priorities["measured_by"] = priorities["priority_key"].map(measured).fillna("")
     priorities["data_evidence"] = [
         _evidence(counts, rates, trend, year, measured.get(k, ""), notes.get(k) or "")
