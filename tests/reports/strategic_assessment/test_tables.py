@@ -30,6 +30,7 @@ def _peers(tau2: float, context: dict) -> object:
             "months": ["2025-01", "2025-12"],
             "force": "North Wales",
             "population_year": 2020,
+            "population_source": "the ONS mid-2020 estimates",
             "target_rate": 60.0,
             "tau2": tau2,
             "context": context,
