@@ -368,11 +368,12 @@ def _unknown(text: str, kind: str | None) -> UnknownAreaError:
         if k == CSP:  # a partnership is also named by its only authority
             for only in _only_authority().values():
                 known.setdefault(_key(_names()[AUTHORITY][only]), _names()[AUTHORITY][only])
-    close = [] if said else [known[k] for k in difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)]
-    close += [n for k, n in sorted(known.items()) if not said and k.startswith(key[:5]) and n not in close][
-        : 3 - len(close)
-    ]
-    close = list(dict.fromkeys(close))
+    close = []
+    if not said and key:  # names that begin with it, then the nearest spellings, then those sharing its start
+        close += [n for k, n in sorted(known.items()) if k.startswith(key + " ")]
+        close += [known[k] for k in difflib.get_close_matches(key, list(known), n=3, cutoff=0.6)]
+        close += [n for k, n in sorted(known.items()) if k.startswith(key[:5])]
+    close = list(dict.fromkeys(close))[:3]
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     what = kind or "Community Safety Partnership, local authority or police force area"
     return UnknownAreaError(f"no {what} called {text!r} in the ONS lookups{said}{hint}")

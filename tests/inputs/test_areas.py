@@ -323,6 +323,7 @@ def test_a_name_that_matches_several_partnerships_gives_the_candidates():
         ("Yrok", areas.CSP, "did you mean 'York'?"),
         ("Yrok", areas.AUTHORITY, "did you mean 'York'?"),
         ("Devon", areas.FORCE, "did you mean 'Devon & Cornwall'?"),
+        ("Devon", None, "did you mean 'Devon & Cornwall' or 'Mid Devon' or 'West Devon'?"),
         ("Plymuoth", None, "did you mean 'Plymouth'?"),
         ("", None, "no area named"),
     ],
