@@ -104,7 +104,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("init", help="make a new project folder for a partnership")
     n.add_argument("folder", type=Path, help="the folder to make (it may exist, but must be empty)")
-    _name_options(n, "the area of the project (one of these is needed), e.g. --csp Torbay")
+    _name_options(n, "the project's area (give one of these)")
     n.add_argument("--year", default=None, help="the first financial year, e.g. 2019-20 (default: the current one)")
     n.add_argument("--name", default=None, help="how reports name the partnership (default: 'Safer <area>')")
 
