@@ -40,6 +40,48 @@ def _parameter(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+class _Named(argparse.Action):
+    """``--csp``, ``--authority`` and ``--area`` gathered into one list of (option, name), in order."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest) or []), (option_string, values)])
+
+
+#: What each name option asks for: a partnership, an authority, or either (or a force area), in that order.
+NAME_OPTIONS = {
+    "--csp": "a Community Safety Partnership, by name or ONS code (or by its only local authority: 'York')",
+    "--authority": "a local authority, by name or ONS code",
+    "--area": "a partnership, else a local authority, else a police force area, by name or ONS code",
+}
+
+
+def _name_options(parser: argparse.ArgumentParser, what: str, **kwargs) -> None:
+    """Add --csp, --authority and --area to ``parser``, each naming ``what``."""
+    for option, help_text in NAME_OPTIONS.items():
+        parser.add_argument(option, dest="named", action=_Named, metavar="NAME", help=f"{what}: {help_text}", **kwargs)
+
+
+def _resolve_named(option: str, name: str):
+    """The area an option names (ParameterError, exit 2, for an unknown name), said on stdout."""
+    from safer_analysis.inputs import areas
+
+    kind = {"--csp": areas.CSP, "--authority": areas.AUTHORITY}.get(option)
+    area = areas.resolve(name, kind)
+    print(f"Area ({option} {name}): {area.describe()}.", flush=True)
+    return area
+
+
+def _area_to_build(args: argparse.Namespace, project: Project) -> str | None:
+    """The label of the area --csp, --authority or --area names for a build; None for the project's own."""
+    named = args.named or []
+    if len(named) > 1:
+        raise ParameterError("give one area to assess, with one of --csp, --authority or --area")
+    if not named or named[0][1].strip().lower() == project.settings.area.lower():
+        return None
+    area = _resolve_named(*named[0])
+    return None if project.is_own(area) else area.label
+
+
 def _area_list(text: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:
@@ -62,13 +104,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("init", help="make a new project folder for a partnership")
     n.add_argument("folder", type=Path, help="the folder to make (it may exist, but must be empty)")
-    n.add_argument(
-        "--csp",
-        "--area",
-        dest="area",
-        required=True,
-        help="the Community Safety Partnership or local authority, by name, e.g. 'Torbay'",
-    )
+    _name_options(n, "the project's area (give one of these)")
     n.add_argument("--year", default=None, help="the first financial year, e.g. 2019-20 (default: the current one)")
     n.add_argument("--name", default=None, help="how reports name the partnership (default: 'Safer <area>')")
 
@@ -91,13 +127,7 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="an extra notebook parameter (repeatable)",
     )
-    b.add_argument(
-        "--area",
-        "--csp",
-        dest="csp",
-        default=None,
-        help="assess another area than the project's own, by name or ONS code",
-    )
+    _name_options(b, "assess another area than the project's own")
     b.add_argument(
         "--period-end",
         default=None,
@@ -143,15 +173,7 @@ def make_parser() -> argparse.ArgumentParser:
         "import-police-uk", parents=[common], help="read police.uk street-level archives into the project's crime store"
     )
     i.add_argument("paths", nargs="+", type=Path, help="zip archives or folders of YYYY-MM/ monthly files")
-    i.add_argument(
-        "--area",
-        "--csp",
-        dest="csp",
-        action="append",
-        default=None,
-        help="area to keep, by name (any case) or ONS code: a CSP, local authority or force area "
-        "(repeatable; default: the project's own area)",
-    )
+    _name_options(i, "an area to keep (repeatable; default: the project's own area)")
     i.add_argument(
         "--all-areas",
         action="store_true",
@@ -235,6 +257,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
     out = args.out or project.outputs_dir
     if args.whole_force is not None or args.areas:
         return _build_force(args, project, years, out)
+    csp = _area_to_build(args, project)
     failures = 0
     for year in years:
         print(f"Building the board pack for {year} ...", flush=True)
@@ -246,7 +269,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
                 products=args.product,
                 parameters=extra,
                 jobs=args.jobs,
-                csp=args.csp,
+                csp=csp,
                 progress=_progress_line,
             )
         except BuildError as exc:
@@ -268,10 +291,13 @@ def _build_force(args: argparse.Namespace, project: Project, years: list[str], o
     from safer_analysis.pipeline.force import build_force
     from safer_analysis.pipeline.runner import BuildError
 
-    if args.product or args.param or args.csp:
+    if args.product or args.param or args.named:
         raise ParameterError(
-            "--whole-force and --areas build strategic assessments only: leave out --product, -p and --csp"
+            "--whole-force and --areas build strategic assessments only: leave out --product, -p and "
+            "--csp, --authority or --area"
         )
+    if args.areas:  # each said as it is read: a partnership, else a local authority, else a force area
+        args.areas = list(dict.fromkeys(_resolve_named("--areas", name).label for name in args.areas))
     bar = sys.stderr.isatty() or bool(os.environ.get("SAFER_ANALYSIS_PROGRESS"))
     failures = 0
     for year in years:
@@ -337,13 +363,19 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.inputs import areas, police_uk
 
     started = time.perf_counter()
-    names = args.csp or [project.settings.area]
+    names = args.named or [("--area", project.settings.area)]
     own = project.settings.area.lower()
 
-    def resolve(name: str) -> areas.Area:
-        if name.lower() == own:  # the project's own area, by the code its settings give
-            return areas.resolve(project.settings.csp_code or project.settings.area)
-        return areas.resolve(name)
+    def resolve(option: str, name: str) -> areas.Area:
+        if name.strip().lower() == own:  # the project's own area, by the codes its settings give
+            area = project.own_area() or areas.resolve(name)
+            print(f"Area: {area.describe()}.")
+            return area
+        return _resolve_named(option, name)
+
+    def label(area: areas.Area) -> str:
+        """The store's name: the project's own area by its settings' name, another by its label."""
+        return project.settings.area if project.is_own(area) else area.label
 
     try:
         if args.all_areas:
@@ -363,22 +395,22 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
             )
             return 0
         if args.lsoa_codes is not None or len(names) == 1:
-            name = names[0]
+            option, name = names[0]
             if args.lsoa_codes is not None:
                 codes = police_uk.read_lsoa_codes(args.lsoa_codes)
-                prefixes, known = [name], None
+                prefixes, known, store = [name], None, name
             else:
-                area = resolve(name)
-                print(f"Area: {area.describe()}.")
-                codes, known = sorted(area.lsoa_codes), areas.all_lsoa_codes()
-                prefixes = list(area.authority_names) + (list(project.settings.prefixes) if name.lower() == own else [])
-            label = project.settings.area if name.lower() == own else (area.name if known else name)
-            out = args.out or project.crime_file(label)
+                area = resolve(option, name)
+                codes, known, store = sorted(area.lsoa_codes), areas.all_lsoa_codes(), label(area)
+                prefixes = list(area.authority_names) + (
+                    list(project.settings.prefixes) if project.is_own(area) else []
+                )
+            out = args.out or project.crime_file(store)
             reports = {
-                label: police_uk.import_police_uk(
+                store: police_uk.import_police_uk(
                     args.paths,
                     out,
-                    csp=label,
+                    csp=store,
                     lsoa_codes=codes,
                     name_prefixes=prefixes,
                     known_codes=known,
@@ -388,22 +420,20 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
                     replace_store=args.new_store,
                 )
             }
-            written = {label: out}
+            written = {store: out}
         else:
             folder = args.out or project.crime_dir
-            resolved = [resolve(n) for n in names]
-            for area in resolved:
-                print(f"Area: {area.describe()}.")
+            resolved = {label(a): a for a in (resolve(o, n) for o, n in names)}
             reports = police_uk.import_many(
                 args.paths,
-                {a.name: a.lsoa_codes for a in resolved},
+                {name: a.lsoa_codes for name, a in resolved.items()},
                 folder,
                 force=args.force,
                 progress=_progress,
                 replace_store=args.new_store,
                 replace_smaller=args.replace_smaller,
             )
-            written = {a.name: folder / store_name(a.name) for a in resolved}
+            written = {name: folder / store_name(name) for name in resolved}
     except police_uk.PoliceUkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
@@ -428,10 +458,15 @@ def _new_year(args: argparse.Namespace, project: Project) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from safer_analysis.inputs import areas
     from safer_analysis.scaffold.init import InitError, init
 
+    if len(args.named or []) != 1:
+        raise ParameterError("give the project's area with one of --csp, --authority or --area, once")
+    option, area = args.named[0]
+    kind = {"--csp": areas.CSP, "--authority": areas.AUTHORITY}.get(option)
     try:
-        made = init(args.folder, args.area, year=args.year, name=args.name)
+        made = init(args.folder, area, kind=kind, year=args.year, name=args.name)
     except InitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -27,9 +27,13 @@ import tomllib
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from safer_analysis.errors import NoProjectError, SettingsError
 from safer_analysis.inputs.names import counts_file, store_name
+
+if TYPE_CHECKING:
+    from safer_analysis.inputs import areas
 
 SETTINGS_FILE = "safer-analysis.toml"
 #: An environment variable that names the project when no folder is given.
@@ -365,6 +369,26 @@ class Project:
     def crime_file(self, area: str | None = None) -> Path:
         """Where the police.uk data for ``area`` (default: the project's own) are stored."""
         return self.crime_dir / store_name(area or self.settings.area)
+
+    def own_area(self) -> areas.Area | None:
+        """The project's own area in the ONS lookups: by its partnership's code, else its one local
+        authority's, else its name; None for an area the lookups do not know (one made of LSOAs)."""
+        from safer_analysis.inputs import areas
+
+        s = self.settings
+        try:
+            if s.csp_code:
+                return areas.resolve(s.csp_code, areas.CSP)
+            if len(s.local_authority_codes) == 1:
+                return areas.resolve(s.local_authority_codes[0], areas.AUTHORITY)
+            return areas.resolve(s.area)
+        except areas.UnknownAreaError:
+            return None
+
+    def is_own(self, area: areas.Area) -> bool:
+        """Whether ``area`` covers the same LSOAs as the project's own area (City of York and York do)."""
+        own = self.own_area()
+        return own is not None and (own.lsoa11, own.lsoa21) == (area.lsoa11, area.lsoa21)
 
 
 def load_project(root: str | os.PathLike) -> Project:

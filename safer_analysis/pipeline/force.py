@@ -60,7 +60,7 @@ def resolve_areas(project: Project, force: str | None, names: Sequence[str] | No
     if names:
         resolved = [area_lookup.resolve(n) for n in names]  # a ParameterError names a near miss
         code, name = force_overview.force_of(force or "", project)
-        return code, name, list(dict.fromkeys(a.name for a in resolved))
+        return code, name, list(dict.fromkeys(a.label for a in resolved))
     code, name = force_overview.force_of(force or "", project)
     members = area_lookup.partnerships(code)
     return code, name, list(members["csp_name"])

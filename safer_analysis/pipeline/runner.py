@@ -336,7 +336,7 @@ def build(
     year = check_year(wanted, dataset).label
     area = csp or proj.settings.area
     if csp and csp.lower() != proj.settings.area.lower():
-        areas.resolve(csp)  # an unknown area is a ParameterError naming a near miss
+        area = extra["csp"] = areas.resolve(csp).label  # an unknown area is a ParameterError naming a near miss
     partnership = proj.settings.name if not csp else f"{area} Community Safety Partnership"
     crime_file, _ = proj.crime_source(area, str(extra.get("crime_data") or ""))
     period, period_note = None, None

@@ -87,6 +87,10 @@ def build(dataset, year: str, profile) -> Rationale:
     )
 
 
+#: The status of a rate to be reduced while the crime data hold too few months (24) to test its trend.
+NO_TREND = "no trend yet (fewer than 24 months of crime data)"
+
+
 def illustrative_notice(dataset, year: str, metadata: Mapping | None) -> str | None:
     parts = []
     returns = dataset.outcome_returns
@@ -119,8 +123,11 @@ def with_assessed_rates(outcomes: pd.DataFrame, profile) -> pd.DataFrame:
         held = int(profile.coverage.at[profile.year, "months_held"]) if profile.year in profile.coverage.index else 12
         out.at[i, "as_at"] = f"{profile.year}{'' if held == 12 else f' ({held} months)'}, police.uk"
         trend = profile.trend.loc[crime_type] if crime_type in getattr(profile.trend, "index", []) else None
-        if trend is None or row["direction"] != "decrease":
+        if row["direction"] != "decrease":
             out.at[i, "status"] = oc.NO_TARGET
+            continue
+        if trend is None:  # a target to fall, but too few months held to test a trend
+            out.at[i, "status"] = NO_TREND
             continue
         out.at[i, "trend"] = trend["direction"]
         out.at[i, "annual_change_pct"] = trend["annual_change_pct"]
@@ -310,9 +317,10 @@ def summarise(r: Rationale) -> list[str]:
         )
     out.append(unfunded_sentence(r))
     if r.proposal is not None:
+        open_lines = int((r.proposal["proposed"] > 0).sum())
         out.append(
             f"{format_gbp(r.proposal.attrs['remainder'])} is not yet committed; a proposal shares it among "
-            f"{int((r.proposal['proposed'] > 0).sum())} open lines in proportion to ranked need."
+            f"{open_lines} open line{'' if open_lines == 1 else 's'} in proportion to ranked need."
         )
     counts = oc.status_counts(r.outcomes) if not r.outcomes.empty else {}
     if counts:
@@ -322,7 +330,9 @@ def summarise(r: Rationale) -> list[str]:
         out.append(
             f"Outcomes: {len(r.outcomes)} measures; "
             + (", ".join(parts) + f" as at {oc.as_at(r.year, quarters)}{illustrative}; " if parts else "")
-            + f"{counts.get(oc.NO_TARGET, 0)} without a numeric target."
+            + f"{counts.get(oc.NO_TARGET, 0)} without a numeric target"
+            + (f"; {counts[NO_TREND]} rate(s) to fall with no trend yet" if counts.get(NO_TREND) else "")
+            + "."
         )
     else:
         out.append(f"The {r.year} plan states no outcome measures.")

@@ -206,8 +206,8 @@ def open_product(
     previous = year.previous() if year.previous().label in dataset.years else None
     check_parameter_values({"suppression_threshold": suppression_threshold})
     own = not csp or csp.lower() == proj.settings.area.lower()
-    area = proj.settings.area if own else csp
-    resolved = None if own else areas.resolve(area)
+    resolved = None if own else areas.resolve(csp)
+    area = proj.settings.area if resolved is None else resolved.label
     codes = proj.settings.local_authority_codes if own else resolved.authority_codes
     code = proj.settings.csp_code if own else resolved.code
     report = Report(name, year.label, area, output_dir or None)

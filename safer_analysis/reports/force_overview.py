@@ -35,17 +35,8 @@ def force_of(name_or_code: str, project: Project) -> tuple[str, str]:
     wanted = (name_or_code or project.settings.police_force_code or project.settings.police_force).strip()
     if not wanted:
         raise ParameterError(f"no police force given and {project.settings_file} names none: give one")
-    table = areas.partnerships()
-    forces = table.drop_duplicates("force_code")
-    hit = forces[
-        (forces["force_code"].str.lower() == wanted.lower()) | (forces["force_name"].str.lower() == wanted.lower())
-    ]
-    if hit.empty:
-        raise ParameterError(
-            f"unknown police force {wanted!r}: give a force area's name or its ONS code (E23...), "
-            "e.g. 'Devon & Cornwall' or E23000035"
-        )
-    return str(hit["force_code"].iloc[0]), str(hit["force_name"].iloc[0])
+    found = areas.resolve(wanted, areas.FORCE)  # an UnknownAreaError (exit 2) names the nearest forces
+    return found.code, found.name
 
 
 def page_of(partnership: str) -> str:

@@ -65,7 +65,7 @@ def summarise(
     sentence = (
         f"In {year}, {format_gbp(committed)} of the {format_gbp(grant)} grant "
         f"({format_percent(committed / grant * 100)}) {verb} across "
-        f"{int(r.at['committed', 'projects'])} projects"
+        f"{int(r.at['committed', 'projects'])} project{'' if int(r.at['committed', 'projects']) == 1 else 's'}"
     )
     if unallocated > 0.5:
         sentence += f"; {format_gbp(unallocated)} ({format_percent(unallocated / grant * 100)}) is not yet allocated"

@@ -56,10 +56,11 @@ class InitError(ValueError):
     """The project cannot be made: the folder is in use, or the area is unknown."""
 
 
-def find_area(name: str) -> Area:
-    """The CSP, local authority or force area called ``name`` (any case) or with this ONS code."""
+def find_area(name: str, kind: str | None = None) -> Area:
+    """The area of ``kind`` (a CSP, local authority or force area; None: the first of them, in
+    that order) called ``name`` (any case) or with this ONS code (:func:`resolve`)."""
     try:
-        return resolve(name)
+        return resolve(name, kind)
     except UnknownAreaError as exc:
         raise InitError(str(exc)) from None
 
@@ -81,7 +82,7 @@ def settings_text(area: Area, name: str, year: str) -> str:
         "",
         "[partnership]",
         _line("name", f'"{name}"', "how the reports name the partnership"),
-        _line("area", f'"{area.name}"', f"the area the crime data cover ({area.kind})"),
+        _line("area", f'"{area.label}"', f"the area the crime data cover ({area.kind})"),
         _line("csp_code", f'"{area.code if area.kind == CSP else ""}"', "ONS code of the Community Safety Partnership"),
         _line("local_authority_codes", _toml_list(area.authority_codes), "populations come from these"),
         _line("lsoa_name_prefixes", _toml_list(area.authority_names), "police.uk LSOA names start with these"),
@@ -201,7 +202,8 @@ class Made:
         return "\n".join(
             [
                 f"Made the project {self.root} for {self.area.name} ({self.area.kind}, "
-                f"{', '.join(self.area.authority_codes)}; {self.area.force}), first year {self.year}.",
+                f"{', '.join(self.area.authority_codes)}; {self.area.force}), first year {self.year}"
+                + (f" ({self.area.how})." if self.area.how else "."),
                 "Next:",
                 f"  1. cd {self.root}",
                 "  2. safer-analysis import-police-uk DOWNLOAD.zip   (the force's archive from data.police.uk)",
@@ -220,12 +222,15 @@ def current_year(today: dt.date | None = None) -> str:
     return FinancialYear(today.year if today.month >= 4 else today.year - 1).label
 
 
-def init(folder: str | Path, area_name: str, *, year: str | None = None, name: str | None = None) -> Made:
-    """Make the project folder ``folder`` for the area ``area_name``; nothing is written on failure."""
+def init(
+    folder: str | Path, area_name: str, *, kind: str | None = None, year: str | None = None, name: str | None = None
+) -> Made:
+    """Make the project folder ``folder`` for the area ``area_name`` (of ``kind``, see :func:`find_area`);
+    nothing is written on failure."""
     root = Path(folder).expanduser().resolve()
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise InitError(f"{root} already exists and is not an empty folder: choose a new folder")
-    area = find_area(area_name)
+    area = find_area(area_name, kind)
     try:
         fy = FinancialYear.parse(year) if year else FinancialYear.parse(current_year())
     except ValueError as exc:

@@ -295,7 +295,7 @@ def test_projects_init_makes_and_an_area_of_lsoas_pass_the_check(tmp_path, capsy
     """A partnership, an authority within a larger partnership and a force area, as init writes
     them; and an area made of LSOAs, with no partnership or authority codes."""
     for folder, area in (("torbay", "Torbay"), ("teignbridge", "Teignbridge"), ("force", "Devon & Cornwall")):
-        assert main(["init", str(tmp_path / folder), "--csp", area, "--year", "2018-19"]) == 0
+        assert main(["init", str(tmp_path / folder), "--area", area, "--year", "2018-19"]) == 0
         assert main(["check", "--project", str(tmp_path / folder)]) == 0, capsys.readouterr().err
         assert "agree with the ONS lookups" in capsys.readouterr().out
     path = tmp_path / "torbay" / SETTINGS_FILE

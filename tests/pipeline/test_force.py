@@ -25,7 +25,7 @@ def force_project(tmp_path_factory):
 
 def test_unknown_force_exits_2(project_copy, capsys):
     assert main(["build", "--project", str(project_copy), "--whole-force", "Atlantis", "--year", "2018-19"]) == 2
-    assert "unknown police force 'Atlantis'" in capsys.readouterr().err
+    assert "no police force area called 'Atlantis'" in capsys.readouterr().err
 
 
 def test_unknown_area_in_the_list_exits_2(project_copy, capsys):

@@ -111,6 +111,28 @@ def test_proposal_2017_18_holds_commitments_and_spends_the_grant(dataset):
     assert p.at["SP-2017-18-04", "proposed"] > p.at["SP-2017-18-05", "proposed"] > p.at["SP-2017-18-06", "proposed"]
 
 
+def test_a_rate_to_fall_with_too_few_months_for_a_trend_says_so():
+    """A measure of a police.uk rate to be reduced, before the crime data hold 24 months: its rate
+    is shown, and its status says there is no trend yet, not that it has no target."""
+    from types import SimpleNamespace
+
+    from safer_analysis.reports import allocation_rationale as ar
+
+    measures = pd.DataFrame(
+        {
+            "crime_type": ["Anti-social behaviour"],
+            "direction": ["decrease"],
+            "status": [""],
+            "value": [None],
+            "as_at": [""],
+        }
+    )
+    rates = pd.DataFrame({"rate": [20.1]}, index=["Anti-social behaviour"])
+    profile = SimpleNamespace(rates=rates, trend=pd.DataFrame(), coverage=pd.DataFrame(), year="year to Dec 2025")
+    row = ar.with_assessed_rates(measures, profile).iloc[0]
+    assert row["status"] == ar.NO_TREND and row["value"] == 20.1
+
+
 def test_proposal_rounding_keeps_the_total_exact():
     allocations = pd.DataFrame(
         {

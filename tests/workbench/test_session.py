@@ -45,6 +45,8 @@ def test_open_workbench_checks_before_it_reads(tmp_path):
         open_workbench("2018-19", project=3)
     with pytest.raises(ParameterError, match="2016-17 is not in the data"):
         open_workbench("2016-17", project=str(ROOT))
+    with pytest.raises(ParameterError, match="did you mean 'Plymouth'"):  # an area is a name the lookups know
+        open_workbench("2018-19", project=str(ROOT), csp="Plymuoth")
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ def load_area(path: PathLike, area: str, lsoa_codes: Iterable[str]) -> pd.DataFr
 
 def _missing(path: Path) -> PoliceUkError:
     return PoliceUkError(
-        f"{path}: no crime data; run `safer-analysis import-police-uk ARCHIVE --csp NAME` "
+        f"{path}: no crime data; run `safer-analysis import-police-uk ARCHIVE --area NAME` "
         "to make it from a police.uk archive"
     )
 

@@ -14,6 +14,7 @@ from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     harm_note,
     illustrative_notice,
     named_priorities_intro,
+    no_ranking_sentence,
     peer_sentence,
     ranking_sentence,
     recommendations,

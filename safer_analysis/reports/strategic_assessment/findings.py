@@ -283,9 +283,15 @@ def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
     if len(p.recurring):
         wards = p.recurring["ward"].value_counts()
         top_ward, n = wards.index[0], int(wards.iloc[0])
+        where = f"{n} of them in {top_ward}" if top_ward != "not known" else "their wards not known"
         rows.append(
-            f"{len(p.recurring)} neighbourhoods are among the busiest every year, {n} of them in {top_ward}: "
+            f"{len(p.recurring)} neighbourhoods are among the busiest every year, {where}: "
             "work aimed at these places would reach a large share of crime."
+            if len(p.years) > 1
+            else f"The {len(p.recurring)} busiest neighbourhoods of {_the(p.year)}, {where}, hold "
+            f"{format_percent(p.recurring[p.year].sum() / p.concentration['total'] * 100)} of the crimes placed: "
+            "work aimed at these places would reach a large share of crime; a second year of data will show "
+            "whether they stay the busiest."
         )
     unmeasured = p.priorities[
         (p.priorities["measured_by"] == "") & (p.priorities["kind"].isin(["priority", "emerging issue"]))
@@ -296,8 +302,17 @@ def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
             + ", ".join(unmeasured["name"].str.split(" including ").str[0])
             + ": ask the force and partners for their own records so that these priorities rest on evidence."
         )
-    s = scores[scores["financial_year"] == p.year]
-    if s.empty or bool(s["illustrative"].any()):
+    if p.priorities.empty:  # the ranking is the profile's, on the financial year's scores
+        rows.append(
+            "Name the partnership's local priorities and score them on threat, risk and harm: none is entered for "
+            "the year, so this assessment ranks none and shows the crime data alone."
+        )
+    elif not p.scores_entered:
+        rows.append(
+            "Score the priorities with the partnership: no threat, risk and harm scores are entered for the year, "
+            "so no priority is ranked yet."
+        )
+    elif bool(p.ranking["illustrative"].any()):
         rows.append("Score the priorities with the partnership: the ranking in this pack rests on illustrative scores.")
     out = pd.DataFrame({"basis": "from this assessment's findings", "recommendation": rows})
     own = getattr(dataset, "recommendations", None)
@@ -380,7 +395,13 @@ def peer_sentence(p: Profile) -> str:
         f"together ({target:.1f}), close to {' and '.join(nearest)}. "
     )
     same_for_all = (t["upper_95"].max() - t["upper_95"].min()) < 0.05 * target
-    if same_for_all:
+    if not t.attrs.get("tau2", 0) > 0:  # no more spread than chance: the limits are chance's alone
+        text += (
+            f"The partnerships' rates differ no more than chance would make them, so the range expected at "
+            f"{p.csp}'s size is chance's alone, {row['lower_95']:.1f} to {row['upper_95']:.1f} per 1,000, and "
+            f"{p.csp} is {verdict}"
+        )
+    elif same_for_all:
         text += (
             f"Partnerships differ so much (cities against rural districts) that the range expected is wide and "
             f"almost the same for every partnership, whatever its size: {row['lower_95']:.1f} to "
@@ -481,10 +502,15 @@ def named_priorities_intro(dataset, year: str) -> str:
         for k in ("priority", "emerging issue", "cross-cutting issue")
         if kinds.get(k, 0)
     ]
+    if not parts:
+        return f"No local priorities are entered for {year}, so there is nothing to set this assessment beside."
     source = _documents(dataset, dataset.priorities_in(year)) or "the partnership's local priorities"
-    text = (
-        f"For {year}, {source} named {', '.join(parts) or 'no priorities'}. A named priority agrees with this "
-        f"ranking when it is among the top {int(kinds.get('priority', 0))}; cross-cutting issues are not ranked."
+    top = int(kinds.get("priority", 0))
+    text = f"For {year}, {source} named {', '.join(parts)}." + (
+        f" A named priority agrees with this ranking when it is among the top {top}; cross-cutting issues are "
+        "not ranked."
+        if top
+        else " None of them is named a priority, so none is expected at the top of this ranking."
     )
     first = dataset.local_priorities.set_index("priority_key")
     status = dataset.priority_status
@@ -492,8 +518,24 @@ def named_priorities_intro(dataset, year: str) -> str:
         before = first.at[row["priority_key"], "kind"] if row["priority_key"] in first.index else None
         if before and before != row["kind"]:
             why = f": the {year} plan says {row['note']}" if isinstance(row["note"], str) and row["note"] else ""
-            text += f" {first.at[row['priority_key'], 'name']}, a {before} in 2017, is a {row['kind']} in {year}{why}."
+            named = _documents(dataset, first.loc[[row["priority_key"]]]) or "the local priorities"
+            text += (
+                f" {first.at[row['priority_key'], 'name']}, a {before} in {named}, is a {row['kind']} in {year}{why}."
+            )
     return text
+
+
+def no_ranking_sentence(p: Profile, year: str) -> str:
+    """Why no priority is ranked for the financial ``year``: none named, or none scored yet."""
+    if p.priorities.empty:
+        return (
+            f"No local priorities are entered for {year}, so none is ranked by threat, risk and harm. The evidence "
+            "from the crime data alone:"
+        )
+    return (
+        f"The analyst's threat, risk and harm scores for {year} are still to be entered, so no priority is "
+        "ranked yet. The evidence from the crime data alone:"
+    )
 
 
 def context_intro(dataset) -> str:

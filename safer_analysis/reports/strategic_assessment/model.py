@@ -88,7 +88,7 @@ def check_coverage(crimes: pd.DataFrame, year: str, csp: str, metadata: Mapping 
     if meta_csp and str(meta_csp).lower() != csp.lower():
         raise CrimeDataError(
             f"the crime data are for {meta_csp}, not {csp}: import {csp}'s with "
-            f"safer-analysis import-police-uk PATH --csp {csp!r}"
+            f"safer-analysis import-police-uk PATH --area {csp!r}"
         )
     if not (crimes["financial_year"] == year).any():
         held = years_with_data(crimes)
@@ -167,7 +167,8 @@ def build_profile(
     harm = harm_by_type(counts[year], weights)
     priorities = dataset.priorities_in(scores_year)
     measured = measured_by(dataset.priority_crime_types)
-    notes = dict(zip(dataset.priority_crime_types["priority_key"], dataset.priority_crime_types["note"], strict=True))
+    links = dataset.priority_crime_types
+    notes = dict(zip(links["priority_key"], links["note"].fillna(""), strict=True))  # a note may be left empty
     priorities["measured_by"] = priorities["priority_key"].map(measured).fillna("")
     priorities["data_evidence"] = [
         _evidence(counts, rates, trend, year, measured.get(k, ""), notes.get(k) or "")

@@ -237,7 +237,7 @@ def peer_note(p: Profile) -> str:
     months = a["months"]
     span = f"{format_month(months[0])} to {format_month(months[-1])}"
     missing = "" if len(months) == 12 else f" ({len(months)} months held: rates are for those months)"
-    return (
+    text = (
         f"Crimes per 1,000 residents, {span}{missing}, in each Community Safety Partnership of {a['force']}, from "
         f"police.uk; residents from {a['population_source']}. The centre line is the rate of "
         f"all the partnerships together ({a['target_rate']:.1f}). Their rates differ far more than chance alone "
@@ -246,6 +246,13 @@ def peer_note(p: Profile) -> str:
         "The dashed lines are the Home Office's recorded crime rates, which count every crime, placed or not: "
         "context, not a target."
     )
+    if not a.get("context"):  # no Home Office lines are drawn (a period that is not a whole financial year)
+        text = text[: text.index(" The dashed lines")]
+    if not a.get("tau2", 0) > 0:  # the partnerships differ no more than chance: the limits are not widened
+        start, end = text.index(" Their rates differ"), text.find(" The dashed lines")
+        plain = " Their rates differ no more than chance alone would make them, so the limits are chance's alone."
+        text = text[:start] + plain + (text[end:] if end >= 0 else "")
+    return text
 
 
 def peer_table(p: Profile) -> pd.DataFrame:
