@@ -9,8 +9,10 @@ shading means and its scale.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
+import matplotlib.figure
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from safer_analysis.inputs.boundaries.geometry import interior_point, oriented
-from safer_analysis.present.charts import PALETTE, TEXT, Chart, apply_house_style
+from safer_analysis.present.charts import NARROW_WIDTH, PALETTE, TEXT, Chart, apply_house_style
 
 #: The colour of a neighbourhood with no rate (no population or no data).
 MISSING = "#dddddd"
@@ -31,8 +33,70 @@ def _patch(shape) -> PathPatch:
     return PathPatch(Path.make_compound_path(*[Path(np.asarray(r)) for r in rings]))
 
 
-def _outlines(shapes) -> LineCollection:
+def _outlines(shapes) -> list[np.ndarray]:
     return [np.asarray(r) for s in shapes for r in s]
+
+
+@dataclass
+class MapChart(Chart):
+    """A map with its words; laid out again for a phone by drawing it afresh: the map the
+    phone's full width and the colour bar beneath it."""
+
+    redraw: Callable[[bool], matplotlib.figure.Figure] | None = field(default=None, repr=False)
+
+    def narrow_png_base64(self, width: float = NARROW_WIDTH, dpi: int = 110) -> str:
+        if self.redraw is None:
+            return super().narrow_png_base64(width, dpi)
+        plt.close(self.figure)
+        self.figure = self.redraw(True)
+        return self.png_base64(dpi)
+
+
+def _draw(places, values, norm, log, ticks, wards, marked_shapes, narrow: bool) -> matplotlib.figure.Figure:
+    """The map drawn at desktop width (colour bar beside it) or for a phone (beneath it)."""
+    apply_house_style()
+    points = np.concatenate([np.asarray(r) for p in places for r in p.shape])
+    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
+    aspect = 1 / math.cos(math.radians((south + north) / 2))  # longitude and latitude drawn to scale
+    if narrow:
+        tall = (north - south) * aspect / max(east - west, 1e-9)
+        fig, ax = plt.subplots(figsize=(NARROW_WIDTH, max(3.5, NARROW_WIDTH * tall + 1.4)))
+    else:
+        fig, ax = plt.subplots(figsize=(8.5, 7.5))
+    cmap = plt.get_cmap("Blues")
+    have = ~np.isnan(values)
+    shown = np.clip(values, norm.vmin, None) if log else values
+    colours = [cmap(norm(v)) if ok else MISSING for v, ok in zip(shown, have, strict=True)]
+    ax.add_collection(
+        PatchCollection(
+            [_patch(p.shape) for p in places], facecolors=colours, edgecolors="white", linewidths=0.2, zorder=1
+        )
+    )
+    label = "Crimes per 1,000 residents" + (" (log scale)" if log else "")
+    scale = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    if narrow:
+        bar = fig.colorbar(scale, ax=ax, label=label, orientation="horizontal", shrink=0.9, pad=0.02, aspect=30)
+        axis = bar.ax.xaxis
+    else:
+        bar = fig.colorbar(scale, ax=ax, label=label, shrink=0.6)
+        axis = bar.ax.yaxis
+    if log:  # plain numbers on the scale, not powers of ten
+        axis.set_ticks(ticks, [f"{v:,}" for v in ticks])
+        bar.ax.minorticks_off()
+    if wards:
+        ax.add_collection(LineCollection(_outlines(w.shape for w in wards), colors=TEXT, linewidths=0.6, zorder=2))
+        for ward in wards:
+            x, y = interior_point(ward.shape)
+            ax.annotate(str(ward.name), (x, y), ha="center", fontsize=6, color=TEXT)
+    if marked_shapes:
+        ax.add_collection(LineCollection(_outlines(marked_shapes), colors=PALETTE[3], linewidths=1.6, zorder=2))
+    pad_x, pad_y = (east - west) * 0.05, (north - south) * 0.05
+    ax.set_xlim(west - pad_x, east + pad_x)
+    ax.set_ylim(south - pad_y, north + pad_y)
+    ax.set_aspect(aspect)
+    ax.set_axis_off()
+    fig.tight_layout()
+    return fig
 
 
 def rate_map(
@@ -46,13 +110,11 @@ def rate_map(
     source: str,
     what: str,
     describe: dict[str, str] | None = None,
-) -> Chart:
+) -> MapChart:
     """A choropleth of ``rates`` (``code``, ``rate``) over the ``places`` (each with ``code``,
     ``name`` and ``shape``, its rings of longitude and latitude), the ``wards`` outlined and
     named, and the ``marked`` codes outlined. ``describe`` maps a code to words for the alt text
     (its name and ward)."""
-    apply_house_style()
-    fig, ax = plt.subplots(figsize=(8.5, 7.5))
     by_code = rates.drop_duplicates("code").set_index("code")["rate"]
     values = np.array([by_code.get(p.code, np.nan) for p in places], dtype=float)
     # a log scale: a city centre's rates are tens of times the suburbs', which a linear scale flattens
@@ -63,42 +125,14 @@ def rate_map(
     else:
         known = rates["rate"].dropna()
         norm = Normalize(vmin=float(known.min()) if len(known) else 0, vmax=float(known.max()) if len(known) else 1)
-    cmap = plt.get_cmap("Blues")
-    have = ~np.isnan(values)
-    shown = np.clip(values, norm.vmin, None) if log else values
-    colours = [cmap(norm(v)) if ok else MISSING for v, ok in zip(shown, have, strict=True)]
-    ax.add_collection(
-        PatchCollection(
-            [_patch(p.shape) for p in places], facecolors=colours, edgecolors="white", linewidths=0.2, zorder=1
-        )
-    )
-    bar = fig.colorbar(
-        plt.cm.ScalarMappable(norm=norm, cmap=cmap),
-        ax=ax,
-        label="Crimes per 1,000 residents" + (" (log scale)" if log else ""),
-        shrink=0.6,
-    )
-    if log:  # plain numbers on the scale, not powers of ten
-        ticks = [v for v in (5, 10, 20, 50, 100, 200, 500, 1000, 2000) if positive.min() <= v <= positive.max()]
-        bar.ax.set_yticks(ticks, [f"{v:,}" for v in ticks])
-        bar.ax.minorticks_off()
-    if wards:
-        ax.add_collection(LineCollection(_outlines(w.shape for w in wards), colors=TEXT, linewidths=0.6, zorder=2))
-        for ward in wards:
-            x, y = interior_point(ward.shape)
-            ax.annotate(str(ward.name), (x, y), ha="center", fontsize=6, color=TEXT)
+    ticks = [v for v in (5, 10, 20, 50, 100, 200, 500, 1000, 2000) if log and positive.min() <= v <= positive.max()]
     chosen = set(marked)
     marked_shapes = [p.shape for p in places if p.code in chosen]
-    if marked_shapes:
-        ax.add_collection(LineCollection(_outlines(marked_shapes), colors=PALETTE[3], linewidths=1.6, zorder=2))
-    points = np.concatenate([np.asarray(r) for p in places for r in p.shape])
-    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
-    pad_x, pad_y = (east - west) * 0.05, (north - south) * 0.05
-    ax.set_xlim(west - pad_x, east + pad_x)
-    ax.set_ylim(south - pad_y, north + pad_y)
-    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))  # longitude and latitude drawn to scale
-    ax.set_axis_off()
-    fig.tight_layout()
+
+    def redraw(narrow: bool) -> matplotlib.figure.Figure:
+        return _draw(places, values, norm, log, ticks, wards, marked_shapes, narrow)
+
+    fig = redraw(False)
     ranked = rates.dropna(subset=["rate"]).sort_values("rate", ascending=False)
     words = describe or {}
 
@@ -122,4 +156,4 @@ def rate_map(
         )
     if wards:
         alt += " Ward boundaries are drawn and named."
-    return Chart(fig, title, subtitle, alt, source)
+    return MapChart(fig, title, subtitle, alt, source, redraw=redraw)

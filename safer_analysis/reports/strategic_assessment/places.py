@@ -23,12 +23,12 @@ TOP_PLACES = 10
 #: Where to get boundaries, in the words of the note that says how to add them.
 ONS_PORTAL = "the ONS Open Geography Portal (geoportal.statistics.gov.uk)"
 PLACE_HEADERS = {
-    "lsoa_code": "LSOA code",
     "lsoa_name": "Neighbourhood",
     "ward": "Ward",
     "count": "Crimes",
     "population": "Residents",
     "rate": "Per 1,000 residents",
+    "lsoa_code": "LSOA code",
 }
 PLACE_FORMATS = {"count": "count", "population": "count", "rate": "rate"}
 
@@ -43,6 +43,7 @@ class PlaceView:
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
     caption: str = ""
     why: str = ""
+    source: str = ""
 
 
 @cache
@@ -91,20 +92,22 @@ def place_view(
                 return PlaceView(chart)
             reason = f"the project's neighbourhood boundaries do not cover {p.csp}"
     table = top_places(crimes, p)
+    residents = f"ONS small-area population estimates, mid-{table.attrs['population_year']} (the nearest year held)"
     why = (
         f"No map of {p.csp}: {reason}. In its place, the {len(table)} neighbourhoods with the most recorded crime "
-        "per resident. How to add boundaries is under Data sources, methods and caveats."
+        f"per resident (residents: {residents}). How to add boundaries is under Data sources, methods and caveats."
     )
     caption = f"The {len(table)} neighbourhoods with the highest crime rates, {p.csp}, {p.year}"
-    return PlaceView(None, table, caption, why)
+    return PlaceView(None, table, caption, why, f"{source} Population: {residents}.")
 
 
 def top_places(crimes: pd.DataFrame, p: Profile, n: int = TOP_PLACES) -> pd.DataFrame:
     """The ``n`` neighbourhoods (units of LSOAs, see :mod:`safer_analysis.analysis.small_areas`)
-    of the area with the highest rates of recorded crime in the year: LSOA code, name, ward,
-    crimes, residents and rate per 1,000."""
+    of the area with the highest rates of recorded crime in the year: name, ward, crimes,
+    residents, rate per 1,000 and LSOA code (a unit of several LSOAs gives the codes and names of
+    those the year's rows carry)."""
     crimes, period = _period_rows(crimes, p)
-    pops, _ = _populations(period.mid_year)
+    pops, pop_year = _populations(period.mid_year)
     units = _units()
     codes = sorted(_area_units(crimes))
     rates = unit_rates(crimes, p.year, pops, units, codes).dropna(subset=["rate"])
@@ -121,16 +124,19 @@ def top_places(crimes: pd.DataFrame, p: Profile, n: int = TOP_PLACES) -> pd.Data
         return " / ".join(dict.fromkeys(found)) or "not known"
 
     names_of, wards_of = names.to_dict(), wards
-    return pd.DataFrame(
+    held = {c: c for c in names.index}  # the codes of the year's rows: 2021 ones for a split LSOA
+    out = pd.DataFrame(
         {
-            "lsoa_code": rates["code"].to_numpy(),
             "lsoa_name": [words(u, names_of) for u in rates["code"]],
             "ward": [words(u, wards_of) for u in rates["code"]],
             "count": rates["count"].to_numpy(),
             "population": rates["population"].astype(int).to_numpy(),
             "rate": rates["rate"].to_numpy(),
+            "lsoa_code": [words(u, held) if words(u, held) != "not known" else u for u in rates["code"]],
         }
     )
+    out.attrs["population_year"] = pop_year
+    return out
 
 
 def _wards_within(ward_file: Path | None, places: list[boundaries.Place]) -> list[boundaries.Place] | None:
@@ -202,10 +208,10 @@ def map_note(lsoa_file: Path | None, ward_file: Path | None) -> str:
     2021 is shaded or, without boundaries, how to add them."""
     if lsoa_file is None or not Path(lsoa_file).is_file():
         return (
-            "Maps: the project holds no neighbourhood boundaries, so where crime is is shown as a table. To draw "
-            f"the map, download the LSOA boundaries (2021, generalised) from {ONS_PORTAL} as GeoJSON, GeoPackage or "
-            "shapefile and run safer-analysis import-boundaries FILE in the project's folder; ward boundaries "
-            "(WDyyCD) are added the same way and drawn over them."
+            "Maps: the project holds no neighbourhood boundaries, so the neighbourhoods with the highest rates are "
+            "listed in a table instead of a map. To draw the map, download the LSOA boundaries (2021, generalised) "
+            f"from {ONS_PORTAL} as GeoJSON, GeoPackage or shapefile and run safer-analysis import-boundaries FILE in "
+            "the project's folder; ward boundaries (WDyyCD) are added the same way and drawn over them."
         )
     try:
         lsoas = boundaries.load_boundaries(lsoa_file)

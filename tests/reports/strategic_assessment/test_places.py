@@ -3,7 +3,10 @@ table of the neighbourhoods with the highest rates, checked against counts made 
 
 from __future__ import annotations
 
+import csv
+import html
 import json
+import re
 
 import matplotlib
 
@@ -12,12 +15,13 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from safer_analysis.analysis.crime_profile import ASB  # noqa: E402
+from safer_analysis.cli import main  # noqa: E402
 from safer_analysis.inputs import areas, reference  # noqa: E402
 from safer_analysis.reports import strategic_assessment as sa  # noqa: E402
 from safer_analysis.reports.strategic_assessment.model import build_profile  # noqa: E402
 
-from ...conftest import ROOT  # noqa: E402
-from ...inputs.boundary_files import features, lsoa21_from_2011  # noqa: E402
+from ...conftest import REALDATA, ROOT  # noqa: E402
+from ...inputs.boundary_files import features, lsoa21_from_2011, to_bng, write_gpkg  # noqa: E402
 
 GEO = ROOT / "data" / "geography"
 LSOA_FILE = GEO / "plymouth_lsoa11_boundaries.geojson"
@@ -98,3 +102,58 @@ def test_boundaries_of_another_area_give_the_table(crimes, profile, tmp_path):
     assert view.chart is None and "do not cover Plymouth" in view.why
     missing = sa.place_view(crimes, profile, tmp_path / "gone.geojson", None, "Source: police.uk.")
     assert "gone.geojson, is not there" in missing.why
+
+
+DEVON_2025 = REALDATA / "police-uk-archives" / "devon-and-cornwall-2025"
+
+
+def _build_2025(tmp_path, area: str, *boundary_files) -> str:
+    """A project made as a user makes one for ``area``, the real 2025 download imported, any
+    boundaries imported, and its assessment of the year to December 2025 built: the page."""
+    folder = tmp_path / area.lower()
+    assert main(["init", str(folder), "--csp", area, "--year", "2025-26"]) == 0
+    assert main(["import-police-uk", str(DEVON_2025), "--project", str(folder)]) == 0
+    for path in boundary_files:
+        assert main(["import-boundaries", str(path), "--project", str(folder)]) == 0
+    args = ["build", "--project", str(folder), "--period-end", "2025-12", "--product", "strategic_assessment"]
+    assert main(args) == 0
+    return (folder / "outputs" / "2025-26" / "strategic_assessment.html").read_text(encoding="utf-8")
+
+
+def _street_counts(lsoa_code: str) -> int:
+    """Crimes (not anti-social behaviour) of 2025 in one LSOA, counted with the csv module."""
+    n = 0
+    for path in sorted(DEVON_2025.rglob("*-street.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            n += sum(
+                1
+                for r in csv.DictReader(handle)
+                if r["LSOA code"] == lsoa_code and r["Crime type"] != "Anti-social behaviour"
+            )
+    return n
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_a_new_project_without_boundaries_lists_its_highest_rates_and_says_how_to_map_them(tmp_path):
+    page = html.unescape(_build_2025(tmp_path, "Exeter"))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "No map of Exeter: the project holds no neighbourhood boundaries." in text
+    assert 'alt="Map of' not in page and "import-boundaries FILE" in text
+    table = page[page.index('id="table-highest_rates"') :]
+    body = table[table.index("<tbody") :]
+    first = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", body[: body.index("</tr>")])
+    count, code = int(first[2].replace(",", "")), first[5]
+    assert code.startswith("E01") and count == _street_counts(code)
+    assert "Plymouth" not in table[: table.index("</table>")]
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_boundaries_imported_from_a_geopackage_give_the_map(tmp_path):
+    """Plymouth's real polygons, written as a GeoPackage in the grid, on the real 2025 rows (2021 codes)."""
+    gpkg = write_gpkg(tmp_path / "LSOA_2011_BGC.gpkg", to_bng(features(LSOA_FILE)), ["LSOA11CD", "LSOA11NM"])
+    page = html.unescape(_build_2025(tmp_path, "Plymouth", gpkg, WARD_FILE))
+    assert "Map of recorded crimes per 1,000 residents by neighbourhood in Plymouth, year to Dec 2025, 161" in page
+    assert "Ward boundaries are drawn and named" in page and "No map of" not in page
+    assert "boundaries from the ONS, LSOA_2011_BGC.gpkg" in page
