@@ -102,7 +102,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--period-end",
         default=None,
         metavar="YYYY-MM",
-        help="crime figures for the 12 months ending this month, not the financial year",
+        help="crime figures for the 12 months ending this month (default: the 12 ending with the last month held "
+        "within the year, or the latest 12 held before the year starts)",
     )
     b.add_argument("--jobs", type=int, default=None, help="notebooks to run at once (default: one per core)")
     many = b.add_mutually_exclusive_group()

@@ -31,7 +31,7 @@ from safer_analysis.inputs.datasets import file_hashes, load_dataset, sha256_fil
 from safer_analysis.inputs.names import slug
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
-from safer_analysis.inputs.years import YearTo
+from safer_analysis.inputs.years import YearTo, period_sentence
 from safer_analysis.pipeline import runner
 from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import template_path
@@ -113,7 +113,9 @@ def build_force(
                 )
             ]
         )
-    runner.check_crime_months(store, year, period_end or "")
+    period, last_held = runner.check_crime_months(store, year, period_end or "")
+    period_end = period.end if isinstance(period, YearTo) else ""  # every page on the same twelve months
+    period_note = period_sentence(period, year, latest=period.months()[-1] == last_held)
     name = f"{slug(force_name)}-{year}"
     out = runner.output_folder(out, proj, name)
     warm_up()
@@ -187,13 +189,14 @@ def build_force(
             errors = [f"{n}: {o.error}" for n, o in outcomes.items() if o.error is not None]
             if errors:
                 raise runner.BuildError("; ".join(errors))
-            _write_index(workdir, force_name, year, names, built_at, commit)
+            _write_index(workdir, force_name, year, names, built_at, commit, period_note)
             manifest = marker(
                 financial_year=year,
                 force=force_name,
                 force_code=force_code,
                 areas=names,
                 period_end=period_end or "",
+                crime_period=period.label,
                 package_version=__version__,
                 project_commit=commit,
                 built_at=built_at,
@@ -224,8 +227,17 @@ def _overview(parameters: dict, workdir: str, page: dict) -> float:
     return time.perf_counter() - started
 
 
-def _write_index(workdir: Path, force: str, year: str, names: Sequence[str], built_at: str, commit: str) -> None:
-    """The front page: the overview, then each partnership's assessment with its first finding."""
+def _write_index(
+    workdir: Path,
+    force: str,
+    year: str,
+    names: Sequence[str],
+    built_at: str,
+    commit: str,
+    period_note: str | None = None,
+) -> None:
+    """The front page: the overview, then each partnership's assessment with its first finding;
+    ``period_note`` says which months the crime figures cover where they are not the year's."""
     items = []
     for area in names:
         summary = workdir / slug(area) / "summaries" / f"{ASSESSMENT}.json"
@@ -238,7 +250,8 @@ def _write_index(workdir: Path, force: str, year: str, names: Sequence[str], bui
     body = (
         f"<h1>{html.escape(force)}: strategic assessments, {html.escape(year)}</h1>"
         f'<p class="sa-kicker">Financial year {html.escape(year)} · built {html.escape(built_at)}</p>'
-        f'<h2><a href="{force_overview.PRODUCT}.html">Force overview</a></h2>'
+        + (f"<p>{html.escape(period_note)}</p>" if period_note else "")
+        + f'<h2><a href="{force_overview.PRODUCT}.html">Force overview</a></h2>'
         "<p>Every partnership's crime rate side by side, against limits allowing for how much they differ.</p>"
         f'<h2>Each partnership</h2><ul class="sa-reports">{"".join(items)}</ul>'
         "<h2>How this was built</h2><p>Parameters, package version, commit and the SHA-256 of every input are "

@@ -27,7 +27,7 @@ from safer_analysis.inputs import areas
 from safer_analysis.inputs.datasets import Dataset, file_hashes, load_dataset, sha256_file
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
-from safer_analysis.inputs.years import FinancialYear, YearTo
+from safer_analysis.inputs.years import FinancialYear, PeriodNotHeldError, YearTo, crime_period, period_sentence
 from safer_analysis.pipeline.cache import install as cache_install
 from safer_analysis.pipeline.kernel import KERNEL_NAME
 from safer_analysis.pipeline.lock import BuildLock
@@ -224,9 +224,11 @@ def write_index(
     products: Iterable[str],
     workbook: str | None = None,
     notice: str | None = None,
+    period_note: str | None = None,
 ) -> None:
     """The board pack's front page: key findings, decisions and risks, what the figures rest on,
-    the reports, and an appendix of tables (see :mod:`safer_analysis.present.index_page`)."""
+    the reports, and an appendix of tables (see :mod:`safer_analysis.present.index_page`);
+    ``period_note`` says which months the crime figures cover where they are not the year's."""
     from safer_analysis.present import index_page
 
     reports = [
@@ -235,7 +237,13 @@ def write_index(
     ]
     tables = sorted(p.name for p in (workdir / "tables").glob("*.csv"))
     body = index_page.body(
-        partnership=partnership, year=year, built_at=built_at, reports=reports, tables=tables, workbook=workbook
+        partnership=partnership,
+        year=year,
+        built_at=built_at,
+        reports=reports,
+        tables=tables,
+        workbook=workbook,
+        period_note=period_note,
     )
     page = wrap(
         f"Board pack {year}",
@@ -331,8 +339,10 @@ def build(
         areas.resolve(csp)  # an unknown area is a ParameterError naming a near miss
     partnership = proj.settings.name if not csp else f"{area} Community Safety Partnership"
     crime_file, _ = proj.crime_source(area, str(extra.get("crime_data") or ""))
+    period, period_note = None, None
     if any(p in CRIME_REPORTS for p in names):
-        check_crime_months(crime_file, year, str(extra.get("period_end") or ""))
+        period, last_held = check_crime_months(crime_file, year, str(extra.get("period_end") or ""))
+        period_note = period_sentence(period, year, latest=period.months()[-1] == last_held)
     out = output_folder(out, proj, year)
     earlier = _earlier_reports(out / year, names, area)
     drift = drift_message(compare_copies(proj.notebooks_dir), proj.notebooks_dir)
@@ -342,6 +352,8 @@ def build(
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = git_commit(proj.root)
     params = {"financial_year": year, "project": str(proj.root), **extra}
+    if isinstance(period, YearTo):  # every report of the pack on the same twelve months
+        params["period_end"] = period.end
     draft = dataset.draft_items(year)
     notice = ("Still to be confirmed: " + "; ".join(draft) + ".") if draft else None
     waiting = [p for p in names if PRODUCTS[p].needs_allocations and dataset.allocations_for(year).empty]
@@ -396,7 +408,17 @@ def build(
             workbook = write_workbook(
                 workdir, year, area, products=in_pack, built_at=built_at, commit=commit, contact=proj.settings.contact
             )
-            write_index(workdir, year, partnership, built_at, commit, in_pack, workbook=workbook.name, notice=notice)
+            write_index(
+                workdir,
+                year,
+                partnership,
+                built_at,
+                commit,
+                in_pack,
+                workbook=workbook.name,
+                notice=notice,
+                period_note=period_note,
+            )
             before = (read_manifest(out / year) or {}) if kept else {}
             reports = {p: dict(before.get("notebooks", {}).get(p, {})) for p in kept}
             for p in reports:
@@ -409,6 +431,7 @@ def build(
                 partnership=proj.settings.name,
                 area=area,
                 parameters={k: v for k, v in params.items() if k != "project"},
+                **({"crime_period": _period_record(period)} if period is not None else {}),
                 package_version=__version__,
                 project_commit=commit,
                 built_at=built_at,
@@ -440,24 +463,21 @@ def build(
     return BuildResult(year, out / year, time.perf_counter() - started, timings)
 
 
+def _period_record(period: FinancialYear | YearTo) -> dict[str, str]:
+    """The crime figures' twelve months, for the manifest."""
+    months = period.months()
+    return {"label": period.label, "months": period.long_label, "first": months[0], "last": months[-1]}
+
+
 #: The reports that read the crime store.
 CRIME_REPORTS = ("strategic_assessment", "allocation_rationale")
 
 
-def _month_runs(months: list[str]) -> str:
-    """Sorted ``YYYY-MM`` months as runs: '2016-01 to 2019-12, 2025-01 to 2025-12'."""
-    runs: list[list[str]] = []
-    for m in months:
-        index = int(m[:4]) * 12 + int(m[5:7])
-        if runs and int(runs[-1][1][:4]) * 12 + int(runs[-1][1][5:7]) == index - 1:
-            runs[-1][1] = m
-        else:
-            runs.append([m, m])
-    return ", ".join(a if a == b else f"{a} to {b}" for a, b in runs) or "no months"
-
-
-def check_crime_months(store: Path, year: str, period_end: str = "") -> None:
-    """Refuse (DataValidationError) a build whose crime period has no month in the store, naming the months held."""
+def check_crime_months(store: Path, year: str, period_end: str = "") -> tuple[FinancialYear | YearTo, str]:
+    """The twelve months the crime figures of ``year`` cover, from the months the store holds
+    (:func:`safer_analysis.inputs.years.crime_period`), and the last month held; a
+    DataValidationError naming the months held when there is no store, or the period runs past
+    the last month held or holds none of them."""
     if not store.is_file():
         raise DataValidationError(
             [
@@ -476,21 +496,10 @@ def check_crime_months(store: Path, year: str, period_end: str = "") -> None:
         held = store_months(store)
     except PoliceUkError as exc:  # a damaged store: named, with the command that remakes it
         raise DataValidationError([Problem(str(store), None, None, str(exc).removeprefix(f"{store}: "))]) from None
-    period = YearTo.ending(period_end) if period_end else FinancialYear.parse(year)
-    wanted = period.months()
-    if not set(wanted) & set(held):
-        raise DataValidationError(
-            [
-                Problem(
-                    str(store),
-                    None,
-                    None,
-                    f"no month of {period.label} ({wanted[0]} to {wanted[-1]}) is held; the store holds "
-                    f"{_month_runs(held)}: import the police.uk months of {period.label} with "
-                    "`safer-analysis import-police-uk ARCHIVE.zip`, or build another year",
-                )
-            ]
-        )
+    try:
+        return crime_period(year, held, period_end), held[-1]
+    except PeriodNotHeldError as exc:
+        raise DataValidationError([Problem(str(store), None, None, str(exc))]) from None
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any], *, final: bool = False) -> None:

@@ -71,16 +71,18 @@ def body(
     tables: Iterable[str],
     workbook: str | None = None,
     findings_per_report: int = 3,
+    period_note: str | None = None,
 ) -> str:
     """The page body. ``reports`` holds, per report: its page name, title, description and the
     summary it recorded (``findings``, ``risks``, ``status`` as in
-    :meth:`safer_analysis.present.publication.Report.summary`)."""
+    :meth:`safer_analysis.present.publication.Report.summary`); ``period_note``, where the crime
+    figures cover other months than the financial year's, says which, under the title."""
     findings = []
     risks: list[str] = []
     status: list[tuple[str, str, str]] = []
     listing = []
     for page, title, description, summary in reports:
-        points = list(summary.get("findings", []))[:findings_per_report]
+        points = [f for f in summary.get("findings", []) if f != period_note][:findings_per_report]
         if points:
             items = "".join(f"<li>{_e(p)}</li>" for p in points)
             findings.append(f'<h3><a href="{_e(page)}.html">{_e(title)}</a></h3><ul>{items}</ul>')
@@ -99,6 +101,7 @@ def body(
     out = [
         f"<h1>{_e(partnership)} board pack, {_e(year)}</h1>",
         f'<p class="sa-kicker">Financial year {_e(year)} · built {_e(built_at)}</p>',
+        f"<p>{_e(period_note)}</p>" if period_note else "",
         "<h2>Key findings</h2>",
         "".join(findings) or "<p>No report recorded findings.</p>",
     ]

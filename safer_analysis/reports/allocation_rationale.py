@@ -116,7 +116,8 @@ def with_assessed_rates(outcomes: pd.DataFrame, profile) -> pd.DataFrame:
             out.at[i, "status"] = oc.NO_RETURN
             continue
         out.at[i, "value"] = float(profile.rates.at[crime_type, "rate"])
-        out.at[i, "as_at"] = f"{profile.year}, police.uk"
+        held = int(profile.coverage.at[profile.year, "months_held"]) if profile.year in profile.coverage.index else 12
+        out.at[i, "as_at"] = f"{profile.year}{'' if held == 12 else f' ({held} months)'}, police.uk"
         trend = profile.trend.loc[crime_type] if crime_type in getattr(profile.trend, "index", []) else None
         if trend is None or row["direction"] != "decrease":
             out.at[i, "status"] = oc.NO_TARGET

@@ -19,7 +19,8 @@ from safer_analysis.inputs import areas
 from safer_analysis.inputs.datasets import load_dataset
 from safer_analysis.inputs.names import slug
 from safer_analysis.inputs.project import Project, resolve_project
-from safer_analysis.inputs.years import YearTo
+from safer_analysis.inputs.years import PeriodNotHeldError, YearTo, crime_period, parse_period, period_sentence
+from safer_analysis.present.formats import format_month
 from safer_analysis.present.publication import Report
 from safer_analysis.reports import strategic_assessment as sa
 from safer_analysis.reports.context import check_year
@@ -62,6 +63,8 @@ class Overview:
     force: str
     report: Report
     peers: pd.DataFrame | None
+    #: Which months the crime figures cover, where they are not the financial year's.
+    period_note: str | None = None
 
 
 def open_overview(
@@ -75,7 +78,8 @@ def open_overview(
     dataset = load_dataset(proj.data_dir)
     year = check_year(financial_year or proj.settings.default_year, dataset).label
     try:
-        period = YearTo.ending(period_end).label if period_end else year
+        if period_end:
+            YearTo.ending(period_end)
     except ValueError as exc:
         raise ParameterError(f"period_end: {exc}") from None
     code, name = force_of(force, proj)
@@ -86,8 +90,15 @@ def open_overview(
             "ARCHIVE.zip` in the project first"
         )
     counts = pd.read_csv(counts_file, dtype={"csp_code": str, "month": str, "crime_type": str, "count": int})
+    held = sorted(counts["month"].dropna().unique())
+    try:  # the same twelve months as the partnerships' assessments
+        crimes_period = crime_period(year, held, period_end)
+    except PeriodNotHeldError as exc:
+        raise sa.CrimeDataError(f"{counts_file}: {exc}") from None
+    period = crimes_period.label
     peers = sa.peer_comparison(counts, code, "", period)
-    return Overview(proj, year, period, code, name, Report(PRODUCT, year, name, output_dir or None), peers)
+    note = period_sentence(crimes_period, year, latest=crimes_period.months()[-1] == held[-1])
+    return Overview(proj, year, period, code, name, Report(PRODUCT, year, name, output_dir or None), peers, note)
 
 
 def findings(o: Overview) -> list[str]:
@@ -101,6 +112,13 @@ def findings(o: Overview) -> list[str]:
         f"1,000 residents; {t.index[-1]} the lowest, {low['rate']:.1f}.",
         f"All the partnerships together: {t.attrs['target_rate']:.1f} crimes per 1,000 residents.",
     ]
+    months = parse_period(o.period).months()
+    missing = [m for m in months if m not in set(t.attrs["months"])]
+    if missing:
+        out.append(
+            f"These rates cover {12 - len(missing)} of the 12 months, not scaled up to a year: the crime data hold "
+            f"none for {', '.join(format_month(m) for m in missing)}."
+        )
     outside = t[t["verdict"] != "within the limits"]
     if outside.empty:
         out.append("Every partnership is within the limits set by how much the partnerships' rates differ.")
@@ -110,7 +128,7 @@ def findings(o: Overview) -> list[str]:
             + "; ".join(f"{name} ({row['verdict']})" for name, row in outside.iterrows())
             + "."
         )
-    return out
+    return out + ([o.period_note] if o.period_note else [])
 
 
 def rates_table(o: Overview) -> pd.DataFrame:

@@ -137,9 +137,14 @@ command run in it (or in a folder below it) reads `data/` here and writes `outpu
 
 ```sh
 safer-analysis import-police-uk DOWNLOAD.zip   # police.uk street-level data for the force
-safer-analysis build --year {year}             # the board pack, into outputs/{year}/
+safer-analysis build                           # the board pack for {year}, into outputs/{year}/
 safer-analysis check                           # validate the files in data/
 ```
+
+The money (grant, allocations, spend) is for the financial year {year}. The crime figures cover
+the twelve months ending with the last police.uk month held within {year}, or, before any month
+of {year} is held, the latest twelve months held; every page says which months.
+`safer-analysis build --period-end YYYY-MM` chooses another twelve months.
 
 ## What to fill in
 
@@ -199,14 +204,17 @@ class Made:
                 "Next:",
                 f"  1. cd {self.root}",
                 "  2. safer-analysis import-police-uk DOWNLOAD.zip   (the force's archive from data.police.uk)",
-                f"  3. safer-analysis build --year {self.year}",
+                f"  3. safer-analysis build   (the board pack for {self.year}; its crime figures cover the latest "
+                f"twelve months held up to March {int(self.year[:4]) + 1})",
                 "  4. fill in data/ (see README.md); safer-analysis check validates it",
             ]
         )
 
 
 def current_year(today: dt.date | None = None) -> str:
-    """The financial year containing ``today``."""
+    """The financial year containing ``today``: a new project's first year of money. Its crime
+    figures are the latest twelve months held until months of the year are imported
+    (:func:`safer_analysis.inputs.years.crime_period`)."""
     today = today or dt.date.today()
     return FinancialYear(today.year if today.month >= 4 else today.year - 1).label
 

@@ -20,6 +20,7 @@ crimes with geography    ``wb.crimes``; :func:`add_geography` for any police.uk 
 counts                   ``wb.counts(by, period=, crime_type=, change=, rates=, suppress=)``
 months over years        ``wb.monthly(crime_type, years=, end=)``
 charts                   ``wb.line(table)``, ``wb.bars(table, column)``
+months by crime type     ``wb.heatmap(crime_types, years=, end=)`` (seaborn); its table ``wb.monthly_by_type()``
 map                      ``wb.map(crime_type=, period=)``: zoom and pan, hover for figures
 pickers                  ``wb.pickers()``: year, area and crime type drop-down lists
 money                    ``wb.priority_money(priority)``, ``wb.spend_by_priority()``
@@ -46,6 +47,7 @@ from safer_analysis.workbench.counts import (
 from safer_analysis.workbench.dictionary import data_dictionary
 from safer_analysis.workbench.display import Table, as_table, explore, show
 from safer_analysis.workbench.geography import add_geography, lsoa_geography, populations
+from safer_analysis.workbench.heatmaps import HeatmapChart, heatmap, monthly_by_type
 from safer_analysis.workbench.maps import ZoomMap, zoom_map
 from safer_analysis.workbench.money import PriorityMoney, priority_money, spend_by_priority
 from safer_analysis.workbench.session import Workbench, check_year_parameter, open_workbench
@@ -54,6 +56,7 @@ from safer_analysis.workbench.widgets import pickers
 __all__ = [
     "ALL_CRIME",
     "ASB",
+    "HeatmapChart",
     "Period",
     "PriorityMoney",
     "QuickChart",
@@ -68,9 +71,11 @@ __all__ = [
     "crime_types",
     "data_dictionary",
     "explore",
+    "heatmap",
     "last_complete_year",
     "line",
     "lsoa_geography",
+    "monthly_by_type",
     "monthly_counts",
     "open_workbench",
     "period_of",

@@ -116,18 +116,24 @@ def period_of(period: object, name: str = "period") -> Period:
 
 
 def last_complete_year(crimes: pd.DataFrame) -> str:
-    """The latest financial year whose twelve months the data all hold: "last financial year".
+    """The workbench's default period: the latest financial year whose twelve months the data all
+    hold ("last financial year"); where the data hold no whole financial year (a project with one
+    calendar year of police.uk data), the latest twelve months held, as a pack's crime figures are.
 
     >>> frame = pd.DataFrame({"month": [f"2018-{m:02d}" for m in range(4, 13)] + ["2019-01", "2019-02", "2019-03"]})
     >>> last_complete_year(frame)
     '2018-19'
+    >>> last_complete_year(pd.DataFrame({"month": [f"2025-{m:02d}" for m in range(1, 13)]}))
+    'year to Dec 2025'
     """
     held = set(_crime_table(crimes, "month")["month"].dropna().unique())
     years = sorted({FinancialYear.of_month(m) for m in held}, reverse=True)
     for year in years:
         if all(m in held for m in year.months()):
             return year.label
-    raise ParameterError("the crime data hold no complete financial year (April to March)")
+    if not held:
+        raise ParameterError("the crime data hold no month")
+    return YearTo.ending(max(held)).label
 
 
 # ---- crime types --------------------------------------------------------------------------------
@@ -168,20 +174,29 @@ def resolve_crime_types(crimes: pd.DataFrame, crime_type: object) -> tuple[str, 
             f"crime_type: got {arguments.shown(crime_type)}; expected a police.uk crime type such as 'Burglary', "
             "'all crime', or a list of them"
         )
+    chosen = [match_crime_type(item, known) for item in items]
+    return " and ".join(chosen), chosen
+
+
+def match_crime_type(item: str, known: list[str], name: str = "crime_type", *, all_crime: bool = True) -> str:
+    """The crime type of ``known`` that ``item`` names, in any case ("ASB" for anti-social
+    behaviour); otherwise a ParameterError in one line naming the argument ``name``, the nearest
+    types and every type (and 'all crime' where ``all_crime``, as the argument takes it too).
+
+    >>> match_crime_type("asb", ["Burglary", ASB]), match_crime_type(" burglary", ["Burglary", ASB])
+    ('Anti-social behaviour', 'Burglary')
+    """
     lower = {k.lower(): k for k in known}
     lower["asb"] = ASB
-    chosen = []
-    for item in items:
-        match = lower.get(item.strip().lower())
-        if match is None:
-            near = difflib.get_close_matches(item, known, n=2, cutoff=0.5)
-            hint = f" (did you mean {' or '.join(repr(n) for n in near)}?)" if near else ""
-            raise ParameterError(
-                f"crime_type: {item!r} is not a crime type in the data{hint}; expected one of: "
-                f"{', '.join(known)} (or 'all crime')"
-            )
-        chosen.append(match)
-    return " and ".join(chosen), chosen
+    match = lower.get(item.strip().lower())
+    if match is None:
+        near = difflib.get_close_matches(item, known, n=2, cutoff=0.5)
+        hint = f" (did you mean {' or '.join(repr(n) for n in near)}?)" if near else ""
+        raise ParameterError(
+            f"{name}: {item!r} is not a crime type in the data{hint}; expected one of: "
+            f"{', '.join(known)}" + (" (or 'all crime')" if all_crime else "")
+        )
+    return match
 
 
 def _select(crimes: pd.DataFrame, types: list[str] | None) -> pd.DataFrame:
@@ -367,30 +382,24 @@ def _p(value: float) -> str:
 # ---- months -------------------------------------------------------------------------------------
 
 
-def monthly_counts(
-    crimes: pd.DataFrame,
-    crime_type: object = ASB,
-    *,
-    years: int = 3,
-    end: object = None,
-    place: str = "",
-) -> Table:
-    """Counts per month of each of ``crime_type`` (a type, "all crime", or a list for one column
-    each) over ``years`` financial years ending with ``end`` (default: the latest complete
-    financial year; a month ``YYYY-MM`` ends the run there instead). Indexed by month
-    (``YYYY-MM``), with ``label`` ("Apr 2016") and ``financial_year``; a month the data do not
-    hold is blank (not zero). The notes give each series' trend (quasi-Poisson with
-    seasonality, :func:`safer_analysis.analysis.trends.monthly_trend`)."""
-    crimes = _crime_table(crimes)
-    place = arguments.text("place", place)
-    arguments.whole_number("years", years, 1)
-    held = _held_months(crimes)
-    if end is None:
-        end = last_complete_year(crimes)
-    if isinstance(end, str) and _MONTH_RE.match(end.strip()):
-        last = _month_index(end.strip())
-    else:
-        last = _month_index(period_of(end, "end").months[-1])
+def month_run(held: set[str], *, years: object, end: object, usual: int = 3) -> Period:
+    """The months of ``years`` runs of twelve ending with ``end``: the last month of a period
+    (a financial year such as "2018-19", "year to Dec 2019", ...) or a month ``YYYY-MM`` itself,
+    checked against the months ``held`` (a month in the run the data lack is still in it). The
+    label names its financial years, unless ``end`` is a month other than March: then its first
+    and last months. ``years`` None is ``usual`` years, or as many as the data reach to ``end``
+    where they hold fewer.
+
+    >>> run = month_run({"2017-04", "2019-03"}, years=2, end="2018-19")
+    >>> run.label, run.months[0], run.months[-1], len(run.months)
+    ('2017-18 to 2018-19', '2017-04', '2019-03', 24)
+    >>> month_run({"2017-04", "2019-03"}, years=1, end="2019-02").label
+    'Mar 2018 to Feb 2019'
+    """
+    if years is not None:
+        arguments.whole_number("years", years, 1)
+    a_month = isinstance(end, str) and bool(_MONTH_RE.match(end.strip()))
+    last = _month_index(end.strip() if a_month else period_of(end, "end").months[-1])
     first_held, last_held = min(held), max(held)
     if last < _month_index(first_held) or last - 11 > _month_index(last_held):
         raise ParameterError(
@@ -398,8 +407,38 @@ def monthly_counts(
             f"{month_label(first_held)} to {month_label(last_held)}"
         )
     most = -(-(last - _month_index(first_held) + 1) // 12)
+    if years is None:
+        years = min(usual, most)
     arguments.whole_number("years", years, 1, most, f"the years of data to {_month(last)}, from {first_held}")
-    months = [_month(i) for i in range(last - 12 * years + 1, last + 1)]
+    months = tuple(_month(i) for i in range(last - 12 * years + 1, last + 1))
+    first_year, last_year = FinancialYear.of_month(months[0]).label, FinancialYear.of_month(months[-1]).label
+    if a_month and months[-1][5:] != "03":
+        return Period(_span(months), months)
+    return Period(first_year if first_year == last_year else f"{first_year} to {last_year}", months)
+
+
+def monthly_counts(
+    crimes: pd.DataFrame,
+    crime_type: object = ASB,
+    *,
+    years: int | None = None,
+    end: object = None,
+    place: str = "",
+) -> Table:
+    """Counts per month of each of ``crime_type`` (a type, "all crime", or a list for one column
+    each) over ``years`` years (default three, fewer where the data hold fewer) ending with
+    ``end`` (default: the latest complete financial year; a month ``YYYY-MM`` ends the run there instead).
+    Indexed by month
+    (``YYYY-MM``), with ``label`` ("Apr 2016") and ``financial_year``; a month the data do not
+    hold is blank (not zero). The notes give each series' trend (quasi-Poisson with
+    seasonality, :func:`safer_analysis.analysis.trends.monthly_trend`)."""
+    crimes = _crime_table(crimes)
+    place = arguments.text("place", place)
+    if years is not None:
+        arguments.whole_number("years", years, 1)
+    held = _held_months(crimes)
+    run = month_run(held, years=years, end=last_complete_year(crimes) if end is None else end)
+    months = list(run.months)
     series = crime_type if isinstance(crime_type, (list, tuple)) else [crime_type]
     if not series:
         raise ParameterError("crime_type: got an empty list; expected a police.uk crime type, or a list of them")
@@ -427,13 +466,7 @@ def monthly_counts(
     missing = [m for m in months if m not in held]
     if missing:
         notes.insert(0, f"No data for {', '.join(map(month_label, missing))}: left blank, not counted as zero.")
-    span = f"{out['financial_year'].iloc[0]} to {out['financial_year'].iloc[-1]}"
-    if out["financial_year"].iloc[0] == out["financial_year"].iloc[-1]:
-        span = out["financial_year"].iloc[0]
-    if not (isinstance(end, str) and _MONTH_RE.match(end.strip())) or months[-1][5:] == "03":
-        period_label = span
-    else:
-        period_label = _span(months)
+    period_label = run.label
     where = f", {place}" if place else ""
     caption = f"{' and '.join(names)} per month{where}, {period_label}"
     table = as_table(out, caption=caption, notes=notes, formats={n: "count" for n in names})

@@ -12,7 +12,7 @@ import pandas as pd
 
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs.years import FinancialYear, FinancialYearError
-from safer_analysis.workbench import charts, geography, maps, money, widgets
+from safer_analysis.workbench import charts, geography, heatmaps, maps, money, widgets
 from safer_analysis.workbench.counts import ASB, count_by, crime_types, last_complete_year, monthly_counts
 from safer_analysis.workbench.dictionary import data_dictionary
 from safer_analysis.workbench.display import Table, explore, show
@@ -88,7 +88,8 @@ class Workbench:
 
     @cached_property
     def last_year(self) -> str:
-        """ "Last financial year": the latest financial year whose twelve months the data all hold."""
+        """ "Last financial year": the latest financial year whose twelve months the data all hold, or
+        where none is whole, the latest twelve months held."""
         return last_complete_year(self.crimes)
 
     @property
@@ -120,10 +121,24 @@ class Workbench:
             place=self.place,
         )
 
-    def monthly(self, crime_type: object = ASB, *, years: int = 3, end: object = None) -> Table:
-        """Counts per month over ``years`` financial years to ``end`` (default :attr:`last_year`)."""
+    def monthly(self, crime_type: object = ASB, *, years: int | None = None, end: object = None) -> Table:
+        """Counts per month over ``years`` years (default three, fewer where the data hold fewer) to
+        ``end`` (default :attr:`last_year`)."""
         end = end if end is not None else self.last_year
         return monthly_counts(self.crimes, crime_type, years=years, end=end, place=self.place)
+
+    def monthly_by_type(self, crime_types: object = None, *, years: int | None = None, end: object = None) -> Table:
+        """Counts per month (columns, oldest first) of each crime type (rows, largest total first,
+        or the ``crime_types`` named in their order) over ``years`` years to ``end`` (default: the
+        latest month held; or a month or financial year, as :meth:`monthly` takes it)."""
+        return heatmaps.monthly_by_type(self.crimes, crime_types, years=years, end=end, place=self.place)
+
+    def heatmap(
+        self, crime_types: object = None, *, years: int | None = None, end: object = None
+    ) -> heatmaps.HeatmapChart:
+        """:meth:`monthly_by_type` as a heatmap (seaborn): each type shaded against its own average
+        month, the counts written in the cells; the counts are ``chart.table``."""
+        return heatmaps.heatmap(self.crimes, crime_types, years=years, end=end, place=self.place)
 
     line = staticmethod(charts.line)
     bars = staticmethod(charts.bars)
@@ -179,7 +194,7 @@ class Workbench:
         else:
             lines.append("Crime data: loaded on first use (wb.crimes)")
         lines.append(
-            "Steps: wb.counts(), wb.monthly(), wb.line(), wb.bars(), wb.map(), wb.pickers(), "
+            "Steps: wb.counts(), wb.monthly(), wb.line(), wb.bars(), wb.heatmap(), wb.map(), wb.pickers(), "
             "wb.priority_money(), wb.spend_by_priority(), wb.dictionary(), wb.show(), wb.explore()"
         )
         return lines

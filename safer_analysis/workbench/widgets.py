@@ -77,7 +77,7 @@ def view(
         rows.attrs = dict(crimes.attrs)
         where, by = f"{ward} ward" + (f", {place}" if place else ""), "lsoa"
     table = count_by(rows, by, period=year, crime_type=crime_type, change=True, place=where)
-    monthly = monthly_counts(rows, crime_type, years=3, end=year, place=where)
+    monthly = monthly_counts(rows, crime_type, end=year, place=where)
     return [table, charts.line(monthly)]
 
 
@@ -91,8 +91,9 @@ def pickers(crimes: pd.DataFrame, *, place: str = "", year: str | None = None):
         crimes = geography.add_geography(crimes)
     place = arguments.text("place", place)
     years = year_options(crimes)
-    chosen_year = arguments.text("year", year) or last_complete_year(crimes)
     held = [y for _, y in years]
+    default = last_complete_year(crimes)  # the latest year held in part where none is whole
+    chosen_year = arguments.text("year", year) or (default if default in held else held[0])
     if chosen_year not in held:
         raise ParameterError(
             f"year: got {chosen_year!r}; expected a financial year the crime data hold: {', '.join(held)}"

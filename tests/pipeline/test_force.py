@@ -65,6 +65,10 @@ def test_areas_and_overview_from_one_store(force_project, capsys):
     assert 'href="torbay/strategic_assessment.html"' in index and 'href="force_overview.html"' in index
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["areas"] == ["Torbay", "Isles of Scilly"] and manifest["force_code"] == "E23000035"
+    # the download ends in December 2018: every page covers the twelve months to it, not nine months of 2018-19
+    assert manifest["crime_period"] == "year to Dec 2018" and manifest["period_end"] == "2018-12"
+    for page in (overview, index, (built / "torbay" / "strategic_assessment.html").read_text(encoding="utf-8")):
+        assert "The crime figures cover January to December 2018" in page
     assert not list(out.glob(".building-*"))
 
 

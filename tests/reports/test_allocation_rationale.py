@@ -197,3 +197,28 @@ def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
     assert first["value"] == "98.3% (237 of 241)" and first["as_at"] == "Q4 (April to March 2019)"
     assert rationale.unfunded(r) == []  # the awareness plan names modern slavery and cyber crime among its themes
     assert "Mental health, a cross-cutting issue" in rationale.unfunded_sentence(r)
+
+
+def test_a_rate_from_twelve_months_with_a_gap_says_how_many_it_covers(dataset):
+    """An outcome measured by the assessment's rate is labelled with its months when one is missing."""
+    from safer_analysis.analysis import outcomes as oc
+    from safer_analysis.inputs import police_uk
+    from safer_analysis.reports.allocation_rationale import with_assessed_rates
+    from safer_analysis.reports.strategic_assessment.model import build_profile
+
+    from ..conftest import CRIME_FILE
+
+    crimes = police_uk.load_crimes(CRIME_FILE)
+    measures = oc.measures_with_status(
+        dataset.outcome_measures, dataset.allocations, dataset.outcome_returns, "2018-19"
+    )
+    assert measures["crime_type"].fillna("").ne("").any()
+    labels = {}
+    for end in ("2018-06", "2019-03"):  # the year to June 2018 lacks December 2017; 2018-19 is whole
+        p = build_profile(crimes, dataset, "2018-19", "Plymouth", area_codes=["E06000026"], period_end=end)
+        rated = with_assessed_rates(measures, p)
+        labels[end] = set(rated.loc[rated["crime_type"].fillna("").ne(""), "as_at"])
+    assert labels == {
+        "2018-06": {"year to Jun 2018 (11 months), police.uk"},
+        "2019-03": {"year to Mar 2019, police.uk"},
+    }

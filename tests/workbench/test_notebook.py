@@ -63,6 +63,9 @@ def test_the_exploration_notebook_answers_the_three_questions_with_inline_figure
     charts = [o for o in outputs if "image/png" in o.get("data", {}) and "text/html" in o.get("data", {})]
     assert len(charts) >= 2
     assert any("Anti-social behaviour per month, Plymouth</div>" in o["data"]["text/html"] for o in charts)
+    assert any(
+        "Crime and anti-social behaviour per month by type, Plymouth</div>" in o["data"]["text/html"] for o in charts
+    )
     text = " ".join(str(o) for o in outputs)
     assert "The ward that rose most was St Peter and the Waterfront: +36" in text  # (a)
     assert "no data for Dec 2017" in text  # (b)

@@ -3,6 +3,7 @@ pickers are built by the package."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from safer_analysis.errors import ParameterError
@@ -116,3 +117,26 @@ def test_every_step_refuses_a_careless_argument_in_one_line(wb, step, said, kind
         step(wb)
     assert isinstance(caught.value, ParameterError) and str(caught.value).startswith(said)
     assert "\n" not in str(caught.value)
+
+
+def test_data_of_one_calendar_year_default_to_its_twelve_months(wb):
+    """A project with police.uk data for 2025 only (no whole financial year) is explored over the
+    year to December 2025 by default, as its pack is: counts, monthly, pickers and map all work."""
+    from safer_analysis.workbench.counts import count_by, last_complete_year, monthly_counts
+    from safer_analysis.workbench.widgets import pickers
+
+    crimes = wb.crimes[wb.crimes["month"].between("2025-01", "2025-12")].copy()
+    crimes.attrs = dict(wb.crimes.attrs)
+    held = sorted(crimes["month"].unique())
+    assert held[0] == "2025-01"
+    label = f"year to {pd.Timestamp(held[-1]).strftime('%b %Y')}"
+    assert last_complete_year(crimes) == label
+    table = count_by(crimes, "ward")
+    in_window = crimes[crimes["month"] > f"{int(held[-1][:4]) - 1}{held[-1][4:]}"]
+    assert int(table["count"].sum()) == int((in_window["crime_type"] != "Anti-social behaviour").sum())
+    assert monthly_counts(crimes).index[-1] == held[-1]
+    year = pickers(crimes).children[0].children[0]
+    assert year.value == year.options[0][1]
+    from safer_analysis.workbench.heatmaps import monthly_by_type
+
+    assert list(monthly_by_type(crimes).columns)[-1] == held[-1]  # one year held: one year drawn

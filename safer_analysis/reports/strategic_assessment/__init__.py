@@ -21,8 +21,10 @@ from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     sensitivity_note,
     standing,
     summarise,
+    the_period,
     would_rank,
     year_label,
+    years_span,
 )
 from safer_analysis.reports.strategic_assessment.model import (  # noqa: F401
     CrimeDataError,
@@ -63,6 +65,7 @@ from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     ranking_table,
     rate_title,
     rates_for_chart,
+    recurring_caption,
     tables_source,
     trend_headers,
     trend_lines,

@@ -15,7 +15,7 @@ from safer_analysis.analysis.ranking import (
     shared_ranks,
 )
 from safer_analysis.inputs import reference
-from safer_analysis.inputs.years import FinancialYear, parse_period
+from safer_analysis.inputs.years import FinancialYear, parse_period, period_sentence
 from safer_analysis.present.formats import format_month, format_percent
 from safer_analysis.reports.strategic_assessment.model import Profile
 
@@ -25,9 +25,13 @@ def coverage_sentence(p: Profile) -> str:
     first, last = parse_period(p.years[0]).months()[0], parse_period(p.year).months()[-1]
     gaps = {y: r["missing"] for y, r in p.coverage.iterrows() if r["missing"]}
     kind = "financial years" if isinstance(parse_period(p.year), FinancialYear) else "twelve-month periods"
-    text = (
-        f"The crime figures cover the {kind} {p.years[0]} to {p.year} ({format_month(first)} to {format_month(last)})"
-    )
+    if len(p.years) == 1:
+        text = f"The crime figures cover {_the(p.year)} ({parse_period(p.year).long_label})"
+    else:
+        text = (
+            f"The crime figures cover the {kind} {_span(p.years[0], p.year).removeprefix('the years ')} "
+            f"({format_month(first)} to {format_month(last)})"
+        )
     if not gaps:
         return text + ": every month is present."
     parts = [
@@ -42,6 +46,15 @@ def coverage_sentence(p: Profile) -> str:
     return text + ". " + "; ".join(parts) + ", as police.uk publishes it. " + handled + "."
 
 
+def period_note(p: Profile) -> str | None:
+    """Which months the crime figures cover and that the money's financial year is separate, where
+    the two differ (:func:`safer_analysis.inputs.years.period_sentence`)."""
+    if not p.money_year:
+        return None
+    period = parse_period(p.year)
+    return period_sentence(period, p.money_year, latest=period.months()[-1] == p.last_month_held)
+
+
 def data_quality_sentence(metadata: Mapping | None, force: str, year: str) -> str | None:
     """The force's police.uk crimes for ``year`` against the Home Office recorded crime total, and
     the rows police.uk could not place; None when the import recorded no force-wide counts."""
@@ -54,7 +67,7 @@ def data_quality_sentence(metadata: Mapping | None, force: str, year: str) -> st
     unplaced = sum(s["no_location"] for s in in_year.values())
     where = force or "the force"
     text = (
-        f"Data quality: across {where}, {unplaced:,} of the {rows:,} police.uk rows for {year} "
+        f"Data quality: across {where}, {unplaced:,} of the {rows:,} police.uk rows for {_the(year)} "
         f"({unplaced / rows * 100:.1f}%) have no location, so no area can count them."
     )
     recorded = (
@@ -73,7 +86,7 @@ def data_quality_sentence(metadata: Mapping | None, force: str, year: str) -> st
     twice = sum(sum(f.values()) for m, f in (metadata or {}).get("duplicates_dropped", {}).items() if m in in_year)
     if twice:
         text += (
-            f" {twice:,} crime record(s) for {year} that police.uk published twice (the same Crime ID, identical "
+            f" {twice:,} crime record(s) for {_the(year)} that police.uk published twice (the same Crime ID, identical "
             "in every field) were counted once."
         )
     return text
@@ -85,10 +98,22 @@ def _the(period: str) -> str:
 
 
 def _span(first: str, last: str) -> str:
-    """'2016-17 to 2018-19', or 'the years to Dec 2017 to Dec 2019'."""
+    """'2016-17 to 2018-19', or 'the years to Dec 2017 to Dec 2019'; one period as in a sentence."""
+    if first == last:
+        return _the(last)
     if isinstance(parse_period(last), FinancialYear):
         return f"{first} to {last}"
     return f"the years to {first.removeprefix('year to ')} to {last.removeprefix('year to ')}"
+
+
+def years_span(p: Profile) -> str:
+    """The comparison years for a caption: '2016-17 to 2018-19', or the one period held."""
+    return p.year if len(p.years) == 1 else f"{p.years[0]} to {p.year}"
+
+
+def the_period(p: Profile) -> str:
+    """The period assessed for a sentence: '2018-19', 'the year to Dec 2025'."""
+    return _the(p.year)
 
 
 def year_label(p: Profile, year: str) -> str:
@@ -116,10 +141,15 @@ def summarise(p: Profile) -> list[str]:
     if ASB in p.counts.index:
         text += f", with {int(p.counts.at[ASB, p.year]):,} incidents of anti-social behaviour"
     out.append(text + ".")
+    if period_note(p):
+        out.append(period_note(p))
     held = int(p.coverage.at[p.year, "months_held"]) if p.year in p.coverage.index else 12
     if held < 12:
         missing = ", ".join(format_month(m) for m in p.coverage.at[p.year, "missing"])
-        out.append(f"These {p.year} figures cover {held} of its 12 months: police.uk has no data for {missing}.")
+        out.append(
+            f"These figures for {_the(p.year)} cover {held} of its 12 months, counts and rates alike: the crime "
+            f"data hold none for {missing}."
+        )
     if p.trend.empty and len(p.years) >= 2:
         out.append(f"No trend is stated: the crime data hold fewer than 24 months across {_span(p.years[0], p.year)}.")
     if not p.trend.empty:
@@ -164,10 +194,15 @@ def summarise(p: Profile) -> list[str]:
         f"(each type weighted by the mix of {p.harm_basis})."
     )
     c = p.concentration
+    every_year = (
+        f"; {len(p.recurring)} of the {c['top_lsoas']} busiest are among the busiest in every year over "
+        f"{_span(p.years[0], p.years[-1])}"
+        if len(p.years) > 1
+        else ""
+    )
     out.append(
         f"The busiest {c['share'] * 100:.0f}% of neighbourhoods hold {format_percent(c['top_share_pct'])} of "
-        f"crime (Gini coefficient {c['gini']:.2f}); {len(p.recurring)} of the {c['top_lsoas']} busiest are among "
-        f"the busiest in every year over {_span(p.years[0], p.years[-1])}."
+        f"crime (Gini coefficient {c['gini']:.2f}){every_year}."
     )
     if p.peers is not None:
         out.append(peer_sentence(p))
@@ -175,7 +210,7 @@ def summarise(p: Profile) -> list[str]:
         out.append(ranking_sentence(p))
     else:
         out.append(
-            f"The analyst's threat, risk and harm scores for {p.year} are still to be entered, so the "
+            f"The analyst's threat, risk and harm scores for {p.money_year or p.year} are still to be entered, so the "
             "priorities are not yet ranked; the evidence from the crime data is shown alone."
         )
     return out
@@ -214,9 +249,10 @@ def data_status(p: Profile, metadata: Mapping | None, scores: pd.DataFrame) -> l
     )
     out = [crime, ("real", "Populations: ONS mid-year estimates")]
     out.append(("real", f"Harm weights: ONS Crime Severity Score by {p.harm_basis}"))
-    s = scores[scores["financial_year"] == p.year]
+    year = p.money_year or p.year
+    s = scores[scores["financial_year"] == year]
     if s.empty:
-        out.append(("draft", f"Threat, risk and harm scores for {p.year}: not yet entered"))
+        out.append(("draft", f"Threat, risk and harm scores for {year}: not yet entered"))
     elif bool(s["illustrative"].any()):
         out.append(("illustrative", "Threat, risk and harm scores, and so the ranking of the priorities"))
     else:
@@ -316,8 +352,13 @@ def concentration_sentence(p: Profile) -> str:
         f"{format_percent(c['top_share_pct'])} of the {c['total']:,} crimes that could be placed. The Gini "
         f"coefficient is {c['gini']:.2f}: 0 would mean every neighbourhood had the same count, 1 that one "
         "had them all. "
-        f"{len(p.recurring)} of the {c['top_lsoas']} busiest neighbourhoods were among the {c['top_lsoas']} busiest in "
-        f"every year from {p.years[0]} to {p.year}; they are listed below with their wards."
+        + (
+            f"{len(p.recurring)} of the {c['top_lsoas']} busiest neighbourhoods were among the {c['top_lsoas']} "
+            f"busiest in every year from {p.years[0]} to {p.year}; they are listed below with their wards."
+            if len(p.years) > 1
+            else f"The {c['top_lsoas']} busiest are listed below with their wards; with one year of data held, none "
+            "can yet be shown to be among the busiest year after year."
+        )
     )
 
 

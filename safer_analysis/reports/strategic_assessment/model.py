@@ -35,7 +35,7 @@ from safer_analysis.analysis.ranking import (
     rank_priorities,
 )
 from safer_analysis.inputs import areas, reference
-from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
+from safer_analysis.inputs.years import FinancialYear, PeriodNotHeldError, YearTo, crime_period, parse_period
 
 
 class CrimeDataError(ValueError):
@@ -68,6 +68,10 @@ class Profile:
     coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     months_compared: list[int] = field(default_factory=list)
     counts_same_months: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The financial year of the money and the analyst's scores (``year`` is the crime figures' period).
+    money_year: str = ""
+    #: The last month the crime data hold (``YYYY-MM``).
+    last_month_held: str = ""
 
     @property
     def scores_entered(self) -> bool:
@@ -108,17 +112,25 @@ def build_profile(
 ) -> Profile:
     """The assessment for ``year``: volumes, rates, trend over ``n_years``, harm and the ranking.
 
-    The crime figures cover the financial year ``year``, or with ``period_end`` (``YYYY-MM``) the
-    twelve months ending that month (and the years before it); the analyst's scores are always
+    The crime figures cover the twelve months ending with the last month held within the financial
+    year ``year`` (the year itself when its March is held), the latest twelve months held for a
+    year after the data, or with ``period_end`` (``YYYY-MM``) the twelve months ending that month;
+    and the years before it (:func:`safer_analysis.inputs.years.crime_period`). A period past the
+    last month held, or with no month held, is a CrimeDataError. The analyst's scores are always
     those of the financial year. Populations are the ONS mid-year estimates for ``area_codes``
     (local authority codes) nearest the middle of each period; without codes no rates are given.
     A period with missing months is kept and flagged (``coverage``); the trend is fitted to the
     monthly counts held, and its yearly counts compare like-for-like months.
     """
     scores_year = year
-    if period_end:
-        crimes = label_periods(crimes, period_end)
-        year = YearTo.ending(period_end).label
+    held = sorted(crimes["month"].dropna().unique())
+    try:
+        period = crime_period(year, held, period_end) if held else FinancialYear.parse(year)
+    except PeriodNotHeldError as exc:
+        raise CrimeDataError(str(exc)) from None
+    if isinstance(period, YearTo):
+        crimes = label_periods(crimes, period.end)
+        year = period.label
     check_coverage(crimes, year, csp, metadata)
     usable = [y for y in years_with_data(crimes) if y == year or months_held(crimes, y) >= MIN_MONTHS]
     years = comparison_years(year, n_years, usable)
@@ -200,6 +212,8 @@ def build_profile(
         cover,
         months_compared,
         counts_by_type(same_months, years),
+        scores_year,
+        held[-1] if held else "",
     )
 
 

@@ -54,7 +54,7 @@ def _units() -> pd.Series:
 def _period_rows(crimes: pd.DataFrame, p: Profile) -> tuple[pd.DataFrame, object]:
     period = parse_period(p.year)
     if isinstance(period, YearTo):
-        crimes = label_periods(crimes, f"{period.end_year}-{period.end_month:02d}")
+        crimes = label_periods(crimes, period.end)
     return crimes, period
 
 

@@ -12,9 +12,10 @@ from safer_analysis.analysis.crime_profile import (
     ALL_CRIME,
 )
 from safer_analysis.inputs import reference
+from safer_analysis.inputs.years import FinancialYear, parse_period
 from safer_analysis.present import disclosure
 from safer_analysis.present.formats import format_month, format_percent
-from safer_analysis.reports.strategic_assessment.findings import standing, would_rank, year_label
+from safer_analysis.reports.strategic_assessment.findings import standing, the_period, would_rank, year_label
 from safer_analysis.reports.strategic_assessment.model import Profile
 
 
@@ -85,7 +86,7 @@ def volume_formats(p: Profile) -> dict[str, str]:
 def volume_headers(p: Profile) -> dict[str, str]:
     return {
         "crime_type": "Type",
-        "rate": f"Rate per 1,000, {p.year}",
+        "rate": f"Rate per 1,000, {year_label(p, p.year)}",
         "lower": "95% CI lower",
         "upper": "95% CI upper",
         **{y: year_label(p, y) for y in p.years},
@@ -104,7 +105,10 @@ def rates_for_chart(p: Profile, threshold: int | None = None) -> pd.DataFrame:
 def rate_title(p: Profile) -> str:
     rates = p.rates.drop(index=[ALL_CRIME], errors="ignore")
     top = rates["rate"].idxmax()
-    return f"{top} has the highest rate in {p.csp} in {p.year}: {rates.at[top, 'rate']:.1f} per 1,000 people"
+    held = year_label(p, p.year).removeprefix(p.year)  # ' (11 months)' where any month is missing
+    return (
+        f"{top} has the highest rate in {p.csp} in {the_period(p)}{held}: {rates.at[top, 'rate']:.1f} per 1,000 people"
+    )
 
 
 def trend_lines(p: Profile, n: int = 5) -> pd.DataFrame:
@@ -121,7 +125,8 @@ def trend_lines(p: Profile, n: int = 5) -> pd.DataFrame:
 def trend_lines_subtitle(p: Profile) -> str:
     same = len(p.months_compared)
     months = "" if same == 12 else f", the same {same} calendar months in every year (police.uk lacks a month)"
-    return f"Recorded crimes and ASB incidents per financial year{months}, {p.csp}, {p.years[0]} to {p.year}"
+    per = "financial year" if isinstance(parse_period(p.year), FinancialYear) else "twelve months"
+    return f"Recorded crimes and ASB incidents per {per}{months}, {p.csp}, {p.years[0]} to {p.year}"
 
 
 def trend_title(p: Profile) -> str:
@@ -230,6 +235,15 @@ def peer_limits(p: Profile) -> pd.DataFrame:
     low, high = float(t["population"].min()), float(t["population"].max())
     grid = np.geomspace(low * 0.8, high * 1.25, 120)
     return funnels.overdispersed_limits(t.attrs["target_rate"], t.attrs["tau2"], grid)
+
+
+def recurring_caption(p: Profile) -> str:
+    """The caption of the busiest neighbourhoods' table: those busy every year, or with one year
+    held, the busiest of that year."""
+    n = p.concentration["top_lsoas"]
+    if len(p.years) == 1:
+        return f"The {n} busiest neighbourhoods, {p.year}"
+    return f"Neighbourhoods among the {n} busiest every year, {p.years[0]} to {p.year}"
 
 
 def harm_shares(p: Profile, threshold: int | None = None) -> pd.DataFrame:
