@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 from safer_analysis.analysis.crime_profile import ASB  # noqa: E402
 from safer_analysis.cli import main  # noqa: E402
 from safer_analysis.inputs import areas, reference  # noqa: E402
+from safer_analysis.inputs.years import parse_period  # noqa: E402
 from safer_analysis.reports import strategic_assessment as sa  # noqa: E402
 from safer_analysis.reports.strategic_assessment.model import build_profile  # noqa: E402
 
@@ -61,7 +62,8 @@ def test_the_map_draws_2021_polygons_each_with_the_rate_of_its_unit(crimes, data
         crimes, dataset, "2025-26", "Plymouth", area_codes=["E06000026"], metadata=crimes.attrs["metadata"]
     )
     chart = sa.crime_map(crimes, p, path, WARD_FILE, "Source: police.uk.")
-    year = crimes[(crimes["financial_year"] == "2025-26") & (crimes["crime_type"] != ASB)]
+    months = set(parse_period(p.year).months())  # the twelve months the profile covers
+    year = crimes[crimes["month"].isin(months) & (crimes["crime_type"] != ASB)]
     counted = year["lsoa_code"].value_counts()
     pops = _population("2020")
     parents = dict(zip(lookup["lsoa21_code"], lookup["lsoa11_code"], strict=False))
