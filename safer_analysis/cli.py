@@ -211,6 +211,17 @@ def make_parser() -> argparse.ArgumentParser:
         help="add a newer ONS mid-year population estimates workbook to the project (data/reference/)",
     )
     o.add_argument("workbook", type=Path, help="the ONS workbook as downloaded (.xls or .xlsx), e.g. mye22final.xlsx")
+    m = sub.add_parser(
+        "import-boundaries",
+        parents=[common],
+        help="add LSOA or ward boundaries downloaded from the ONS Open Geography Portal, for the maps",
+    )
+    m.add_argument("path", type=Path, help="a GeoJSON, GeoPackage or shapefile (or a zip of one) of LSOAs or wards")
+    m.add_argument(
+        "--area",
+        default=None,
+        help="keep this area's polygons, by name or ONS code (default: the project's own area)",
+    )
 
     k = sub.add_parser(
         "notebooks", parents=[common], help="compare the project's notebooks with the package's, or refresh them"
@@ -444,6 +455,41 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
+def _import_boundaries(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.inputs import areas, boundaries
+
+    s = project.settings
+    own = s.csp_code or (s.local_authority_codes[0] if len(s.local_authority_codes) == 1 else s.area)
+    area = areas.resolve(args.area or own)
+    try:
+        done = boundaries.import_boundaries(project.data_dir, args.path, area)
+    except boundaries.BoundaryFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except OSError as exc:
+        raise ParameterError(_cannot_write(exc, project.data_dir / "boundaries", "")) from None
+    named = s.lsoa_boundaries if done.kind == "lsoa" else s.ward_boundaries
+    done.settings_file = named
+    print(done.summary())
+    return 0
+
+
+def _check_boundaries(project: Project) -> int:
+    from safer_analysis.inputs import boundaries
+
+    for kind in ("lsoa", "ward"):
+        path = project.boundary_file(kind)
+        if path is None:
+            continue
+        try:
+            found = boundaries.load_boundaries(path)
+        except boundaries.BoundaryFileError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_DATA
+        print(f"Boundaries for the map: {path} ({len(found.places)} {found.columns.words}).")
+    return 0
+
+
 def _new_year(args: argparse.Namespace, project: Project) -> int:
     from safer_analysis.inputs.years import FinancialYearError
     from safer_analysis.scaffold.new_year import NewYearError, new_year
@@ -530,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
             return _notebooks(args, project)
         if args.command == "import-population":
             return _import_population(args, project)
+        if args.command == "import-boundaries":
+            return _import_boundaries(args, project)
         dataset = load_dataset(project.data_dir)
         if args.command == "years":
             for year in dataset.years:
@@ -543,6 +591,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{s.name}: settings valid{agreed}; all files valid in {project.data_dir} ({n} allocation lines, "
                 f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s."
             )
+            return _check_boundaries(project)
         return 0
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -351,9 +351,14 @@ class Project:
         return counts_file(self.all_areas_file)
 
     def boundary_file(self, kind: str) -> Path | None:
-        """The project's boundary file for ``kind`` ("lsoa" or "ward"), if its settings name one."""
+        """The project's boundary file for ``kind`` ("lsoa" or "ward"): the one its settings name
+        (``[geography]``), else the one ``import-boundaries`` wrote (``data/boundaries/<kind>.geojson``),
+        else None."""
         name = self.settings.lsoa_boundaries if kind == "lsoa" else self.settings.ward_boundaries
-        return (self.root / name) if name else None
+        if name:
+            return self.root / name
+        imported = self.data_dir / "boundaries" / f"{kind}.geojson"
+        return imported if imported.is_file() else None
 
     def crime_source(self, area: str | None = None, crime_data: str = "") -> tuple[Path, bool]:
         """The file holding an area's police.uk rows, and whether the area is to be cut from the

@@ -1,69 +1,138 @@
-"""Maps in the house style: crime rates by neighbourhood, or the density of the points themselves.
+"""Maps in the house style: crime rates by neighbourhood on the project's boundaries.
 
-Drawn with geopandas and matplotlib as images whose alt text is written from the data; nothing
-is fetched (no map tiles), so a page stays self-contained.
+Drawn with matplotlib from the polygons of :mod:`safer_analysis.inputs.boundaries` (longitude
+and latitude), as images whose alt text is written from the data; nothing is fetched (no map
+tiles), so a page stays self-contained. The colour bar beside the map is its legend: what the
+shading means and its scale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
+import matplotlib.figure
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
-from matplotlib.colors import LogNorm
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.colors import LogNorm, Normalize
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
-from safer_analysis.present.charts import PALETTE, TEXT, Chart, apply_house_style
+from safer_analysis.inputs.boundaries.geometry import interior_point, oriented
+from safer_analysis.present.charts import NARROW_WIDTH, PALETTE, TEXT, Chart, apply_house_style
+
+#: The colour of a neighbourhood with no rate (no population or no data).
+MISSING = "#dddddd"
+
+
+def _patch(shape) -> PathPatch:
+    rings = oriented(shape)
+    return PathPatch(Path.make_compound_path(*[Path(np.asarray(r)) for r in rings]))
+
+
+def _outlines(shapes) -> list[np.ndarray]:
+    return [np.asarray(r) for s in shapes for r in s]
+
+
+@dataclass
+class MapChart(Chart):
+    """A map with its words; laid out again for a phone by drawing it afresh: the map the
+    phone's full width and the colour bar beneath it."""
+
+    redraw: Callable[[bool], matplotlib.figure.Figure] | None = field(default=None, repr=False)
+
+    def narrow_png_base64(self, width: float = NARROW_WIDTH, dpi: int = 110) -> str:
+        if self.redraw is None:
+            return super().narrow_png_base64(width, dpi)
+        plt.close(self.figure)
+        self.figure = self.redraw(True)
+        return self.png_base64(dpi)
+
+
+def _draw(places, values, norm, log, ticks, wards, marked_shapes, narrow: bool) -> matplotlib.figure.Figure:
+    """The map drawn at desktop width (colour bar beside it) or for a phone (beneath it)."""
+    apply_house_style()
+    points = np.concatenate([np.asarray(r) for p in places for r in p.shape])
+    (west, south), (east, north) = points.min(axis=0), points.max(axis=0)
+    aspect = 1 / math.cos(math.radians((south + north) / 2))  # longitude and latitude drawn to scale
+    if narrow:
+        tall = (north - south) * aspect / max(east - west, 1e-9)
+        fig, ax = plt.subplots(figsize=(NARROW_WIDTH, max(3.5, NARROW_WIDTH * tall + 1.4)))
+    else:
+        fig, ax = plt.subplots(figsize=(8.5, 7.5))
+    cmap = plt.get_cmap("Blues")
+    have = ~np.isnan(values)
+    shown = np.clip(values, norm.vmin, None) if log else values
+    colours = [cmap(norm(v)) if ok else MISSING for v, ok in zip(shown, have, strict=True)]
+    ax.add_collection(
+        PatchCollection(
+            [_patch(p.shape) for p in places], facecolors=colours, edgecolors="white", linewidths=0.2, zorder=1
+        )
+    )
+    label = "Crimes per 1,000 residents" + (" (log scale)" if log else "")
+    scale = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    if narrow:
+        bar = fig.colorbar(scale, ax=ax, label=label, orientation="horizontal", shrink=0.9, pad=0.02, aspect=30)
+        axis = bar.ax.xaxis
+    else:
+        bar = fig.colorbar(scale, ax=ax, label=label, shrink=0.6)
+        axis = bar.ax.yaxis
+    if log:  # plain numbers on the scale, not powers of ten
+        axis.set_ticks(ticks, [f"{v:,}" for v in ticks])
+        bar.ax.minorticks_off()
+    if wards:
+        ax.add_collection(LineCollection(_outlines(w.shape for w in wards), colors=TEXT, linewidths=0.6, zorder=2))
+        for ward in wards:
+            x, y = interior_point(ward.shape)
+            ax.annotate(str(ward.name), (x, y), ha="center", fontsize=6, color=TEXT)
+    if marked_shapes:
+        ax.add_collection(LineCollection(_outlines(marked_shapes), colors=PALETTE[3], linewidths=1.6, zorder=2))
+    pad_x, pad_y = (east - west) * 0.05, (north - south) * 0.05
+    ax.set_xlim(west - pad_x, east + pad_x)
+    ax.set_ylim(south - pad_y, north + pad_y)
+    ax.set_aspect(aspect)
+    ax.set_axis_off()
+    fig.tight_layout()
+    return fig
 
 
 def rate_map(
-    lsoas,
+    places: Sequence,
     rates: pd.DataFrame,
     *,
-    wards=None,
+    wards: Sequence | None = None,
     marked: Sequence[str] = (),
     title: str,
     subtitle: str,
     source: str,
     what: str,
     describe: dict[str, str] | None = None,
-) -> Chart:
-    """A choropleth of ``rates`` (``lsoa11_code``, ``rate``) over the ``lsoas`` polygons (a
-    GeoDataFrame with ``LSOA11CD``), ward outlines and names from ``wards`` (``WD..NM`` column),
-    and the ``marked`` LSOAs outlined. ``describe`` maps an LSOA code to words for the alt text
+) -> MapChart:
+    """A choropleth of ``rates`` (``code``, ``rate``) over the ``places`` (each with ``code``,
+    ``name`` and ``shape``, its rings of longitude and latitude), the ``wards`` outlined and
+    named, and the ``marked`` codes outlined. ``describe`` maps a code to words for the alt text
     (its name and ward)."""
-    apply_house_style()
-    shapes = lsoas.merge(rates, left_on="LSOA11CD", right_on="lsoa11_code", how="left")
-    fig, ax = plt.subplots(figsize=(8.5, 7.5))
+    by_code = rates.drop_duplicates("code").set_index("code")["rate"]
+    values = np.array([by_code.get(p.code, np.nan) for p in places], dtype=float)
     # a log scale: a city centre's rates are tens of times the suburbs', which a linear scale flattens
     positive = rates["rate"][rates["rate"] > 0]
     log = len(positive) > 1 and positive.max() > 10 * positive.min()
-    shapes.plot(
-        column="rate",
-        ax=ax,
-        cmap="Blues",
-        linewidth=0.2,
-        edgecolor="white",
-        legend=True,
-        norm=LogNorm(vmin=float(positive.min()), vmax=float(positive.max())) if log else None,
-        missing_kwds={"color": "#dddddd", "label": "no data"},
-        legend_kwds={"label": "Crimes per 1,000 residents" + (" (log scale)" if log else ""), "shrink": 0.6},
-    )
-    if log:  # plain numbers on the scale, not powers of ten
-        bar = fig.axes[-1]
-        ticks = [v for v in (5, 10, 20, 50, 100, 200, 500, 1000, 2000) if positive.min() <= v <= positive.max()]
-        bar.set_yticks(ticks, [f"{v:,}" for v in ticks])
-        bar.minorticks_off()
-    if wards is not None:
-        wards.boundary.plot(ax=ax, color=TEXT, linewidth=0.6)
-        name = next(c for c in wards.columns if c.upper().startswith("WD") and c.upper().endswith("NM"))
-        for _, ward in wards.iterrows():
-            point = ward.geometry.representative_point()
-            ax.annotate(str(ward[name]), (point.x, point.y), ha="center", fontsize=6, color=TEXT)
-    marked_shapes = shapes[shapes["LSOA11CD"].isin(set(marked))]
-    if not marked_shapes.empty:
-        marked_shapes.boundary.plot(ax=ax, color=PALETTE[3], linewidth=1.6)
-    ax.set_axis_off()
-    fig.tight_layout()
+    if log:
+        norm = LogNorm(vmin=float(positive.min()), vmax=float(positive.max()))
+    else:
+        known = rates["rate"].dropna()
+        norm = Normalize(vmin=float(known.min()) if len(known) else 0, vmax=float(known.max()) if len(known) else 1)
+    ticks = [v for v in (5, 10, 20, 50, 100, 200, 500, 1000, 2000) if log and positive.min() <= v <= positive.max()]
+    chosen = set(marked)
+    marked_shapes = [p.shape for p in places if p.code in chosen]
+
+    def redraw(narrow: bool) -> matplotlib.figure.Figure:
+        return _draw(places, values, norm, log, ticks, wards, marked_shapes, narrow)
+
+    fig = redraw(False)
     ranked = rates.dropna(subset=["rate"]).sort_values("rate", ascending=False)
     words = describe or {}
 
@@ -75,8 +144,8 @@ def rate_map(
     if not ranked.empty:
         top, low = ranked.iloc[0], ranked.iloc[-1]
         alt += (
-            f" Highest: {place(top['lsoa11_code'])}, {top['rate']:.0f} per 1,000;"
-            f" lowest: {place(low['lsoa11_code'])}, {low['rate']:.0f} per 1,000."
+            f" Highest: {place(top['code'])}, {top['rate']:.0f} per 1,000;"
+            f" lowest: {place(low['code'])}, {low['rate']:.0f} per 1,000."
             f" Half the neighbourhoods are below {ranked['rate'].median():.0f} per 1,000."
         )
     if len(marked):
@@ -85,25 +154,6 @@ def rate_map(
             + "; ".join(place(c) for c in marked)
             + "."
         )
-    if wards is not None:
+    if wards:
         alt += " Ward boundaries are drawn and named."
-    return Chart(fig, title, subtitle, alt, source)
-
-
-def density_map(points: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str) -> Chart:
-    """Where the points (``longitude``, ``latitude``) are densest, binned into hexagons: the map a
-    project without boundary files gets."""
-    apply_house_style()
-    xy = points.dropna(subset=["longitude", "latitude"])
-    fig, ax = plt.subplots(figsize=(8.5, 7.5))
-    cells = ax.hexbin(xy["longitude"], xy["latitude"], gridsize=40, cmap="Blues", mincnt=5)
-    fig.colorbar(cells, ax=ax, shrink=0.6, label="Crimes in the hexagon (hexagons with fewer than 5 left blank)")
-    ax.set_aspect(1.6)
-    ax.set_axis_off()
-    fig.tight_layout()
-    counts = cells.get_array()
-    alt = (
-        f"Hexagon map of {what}: {len(xy):,} crimes with a location in {len(counts)} hexagons of at least 5; "
-        f"the busiest holds {int(counts.max()) if len(counts) else 0:,}."
-    )
-    return Chart(fig, title, subtitle, alt, source)
+    return MapChart(fig, title, subtitle, alt, source, redraw=redraw)

@@ -185,6 +185,14 @@ papermill (`papermill notebooks/spend_analysis.ipynb out.ipynb -p financial_year
 always runs the notebooks of the installed package; `safer-analysis notebooks` says whether these
 copies are in step with it, and `safer-analysis notebooks --update` refreshes them.
 
+## Maps
+
+The assessment maps crime by neighbourhood once the project holds boundaries: download the LSOA
+boundaries (2021, generalised) and, if wanted, the ward boundaries from the ONS Open Geography
+Portal (geoportal.statistics.gov.uk) as GeoJSON, GeoPackage or shapefile, and run
+`safer-analysis import-boundaries FILE` for each; it keeps {area}'s polygons in
+`data/boundaries/`. Until then the assessment lists the neighbourhoods with the highest rates.
+
 Settings (names, codes, funder, contact) are in `{settings}`.
 """
 

@@ -163,7 +163,8 @@ class Workbench:
     explore = staticmethod(explore)
 
     def map(self, *, period: object = None, crime_type: object = None) -> maps.ZoomMap:
-        """A zoomable map of the counts per LSOA on the project's boundaries (the points without them)."""
+        """A zoomable map of the counts per LSOA on the project's boundaries, with its legend
+        (without boundaries, the busiest LSOAs as a table, and how to add them)."""
         return maps.zoom_map(
             self.crimes,
             boundaries=self.project.boundary_file("lsoa"),

@@ -1,5 +1,5 @@
-"""Maps: the rate per LSOA against an independent count, alt text written from the data, and the
-fallback for a project without boundary files."""
+"""Maps: the rate per LSOA against an independent count, and the drawing itself: every polygon
+shaded, holes left empty, missing rates grey, the colour bar as its legend."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from safer_analysis.analysis.crime_profile import ASB, lsoa_rates  # noqa: E402
 from safer_analysis.inputs import police_uk, reference  # noqa: E402
+from safer_analysis.inputs.boundaries import Place, load_boundaries  # noqa: E402
+from safer_analysis.present import maps  # noqa: E402
 from safer_analysis.reports import strategic_assessment as sa  # noqa: E402
 
 from ..conftest import CRIME_FILE, ROOT  # noqa: E402
@@ -20,13 +23,6 @@ from ..conftest import CRIME_FILE, ROOT  # noqa: E402
 @pytest.fixture(scope="module")
 def crimes():
     return police_uk.load_crimes(CRIME_FILE)
-
-
-@pytest.fixture(scope="module")
-def profile(crimes, dataset):
-    return sa.build_profile(
-        crimes, dataset, "2018-19", "Plymouth", area_codes=["E06000026"], metadata=crimes.attrs["metadata"]
-    )
 
 
 def test_lsoa_rates_count_every_placed_crime_once(crimes):
@@ -53,35 +49,37 @@ def test_2025_rows_on_split_2021_lsoas_are_counted_in_their_2011_parent(crimes):
     assert rates.attrs["unmapped"] == 0  # Plymouth's changed LSOAs were splits, so every row maps back
 
 
-def test_the_map_names_places_with_their_wards_in_its_alt_text(crimes, profile):
-    project_geo = ROOT / "data" / "geography"
+def _colour_at(chart, x: float, y: float) -> np.ndarray:
+    fig = chart.figure
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba())
+    px, py = fig.axes[0].transData.transform((x, y))
+    return image[int(image.shape[0] - py), int(px), :3]
+
+
+def test_every_polygon_is_shaded_holes_stay_empty_and_the_colour_bar_is_the_legend():
+    square = np.array([[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], dtype=float)
+    hole = np.array([[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]], dtype=float)  # the same way round, as files may have it
+    places = [Place("A", "A", [square, hole]), Place("B", "B", [square + [5, 0]]), Place("C", "C", [square + [10, 0]])]
+    rates = pd.DataFrame({"code": ["A", "B", "C"], "rate": [5.0, 500.0, np.nan]})
+    chart = maps.rate_map(places, rates, title="t", subtitle="s", source="src", what="rates")
+    assert tuple(_colour_at(chart, 2, 2)) == (255, 255, 255)  # the hole
+    assert _colour_at(chart, 0.5, 0.5)[2] > _colour_at(chart, 0.5, 0.5)[0]  # a light blue
+    assert _colour_at(chart, 5.5, 0.5).sum() < _colour_at(chart, 0.5, 0.5).sum()  # darker for more
+    assert tuple(_colour_at(chart, 10.5, 0.5)) == (0xDD, 0xDD, 0xDD)  # no rate: grey
+    bar = chart.figure.axes[1]
+    assert bar.get_ylabel() == "Crimes per 1,000 residents (log scale)"
+    assert [t.get_text() for t in bar.get_yticklabels()] == ["5", "10", "20", "50", "100", "200", "500"]
+    assert "2 neighbourhoods shaded from light (low) to dark (high) on a log scale" in chart.alt
+
+
+def test_the_plymouth_map_is_drawn_from_its_own_files(crimes, dataset):
+    geo = ROOT / "data" / "geography"
+    lsoas = load_boundaries(geo / "plymouth_lsoa11_boundaries.geojson")
+    p = sa.build_profile(crimes, dataset, "2018-19", "Plymouth", area_codes=["E06000026"], metadata={})
     chart = sa.crime_map(
-        crimes,
-        profile,
-        project_geo / "plymouth_lsoa11_boundaries.geojson",
-        project_geo / "plymouth_ward_boundaries.geojson",
-        "Source: police.uk.",
+        crimes, p, geo / "plymouth_lsoa11_boundaries.geojson", geo / "plymouth_ward_boundaries.geojson", "S."
     )
-    assert chart.title.startswith("Crime is densest in St Peter and the Waterfront")
-    assert "161 neighbourhoods" in chart.alt and "Highest: Plymouth 027E (St Peter and the Waterfront)" in chart.alt
-    assert f"the {len(profile.recurring)} busiest in every year" in chart.alt
-    assert "mid-2019" in chart.source  # the small-area year nearest the middle of 2018-19
-    assert chart.png_base64()
-
-
-def test_without_boundaries_the_map_bins_the_points(crimes, profile):
-    chart = sa.crime_map(crimes, profile, None, None, "Source: police.uk.")
-    placed = crimes[(crimes["financial_year"] == "2018-19") & (crimes["crime_type"] != ASB)].dropna(
-        subset=["longitude"]
-    )
-    assert f"{len(placed):,} crimes with a location" in chart.alt and "hexagons of at least 5" in chart.alt
-
-
-def test_recurring_places_carry_their_ward(profile):
-    assert (profile.recurring["ward"] != "not known").all()
-    assert isinstance(profile.recurring, pd.DataFrame)
-
-
-def test_small_area_year_nearest_the_period():
-    assert sa.lsoa_population_year(2018) == 2019 and sa.lsoa_population_year(2016) == 2017
-    assert sa.lsoa_population_year(2024) == 2020
+    patches = chart.figure.axes[0].collections[0]
+    assert len(patches.get_paths()) == len(lsoas.places) == 161
+    assert len(chart.figure.axes[0].texts) == 20  # every ward named

@@ -93,7 +93,7 @@ CASES = {
     "map with boundaries not GeoJSON": (
         lambda c, d: zoom_map(c, boundaries=ROOT / "README.md", period="2018-19"),
         "boundaries",
-        "is not a GeoJSON file",
+        "not a boundaries file",
         OUT_OF_RANGE,
     ),
     "map of a period without data": (lambda c, d: zoom_map(c, period="2021-22"), "period", "no month", OUT_OF_RANGE),

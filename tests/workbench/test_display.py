@@ -164,10 +164,58 @@ def test_the_map_shades_every_lsoa_with_its_count_and_ward(crimes, raw_crimes):
     assert "wheel" in html and "zoom in" in html and "http" not in html.replace("http://www.w3.org/2000/svg", "")
 
 
-def test_without_boundaries_the_map_draws_the_points(crimes):
+def test_without_boundaries_the_map_says_why_and_lists_the_busiest_lsoas(crimes, raw_crimes):
+    import pyarrow.compute as pc
+
     result = zoom_map(crimes, crime_type="Robbery", period="2018-19")
-    svg = ET.fromstring(result.svg)
-    dots = list(svg.iter("{http://www.w3.org/2000/svg}circle"))
-    year = crimes[(crimes["financial_year"] == "2018-19") & (crimes["crime_type"] == "Robbery")]
-    assert len(dots) == len(year.drop_duplicates(["longitude", "latitude"]))
-    assert "no boundaries" in result.subtitle
+    assert result.svg == "" and "no neighbourhood boundaries" in result.subtitle
+    assert "import-boundaries" in result.subtitle
+    months = [f"2018-{m:02d}" for m in range(4, 13)] + ["2019-01", "2019-02", "2019-03"]
+    rows = raw_crimes.filter(
+        pc.and_(
+            pc.is_in(raw_crimes["month"], value_set=pc.cast(months, "string")),
+            pc.equal(raw_crimes["crime_type"], "Robbery"),
+        )
+    )
+    expected = pd.Series(rows["lsoa_code"].to_pylist()).value_counts()
+    assert list(result.table["Count"]) == list(expected.head(10))
+    assert result.table.iloc[0]["LSOA code"] == expected.index[0]
+    html = result._repr_html_()
+    assert "<table" in html and "<svg" not in html
+    with pytest.raises(ParameterError, match="save it as .html"):
+        result.save(ROOT / "never-written.svg")
+
+
+def test_lsoa_2021_polygons_count_each_row_in_its_own_lsoa_with_a_legend(crimes, raw_crimes, tmp_path):
+    """2025 rows carry 2021 codes: on 2021 polygons each counts in its own LSOA."""
+    import json
+
+    import pyarrow.compute as pc
+
+    from safer_analysis.inputs import reference
+
+    from ..inputs.boundary_files import features, lsoa21_from_2011
+
+    lookup = reference.read_table("lsoa_areas.csv")
+    made = lsoa21_from_2011(features(ROOT / "data" / "geography" / "plymouth_lsoa11_boundaries.geojson"), lookup)
+    path = tmp_path / "lsoa21.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": made}))
+    result = zoom_map(crimes, boundaries=path, period="2025-26", crime_type="Burglary")
+    shapes = [p for p in ET.fromstring(result.svg).iter("{http://www.w3.org/2000/svg}path") if p.get("data-lsoa")]
+    got = {p.get("data-lsoa"): int(p.get("data-count")) for p in shapes}
+    months = [f"2025-{m:02d}" for m in range(4, 13)]
+    rows = raw_crimes.filter(
+        pc.and_(
+            pc.is_in(raw_crimes["month"], value_set=pc.cast(months, "string")),
+            pc.equal(raw_crimes["crime_type"], "Burglary"),
+        )
+    )
+    expected = pd.Series(rows["lsoa_code"].to_pylist()).value_counts()
+    assert len(got) == len(made) and "(LSOA 2021)" in result.subtitle
+    assert all(got[c] == expected.get(c, 0) for c in got)
+    outside = int(expected[~expected.index.isin(set(got))].sum())  # the parts of splits not drawn
+    assert (f"{outside:,} rows fall outside" in result.subtitle) == (outside > 0)
+    assert "Crimes in the neighbourhood (LSOA), darker for more" in result.legend
+    assert result.legend in result._repr_html_()
+    saved = ET.fromstring(result.save(tmp_path / "map.svg").read_text())
+    assert any("darker for more" in (t.text or "") for t in saved.iter("{http://www.w3.org/2000/svg}text"))

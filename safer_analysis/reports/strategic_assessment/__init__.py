@@ -1,7 +1,8 @@
-"""The strategic assessment report, in three modules of one purpose each: its model
+"""The strategic assessment report, in four modules of one purpose each: its model
 (:mod:`.model`, the crime profile of one area and year), its findings as sentences
-(:mod:`.findings`) and its tables and chart titles (:mod:`.tables`). The report's notebook reads
-them all through this package: ``from safer_analysis.reports import strategic_assessment as sa``."""
+(:mod:`.findings`), its tables and chart titles (:mod:`.tables`) and where crime is, as a map or
+a table (:mod:`.places`). The report's notebook reads them all through this package:
+``from safer_analysis.reports import strategic_assessment as sa``."""
 
 from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     PLURALS,
@@ -34,13 +35,22 @@ from safer_analysis.reports.strategic_assessment.model import (  # noqa: F401
     peer_comparison,
     ward_names,
 )
+from safer_analysis.reports.strategic_assessment.places import (  # noqa: F401
+    PLACE_FORMATS,
+    PLACE_HEADERS,
+    TOP_PLACES,
+    PlaceView,
+    crime_map,
+    map_note,
+    place_view,
+    top_places,
+)
 from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     RANKING_HEADERS,
     WORDS,
     concentration_title,
     context_table,
     count_columns,
-    crime_map,
     crime_source_line,
     cross_cutting_table,
     harm_shares,

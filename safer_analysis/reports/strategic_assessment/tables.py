@@ -4,24 +4,19 @@ headings and formats the page and the workbook use."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
 from safer_analysis.analysis import funnels
 from safer_analysis.analysis.crime_profile import (
     ALL_CRIME,
-    ASB,
-    label_periods,
-    lsoa_rates,
 )
 from safer_analysis.inputs import population as populations
-from safer_analysis.inputs import reference
-from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
+from safer_analysis.inputs.years import FinancialYear, parse_period
 from safer_analysis.present import disclosure
 from safer_analysis.present.formats import format_month, format_percent
 from safer_analysis.reports.strategic_assessment.findings import standing, the_period, would_rank, year_label
-from safer_analysis.reports.strategic_assessment.model import Profile, ward_names
+from safer_analysis.reports.strategic_assessment.model import Profile
 
 
 def tables_source(metadata: Mapping | None, p: Profile | None = None) -> str:
@@ -385,49 +380,3 @@ def context_table(dataset) -> pd.DataFrame:
 def lsoa_population_year(mid_year: int) -> int:
     """The small-area population year shipped that is nearest ``mid_year``."""
     return populations.nearest_lsoa_year(mid_year)
-
-
-def crime_map(crimes: pd.DataFrame, p: Profile, lsoa_file: Path | None, ward_file: Path | None, source: str):
-    """The map of where crime is: rates per 1,000 by LSOA on the project's boundaries, with wards
-    and the recurring places marked; without boundaries, the density of the points."""
-    from safer_analysis.present import maps
-
-    period = parse_period(p.year)
-    if isinstance(period, YearTo):
-        crimes = label_periods(crimes, period.end)
-    if lsoa_file is None or not Path(lsoa_file).is_file():
-        year_rows = crimes[(crimes["financial_year"] == p.year) & (crimes["crime_type"] != ASB)]
-        return maps.density_map(
-            year_rows,
-            title=f"Where crime was recorded in {p.csp}, {p.year}",
-            subtitle=f"Recorded crimes by location, {p.csp}, {p.year}",
-            source=source,
-            what=f"recorded crimes in {p.csp}, {p.year}",
-        )
-    import geopandas as gpd
-
-    lsoas = gpd.read_file(lsoa_file)
-    wards = gpd.read_file(ward_file) if ward_file and Path(ward_file).is_file() else None
-    pop_year = lsoa_population_year(period.mid_year)
-    pops = populations.lsoa11_populations(period.mid_year)
-    pops = pops[pops["lsoa11_code"].isin(set(lsoas["LSOA11CD"]))].copy()
-    rates = lsoa_rates(crimes, p.year, pops, reference.read_table("lsoa_areas.csv"))
-    wards_of = ward_names()
-    in_year = crimes[crimes["financial_year"] == p.year]  # names of the year's vintage: 2021 renumbered them
-    names = dict(zip(in_year["lsoa_code"], in_year["lsoa_name"], strict=True))
-    describe = {c: f"{names.get(c, c)} ({wards_of.get(c, 'ward not known')})" for c in rates["lsoa11_code"]}
-    top = rates.sort_values("rate", ascending=False).iloc[0]
-    return maps.rate_map(
-        lsoas,
-        rates,
-        wards=wards,
-        marked=[c for c in p.recurring["lsoa_code"] if c in set(rates["lsoa11_code"])],
-        title=f"Crime is densest in {wards_of.get(top['lsoa11_code'], top['lsoa11_code'])}: "
-        f"{top['rate']:.0f} crimes per 1,000 residents in its busiest neighbourhood",
-        subtitle=f"Recorded crimes per 1,000 residents by neighbourhood (LSOA 2011), {p.csp}, {p.year}; "
-        f"outlined: among the {p.concentration['top_lsoas']} busiest every year",
-        source=f"{source} Population: ONS small-area estimates, mid-{pop_year} (the nearest year held). "
-        "Boundaries: ONS (Open Government Licence v3.0).",
-        what=f"recorded crimes per 1,000 residents by neighbourhood in {p.csp}, {p.year}",
-        describe=describe,
-    )
