@@ -82,6 +82,16 @@ ORIGINS = {
         "(commit 38420a1f)",
         "licence": "Open Government Licence v3.0 (Home Office, ONS); the code-to-type join MIT",
     },
+    "recorded_crime_csp.csv": {
+        "description": "Home Office police recorded crime for every Community Safety Partnership, police force area "
+        "total and unassigned row of England and Wales, years ending December 2023 and 2024, per headline offence "
+        "group: counts (ONS Police force area data tables, year ending December 2024, tables C2 and C5), and for "
+        "December 2024 rates per 1,000 people (and households) with the mid-2022 populations used (Table C4); "
+        "long format, read as safer-analysis import-recorded-crime reads the workbook",
+        "derived_from": "realdata/national/ons-pfa-csp-tables-ye-dec-2024.xlsx",
+        "found_in": "anushka-0104/uk-crime-trends-dashboard (commit 5ab0c5cf), data/",
+        "licence": "Open Government Licence v3.0 (Home Office, ONS)",
+    },
 }
 
 
@@ -189,6 +199,15 @@ def severity_weights(shared: Path) -> pd.DataFrame:
     return out
 
 
+def recorded_crime_csp(shared: Path) -> pd.DataFrame:
+    """ONS's tables C2, C4 and C5 of the December 2024 edition as the long table the package ships."""
+    from safer_analysis.inputs.ons_crime_tables import read_tables
+    from safer_analysis.inputs.recorded_crime import tidy
+
+    tables = read_tables(shared / ORIGINS["recorded_crime_csp.csv"]["derived_from"])
+    return tidy(tables, edition=max(t.period_end for t in tables))
+
+
 MAKERS = {
     "population_local_authority.csv": population,
     "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
@@ -199,6 +218,7 @@ MAKERS = {
     ),
     "crime_severity_weights_by_force.csv": severity_weights,
     "home_office_force_totals.csv": force_totals,
+    "recorded_crime_csp.csv": recorded_crime_csp,
 }
 
 
