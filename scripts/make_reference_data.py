@@ -50,6 +50,16 @@ ORIGINS = {
         "found_in": "humaniverse/demographr (commit d0417101)",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
+    "recorded_crime_csp.csv": {
+        "description": "Home Office police recorded crime for every Community Safety Partnership, police force area "
+        "total and unassigned row of England and Wales, years ending December 2023 and 2024, per headline offence "
+        "group: counts (ONS Police force area data tables, year ending December 2024, tables C2 and C5), and for "
+        "December 2024 rates per 1,000 people (and households) with the mid-2022 populations used (Table C4); "
+        "long format, read as safer-analysis import-recorded-crime reads the workbook",
+        "derived_from": "realdata/national/ons-pfa-csp-tables-ye-dec-2024.xlsx",
+        "found_in": "anushka-0104/uk-crime-trends-dashboard (commit 5ab0c5cf), data/",
+        "licence": "Open Government Licence v3.0 (Home Office, ONS)",
+    },
     "lookup_ltla22_ltla23.csv": {
         "description": "ONS local authority 2022 to 2023 (the 2023 mergers), codes and names",
         "derived_from": "realdata/ons-lookups/lookup_ltla22_ltla23.csv",
@@ -81,16 +91,6 @@ ORIGINS = {
         "19 October 2023; the offence-code weights and police.uk types from M-O-P-D/Police-Supply-Demand, data/ "
         "(commit 38420a1f)",
         "licence": "Open Government Licence v3.0 (Home Office, ONS); the code-to-type join MIT",
-    },
-    "recorded_crime_csp.csv": {
-        "description": "Home Office police recorded crime for every Community Safety Partnership, police force area "
-        "total and unassigned row of England and Wales, years ending December 2023 and 2024, per headline offence "
-        "group: counts (ONS Police force area data tables, year ending December 2024, tables C2 and C5), and for "
-        "December 2024 rates per 1,000 people (and households) with the mid-2022 populations used (Table C4); "
-        "long format, read as safer-analysis import-recorded-crime reads the workbook",
-        "derived_from": "realdata/national/ons-pfa-csp-tables-ye-dec-2024.xlsx",
-        "found_in": "anushka-0104/uk-crime-trends-dashboard (commit 5ab0c5cf), data/",
-        "licence": "Open Government Licence v3.0 (Home Office, ONS)",
     },
 }
 
@@ -212,13 +212,13 @@ MAKERS = {
     "population_local_authority.csv": population,
     "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
     "lsoa_areas.csv": lsoa_areas,
+    "recorded_crime_csp.csv": recorded_crime_csp,
     "lsoa_population.csv": lsoa_population,
     "lookup_ltla22_ltla23.csv": lambda shared: pd.read_csv(
         shared / ORIGINS["lookup_ltla22_ltla23.csv"]["derived_from"], dtype=str
     ),
     "crime_severity_weights_by_force.csv": severity_weights,
     "home_office_force_totals.csv": force_totals,
-    "recorded_crime_csp.csv": recorded_crime_csp,
 }
 
 
