@@ -139,6 +139,15 @@ def force_totals(shared: Path) -> pd.DataFrame:
     return out.sort_values(["force", "financial_year"]).reset_index(drop=True)
 
 
+def recorded_crime_csp(shared: Path) -> pd.DataFrame:
+    """ONS's tables C2, C4 and C5 of the December 2024 edition as the long table the package ships."""
+    from safer_analysis.inputs.ons_crime_tables import read_tables
+    from safer_analysis.inputs.recorded_crime import tidy
+
+    tables = read_tables(shared / ORIGINS["recorded_crime_csp.csv"]["derived_from"])
+    return tidy(tables, edition=max(t.period_end for t in tables))
+
+
 def lsoa_areas(shared: Path) -> pd.DataFrame:
     """LSOA 2011 and 2021 codes with the 2022 and 2024 authorities and the 2024 ward."""
     folder = shared / "realdata" / "ons-lookups"
@@ -197,15 +206,6 @@ def severity_weights(shared: Path) -> pd.DataFrame:
         out[column] = out[column].round(2)
     out["offences"] = out["offences"].round().astype(int)
     return out
-
-
-def recorded_crime_csp(shared: Path) -> pd.DataFrame:
-    """ONS's tables C2, C4 and C5 of the December 2024 edition as the long table the package ships."""
-    from safer_analysis.inputs.ons_crime_tables import read_tables
-    from safer_analysis.inputs.recorded_crime import tidy
-
-    tables = read_tables(shared / ORIGINS["recorded_crime_csp.csv"]["derived_from"])
-    return tidy(tables, edition=max(t.period_end for t in tables))
 
 
 MAKERS = {
