@@ -169,6 +169,17 @@ def make_parser() -> argparse.ArgumentParser:
     )
     y.add_argument("year", help="the new financial year, e.g. 2019-20")
 
+    r = sub.add_parser(
+        "import-recorded-crime",
+        parents=[common],
+        help="add ONS's police recorded crime by partnership (a newer edition) to the project (data/reference/)",
+    )
+    r.add_argument(
+        "file",
+        type=Path,
+        help="ONS's 'Police force area data tables' workbook (.xlsx) as downloaded, or its Table C2, C4 or C5 as CSV",
+    )
+
     i = sub.add_parser(
         "import-police-uk", parents=[common], help="read police.uk street-level archives into the project's crime store"
     )
@@ -360,6 +371,18 @@ def _export_360giving(args: argparse.Namespace, project: Project) -> int:
     except OSError as exc:
         raise ParameterError(_cannot_write(exc, args.out)) from None
     print("Wrote " + " and ".join(str(p) for p in paths) + ".")
+    return 0
+
+
+def _import_recorded_crime(args: argparse.Namespace, project: Project) -> int:
+    from safer_analysis.inputs.recorded_crime import PROJECT_TABLE, import_recorded_crime
+
+    started = time.perf_counter()
+    try:
+        done = import_recorded_crime(args.file, project.data_dir)
+    except OSError as exc:
+        raise ParameterError(_cannot_write(exc, project.data_dir / PROJECT_TABLE, "")) from None
+    print(f"{done.summary()}\nDone in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
@@ -570,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export_360giving(args, project)
         if args.command == "import-police-uk":
             return _import_police_uk(args, project)
+        if args.command == "import-recorded-crime":
+            return _import_recorded_crime(args, project)
         if args.command == "new-year":
             return _new_year(args, project)
         if args.command == "notebooks":
@@ -583,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
             for year in dataset.years:
                 print(year)
         elif args.command == "check":
+            from safer_analysis.inputs.recorded_crime import read_project_table
+
+            read_project_table(project.data_dir)  # the editions of recorded crime it imported, if any
             n = len(dataset.allocations)
             s = project.settings
             codes = ", ".join(c for c in (s.csp_code, *s.local_authority_codes, s.police_force_code) if c)

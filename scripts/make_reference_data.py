@@ -66,6 +66,16 @@ ORIGINS = {
         "found_in": "humaniverse/demographr (commit d0417101)",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
+    "recorded_crime_csp.csv": {
+        "description": "Home Office police recorded crime for every Community Safety Partnership, police force area "
+        "total and unassigned row of England and Wales, years ending December 2023 and 2024, per headline offence "
+        "group: counts (ONS Police force area data tables, year ending December 2024, tables C2 and C5), and for "
+        "December 2024 rates per 1,000 people (and households) with the mid-2022 populations used (Table C4); "
+        "long format, read as safer-analysis import-recorded-crime reads the workbook",
+        "derived_from": "realdata/national/ons-pfa-csp-tables-ye-dec-2024.xlsx",
+        "found_in": "anushka-0104/uk-crime-trends-dashboard (commit 5ab0c5cf), data/",
+        "licence": "Open Government Licence v3.0 (Home Office, ONS)",
+    },
     "lookup_ltla22_ltla23.csv": {
         "description": "ONS local authority 2022 to 2023 (the 2023 mergers), codes and names",
         "derived_from": "realdata/ons-lookups/lookup_ltla22_ltla23.csv",
@@ -173,6 +183,15 @@ def force_totals(shared: Path) -> pd.DataFrame:
     return out.sort_values(["force", "financial_year"]).reset_index(drop=True)
 
 
+def recorded_crime_csp(shared: Path) -> pd.DataFrame:
+    """ONS's tables C2, C4 and C5 of the December 2024 edition as the long table the package ships."""
+    from safer_analysis.inputs.ons_crime_tables import read_tables
+    from safer_analysis.inputs.recorded_crime import tidy
+
+    tables = read_tables(shared / ORIGINS["recorded_crime_csp.csv"]["derived_from"])
+    return tidy(tables, edition=max(t.period_end for t in tables))
+
+
 def lsoa_areas(shared: Path) -> pd.DataFrame:
     """LSOA 2011 and 2021 codes with the 2022 and 2024 authorities and the 2024 ward."""
     folder = shared / "realdata" / "ons-lookups"
@@ -239,6 +258,7 @@ MAKERS = {
     "population_csp_mid2022.csv": population_csp_mid2022,
     "lookup_ltla24_csp24_pfa24.csv": csp_lookup,
     "lsoa_areas.csv": lsoa_areas,
+    "recorded_crime_csp.csv": recorded_crime_csp,
     "lsoa_population.csv": lsoa_population,
     "lookup_ltla22_ltla23.csv": lambda shared: pd.read_csv(
         shared / ORIGINS["lookup_ltla22_ltla23.csv"]["derived_from"], dtype=str

@@ -142,6 +142,7 @@ command run in it (or in a folder below it) reads `data/` here and writes `outpu
 safer-analysis import-police-uk DOWNLOAD.zip   # police.uk street-level data for the force
 safer-analysis build                           # the board pack for {year}, into outputs/{year}/
 safer-analysis check                           # validate the files in data/
+safer-analysis import-recorded-crime TABLES.xlsx   # a newer ONS edition of recorded crime by partnership
 ```
 
 The money (grant, allocations, spend) is for the financial year {year}. The crime figures cover
