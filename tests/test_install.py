@@ -56,7 +56,7 @@ def test_the_wheel_carries_what_the_commands_need(wheel):
         "safer_analysis/templates/notebooks/spend_analysis.ipynb",
         "safer_analysis/reference/population_local_authority.csv",
         "safer_analysis/reference/SOURCES.csv",
-        "safer_analysis/cli.py",
+        "safer_analysis/cli/__init__.py",
     ):
         assert needed in names, needed
     assert not any(n.startswith(("data/", "tests/", "notebooks/")) for n in names)
