@@ -16,11 +16,14 @@ import csv
 import hashlib
 import io
 import os
+import re
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
+from safer_analysis.analysis import similar_measures
 from safer_analysis.analysis.harm import weights_by_force
 from safer_analysis.inputs.mye_workbook import read_workbook
 
@@ -107,6 +110,27 @@ ORIGINS = {
         "19 October 2023; the offence-code weights and police.uk types from M-O-P-D/Police-Supply-Demand, data/ "
         "(commit 38420a1f)",
         "licence": "Open Government Licence v3.0 (Home Office, ONS); the code-to-type join MIT",
+    },
+    "partnership_measures.csv": {
+        "description": "every Community Safety Partnership of England and Wales (2024) on the measures its most "
+        "similar partnerships are found by: IMD 2019 average rank and share of residents in England's most deprived "
+        "tenth of LSOAs (from its LSOAs, England), people per sq km and shares aged 16 to 24 and 65 and over "
+        "(mid-2020, from its local authorities on 2021 boundaries), share of residents rural (2011 rural-urban "
+        "classification, from its districts of 2018, England); each with what it was built from",
+        "derived_from": "realdata/ons-lookups/IMD19_LSOA11_LAD19_England_LU.csv",
+        "also_from": (
+            "realdata/national/ons-mye-mid2020-2021-geography.xls",
+            "realdata/national/ruc2011-lad-england.csv",
+            "realdata/population/ons-sape-lsoa11-totals-mid2017-2019-2020.csv",
+            "realdata/ons-lookups/lookup_lsoa11_lsoa21_ltla22.csv",
+            "realdata/ons-lookups/LSOA11_WD19_LAD19_EW_LU.csv",
+        ),
+        "found_in": "jtrim-ons/ons-lookups (commit 85d0ba6), the IMD and LSOA-district lookups; "
+        "rccreswell/spatialprevalence_dp_share (commit 07f8f2bd), the estimates; shepherdwill/graduate_mobility "
+        "(commit 40c290f8), the rural-urban classification; humaniverse/demographr (commit d0417101), the LSOA "
+        "estimates; humaniverse/geographr (commit c026be5c), the LSOA names; with the package's LSOA, authority "
+        "and partnership lookups",
+        "licence": "Open Government Licence v3.0 (ONS, MHCLG, Defra)",
     },
 }
 
@@ -221,6 +245,92 @@ def lsoa_population(shared: Path) -> pd.DataFrame:
     )
 
 
+def _mye_sheets(path: Path, *sheets: str) -> list[pd.DataFrame]:
+    """Sheets of an ONS mid-year estimates workbook: the local authorities of England and Wales,
+    indexed by code, under the row whose first cell is 'Code'."""
+    with warnings.catch_warnings():  # pandas would rather read .xls files with calamine, not installed
+        warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
+        book = pd.read_excel(
+            path, sheet_name=list(sheets), header=None, dtype=object, engine_kwargs={"on_demand": True}
+        )
+    out = []
+    for sheet in sheets:
+        raw = book[sheet]
+        header = next(i for i in range(len(raw)) if str(raw.iat[i, 0]).strip() == "Code")
+        body = raw.iloc[header + 1 :].copy()
+        body.columns = [str(c).strip() for c in raw.iloc[header]]
+        body["Code"] = body["Code"].astype(str).str.strip()
+        out.append(body[body["Code"].str.match(r"^(E0[6-9]|W06)\d{6}$")].set_index("Code"))
+    return out
+
+
+def partnership_measures(shared: Path) -> pd.DataFrame:
+    """Each partnership's measures (``analysis.similar_measures``) from the ONS files in ``shared``."""
+    from safer_analysis.inputs import areas
+
+    origin = ORIGINS["partnership_measures.csv"]
+    mye, ruc, sape, names11, lad19 = (shared / f for f in origin["also_from"])
+    imd = pd.read_csv(shared / origin["derived_from"], dtype={"IMD19": int}).set_index("LSOA11CD")["IMD19"]
+    places = areas.lsoa_places()
+    places = places[places["vintage"] != "2021"]
+    lsoa_names = pd.read_csv(names11, dtype=str).drop_duplicates("lsoa11_code").set_index("lsoa11_code")
+    lsoas = pd.DataFrame(
+        {
+            "lsoa11_name": lsoa_names["lsoa11_name"].reindex(places.index),
+            "authority_code": places["authority_code"],
+            "csp_code": places["csp_code"],
+        }
+    )
+    lookup = csp_lookup(shared)
+    lsoas["csp_code"] = similar_measures.assign_lsoas(lsoas, lookup)
+    people = pd.read_csv(sape, dtype={"lsoa11_code": str}).set_index("lsoa11_code")["pop_mid2020"]
+    lsoas["population"] = people.reindex(lsoas.index).round()
+    lsoas["imd_rank"] = imd.reindex(lsoas.index)
+    on2021 = pd.read_csv(ROOT / "safer_analysis" / "reference" / "lsoa_areas.csv", dtype=str)
+    pieces = on2021.groupby(["lsoa11_code", "ltla22_code"]).size().rename("n").reset_index()
+    most = pieces.sort_values(["n", "ltla22_code"], ascending=[False, True]).drop_duplicates("lsoa11_code")
+    lsoas["authority_code"] = most.set_index("lsoa11_code")["ltla22_code"]  # where a 2011 LSOA was split, most of it
+    # the 2018 district: the LSOA's 2019 district where the classification has it, else the district
+    # of its name (those merged in 2019: Bournemouth, Christchurch, Suffolk Coastal, Taunton Deane...)
+    classed = pd.read_csv(ruc, dtype=str)
+    of2019 = pd.read_csv(lad19, dtype=str).drop_duplicates("LSOA11CD").set_index("LSOA11CD")["LAD19CD"]
+    district = of2019.reindex(lsoas.index).where(of2019.reindex(lsoas.index).isin(set(classed["LAD18CD"])))
+    by_name = dict(zip(classed["LAD18NM"].str.lower(), classed["LAD18CD"], strict=True))
+    named = lsoas["lsoa11_name"].map(similar_measures.district_of).str.lower().map(by_name)
+    lsoas["district_code"] = district.fillna(named)
+    english = lsoas.index.str.startswith("E")
+    if lsoas.loc[english, "district_code"].isna().any() or lsoas["population"].isna().any():
+        raise ValueError("an LSOA of England has no district of 2018, or an LSOA no population")
+    density, ages = _mye_sheets(shared / mye, "MYE 5", "MYE2 - Persons")
+    age_columns = {int(float(c)): c for c in ages.columns if re.fullmatch(r"\d+(\.0)?", c)}
+    years = pd.DataFrame({age: ages[column].astype(float) for age, column in age_columns.items()})
+    authorities = pd.DataFrame(
+        {
+            "area_code": density.index,
+            "population": density["Estimated population mid-2020"].astype(float),
+            "sq_km": density["Area (sq km)"].astype(float),
+            "aged_16_to_24": years.loc[:, 16:24].sum(axis=1).reindex(density.index),
+            "aged_65_and_over": (years.loc[:, 65:].sum(axis=1) + ages["90+"].astype(float)).reindex(density.index),
+        }
+    )
+    rural = "Rural including hub towns (rural & rural related) population 2011"
+    districts = pd.DataFrame(
+        {
+            "area_code": classed["LAD18CD"],
+            "rural": classed[rural].astype(float),
+            "population": classed["Total population 2011"].astype(float),
+        }
+    )
+    area_names = dict(zip(density.index, density["Name"].astype(str).str.strip(), strict=True))
+    area_names.update(zip(classed["LAD18CD"], classed["LAD18NM"], strict=True))
+    out = similar_measures.partnership_measures(lsoas, len(imd), authorities, districts, lookup, area_names)
+    for column in similar_measures.MEASURES:
+        out[column] = out[column].round(6)
+    out["population"] = out["population"].astype(int)
+    out["lsoas"] = out["lsoas"].astype(int)
+    return out
+
+
 def csp_lookup(shared: Path) -> pd.DataFrame:
     return pd.read_csv(shared / ORIGINS["lookup_ltla24_csp24_pfa24.csv"]["derived_from"], dtype=str)
 
@@ -265,6 +375,7 @@ MAKERS = {
     ),
     "crime_severity_weights_by_force.csv": severity_weights,
     "home_office_force_totals.csv": force_totals,
+    "partnership_measures.csv": partnership_measures,
 }
 
 
@@ -274,7 +385,8 @@ def build(shared: Path = SHARED) -> dict[str, bytes]:
     rows = []
     for name, data in files.items():
         origin = ORIGINS[name]
-        sources_used = [origin["derived_from"]] + ([origin["also_from"]] if "also_from" in origin else [])
+        also = origin.get("also_from", ())
+        sources_used = [origin["derived_from"], *([also] if isinstance(also, str) else also)]
         rows.append(
             {
                 "file": name,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from safer_analysis.inputs import similar_groups
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.validation import Column, Problem
 
@@ -372,7 +373,7 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     if not root.is_dir():
         raise v.DataValidationError([Problem(str(root), None, None, "data folder not found")])
     tables: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = similar_groups.problems(root)  # the optional data/similar_groups.csv
     for name in FILES:
         try:
             tables[name] = load_table(name, root)

@@ -195,6 +195,16 @@ Portal (geoportal.statistics.gov.uk) as GeoJSON, GeoPackage or shapefile, and ru
 `data/boundaries/`. Until then the assessment lists the neighbourhoods with the highest rates.
 
 Settings (names, codes, funder, contact) are in `{settings}`.
+
+## Most similar partnerships
+
+The package finds the partnerships most like this one across England and Wales, on deprivation,
+density, rural character and age structure. To change the weights or the size of the group, put
+`data/similar_groups.csv` here, with columns `parameter`, `value`, `meaning`: a row `group_size`
+(default 15) and a row per measure with its weight (`imd_average_rank`, `imd_most_deprived_tenth`,
+`people_per_sq_km`, `rural_share`, `aged_16_to_24_share`, `aged_65_and_over_share`; a measure not
+listed, or weighted 0, is not compared). Without the file the package's method holds.
+`safer-analysis check` validates it.
 """
 
 GITIGNORE = "outputs/*\n!outputs/.gitkeep\n.ipynb_checkpoints/\n"
