@@ -43,7 +43,10 @@ FILES = {
     "allocation_local_priorities": "allocation_local_priorities.csv",
     "priority_status": "priority_status.csv",
     "recommendations": "recommendations.csv",
+    "known_breaks": "known_breaks.csv",
 }
+#: Input files a project made before them may lack: absent, they read as empty.
+OPTIONAL_FILES = ("known_breaks",)
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
 
@@ -164,6 +167,13 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("source_document", required=False),
         Column("source_section", required=False),
     ],
+    "known_breaks": [
+        Column("first_month", v.year_month),
+        Column("last_month", v.year_month, required=False),
+        Column("crime_types", v.crime_type_list, required=False),
+        Column("what"),
+        Column("source", required=False),
+    ],
     "assessment_method": [
         Column("parameter", v.key, unique=True),
         Column("value", v.number(minimum=0)),
@@ -201,6 +211,7 @@ class Dataset:
     allocation_local_priorities: pd.DataFrame
     priority_status: pd.DataFrame
     recommendations: pd.DataFrame
+    known_breaks: pd.DataFrame
 
     def priorities_in(self, year: str) -> pd.DataFrame:
         """The local priorities as the documents stood in ``year``: ``kind`` from priority_status.csv
@@ -303,6 +314,8 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     root = resolve_data_dir(data_dir)
     if name not in FILES:
         raise KeyError(f"unknown dataset {name!r}; expected one of {', '.join(FILES)}")
+    if name in OPTIONAL_FILES and not (root / FILES[name]).exists():
+        return pd.DataFrame({c.name: pd.Series(dtype=object) for c in SCHEMAS[name]})
     frame = v.read_table(root / FILES[name], SCHEMAS[name])
     if name == "allocations":
         frame = _with_amounts(frame, str(root / FILES[name]))
@@ -508,14 +521,21 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                 )
     for name, verb in (("threat_risk_harm_scores", "scored"), ("priority_status", "given")):
         frame = t[name]
-        for row in frame.index[frame.duplicated(["financial_year", "priority_key"])]:
+        by = ["financial_year", "priority_key", *(["scorer"] if "scorer" in frame else [])]
+        for row in frame.index[frame.duplicated(by)]:
+            who = f" by {frame.at[row, 'scorer']}" if "scorer" in frame and frame.at[row, "scorer"] else ""
             problems.append(
                 Problem(
                     path(name),
                     row,
                     "priority_key",
-                    f"{frame.at[row, 'priority_key']} is {verb} twice for {frame.at[row, 'financial_year']}",
+                    f"{frame.at[row, 'priority_key']} is {verb} twice{who} for {frame.at[row, 'financial_year']}",
                 )
+            )
+    for row, b in t["known_breaks"].iterrows():
+        if isinstance(b["last_month"], str) and b["last_month"] < b["first_month"]:
+            problems.append(
+                Problem(path("known_breaks"), row, "last_month", f"expected {b['first_month']} or later (first_month)")
             )
     measured = t["priority_crime_types"]
     for row, r in measured.iterrows():
