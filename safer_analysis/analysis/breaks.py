@@ -85,7 +85,7 @@ def combined(
     """Several breaks tables as one (the shipped and a partnership's own), in the columns
     :func:`breaks_for` reads plus ``what`` and ``source``."""
     keep = [*columns, "what", "source"]
-    frames = [t.reindex(columns=keep).fillna("") for t in tables if t is not None and not t.empty]
+    frames = [t.reindex(columns=keep).astype(object).fillna("") for t in tables if t is not None and not t.empty]
     if not frames:
         return pd.DataFrame(columns=keep)
     return pd.concat(frames, ignore_index=True)
