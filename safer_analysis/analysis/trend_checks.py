@@ -11,13 +11,13 @@ The test suite runs these on Devon & Cornwall's real police.uk months (``tests/a
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from safer_analysis.analysis import trend_model as tm
-from safer_analysis.analysis.trends import Break, benjamini_hochberg, monthly_trend
+from safer_analysis.analysis.trends import Break, YearVariation, benjamini_hochberg, monthly_trend
 
 ASB = "Anti-social behaviour"
 ALL_CRIME = "All crime"
@@ -86,11 +86,13 @@ def trend_free_windows(
     breaks: Sequence[Break] = (),
     min_mean: float = 10,
     every: int = 1,
+    variation: Callable[[str, str], YearVariation | float | None] | None = None,
 ) -> pd.DataFrame:
     """The test on every series of ``wide`` (:func:`partnership_series`) averaging at least
     ``min_mean`` a month: its trend taken out, its calendar years in every order of ``windows``
     years (every ``every``-th order), a steady ``growth`` a year or a ``step`` (month, change) put
-    back, and tested with ``breaks``. One row per series and window: ``csp_code``,
+    back, and tested with ``breaks`` and the year-to-year variation ``variation(csp_code,
+    crime_type)`` gives (by default the shipped one). One row per series and window: ``csp_code``,
     ``crime_type``, ``years``, ``order``, ``p_value``, ``annual_change_pct``, ``direction``,
     ``year_variation``, and with a step ``step_pct`` and ``step_p``; ``p_adjusted`` is the
     crime types of one partnership and order adjusted together (Benjamini-Hochberg), as a page
@@ -108,7 +110,8 @@ def trend_free_windows(
                 series = with_growth(window, growth)
                 if step is not None:
                     series = with_step(series, *step)
-                result = monthly_trend(series, crime_type=crime_type, breaks=breaks)
+                given = variation(csp, crime_type) if variation is not None else None
+                result = monthly_trend(series, crime_type=crime_type, breaks=breaks, year_variation=given)
                 row = {
                     "csp_code": csp,
                     "crime_type": crime_type,
