@@ -31,6 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SAFER_ANALYSIS_SHARED", ROOT.parent / "shared"))
 OUT = ROOT / "safer_analysis" / "reference"
 
+#: Devon & Cornwall's police.uk downloads of 2016 to 2019 (2017-12 is missing), freshest first, as
+#: ``scripts/make_plymouth_extract.py`` reads them: a month in two is read from the first.
+DEVON_AND_CORNWALL_DOWNLOADS = (
+    "police-uk/archive-2019",
+    "police-uk/archive-2018-19",
+    "police-uk-archives/devon-and-cornwall-2018",
+    "police-uk/archive-2018-03",
+    "police-uk-archives/devon-and-cornwall-2016-01-to-2017-11",
+)
+
+
 #: What each table is made from: the file under ../shared, where that file was found, its licence.
 ORIGINS = {
     "population_local_authority.csv": {
@@ -131,6 +142,25 @@ ORIGINS = {
         "estimates; humaniverse/geographr (commit c026be5c), the LSOA names; with the package's LSOA, authority "
         "and partnership lookups",
         "licence": "Open Government Licence v3.0 (ONS, MHCLG, Defra)",
+    "year_variation.csv": {
+        "description": "how far whole years of a crime series sit off its trend beyond month-to-month noise, per "
+        "police.uk crime type, all crime and anti-social behaviour: the standard deviation on the log scale pooled "
+        "over the series of Devon & Cornwall's partnerships (at least 10 a month), calendar years 2016 to 2019, "
+        "read with the package's own import",
+        "derived_from": "; ".join(f"realdata/{folder}" for folder in DEVON_AND_CORNWALL_DOWNLOADS),
+        "found_in": "eperegrine/ECM1421-CA2 (commit 3dfcd49b); mgsf08m002/GEOINFORMATION-IN-SOCIETY (commit "
+        "40d03289); harleygn/crime-watch (commit 8cf04d12); SudheenaMisra/Datasets (commit f51f2ccb); "
+        "lucy-craddock/Python-Assessment (commit aff2f0ca)",
+        "licence": "Open Government Licence v3.0 (police.uk)",
+    },
+    "known_breaks.csv": {
+        "description": "dated changes that move recorded crime (the COVID-19 restrictions in England and in Wales, "
+        "changes to the Home Office Counting Rules that move a police.uk type), each with the publication that "
+        "dates it",
+        "derived_from": "",
+        "found_in": "compiled in scripts/make_reference_data.py (BREAKS) from the publications in its source column",
+        "licence": "Open Government Licence v3.0 (the dates as published by the Home Office, ONS and Senedd "
+        "Research); the Institute for Government's timeline, cited",
     },
 }
 
@@ -362,6 +392,102 @@ def severity_weights(shared: Path) -> pd.DataFrame:
     return out
 
 
+#: Devon & Cornwall Police's force area, whose partnerships give the shipped year-to-year variation.
+DEVON_AND_CORNWALL = "E23000035"
+#: A series counts towards the year-to-year variation with at least this many a month on average,
+#: and a crime type has its own row with at least this many degrees of freedom.
+MIN_MEAN, MIN_DF = 10, 8
+
+
+def year_variation(shared: Path) -> pd.DataFrame:
+    """The year-to-year variation per series kind, pooled over Devon & Cornwall's partnerships."""
+    import tempfile
+
+    from safer_analysis.analysis.trend_checks import partnership_series
+    from safer_analysis.analysis.trends import ANY_TYPE, pooled_year_variation
+    from safer_analysis.inputs import areas
+    from safer_analysis.inputs.police_uk import counts_file, import_police_uk
+
+    with tempfile.TemporaryDirectory() as scratch:
+        store = Path(scratch) / "all-areas-street.parquet"
+        import_police_uk([shared / "realdata" / f for f in DEVON_AND_CORNWALL_DOWNLOADS], store)
+        counts = pd.read_csv(counts_file(store), dtype={"month": str})
+    members = areas.partnerships(DEVON_AND_CORNWALL)
+    wide = partnership_series(counts, list(members["csp_code"]), "2016-01", "2019-12")
+    wide = wide[wide.mean(axis=1) >= MIN_MEAN]
+    basis = "Devon & Cornwall's partnerships (police.uk, calendar years 2016 to 2019)"
+    rows = []
+    for crime_type, group in wide.groupby(level="crime_type"):
+        sd, df = pooled_year_variation([values for _, values in group.iterrows()])
+        if df >= MIN_DF:
+            rows.append({"crime_type": crime_type, "sd": round(sd, 4), "df": df, "series": len(group)})
+    types = wide[~wide.index.get_level_values("crime_type").isin(["All crime", "Anti-social behaviour"])]
+    sd, df = pooled_year_variation([values for _, values in types.iterrows()])
+    rows.append({"crime_type": ANY_TYPE, "sd": round(sd, 4), "df": df, "series": len(types)})
+    out = pd.DataFrame(rows)
+    out["basis"] = basis
+    return out
+
+
+#: Dated changes that move recorded crime, each as its publication dates it. ``first_month`` is the
+#: first whole month affected and ``last_month`` the last (empty for a lasting change); an empty
+#: ``crime_types`` moves every series, anti-social behaviour included.
+BREAKS = [
+    {
+        "break_id": "covid_restrictions",
+        "nation": "England",
+        "first_month": "2020-04",
+        "last_month": "2021-06",
+        "crime_types": "",
+        "what": "the COVID-19 lockdowns and restrictions in England, from the first national lockdown of 23 March "
+        "2020 (with national lockdowns again from 5 November to 2 December 2020 and from 6 January 2021) until "
+        "most legal limits ended on 19 July 2021",
+        "source": "Institute for Government, Timeline of UK government coronavirus lockdowns and restrictions",
+    },
+    {
+        "break_id": "covid_restrictions",
+        "nation": "Wales",
+        "first_month": "2020-04",
+        "last_month": "2021-07",
+        "crime_types": "",
+        "what": "the COVID-19 lockdowns and restrictions in Wales, from the first lockdown of 23 March 2020 (with "
+        "the firebreak from 23 October to 9 November 2020 and the lockdown from 20 December 2020) until alert "
+        "level zero on 7 August 2021",
+        "source": "Senedd Research, Coronavirus timeline: Welsh and UK governments' response",
+    },
+    {
+        "break_id": "counting_rules_2015_harassment",
+        "nation": "England and Wales",
+        "first_month": "2015-04",
+        "last_month": "",
+        "crime_types": "Violence and sexual offences",
+        "what": "a change to the Home Office Counting Rules in April 2015: two more harassment offences (sending "
+        "letters or messages to cause distress, disclosing private sexual images) began to be counted as crimes",
+        "source": "Home Office, Police recorded crime, appendix table A4, notes on the Home Office Counting Rules",
+    },
+    {
+        "break_id": "counting_rules_2018_conduct",
+        "nation": "England and Wales",
+        "first_month": "2018-04",
+        "last_month": "",
+        "crime_types": "Violence and sexual offences",
+        "what": "a change to the Home Office Counting Rules in April 2018: stalking, harassment or controlling "
+        "behaviour began to be counted as well as the most serious other crime against the same victim",
+        "source": "Home Office, Police recorded crime, appendix table A4, notes on the Home Office Counting Rules",
+    },
+    {
+        "break_id": "counting_rules_2023_conduct",
+        "nation": "England and Wales",
+        "first_month": "2023-05",
+        "last_month": "",
+        "crime_types": "Violence and sexual offences",
+        "what": "a change to the Home Office Counting Rules in May 2023: stalking, harassment or controlling "
+        "behaviour reported with a more serious crime against the same victim stopped being counted as well",
+        "source": "Office for National Statistics, Crime in England and Wales: year ending March 2024",
+    },
+]
+
+
 MAKERS = {
     "population_local_authority.csv": population,
     "population_mid2021.csv": population_mid2021,
@@ -376,6 +502,8 @@ MAKERS = {
     "crime_severity_weights_by_force.csv": severity_weights,
     "home_office_force_totals.csv": force_totals,
     "partnership_measures.csv": partnership_measures,
+    "year_variation.csv": year_variation,
+    "known_breaks.csv": lambda shared: pd.DataFrame(BREAKS),
 }
 
 
@@ -385,15 +513,16 @@ def build(shared: Path = SHARED) -> dict[str, bytes]:
     rows = []
     for name, data in files.items():
         origin = ORIGINS[name]
+        sources_used = [f for f in origin["derived_from"].split("; ") if f]
         also = origin.get("also_from", ())
-        sources_used = [origin["derived_from"], *([also] if isinstance(also, str) else also)]
+        sources_used += [also] if isinstance(also, str) else list(also)
         rows.append(
             {
                 "file": name,
                 "description": origin["description"],
-                "derived_from": "; ".join("../shared/" + f for f in sources_used),
+                "derived_from": "; ".join("../shared/" + f for f in sources_used) or "scripts/make_reference_data.py",
                 "found_in": origin["found_in"],
-                "source_sha256": "; ".join(sha256_bytes((shared / f).read_bytes()) for f in sources_used),
+                "source_sha256": "; ".join(source_sha256(shared / f) for f in sources_used) or sha256_bytes(data),
                 "licence": origin["licence"],
                 "sha256": sha256_bytes(data),
                 "made_by": "scripts/make_reference_data.py",
@@ -405,6 +534,14 @@ def build(shared: Path = SHARED) -> dict[str, bytes]:
     writer.writerows(rows)
     files["SOURCES.csv"] = buffer.getvalue().encode("utf-8")
     return files
+
+
+def source_sha256(path: Path) -> str:
+    """The SHA-256 of a file; of a folder, the SHA-256 of its files' SHA-256s and paths, one a line."""
+    if path.is_file():
+        return sha256_bytes(path.read_bytes())
+    lines = [f"{sha256_bytes(f.read_bytes())}  {f.relative_to(path)}\n" for f in sorted(path.rglob("*")) if f.is_file()]
+    return sha256_bytes("".join(lines).encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:

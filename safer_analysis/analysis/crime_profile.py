@@ -151,23 +151,46 @@ def rates_with_intervals(
     return out
 
 
-def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str, float] | None = None) -> pd.DataFrame:
+#: The trend's own check of year-to-year variation looks back this many years from the period's end.
+HISTORY_YEARS = 5
+
+
+def _series_name(crime_type: str) -> str:
+    """The name of a series in the shipped year-to-year variation table."""
+    return "All crime" if crime_type == ALL_CRIME else crime_type
+
+
+def trends(
+    crimes: pd.DataFrame,
+    years: Sequence[str],
+    populations: Mapping[str, float] | None = None,
+    *,
+    breaks: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per crime type (and all crime, and anti-social behaviour), the trend across ``years`` from
-    the monthly counts, with :func:`safer_analysis.analysis.trends.monthly_trend` (quasi-Poisson,
-    month-of-year terms, neighbouring months' likeness allowed for; months not held are simply
-    absent). With ``populations`` (per year) the trend is in the rate. ``first``, ``previous``
-    and ``last`` are the first, last but one and last years' counts on the calendar months every
-    year holds, so they compare like with like; ``latest_change_pct`` is the last year's change
-    on the one before.
+    the monthly counts, with :func:`safer_analysis.analysis.trends.monthly_trend`: tested against
+    the normal year-to-year variation of such series, the variation shipped with the package
+    updated with the series' own years (every month held in the :data:`HISTORY_YEARS` years to the
+    end of ``years``), with a step at each of ``breaks`` (:mod:`safer_analysis.analysis.breaks`)
+    inside the window that moves the series; months not held are simply absent. With
+    ``populations`` (per year) the trend is in the rate. ``first``, ``previous`` and ``last`` are
+    the first, last but one and last years' counts on the calendar months every year holds, so
+    they compare like with like; ``latest_change_pct`` is the last year's change on the one before.
 
     Every series allows for the same correlation between neighbouring months, pooled from the
     series' own estimates (:func:`safer_analysis.analysis.trends.pooled_autocorrelation`;
     ``own_autocorrelation`` is each series' own). All crime and anti-social behaviour are tested
     each on its own; the crime types, a dozen tested at once, are judged on p-values adjusted by
-    Benjamini and Hochberg's method (``p_adjusted``): among the types called rising or falling,
-    no more than about one in twenty is expected to be chance, if each test keeps its level.
-    ``annual_change_lower`` and ``annual_change_upper`` give the change a year's 95% interval.
+    Benjamini and Hochberg's method (``p_adjusted``). ``annual_change_lower`` and
+    ``annual_change_upper`` give the change a year's 95% interval; ``year_variation`` the
+    variation allowed for; ``power_10`` and ``power_20`` the chance of finding a real change of
+    10% or 20% a year; ``steps`` the change at each break (a tuple of
+    :class:`~safer_analysis.analysis.trends.StepChange`); ``latest_departure_pct`` and
+    ``latest_departure_p`` how far the latest year sits from the line through the years before,
+    and ``pace`` "slowed" or "accelerated" only where that test finds it, for a significant trend.
     """
+    from safer_analysis.analysis.breaks import breaks_for
+
     window = crimes[crimes["financial_year"].isin(years)]
     months = sorted(window["month"].unique())
     index = pd.PeriodIndex(months, freq="M")
@@ -177,17 +200,30 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
         exposure = pd.Series([float(populations[year_of[m]]) for m in months], index=index)
     same, _ = like_for_like(crimes, years)
     ends = counts_by_type(same, years)
-    monthly = pd.crosstab(window["crime_type"], window["month"]).reindex(columns=months, fill_value=0)
-    monthly.loc[ALL_CRIME] = monthly.drop(index=[ASB], errors="ignore").sum()
-    monthly = monthly.reindex(ends.index, fill_value=0)  # a type none of the years holds: all zero
+    end = parse_period(years[-1]).months()[-1]
+    start = (pd.Period(end, freq="M") - 12 * HISTORY_YEARS + 1).strftime("%Y-%m")
+    past = crimes[crimes["month"].between(start, end)]
+    history = pd.crosstab(past["crime_type"], past["month"])
+    history.loc[ALL_CRIME] = history.drop(index=[ASB], errors="ignore").sum()
+    history = history.reindex(ends.index, fill_value=0)
+    history.columns = pd.PeriodIndex(history.columns, freq="M")
+    monthly = history.loc[:, history.columns.isin(index)]
     series = {ct: pd.Series(monthly.loc[ct].to_numpy(dtype=float), index=index) for ct in ends.index}
-    own = {crime_type: monthly_trend(values, exposure) for crime_type, values in series.items()}
+    options = {
+        ct: {"crime_type": _series_name(ct), "breaks": breaks_for(breaks, ct), "history": history.loc[ct]}
+        for ct in ends.index
+    }
+    own = {ct: monthly_trend(values, exposure, **options[ct]) for ct, values in series.items()}
     pooled = pooled_autocorrelation(
         [r.autocorrelation for r in own.values()], [float(v.mean()) for v in series.values()]
     )
     rows = []
     for crime_type, values in series.items():
-        result = monthly_trend(values, exposure, autocorrelation=pooled) if pooled is not None else own[crime_type]
+        result = (
+            monthly_trend(values, exposure, autocorrelation=pooled, **options[crime_type])
+            if pooled is not None
+            else own[crime_type]
+        )
         rows.append(
             {
                 "crime_type": crime_type,
@@ -205,6 +241,13 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
                 "own_autocorrelation": own[crime_type].autocorrelation,
                 "annual_change_lower": result.annual_change_lower,
                 "annual_change_upper": result.annual_change_upper,
+                "year_variation": result.year_variation,
+                "year_variation_basis": result.year_variation_basis,
+                "power_10": result.power_10,
+                "power_20": result.power_20,
+                "steps": result.steps,
+                "latest_departure_pct": result.latest_departure_pct,
+                "latest_departure_p": result.latest_departure_p,
                 "months": result.months,
                 "method": result.method,
             }
@@ -218,7 +261,17 @@ def trends(crimes: pd.DataFrame, years: Sequence[str], populations: Mapping[str,
     tested = out["direction"].isin([RISING, FALLING, NO_CHANGE])
     out["significant"] = tested & (out["p_adjusted"] < TREND_ALPHA)
     out.loc[tested & ~out["significant"], "direction"] = NO_CHANGE
+    out["pace"] = [_pace(r) for _, r in out.iterrows()]
     return out
+
+
+def _pace(row: pd.Series) -> str:
+    """'slowed' or 'accelerated' where the latest year departs from the line through the years
+    before by more than year-to-year variation allows, for a significant trend; else ''."""
+    if not row["significant"] or not row["latest_departure_p"] < TREND_ALPHA:
+        return ""
+    with_trend = (row["latest_departure_pct"] > 0) == (row["direction"] == RISING)
+    return "accelerated" if with_trend else "slowed"
 
 
 def monthly_pattern(crimes: pd.DataFrame, year: str) -> pd.DataFrame:

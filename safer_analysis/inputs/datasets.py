@@ -16,12 +16,11 @@ import pandas as pd
 
 from safer_analysis.inputs import similar_groups
 from safer_analysis.inputs import validation as v
+from safer_analysis.inputs.amounts import COMMITTED_STATUSES, _with_amounts  # noqa: F401 - the statuses, as before
 from safer_analysis.inputs.validation import Column, Problem
 
 #: Statuses of a line in an allocation plan.
 STATUSES = ("allocated", "recommended", "to be confirmed", "awaiting confirmation")
-#: Statuses whose amount counts as committed against the grant.
-COMMITTED_STATUSES = ("allocated", "recommended")
 LOCAL_PRIORITY_KINDS = ("priority", "emerging issue", "cross-cutting issue")
 #: Whether police.uk street-level data measure a local priority: the crime type itself, or not at all.
 MEASUREMENT = ("measures", "not measured")
@@ -44,7 +43,10 @@ FILES = {
     "allocation_local_priorities": "allocation_local_priorities.csv",
     "priority_status": "priority_status.csv",
     "recommendations": "recommendations.csv",
+    "known_breaks": "known_breaks.csv",
 }
+#: Input files a project made before them may lack: absent, they read as empty.
+OPTIONAL_FILES = ("known_breaks",)
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
 
@@ -165,6 +167,13 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("source_document", required=False),
         Column("source_section", required=False),
     ],
+    "known_breaks": [
+        Column("first_month", v.year_month),
+        Column("last_month", v.year_month, required=False),
+        Column("crime_types", v.crime_type_list, required=False),
+        Column("what"),
+        Column("source", required=False),
+    ],
     "assessment_method": [
         Column("parameter", v.key, unique=True),
         Column("value", v.number(minimum=0)),
@@ -202,6 +211,7 @@ class Dataset:
     allocation_local_priorities: pd.DataFrame
     priority_status: pd.DataFrame
     recommendations: pd.DataFrame
+    known_breaks: pd.DataFrame
     #: the project's own population figures (population.csv, optional: absent means none)
     population: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -306,65 +316,12 @@ def load_table(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataF
     root = resolve_data_dir(data_dir)
     if name not in FILES:
         raise KeyError(f"unknown dataset {name!r}; expected one of {', '.join(FILES)}")
+    if name in OPTIONAL_FILES and not (root / FILES[name]).exists():
+        return pd.DataFrame({c.name: pd.Series(dtype=object) for c in SCHEMAS[name]})
     frame = v.read_table(root / FILES[name], SCHEMAS[name])
     if name == "allocations":
         frame = _with_amounts(frame, str(root / FILES[name]))
     return frame
-
-
-def _with_amounts(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    """Split the ``amount`` text into pounds and a pending note, checking it against ``status``;
-    read ``total_budget`` into pounds too, keeping each as written (``£2m`` is a rounded figure)."""
-    problems: list[Problem] = []
-    pounds: list[float | None] = []
-    for row, raw, status in zip(frame.index, frame["amount"], frame["status"], strict=True):
-        text = raw or ""
-        try:
-            value = v.amount(text)
-            pending = v.pending_note(text)
-        except v.CellError as exc:
-            problems.append(Problem(label, row, "amount", str(exc)))
-            pounds.append(None)
-            continue
-        if status in COMMITTED_STATUSES and value is None:
-            problems.append(
-                Problem(
-                    label, row, "amount", f"status is '{status}', so expected an amount such as £25,000; found {text!r}"
-                )
-            )
-        elif status not in COMMITTED_STATUSES and value is not None:
-            problems.append(
-                Problem(
-                    label,
-                    row,
-                    "amount",
-                    f"status is '{status}', so expected Tbc, Awaiting confirmation or blank; found {text!r}",
-                )
-            )
-        elif pending is not None and pending != status:
-            problems.append(
-                Problem(
-                    label, row, "status", f"the amount says {text!r}, so expected status '{pending}'; found '{status}'"
-                )
-            )
-        pounds.append(value)
-    budgets: list[float | None] = []
-    for row, raw in zip(frame.index, frame["total_budget"], strict=True):
-        try:
-            budgets.append(v.amount(raw or ""))
-        except v.CellError as exc:
-            problems.append(Problem(label, row, "total_budget", str(exc)))
-            budgets.append(None)
-    v.require(problems)
-    out = frame.rename(columns={"amount": "amount_text", "total_budget": "total_budget_text"})
-    out.insert(out.columns.get_loc("amount_text") + 1, "amount", pd.array(pounds, dtype="Float64").astype("float64"))
-    out.insert(
-        out.columns.get_loc("total_budget_text") + 1,
-        "total_budget",
-        pd.array(budgets, dtype="Float64").astype("float64"),
-    )
-    out["total_budget_text"] = out["total_budget_text"].where(out["total_budget"].notna(), None)
-    return out
 
 
 def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
@@ -519,14 +476,21 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                 )
     for name, verb in (("threat_risk_harm_scores", "scored"), ("priority_status", "given")):
         frame = t[name]
-        for row in frame.index[frame.duplicated(["financial_year", "priority_key"])]:
+        by = ["financial_year", "priority_key", *(["scorer"] if "scorer" in frame else [])]
+        for row in frame.index[frame.duplicated(by)]:
+            who = f" by {frame.at[row, 'scorer']}" if "scorer" in frame and frame.at[row, "scorer"] else ""
             problems.append(
                 Problem(
                     path(name),
                     row,
                     "priority_key",
-                    f"{frame.at[row, 'priority_key']} is {verb} twice for {frame.at[row, 'financial_year']}",
+                    f"{frame.at[row, 'priority_key']} is {verb} twice{who} for {frame.at[row, 'financial_year']}",
                 )
+            )
+    for row, b in t["known_breaks"].iterrows():
+        if isinstance(b["last_month"], str) and b["last_month"] < b["first_month"]:
+            problems.append(
+                Problem(path("known_breaks"), row, "last_month", f"expected {b['first_month']} or later (first_month)")
             )
     measured = t["priority_crime_types"]
     for row, r in measured.iterrows():

@@ -119,6 +119,37 @@ def severity_weights(force: str = "", financial_year: str = "") -> pd.DataFrame:
     return out
 
 
+@cache
+def year_variation() -> pd.DataFrame:
+    """How far whole years of a crime series sit off its trend beyond month-to-month noise, per
+    crime type (``All crime``, ``Anti-social behaviour``, police.uk types, and ``any crime type``):
+    ``sd`` on the log scale (0.08 is about 8%), ``df`` its degrees of freedom, ``series`` how many
+    real series it pools, ``basis`` which (:func:`safer_analysis.analysis.trends.pooled_year_variation`).
+
+    >>> 0.03 < float(year_variation().set_index("crime_type").at["All crime", "sd"]) < 0.15
+    True
+    """
+    frame = read_table("year_variation.csv").copy()
+    frame["sd"] = pd.to_numeric(frame["sd"])
+    frame["df"] = frame["df"].astype(int)
+    frame["series"] = frame["series"].astype(int)
+    return frame
+
+
+def year_variation_basis() -> str:
+    """Which real series the shipped year-to-year variation pools, in words."""
+    return str(year_variation()["basis"].iloc[0])
+
+
+@cache
+def known_breaks() -> pd.DataFrame:
+    """Dated changes that move recorded crime, shipped with their sources: ``break_id``, ``nation``
+    (England, Wales, or England and Wales), ``first_month`` and ``last_month`` (``YYYY-MM``; the
+    last empty for a lasting change), ``crime_types`` (police.uk types separated by ``;``, empty
+    for every series), ``what`` (plain words for a board) and ``source``."""
+    return read_table("known_breaks.csv")
+
+
 def csp_lookup() -> pd.DataFrame:
     """Local authority (2024) to Community Safety Partnership to police force area, with ONS codes."""
     return read_table("lookup_ltla24_csp24_pfa24.csv")

@@ -143,6 +143,19 @@ def year_month(value: str) -> str:
     return value
 
 
+def crime_type_list(value: str) -> tuple[str, ...]:
+    """police.uk crime types separated by ``;``, each matched in any case and spacing."""
+    from safer_analysis.inputs.police_uk.common import CRIME_TYPES
+
+    known = {" ".join(t.lower().split()): t for t in CRIME_TYPES}
+    out = []
+    for part in (p.strip() for p in value.split(";")):
+        if " ".join(part.lower().split()) not in known:
+            raise CellError(f"expected police.uk crime types separated by ';' (Drugs; Shoplifting); found {part!r}")
+        out.append(known[" ".join(part.lower().split())])
+    return tuple(out)
+
+
 def iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)

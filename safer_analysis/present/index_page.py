@@ -31,11 +31,16 @@ GLOSSARY = [
         "the range a rate could take by chance alone; it does not allow for crime that goes unreported",
     ),
     (
-        "Statistically significant",
-        "a change larger than the month-to-month ups and downs, runs of busy or quiet months included, would make "
-        "by chance",
+        "Unusual against year-to-year variation",
+        "a trend larger than the area's crime would show by chance, given how much it normally moves from one "
+        "year to the next as well as from month to month; a jump at a known break (a lockdown, a change to the "
+        "counting rules) is shown apart, as a step",
     ),
-    ("p-value", "how often chance alone would give a change this large: below 0.05 is called significant"),
+    (
+        "p-value",
+        "how often normal year-to-year and month-to-month variation alone would give a change this large: below "
+        "0.05 is called unusual",
+    ),
     (
         "Crime Severity Score",
         "an ONS weight for each offence: the average days in custody it attracts, so a robbery "

@@ -107,8 +107,8 @@ def illustrative_notice(dataset, year: str, metadata: Mapping | None) -> str | N
 def with_assessed_rates(outcomes: pd.DataFrame, profile) -> pd.DataFrame:
     """Fill the measures the strategic assessment measures itself (a police.uk ``crime_type``: the
     rate per 1,000 residents and its monthly trend) from the year's assessment. A measure to
-    decrease is green where the trend is a significant fall, red where a significant rise, and
-    amber where there is no significant change."""
+    decrease is green where the trend is a fall beyond the area's normal year-to-year variation,
+    red where such a rise, and amber where there is no change beyond that variation."""
     out = outcomes.copy()
     out["trend"] = None
     out["annual_change_pct"] = float("nan")
@@ -266,9 +266,9 @@ def status_text(row: pd.Series) -> str:
     word = s.upper()
     if _assessed(row):
         reason = {
-            oc.GREEN: "falling significantly",
-            oc.RED: "rising significantly",
-            oc.AMBER: "no significant change",
+            oc.GREEN: "falling beyond normal year-to-year variation",
+            oc.RED: "rising beyond normal year-to-year variation",
+            oc.AMBER: "no change beyond normal year-to-year variation",
         }[s]
     elif s == oc.GREEN:
         reason = "target met"
@@ -362,7 +362,8 @@ def value_text(row: pd.Series) -> str:
         text = f"{row['value']:.1f} per 1,000"
         change = row.get("annual_change_pct")
         if isinstance(row.get("trend"), str) and change is not None and not pd.isna(change):
-            text += f"; {row['trend']}, {change:+.1f}% a year"
+            trend = "no change beyond normal variation" if row["trend"] == "no significant change" else row["trend"]
+            text += f"; {trend}, {change:+.1f}% a year"
         return text
     if row["measure_type"] == "proportion":
         return f"{row['value'] * 100:.1f}% ({row['numerator']:,.0f} of {row['denominator']:,.0f})"

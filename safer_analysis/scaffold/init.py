@@ -162,7 +162,8 @@ rationale and spend analysis say what is still to be entered until these files h
 | `data/allocations.csv` | each funded line: project, amount (`Tbc` until known), status, provider |
 | `data/local_priorities.csv` | the local priorities of the strategic assessment |
 | `data/priority_status.csv` | what each priority was in a year, where the documents changed it |
-| `data/threat_risk_harm_scores.csv` | the analyst's harm, likelihood and position scores per priority and year |
+| `data/threat_risk_harm_scores.csv` | harm, likelihood, position scores per priority and year (panel: `scorer`) |
+| `data/known_breaks.csv` | your own dated changes that move crime counts (a CCTV scheme, an operation); not yearly |
 | `data/priority_crime_types.csv` | whether a police.uk crime type measures a priority, and why not |
 | `data/pcp_priorities.csv`, `data/allocation_pcp_priorities.csv` | Police & Crime Plan priorities; lines serving each |
 | `data/allocation_local_priorities.csv` | which lines serve which local priorities |

@@ -435,8 +435,8 @@ def monthly_counts(
     ``end`` (default: the latest complete financial year; a month ``YYYY-MM`` ends the run there instead).
     Indexed by month
     (``YYYY-MM``), with ``label`` ("Apr 2016") and ``financial_year``; a month the data do not
-    hold is blank (not zero). The notes give each series' trend (quasi-Poisson with
-    seasonality, :func:`safer_analysis.analysis.trends.monthly_trend`)."""
+    hold is blank (not zero). The notes give each series' trend against its normal year-to-year
+    variation (:func:`safer_analysis.analysis.trends.monthly_trend`)."""
     crimes = _crime_table(crimes)
     place = arguments.text("place", place)
     if years is not None:
@@ -460,13 +460,15 @@ def monthly_counts(
         out[label] = values.to_numpy()
         names.append(label)
         observed = values.dropna()
-        trend = trends.monthly_trend(pd.Series(observed.to_numpy(), index=pd.PeriodIndex(observed.index, freq="M")))
+        monthly = pd.Series(observed.to_numpy(), index=pd.PeriodIndex(observed.index, freq="M"))
+        trend = trends.monthly_trend(monthly, crime_type=label)  # the shipped year-to-year variation of its type
         if trend.direction == trends.NOT_ENOUGH_DATA:
             notes.append(f"{label}: not enough months ({trend.months}) to test for a trend (24 needed).")
         else:
+            verdict = "no change" if trend.direction == trends.NO_CHANGE else trend.direction
             notes.append(
-                f"{label}: {trend.direction} ({trend.annual_change_pct:+.1f}% a year, {_p(trend.p_value)}, "
-                f"{trend.months} months, seasonality allowed for)."
+                f"{label}: {verdict} beyond normal year-to-year variation ({trend.annual_change_pct:+.1f}% a year, "
+                f"{_p(trend.p_value)}, {trend.months} months, seasonality allowed for)."
             )
     missing = [m for m in months if m not in held]
     if missing:

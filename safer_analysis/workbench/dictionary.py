@@ -38,6 +38,7 @@ FILE_MEANINGS = {
     "allocation_local_priorities": "which local priorities each plan line serves",
     "priority_status": "each local priority's standing in a given year's documents",
     "recommendations": "the analyst's own recommendations for each year, shown beside those drawn from the findings",
+    "known_breaks": "the partnership's own dated changes that move crime counts, set apart from the trend as steps",
     "crime": "police.uk street-level crimes and anti-social behaviour for the area (data/crime/<area>-street.parquet)",
     "geography": "columns the workbench adds to the crime table (add_geography), from the ONS lookups shipped",
 }
@@ -145,6 +146,13 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
     },
     "priority_status": {"kind": "priority, emerging issue or cross-cutting issue in that year's documents"},
     "recommendations": {"recommendation": "a recommendation of the analyst's for the year, in words"},
+    "known_breaks": {
+        "first_month": "the first whole month the change affects",
+        "last_month": "the last month it lasts; blank for a lasting change",
+        "crime_types": "the police.uk crime types it moves; blank for every series",
+        "what": "what changed, in plain words for the board (the page names it)",
+        "source": "where it is written down",
+    },
 }
 
 #: The police.uk crime store, as :func:`safer_analysis.inputs.police_uk.load_crimes` reads it.
@@ -191,6 +199,7 @@ def type_of(column: Column) -> str:
         v.amount: "amount (pounds as written: £25,000, 25000, £2m, Tbc)",
         v.key: "key (lower-case letters, digits and _)",
         v.key_list: "keys separated by ;",
+        v.crime_type_list: "police.uk crime types separated by ;",
         v.year_month: "month (YYYY-MM)",
         v.yes_no: "yes/no",
         v.iso_date: "date (YYYY-MM-DD)",

@@ -1,9 +1,12 @@
-"""The quasi-Poisson monthly trend test, on Plymouth's real police.uk counts and on simulated counts.
+"""The monthly trend test, tested against year-to-year variation, on Plymouth's real police.uk
+counts and on simulated counts.
 
 The real series are Plymouth's recorded crime (excluding anti-social behaviour) and ASB incidents by
 month from 2016-01 to 2019-12; police.uk publishes no file for 2017-12, so that month is absent and
 stays absent (the test handles gaps). Recorded crime rose by about 7% a year over these four years
-and ASB fell by about 7%; both series are several times more variable than Poisson counts.
+and ASB fell by about 7%; both series are several times more variable than Poisson counts, and
+whole years sit off a straight line by far more than the months add up to. The checks on the
+force's other partnerships are in ``test_trend_checks.py``.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats
 
+from safer_analysis.analysis import trend_checks
 from safer_analysis.analysis.crime_profile import ASB
-from safer_analysis.analysis.trends import MonthlyTrend, monthly_trend
+from safer_analysis.analysis.trends import (
+    Break,
+    MonthlyTrend,
+    YearVariation,
+    monthly_trend,
+    pooled_year_variation,
+    shipped_year_variation,
+)
 from safer_analysis.inputs.police_uk import load_crimes
 
 from ..conftest import CRIME_FILE, ROOT
@@ -62,30 +74,37 @@ def test_the_real_series_have_the_published_months(monthly):
         assert counts.index.min() == pd.Period(FIRST, freq="M") and counts.index.max() == pd.Period(LAST, freq="M")
 
 
-def test_real_crime_is_rising_by_about_7_percent_a_year(monthly):
-    result = monthly_trend(monthly["crime"])
+def test_real_crime_rose_about_7_percent_a_year_which_its_yearly_swings_could_make(monthly):
+    """All crime rose about 7% a year; Plymouth's years sit off the line by about 8% (the shipped
+    all-crime variation, with its own four years), so four years cannot tell that from chance. A
+    test that knows only the months calls it significant."""
+    result = monthly_trend(monthly["crime"], crime_type="All crime")
     assert isinstance(result, MonthlyTrend)
-    assert result.direction == "rising"
+    assert result.direction == "no significant change"
     assert 3 < result.annual_change_pct < 12
-    assert result.p_value < 0.05
+    assert 0.05 < result.p_value < 0.2
     assert result.months == 47
-    assert result.dispersion > 2  # far from Poisson: the reason for the quasi-Poisson correction
+    assert result.dispersion > 2  # far from Poisson around each year's own level
+    assert 0.06 < result.year_variation < 0.11
+    assert monthly_trend(monthly["crime"], year_variation=0.0).p_value < 0.001
 
 
 def test_real_asb_is_falling_by_about_7_percent_a_year(monthly):
-    result = monthly_trend(monthly["asb"])
+    """Anti-social behaviour's years keep close to their line (about 4%): its fall is unusual."""
+    result = monthly_trend(monthly["asb"], crime_type=ASB)
     assert result.direction == "falling"
     assert -12 < result.annual_change_pct < -3
     assert result.p_value < 0.05
     assert result.months == 47
     assert result.dispersion > 2
+    assert result.year_variation < 0.06
 
 
 def test_the_result_is_frozen_and_names_its_method(monthly):
     result = monthly_trend(monthly["crime"])
     with pytest.raises(AttributeError):
         result.direction = "falling"  # type: ignore[misc]
-    assert "quasi-poisson" in result.method.lower()
+    assert "poisson" in result.method.lower() and "year-level random effect" in result.method
     assert "t-test" in result.method
     assert "offset" not in result.method
     assert "offset" in monthly_trend(monthly["crime"], exposure=260_000).method
@@ -96,21 +115,27 @@ def test_unsorted_counts_give_the_same_answer(monthly):
     assert monthly_trend(counts.iloc[::-1]) == monthly_trend(counts)
 
 
-# --- no trend by construction: the real counts shuffled among the observed months ---------------------------------
+# --- no trend by construction: Plymouth's own years, trend taken out, in every order ---------------------------
 
 
-@pytest.mark.parametrize("series", ["crime", "asb"])
-def test_shuffled_real_counts_are_called_significant_about_5_percent_of_the_time(monthly, series):
-    counts = monthly[series]
-    rng = np.random.default_rng(20240601)
-    quasi = plain = 0
-    for _ in range(SHUFFLES):
-        shuffled = pd.Series(rng.permutation(counts.to_numpy()), index=counts.index)
-        quasi += monthly_trend(shuffled).p_value < 0.05
-        plain += plain_poisson_p(shuffled) < 0.05
-    assert 0.01 <= quasi / SHUFFLES <= 0.10
-    # the contrast: ignoring the over-dispersion calls most of these trendless series significant
-    assert plain / SHUFFLES > 0.20
+@pytest.mark.parametrize("series,crime_type", [("crime", "All crime"), ("asb", ASB)])
+def test_plymouths_own_years_in_every_order_are_rarely_called_a_trend(monthly, series, crime_type):
+    """The real months of 2016 to 2019, each series' own trend divided out, and its calendar years
+    laid end to end in every order of three and of four (48 windows): no trend is left, but the
+    real swings of whole years are. A test of months alone (no year-to-year variation) calls most
+    of the all-crime windows a trend; the test against year-to-year variation almost none."""
+    flat = trend_checks.detrended(monthly[series])
+    calls = month_only = windows = 0
+    for k in (3, 4):
+        for _, window in trend_checks.year_orders(flat, k):
+            window = window.round()
+            calls += monthly_trend(window, crime_type=crime_type).p_value < 0.05
+            month_only += monthly_trend(window, year_variation=0.0).p_value < 0.05
+            windows += 1
+    assert windows == 48
+    assert calls / windows <= 0.05
+    if series == "crime":
+        assert month_only / windows > 0.5  # 67% found
 
 
 # --- neighbouring months alike: the real series' autocorrelation ---------------------------------------------------
@@ -131,14 +156,15 @@ def quasi_poisson_p(counts: pd.Series) -> float:
 
 def test_the_real_series_are_autocorrelated_and_that_is_allowed_for(monthly):
     """Plymouth's months resemble their neighbours: the correlation the test allows for is large."""
-    for series in ("crime", "asb"):
-        assert monthly_trend(monthly[series]).autocorrelation > 0.4, series
+    assert monthly_trend(monthly["asb"]).autocorrelation > 0.4
+    assert monthly_trend(monthly["crime"], autocorrelation=0.5).autocorrelation == 0.5
 
 
 def test_real_types_that_only_look_significant_when_months_are_taken_as_independent():
     """Drugs (924, 718, 788 a year) and vehicle crime (790, 1,100, 1,061) over 2016-17 to 2018-19:
-    significant if each month is independent, not once neighbouring months' likeness is allowed
-    for; violence and sexual offences, rising every year, stays significant either way."""
+    significant if each month is independent, not once neighbouring months' likeness and the
+    years' usual swings are allowed for; violence and sexual offences, rising every year (by about
+    20% a year), stays significant either way."""
     crimes = load_crimes(CRIME_FILE)
     crimes = crimes[crimes["month"].between("2016-04", "2019-03")]
     for crime_type, significant in (
@@ -149,7 +175,7 @@ def test_real_types_that_only_look_significant_when_months_are_taken_as_independ
         counts = crimes[crimes["crime_type"] == crime_type].groupby("month").size()
         counts.index = pd.PeriodIndex(counts.index, freq="M")
         assert quasi_poisson_p(counts) < 0.05, crime_type
-        assert (monthly_trend(counts).p_value < 0.05) == significant, crime_type
+        assert (monthly_trend(counts, crime_type=crime_type).p_value < 0.05) == significant, crime_type
 
 
 def autocorrelated_months(phi: float, rng: np.random.Generator, mean: float = 1800, sd: float = 0.06) -> pd.Series:
@@ -190,11 +216,18 @@ def negative_binomial_months(growth: float, seed: int = 2024, size: float = 30, 
 
 
 def test_a_known_10_percent_trend_in_overdispersed_counts_is_found():
-    result = monthly_trend(negative_binomial_months(0.10))
-    assert result.direction == "rising"
-    assert 4 < result.annual_change_pct < 16
+    """Simulated months have no year-to-year swings beyond the months: told so, the test finds a
+    10% a year rise; borrowing real series' swings (the default) it does not claim it, and says
+    how rarely it would find such a change."""
+    told = monthly_trend(negative_binomial_months(0.10), year_variation=0.0)
+    assert told.direction == "rising"
+    assert 4 < told.annual_change_pct < 16
     # the variance is about 1 + 300 / 30 = 11 times the mean
-    assert 4 < result.dispersion < 25
+    assert 4 < told.dispersion < 25
+    borrowed = monthly_trend(negative_binomial_months(0.10))
+    assert borrowed.annual_change_pct == pytest.approx(told.annual_change_pct)
+    assert borrowed.p_value > told.p_value
+    assert borrowed.power_10 < 0.6 < told.power_10
 
 
 def test_no_trend_in_overdispersed_counts_is_estimated_near_zero():
@@ -304,6 +337,9 @@ def test_a_growing_exposure_gives_a_smaller_rate_trend(monthly):
 
 
 def test_an_areas_series_share_one_pooled_autocorrelation_and_types_are_adjusted_together():
+    """2016-17 to 2018-19: against the years' usual swings no type is rising or falling once the
+    13 are adjusted together (violence's p of about 0.03 alone), nor all crime or ASB; each
+    series allows for its own type's variation, updated with its own years before April 2019."""
     from safer_analysis.analysis.crime_profile import ALL_CRIME, trends
 
     crimes = load_crimes(CRIME_FILE)
@@ -312,13 +348,16 @@ def test_an_areas_series_share_one_pooled_autocorrelation_and_types_are_adjusted
     assert len(pooled) == 1 and pooled[0] >= t["own_autocorrelation"].median()  # leaning to caution
     assert (t["p_adjusted"] >= t["p_value"] - 1e-12).all()
     types = t.drop(index=[ALL_CRIME, ASB])
-    assert set(types.index[types["significant"]]) == {"Violence and sexual offences"}
-    assert t.at[ALL_CRIME, "direction"] == "rising" and t.at[ASB, "direction"] == "falling"
+    assert not types["significant"].any() and types.at["Violence and sexual offences", "p_value"] < 0.05
+    assert not t.loc[[ALL_CRIME, ASB], "significant"].any()
+    assert t.at[ASB, "year_variation"] < t.at[ALL_CRIME, "year_variation"] < t.at["Vehicle crime", "year_variation"]
+    assert ((t["power_10"] > 0) & (t["power_10"] < t["power_20"]) & (t["power_20"] < 1)).all()
+    assert (t["pace"] == "").all() and t["steps"].map(len).eq(0).all()
     inside = (t["annual_change_lower"] < t["annual_change_pct"]) & (t["annual_change_pct"] < t["annual_change_upper"])
     assert inside.all()
     # significant exactly when the interval leaves out no change (for the tests taken on their own)
     alone = t.loc[[ALL_CRIME, ASB]]
-    assert ((alone["annual_change_lower"] > 0) | (alone["annual_change_upper"] < 0)).all()
+    assert not ((alone["annual_change_lower"] > 0) | (alone["annual_change_upper"] < 0)).any()
 
 
 def test_benjamini_hochberg_agrees_with_statsmodels():
@@ -340,39 +379,123 @@ def test_a_given_autocorrelation_is_used_and_checked(monthly):
         monthly_trend(counts, autocorrelation=1.0)
 
 
-def test_real_partnership_series_without_their_trend_are_rarely_called_significant():
-    """Nulls made from real data, not from the model the test assumes: Devon & Cornwall's 72
-    partnership-and-crime-type series of 2016-17 to 2018-19 (at least 10 a month), each with its
-    own fitted trend taken out and its residual ratios resampled in blocks of six months (so
-    runs of busy months stay), a partnership's series together as an assessment tests them,
-    with one pooled correlation. Taking months as independent calls far more significant."""
-    from safer_analysis.analysis.trends import pooled_autocorrelation
+# --- the model's arithmetic against independent calculations ------------------------------------------------------
+
+
+def exact_months(growth: float, years: int = 4, level: float = 1e6, start: str = "2016-01") -> pd.Series:
+    """Counts growing exactly ``growth`` a year with a season, so large that chance hardly moves them."""
+    months = pd.period_range(start, periods=12 * years, freq="M")
+    t = np.arange(len(months))
+    return pd.Series(np.round(level * (1 + growth) ** (t / 12) * (1 + 0.1 * np.sin(2 * np.pi * t / 12))), index=months)
+
+
+def test_the_fit_is_statsmodels_poisson_regression(monthly):
+    """The time coefficient is the Poisson regression's, as statsmodels fits it on the same design."""
+    counts = monthly["crime"]
+    t = months_since_first(counts.index)
+    seasons = pd.get_dummies(counts.index.month, drop_first=True).to_numpy(dtype=float)
+    fit = sm.GLM(counts.to_numpy(), np.column_stack([np.ones(len(t)), t, seasons]), family=sm.families.Poisson()).fit()
+    expected = float(np.expm1(12 * fit.params[1]) * 100)
+    assert monthly_trend(counts).annual_change_pct == pytest.approx(expected, rel=1e-8)
+
+
+def test_whole_years_swinging_set_the_standard_error_as_by_hand():
+    """With month-to-month noise negligible, the slope over four whole years rests on the years
+    alone: its standard error a year is sd / sqrt(sum of (year - mean year) squared) = sd / sqrt(5)."""
+    result = monthly_trend(exact_months(0.05), year_variation=0.1)
+    se = (math.log1p(result.annual_change_upper / 100) - math.log1p(result.annual_change_lower / 100)) / (2 * 1.959964)
+    assert se == pytest.approx(0.1 / math.sqrt(5), rel=0.01)
+    assert result.annual_change_pct == pytest.approx(5, abs=0.01)
+    assert result.p_value == pytest.approx(2 * stats.norm.sf(math.log(1.05) / se), rel=0.01)
+
+
+def test_power_is_the_chance_of_finding_a_change_of_that_size():
+    """Power at 20% a year above power at 10%; as by hand, for a known standard error: the
+    normal chance of the estimate falling beyond the critical value."""
+    result = monthly_trend(exact_months(0.0), year_variation=0.1)
+    se = 0.1 / math.sqrt(5)
+    for change, power in ((0.10, result.power_10), (0.20, result.power_20)):
+        shift = math.log1p(change) / se
+        assert power == pytest.approx(stats.norm.sf(1.959964 - shift) + stats.norm.cdf(-1.959964 - shift), abs=0.01)
+    assert result.power_10 < result.power_20
+
+
+def test_a_step_at_a_known_break_is_reported_apart_from_the_trend():
+    """Counts with no trend that fall by 30% from July 2018: told of the break, the test reports
+    a step of -30% and no trend; not told, it reads the fall as a trend of about -10% a year."""
+    counts = trend_checks.with_step(exact_months(0.0, level=1e5), "2018-07", -0.30)
+    told = monthly_trend(counts, breaks=[Break("2018-07", "", "a new scheme")], year_variation=0.05)
+    (step,) = told.steps
+    assert step.change_pct == pytest.approx(-30, abs=0.1) and step.p_value < 0.05 and step.what == "a new scheme"
+    assert abs(told.annual_change_pct) < 0.5 and told.direction == "no significant change"
+    assert monthly_trend(counts, year_variation=0.05).annual_change_pct < -8
+
+
+def test_a_break_for_a_few_months_sets_only_those_months_apart():
+    counts = exact_months(0.05, level=1e5)
+    lockdown = counts.copy()
+    inside = (counts.index >= pd.Period("2018-04", "M")) & (counts.index <= pd.Period("2018-09", "M"))
+    lockdown[inside] = np.round(lockdown[inside] * 1.4)
+    result = monthly_trend(lockdown, breaks=[Break("2018-04", "2018-09", "lockdown")], year_variation=0.05)
+    assert result.steps[0].change_pct == pytest.approx(40, abs=0.5)
+    assert result.annual_change_pct == pytest.approx(5, abs=0.1)
+
+
+def test_a_break_outside_the_window_or_covering_all_of_it_adds_nothing():
+    counts = exact_months(0.05, level=1e5)
+    for item in (Break("2012-01"), Break("2025-01"), Break("2015-01", "2020-12")):
+        assert monthly_trend(counts, breaks=[item], year_variation=0.05).steps == ()
+
+
+def test_breaks_that_are_not_breaks_or_run_backwards_are_refused():
+    counts = exact_months(0.0)
+    with pytest.raises(ValueError, match="list of Break"):
+        monthly_trend(counts, breaks=Break("2018-01"))
+    with pytest.raises(ValueError, match="list of Break"):
+        monthly_trend(counts, breaks=["2018-01"])
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        monthly_trend(counts, breaks=[Break("April 2018")])
+    with pytest.raises(ValueError, match="no earlier than it begins"):
+        monthly_trend(counts, breaks=[Break("2018-06", "2018-01")])
+    with pytest.raises(ValueError, match="year_variation"):
+        monthly_trend(counts, year_variation=-0.1)
+
+
+def test_the_latest_year_off_the_line_is_tested_as_a_slowing():
+    """Three years rising 10% a year, then a fourth 10% below where the line would put it: the
+    test of the latest year finds it against small year-to-year swings."""
+    counts = exact_months(0.10, level=1e5)
+    last = counts.index >= pd.Period("2019-01", "M")
+    counts[last] = np.round(counts[last] * 0.9)
+    result = monthly_trend(counts, year_variation=0.01)
+    assert result.latest_departure_pct == pytest.approx(-10, abs=0.1)
+    assert result.latest_departure_p < 0.05
+    steady = monthly_trend(exact_months(0.10, level=1e5), year_variation=0.01)
+    assert abs(steady.latest_departure_pct) < 0.1 and steady.latest_departure_p > 0.5
+
+
+def test_the_shipped_variation_is_remade_from_the_bundled_partnership_counts():
+    """The shipped all-crime and ASB rows, made from ../shared by the reference script, are what
+    the same arithmetic gives on the bundled counts per partnership (the same downloads)."""
+    from safer_analysis.inputs import areas, reference
 
     counts = pd.read_csv(ROOT / "data" / "crime" / "all-areas-counts.csv", dtype={"month": str})
-    counts = counts[counts["csp_code"].str.startswith("E22") & counts["month"].between("2016-04", "2019-03")]
-    counts = counts[counts["crime_type"] != ASB]
-    wide = counts.pivot_table(index=["csp_code", "crime_type"], columns="month", values="count", fill_value=0)
+    members = areas.partnerships("E23000035")["csp_code"]
+    wide = trend_checks.partnership_series(counts, members, "2016-01", "2019-12")
     wide = wide[wide.mean(axis=1) >= 10]
-    months = pd.PeriodIndex(wide.columns, freq="M")
-    assert len(wide) == 72 and len(months) == 35  # police.uk has no 2017-12
-    t = months_since_first(months)
-    X = np.column_stack([np.ones(len(t)), t, pd.get_dummies(months.month, drop_first=True).to_numpy(dtype=float)])
-    level, ratio = {}, {}
-    for key, y in wide.iterrows():
-        fit = sm.GLM(y.to_numpy(dtype=float), X, family=sm.families.Poisson()).fit()
-        level[key], ratio[key] = fit.mu / np.exp(fit.params[1] * t), y.to_numpy(dtype=float) / fit.mu
-    rng = np.random.default_rng(20261123)
-    pooled_calls = independent_calls = tests = 0
-    for _ in range(24):
-        blocks = rng.integers(0, len(t), size=len(t) // 6 + 1)
-        order = np.concatenate([(b + np.arange(6)) % len(t) for b in blocks])[: len(t)]
-        for _, group in wide.groupby(level=0):
-            series = [pd.Series(np.round(level[k] * ratio[k][order]), index=months) for k in group.index]
-            own = [monthly_trend(s).autocorrelation for s in series]
-            pooled = pooled_autocorrelation(own, [s.mean() for s in series])
-            for s in series:
-                pooled_calls += monthly_trend(s, autocorrelation=pooled).p_value < 0.05
-                independent_calls += quasi_poisson_p(s) < 0.05
-                tests += 1
-    assert pooled_calls / tests < 0.09  # 5% intended; 6.0% found (months as independent: 16.8%)
-    assert independent_calls / tests > 0.10
+    shipped = reference.year_variation().set_index("crime_type")
+    for kind in ("All crime", ASB):
+        sd, df = pooled_year_variation([v for _, v in wide.xs(kind, level="crime_type").iterrows()])
+        assert shipped.at[kind, "sd"] == pytest.approx(sd, abs=5e-5) and shipped.at[kind, "df"] == df == 14
+    assert shipped_year_variation("no such type") == shipped_year_variation(None)
+    assert isinstance(shipped_year_variation("All crime"), YearVariation)
+
+
+def test_pooled_year_variation_recovers_a_known_swing():
+    rng = np.random.default_rng(11)
+    months = pd.period_range("2016-01", periods=48, freq="M")
+    series = [
+        pd.Series(rng.poisson(500 * np.repeat(np.exp(rng.normal(0, 0.08, 4)), 12)), index=months) for _ in range(200)
+    ]
+    sd, df = pooled_year_variation(series)
+    assert df == 400 and sd == pytest.approx(0.08, abs=0.01)

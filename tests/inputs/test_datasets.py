@@ -280,3 +280,63 @@ def test_duplicate_return_for_a_quarter(data_copy):
     rows = read_rows(path)
     write_rows(path, rows + [rows[0]])
     assert "already has a return for this quarter" in str(problem_for(data_copy))
+
+
+# --- the partnership's own known breaks, and several scorers ----------------------------------
+
+
+def test_a_project_made_before_known_breaks_reads_them_as_none(data_copy):
+    (data_copy / FILES["known_breaks"]).unlink()
+    dataset = load_dataset(data_copy)
+    assert dataset.known_breaks.empty and list(dataset.known_breaks.columns) == [
+        "first_month",
+        "last_month",
+        "crime_types",
+        "what",
+        "source",
+    ]
+
+
+def test_known_breaks_are_read_with_their_crime_types(data_copy):
+    write_rows(
+        data_copy / FILES["known_breaks"],
+        [
+            {"first_month": "2018-10", "last_month": "", "crime_types": "drugs; Vehicle Crime", "what": "Operation X"},
+            {"first_month": "2019-06", "last_month": "2019-08", "crime_types": "", "what": "city-centre CCTV"},
+        ],
+        ["first_month", "last_month", "crime_types", "what", "source"],
+    )
+    breaks = load_dataset(data_copy).known_breaks
+    assert breaks["crime_types"].tolist() == [("Drugs", "Vehicle crime"), None]
+    assert breaks["last_month"].isna().tolist() == [True, False] and breaks.at[3, "last_month"] == "2019-08"
+
+
+@pytest.mark.parametrize(
+    "column,value,expected",
+    [
+        ("first_month", "October 2018", "expected a month as YYYY-MM"),
+        ("last_month", "2018-13", "expected a month as YYYY-MM"),
+        ("last_month", "2018-09", "expected 2018-10 or later"),
+        ("crime_types", "Drugs; Knife crime", "expected police.uk crime types"),
+        ("what", "", "a value is required here"),
+    ],
+)
+def test_a_bad_known_break_is_named_by_file_row_and_column(data_copy, column, value, expected):
+    row = {"first_month": "2018-10", "last_month": "", "crime_types": "Drugs", "what": "Operation X", "source": ""}
+    write_rows(data_copy / FILES["known_breaks"], [row | {column: value}])
+    text = str(problem_for(data_copy))
+    assert f"{FILES['known_breaks']}, row 2, column '{column}'" in text and expected in text
+
+
+def test_several_scorers_may_score_a_priority_but_each_only_once(data_copy):
+    path = data_copy / FILES["threat_risk_harm_scores"]
+    rows = read_rows(path)
+    fields = [*rows[0], "scorer"]
+    panel = [r | {"scorer": "analyst"} for r in rows] + [r | {"scorer": "police", "harm": "4"} for r in rows]
+    write_rows(path, panel, fields)
+    scores = load_dataset(data_copy).threat_risk_harm_scores
+    assert set(scores["scorer"]) == {"analyst", "police"}
+    write_rows(path, panel + [panel[0]], fields)
+    assert f"{rows[0]['priority_key']} is scored twice by analyst for {rows[0]['financial_year']}" in str(
+        problem_for(data_copy)
+    )

@@ -116,6 +116,16 @@ def test_pages_are_in_british_english(pack):
         assert soup(page).find("meta", charset=True)["charset"].lower() == "utf-8"
 
 
+def test_no_page_calls_a_change_significant_without_saying_against_what(pack):
+    """A trend is 'unusual against the area's normal year-to-year variation'; the words
+    'statistically significant' alone promise more than a test of months can give."""
+    for page in all_pages(pack):
+        text = " ".join(soup(page).get_text(" ").split())
+        assert "statistically significant" not in text.lower(), name(page)
+        for found in re.finditer(r"[^.]*\bsignificant[^.]*", text, flags=re.IGNORECASE):
+            assert "variation" in found.group(0), f"{name(page)}: {found.group(0)!r}"
+
+
 def test_headings_start_at_one_and_skip_no_level(pack):
     for page in all_pages(pack):
         doc = soup(page)

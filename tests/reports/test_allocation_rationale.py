@@ -211,7 +211,9 @@ def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
     assert len(table) + len(rest) == 38 and all(m.rstrip(".") in listed for m in rest["measure"])  # each once
     assert "no numeric target" not in " ".join(table["target"])
     asb = table.loc["Reduce level of ASB/per 1,000 popn"]
-    assert asb["value"].startswith("33.3 per 1,000; falling") and asb["status"].startswith("GREEN")
+    # ASB fell 7.6% a year over 2016-17 to 2018-19, within its normal year-to-year variation (p 0.07)
+    assert asb["value"].startswith("33.3 per 1,000; no change beyond normal variation, -7.6% a year")
+    assert asb["status"] == "AMBER: no change beyond normal year-to-year variation"
     damage = table.loc["Reduce level of Criminal Damage/per 1,000 popn."]
     assert damage["value"].startswith("10.1 per 1,000") and damage["status"].startswith("AMBER")
     first = table.iloc[0]

@@ -1,7 +1,8 @@
 """The strategic assessment report, in four modules of one purpose each: its model
 (:mod:`.model`, the crime profile of one area and year), its findings as sentences
-(:mod:`.findings`), its tables and chart titles (:mod:`.tables`) and where crime is, as a map or
-a table (:mod:`.places`). The report's notebook reads them all through this package:
+(:mod:`.findings`, with the sentences about trends in :mod:`.trend_text`), its tables and chart
+titles (:mod:`.tables`) and where crime is, as a map or a table (:mod:`.places`). The report's
+notebook reads them all through this package:
 ``from safer_analysis.reports import strategic_assessment as sa``."""
 
 from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
@@ -77,4 +78,9 @@ from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     volume_formats,
     volume_headers,
     volume_table,
+)
+from safer_analysis.reports.strategic_assessment.trend_text import (  # noqa: F401
+    break_sentences,
+    trend_findings,
+    trend_note,
 )

@@ -18,6 +18,7 @@ from safer_analysis.inputs import reference
 from safer_analysis.inputs.years import FinancialYear, parse_period, period_sentence
 from safer_analysis.present.formats import format_month, format_percent
 from safer_analysis.reports.strategic_assessment.model import Profile
+from safer_analysis.reports.strategic_assessment.trend_text import _span, _the, trend_findings
 
 
 def coverage_sentence(p: Profile) -> str:
@@ -92,20 +93,6 @@ def data_quality_sentence(metadata: Mapping | None, force: str, year: str) -> st
     return text
 
 
-def _the(period: str) -> str:
-    """'2018-19' as it is; 'year to Dec 2019' as 'the year to Dec 2019', for a sentence."""
-    return period if isinstance(parse_period(period), FinancialYear) else "the " + period
-
-
-def _span(first: str, last: str) -> str:
-    """'2016-17 to 2018-19', or 'the years to Dec 2017 to Dec 2019'; one period as in a sentence."""
-    if first == last:
-        return _the(last)
-    if isinstance(parse_period(last), FinancialYear):
-        return f"{first} to {last}"
-    return f"the years to {first.removeprefix('year to ')} to {last.removeprefix('year to ')}"
-
-
 def years_span(p: Profile) -> str:
     """The comparison years for a caption: '2016-17 to 2018-19', or the one period held."""
     return p.year if len(p.years) == 1 else f"{p.years[0]} to {p.year}"
@@ -153,40 +140,7 @@ def summarise(p: Profile) -> list[str]:
     if p.trend.empty and len(p.years) >= 2:
         out.append(f"No trend is stated: the crime data hold fewer than 24 months across {_span(p.years[0], p.year)}.")
     if not p.trend.empty:
-        t = p.trend.loc[ALL_CRIME]
-        if t["significant"]:
-            verb = "rose" if t["direction"] == "rising" else "fell"
-            text = (
-                f"Over {_span(p.years[0], p.years[-1])} the crime rate {verb} by about "
-                f"{abs(t['annual_change_pct']):.1f}% a year on average ({_interval(t)}; statistically significant)"
-            )
-        else:
-            text = (
-                f"Over {_span(p.years[0], p.years[-1])} there is no statistically significant trend "
-                "in the overall crime rate"
-            )
-        out.append(text + _latest_change(p, t) + ".")
-        types = p.trend[~p.trend.index.isin([ALL_CRIME, ASB])]
-        falling = [str(i) for i, r in types.iterrows() if r["direction"] == "falling"]
-        rising = [str(i) for i, r in types.iterrows() if r["direction"] == "rising"]
-        together = f"allowing for the {len(types)} crime types tested together"
-        if rising:
-            out.append(f"Rising significantly, {together}: " + ", ".join(rising) + ".")
-        if falling:
-            out.append(f"Falling significantly, {together}: " + ", ".join(falling) + ".")
-        quiet = len(types) - len(rising) - len(falling)
-        if quiet:
-            out.append(
-                f"{'The other ' if rising or falling else 'All '}{quiet} crime types show no significant change: "
-                "three years of months are too few to tell most changes from chance, so this is not evidence that "
-                "they are steady."
-            )
-        if ASB in p.trend.index and p.trend.at[ASB, "significant"]:
-            a = p.trend.loc[ASB]
-            out.append(
-                f"Anti-social behaviour {'rose' if a['direction'] == 'rising' else 'fell'} by about "
-                f"{abs(a['annual_change_pct']):.1f}% a year on average ({_interval(a)})."
-            )
+        out.extend(trend_findings(p))
     top = p.harm.dropna(subset=["harm"]).iloc[0]
     out.append(
         f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
@@ -332,33 +286,6 @@ def recommendations(p: Profile, dataset, scores: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _interval(t: pd.Series) -> str:
-    """'95% CI +4.6% to +16.2%': a trend's change a year, its interval."""
-    lower = format_percent(t["annual_change_lower"], signed=True)
-    return f"95% CI {lower} to {format_percent(t['annual_change_upper'], signed=True)}"
-
-
-def _latest_change(p: Profile, t: pd.Series) -> str:
-    """'; the latest year's change, on the same 11 calendar months (police.uk lacks a month), was
-    +4.0% (2018-19 on 2017-18)', or '' with one year."""
-    if len(p.years) < 2 or pd.isna(t.get("latest_change_pct")):
-        return ""
-    months = (
-        ""
-        if len(p.months_compared) == 12
-        else f" on the same {len(p.months_compared)} calendar months in every year (police.uk lacks a month)"
-    )
-    text = (
-        f"; the latest year's change{months} was {format_percent(t['latest_change_pct'], signed=True)} "
-        f"({p.years[-1]} on {p.years[-2]}, {int(t['previous']):,} to {int(t['last']):,})"
-    )
-    if t["significant"] and t["direction"] == "rising" and t["latest_change_pct"] < t["annual_change_lower"]:
-        text += ", below the range of the average: the rise has slowed"
-    elif t["significant"] and t["direction"] == "falling" and t["latest_change_pct"] > t["annual_change_upper"]:
-        text += ", above the range of the average: the fall has slowed"
-    return text
-
-
 def concentration_sentence(p: Profile) -> str:
     c = p.concentration
     pct = f"{c['share'] * 100:.0f}%"
@@ -443,11 +370,20 @@ def ranking_sentence(p: Profile) -> str:
     illustrative = " (illustrative scores)" if bool(r["illustrative"].any()) else ""
     best, worst = int(first["best_rank"].min()), int(first["worst_rank"].max())
     steady = (
-        "and stays first however the three scales are weighted within the range tested"
+        "stays first however the three scales are weighted within the range tested"
         if worst == 1
-        else f"and between {_ordinal(best)} and {_ordinal(worst)} when the three scales are weighted unequally"
+        else f"is between {_ordinal(best)} and {_ordinal(worst)} when the three scales are weighted unequally"
     )
-    return f"On the analyst's threat, risk and harm scores{illustrative}, {lead}, {steady}."
+    text = f"On the analyst's threat, risk and harm scores{illustrative}, {lead}; it {steady}"
+    if "keeps_rank_pct" in r:
+        text += (
+            f", and keeps first place in {first['keeps_rank_pct'].min():.0f}% of draws when every score moves a "
+            "point up or down at random"
+        )
+    scorers = int(r["scorers"].max()) if "scorers" in r else 1
+    if scorers > 1:
+        text += f"; {int(first['scorers_keep_rank'].min())} of {scorers} scorers rank it first on their own scores"
+    return text + "."
 
 
 def harm_note(p: Profile) -> str:
@@ -474,14 +410,39 @@ def would_rank(score: float, ranking: pd.DataFrame) -> str:
     return f"{labels.iloc[-1]} of {len(scores)}"
 
 
-def sensitivity_note(dataset) -> str:
+def sensitivity_note(dataset, p: Profile | None = None) -> str:
+    """How the ranking's sensitivity is tested, and, given the profile, which places hold least."""
     low, high = dataset.method("sensitivity_low"), dataset.method("sensitivity_high")
-    return (
+    text = (
         "The score is harm x likelihood x position, divided by its largest possible value (so at most 1). Equal "
         f"scores would share a rank (=2). The range re-ranks with each scale counting from {low:g} to {high:g} "
-        "times as much as the others (the three scores raised to those powers): a priority whose range is "
-        "wide rests on how the scales are weighed, one whose range is a single rank does not."
+        "times as much as the others (the three scores raised to those powers). A score is a judgement, and "
+        "another scorer's is often a point away: the next column re-ranks after moving every score one point up, "
+        "one point down or not at all, at random (each as likely, kept within the scale), many times over, and "
+        "says how often each priority keeps its rank and how often it stays in (or out of) the top "
+        "places the partnership named."
     )
+    if p is not None and not p.ranking.empty and "keeps_side_pct" in p.ranking:
+        r = p.ranking
+        cut = int(r.attrs.get("cut", (r["kind"] == "priority").sum()))
+        shaky = r[r["keeps_side_pct"] < 80].sort_values("keeps_side_pct")
+        if len(shaky):
+            text += (
+                " Least settled: "
+                + "; ".join(
+                    f"{row['name']} is in the top {cut} in "
+                    f"{(row['keeps_side_pct'] if row['rank'] <= cut else 100 - row['keeps_side_pct']):.0f}% of draws"
+                    for _, row in shaky.iterrows()
+                )
+                + "."
+            )
+        scorers = int(r["scorers"].max())
+        if scorers > 1:
+            text += (
+                f" {scorers} scorers scored the priorities: the rank is the panel's (each scale's mean), and the last "
+                "column says how many scorers' own scores give each priority the same rank."
+            )
+    return text
 
 
 def _documents(dataset, frame: pd.DataFrame) -> str:

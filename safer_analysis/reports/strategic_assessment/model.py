@@ -10,6 +10,7 @@ from functools import cache
 
 import pandas as pd
 
+from safer_analysis.analysis import breaks as known_breaks
 from safer_analysis.analysis import funnels
 from safer_analysis.analysis.crime_profile import (
     ASB,
@@ -124,7 +125,9 @@ def build_profile(
     authorities) for each period, from :mod:`safer_analysis.inputs.population` with the project's
     own figures; without codes, of the LSOAs the crime data hold in these years.
     A period with missing months is kept and flagged (``coverage``); the trend is fitted to the
-    monthly counts held, and its yearly counts compare like-for-like months.
+    monthly counts held, and its yearly counts compare like-for-like months. The trend sets apart
+    the known breaks shipped with the package for the area's nation (from ``area_code``, else
+    ``force_code``) and the partnership's own (``known_breaks.csv``).
     """
     scores_year = year
     held = sorted(crimes["month"].dropna().unique())
@@ -156,7 +159,11 @@ def build_profile(
     rates = rates_with_intervals(counts[year], population) if population else None
     same_months, months_compared = like_for_like(crimes, years)
     has_populations = len(pops) == len(years)
-    trend = trends(crimes, years, pops if has_populations else None) if len(years) >= 2 else pd.DataFrame()
+    shipped = known_breaks.for_nation(reference.known_breaks(), known_breaks.nation_of(area_code, force_code))
+    breaks = known_breaks.combined(shipped, getattr(dataset, "known_breaks", None))
+    trend = (
+        trends(crimes, years, pops if has_populations else None, breaks=breaks) if len(years) >= 2 else pd.DataFrame()
+    )
     if not trend.empty and (trend["direction"] == "not enough data").all():
         trend = trend.iloc[0:0]  # fewer than 24 months: no trend is stated
     share = dataset.method("concentration_share")
@@ -244,9 +251,10 @@ def _evidence(counts, rates, trend, year: str, crime_type: str, note: str) -> st
     if not trend.empty and crime_type in trend.index:
         t = trend.loc[crime_type]
         text += (
-            f"; {t['direction']}, about {abs(t['annual_change_pct']):.1f}% a year"
+            f"; {t['direction']}, about {abs(t['annual_change_pct']):.1f}% a year, beyond its normal year-to-year "
+            "variation"
             if t["significant"]
-            else "; no significant trend"
+            else "; no change beyond its normal year-to-year variation"
         )
     # what the type leaves out of the priority, in the data file's words (it may measure only part)
     return text + "." + (f" {note.rstrip('.')}." if note else "")

@@ -155,9 +155,10 @@ def trend_title(p: Profile) -> str:
     if t["significant"]:
         return (
             f"Crime in {p.csp} is {t['direction']}: about {abs(t['annual_change_pct']):.1f}% a year on average "
-            f"since {p.years[0]}, {format_percent(t['latest_change_pct'], signed=True)} in the latest year"
+            f"since {p.years[0]}, more than its normal year-to-year variation, "
+            f"{format_percent(t['latest_change_pct'], signed=True)} in the latest year"
         )
-    return f"No significant change in overall crime in {p.csp} between {p.years[0]} and {p.year}"
+    return f"No change in overall crime in {p.csp} beyond its normal year-to-year variation, {p.years[0]} to {p.year}"
 
 
 def trend_headers(p: Profile) -> dict[str, str]:
@@ -172,15 +173,28 @@ def trend_headers(p: Profile) -> dict[str, str]:
         "annual_change_pct": "Fitted change a year",
         "annual_change_lower": "95% CI from",
         "annual_change_upper": "95% CI to",
-        "p_adjusted": "p-value (types adjusted together)",
+        "p_adjusted": "p-value against year-to-year variation (types adjusted together)",
+        "power_10": "Chance this test finds a real 10% a year change",
+        "step": "Step at a known break (beside the trend)",
         "direction": "Trend",
     }
 
 
+def _steps_text(steps) -> str:
+    """'−13% from Apr 2018' for each break in the window, or ''."""
+    return "; ".join(
+        f"{format_percent(st.change_pct, signed=True)} "
+        + (f"{format_month(st.first)} to {format_month(st.last)}" if st.last else f"from {format_month(st.first)}")
+        + (" (beyond normal variation)" if st.p_value < 0.05 else "")
+        for st in steps or ()
+    )
+
+
 def trend_table(p: Profile) -> pd.DataFrame:
     """Per type: its like-for-like counts in the first, last but one and last years, the last
-    year's change, the fitted change a year with its 95% interval, its p-value (adjusted for the
-    crime types tested together) and the verdict."""
+    year's change, the fitted change a year with its 95% interval, its p-value against the normal
+    year-to-year variation (adjusted for the crime types tested together), how often the test
+    finds a real change of 10% a year, the step at any known break, and the verdict."""
     columns = [
         "crime_type",
         "first",
@@ -191,10 +205,16 @@ def trend_table(p: Profile) -> pd.DataFrame:
         "annual_change_lower",
         "annual_change_upper",
         "p_adjusted",
+        "power_10",
     ]
     if len(p.years) < 3:
         columns.remove("previous")
-    return p.trend.reset_index()[[*columns, "direction"]]
+    out = p.trend.reset_index()[[*columns, "direction"]].copy()
+    out["power_10"] = out["power_10"] * 100
+    out["direction"] = out["direction"].replace({"no significant change": "no change beyond normal variation"})
+    if "steps" in p.trend and p.trend["steps"].map(bool).any():
+        out.insert(len(columns), "step", [_steps_text(s) for s in p.trend["steps"]])
+    return out
 
 
 def monthly_title(p: Profile) -> str:
@@ -301,13 +321,14 @@ def ranking_table(p: Profile) -> pd.DataFrame:
     """The ranked priorities: the analyst's judgement (scores, confidence, rank and how far it could
     move) in one set of columns, the data's evidence in another."""
     r = p.ranking
-    return pd.DataFrame(
+    cut = int(r.attrs.get("cut", (r["kind"] == "priority").sum()))
+    out = pd.DataFrame(
         {
             "rank": r["rank_label"],
             "name": r["name"],
             "kind": r["kind"],
             "scores": [
-                f"{int(h)} / {int(lk)} / {int(o)}"
+                f"{h:g} / {lk:g} / {o:g}"
                 for h, lk, o in zip(r["harm"], r["likelihood"], r["organisational_position"], strict=True)
             ],
             "score": r["analyst_score"],
@@ -315,9 +336,22 @@ def ranking_table(p: Profile) -> pd.DataFrame:
             "range": [
                 str(b) if b == w else f"{b} to {w}" for b, w in zip(r["best_rank"], r["worst_rank"], strict=True)
             ],
+            "kept": [
+                f"rank {row['rank']} in {row['keeps_rank_pct']:.0f}%; "
+                f"{'in' if row['rank'] <= cut else 'out of'} the top {cut} in {row['keeps_side_pct']:.0f}%"
+                for _, row in r.iterrows()
+            ],
             "data_evidence": r["data_evidence"],
         }
     )
+    scorers = int(r["scorers"].max()) if "scorers" in r else 1
+    if scorers > 1:
+        out.insert(
+            out.columns.get_loc("data_evidence"),
+            "scorers",
+            [f"{int(k)} of {int(n)}" for k, n in zip(r["scorers_keep_rank"], r["scorers"], strict=True)],
+        )
+    return out
 
 
 RANKING_HEADERS = {
@@ -328,6 +362,8 @@ RANKING_HEADERS = {
     "score": "Score (up to 1)",
     "confidence": "Confidence",
     "range": "Rank if scales weighted unequally",
+    "kept": "Share of draws keeping its place, every score moved a point at random",
+    "scorers": "Scorers whose own scores give the same rank",
     "data_evidence": "What police.uk data show",
 }
 
