@@ -142,6 +142,7 @@ ORIGINS = {
         "estimates; humaniverse/geographr (commit c026be5c), the LSOA names; with the package's LSOA, authority "
         "and partnership lookups",
         "licence": "Open Government Licence v3.0 (ONS, MHCLG, Defra)",
+    },
     "year_variation.csv": {
         "description": "how far whole years of a crime series sit off its trend beyond month-to-month noise, per "
         "police.uk crime type, all crime and anti-social behaviour: the standard deviation on the log scale pooled "
