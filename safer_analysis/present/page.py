@@ -67,6 +67,8 @@ pre { white-space: pre-wrap; }
 .sa-status-draft, .sa-status-planned { background: #e8e4f3; }
 .sa-status-real { background: #d9efe3; }
 .sa-appendix { margin-top: 3rem; }
+details.sa-details { margin: 1rem 0; }
+details.sa-details > summary { cursor: pointer; font-weight: bold; padding: .25rem 0; }
 .sa-glossary dt { font-weight: bold; margin-top: .5rem; }
 .sa-glossary dd { margin: 0 0 0 1rem; }
 img.sa-narrow { display: none; }

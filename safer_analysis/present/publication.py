@@ -196,5 +196,11 @@ class Report:
         """A short paragraph of text built from data (escaped)."""
         return HTML(f'<p class="sa-note">{html.escape(text)}</p>')
 
+    def details(self, summary: str, *parts: object) -> HTML:
+        """``parts`` (HTML this report made, such as a table) folded under ``summary``, a line the
+        reader opens (``<details>``): for what a board may read or skip. Printed closed."""
+        inner = "".join(str(getattr(part, "data", part)) for part in parts)
+        return HTML(f'<details class="sa-details"><summary>{html.escape(summary)}</summary>{inner}</details>')
+
     def bullets(self, items: list[str]) -> HTML:
         return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
