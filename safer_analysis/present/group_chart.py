@@ -138,6 +138,68 @@ def group_chart(
     return Chart(fig, title, subtitle, _alt(rows, area, what), source)
 
 
+def standing_chart(frame: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str) -> Chart:
+    """One row per partnership (``partnership``, ``rate``, ``group_rate``, ``group_min``,
+    ``group_max``, in the order given, top down): its own group's range as a band, the group's rate
+    taken together as a bar and the partnership's rate as a diamond, on one scale of crimes per 1,000."""
+    apply_house_style()
+    n = len(frame)
+    fig, ax = plt.subplots(figsize=(8.5, 0.45 * n + 1.9))
+    positions = list(range(n))[::-1]
+    for pos, (_, row) in zip(positions, frame.iterrows(), strict=True):
+        first = pos == positions[0]
+        if pd.notna(row["group_min"]) and pd.notna(row["group_max"]):
+            ax.plot(
+                [row["group_min"], row["group_max"]],
+                [pos, pos],
+                color=RANGE,
+                linewidth=9,
+                solid_capstyle="round",
+                zorder=1,
+                label="Its group's range" if first else None,
+            )
+        if pd.notna(row["group_rate"]):
+            ax.scatter(
+                [row["group_rate"]],
+                [pos],
+                marker="|",
+                s=260,
+                color=TEXT,
+                linewidths=2,
+                zorder=3,
+                label="Its group taken together" if first else None,
+            )
+        if pd.notna(row["rate"]):
+            ax.scatter(
+                [row["rate"]],
+                [pos],
+                marker="D",
+                s=80,
+                color=PALETTE[2],
+                edgecolors="white",
+                zorder=4,
+                label="The partnership" if first else None,
+            )
+    ax.set_yticks(positions, [str(p) for p in frame["partnership"]])
+    ax.set_ylim(-0.7, n - 0.3)
+    top = pd.concat([frame["rate"], frame["group_max"]]).max()
+    ax.set_xlim(0, float(top) * 1.08 if pd.notna(top) and top > 0 else 1.0)
+    ax.set_xlabel("Crimes per 1,000 residents")
+    ax.grid(axis="x", color="#E0E0E0", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2 * 6 / max(n, 6) - 0.04), ncol=3)
+    fig.tight_layout()
+    items = "; ".join(
+        f"{r['partnership']}: no published rate"
+        if pd.isna(r["rate"])
+        else f"{r['partnership']}: {r['rate']:.1f} per 1,000, its group {r['group_rate']:.1f} "
+        f"(from {r['group_min']:.1f} to {r['group_max']:.1f})"
+        for _, r in frame.iterrows()
+    )
+    alt = f"Dot chart of {what}: each partnership's rate on its own group's range. {items}."
+    return Chart(fig, title, subtitle, alt, source)
+
+
 def _label(row: pd.Series) -> str:
     return str(row["offence_group"])
 

@@ -98,3 +98,23 @@ def test_a_rate_far_off_is_drawn_at_the_edge_and_a_missing_one_left_out(frames):
     assert ax.get_xlim()[1] > gc.FURTHEST
     assert "Theft: no rate for Ours" in chart.alt
     assert math.isnan(gc._times(1.0, 0.0))
+
+
+def test_the_standing_chart_draws_each_partnership_on_its_own_groups_range():
+    frame = pd.DataFrame(
+        {
+            "partnership": ["Town", "City", "Moor"],
+            "rate": [90.0, 40.0, np.nan],
+            "group_rate": [60.0, 50.0, 30.0],
+            "group_min": [50.0, 45.0, 20.0],
+            "group_max": [80.0, 70.0, 35.0],
+        }
+    )
+    chart = gc.standing_chart(frame, title="t", subtitle="s", source="src", what="w")
+    ax = chart.figure.axes[0]
+    at = {round(y): t.get_text() for y, t in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)}
+    assert [at[y] for y in sorted(at, reverse=True)] == ["Town", "City", "Moor"]
+    own = {at[round(y)]: x for c in ax.collections if c.get_sizes()[0] == 80 for x, y in c.get_offsets()}
+    assert own == {"Town": 90.0, "City": 40.0}
+    assert "Town: 90.0 per 1,000, its group 60.0 (from 50.0 to 80.0)" in chart.alt
+    assert "Moor: no published rate" in chart.alt

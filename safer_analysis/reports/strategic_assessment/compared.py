@@ -287,7 +287,12 @@ def table(c: model.Comparison, groups: tuple[str, ...] | None = SHOWN) -> pd.Dat
 
 
 def _against(row: pd.Series) -> str:
-    return {"higher": "above", "lower": "below"}.get(str(row["direction"]), "within")
+    """Above, below or within the group's range; "few crimes" beside a side where the area's count
+    is under :data:`model.MIN_COUNT`, too few for the difference to be called notable."""
+    side = {"higher": "above", "lower": "below"}.get(str(row["direction"]), "within")
+    if side != "within" and (pd.isna(row["count"]) or row["count"] < model.MIN_COUNT):
+        return f"{side}, on few crimes"
+    return side
 
 
 def members(c: model.Comparison) -> pd.DataFrame:
@@ -310,7 +315,8 @@ def table_note(c: model.Comparison) -> str:
         f"Group: {_group_words(c)}, their crimes over their residents taken together; the group's range runs from "
         f"its lowest rate to its highest. Rank: {c.area_name}'s place among itself and them, 1 the highest rate. "
         f"Change: in the number of crimes since {before}. Against the range: above or below every member's rate, "
-        f"{NOTABLE}, or within it."
+        f"{NOTABLE}, or within it; on few crimes where {c.area_name} recorded fewer than {model.MIN_COUNT}, too few "
+        "for the difference to be called notable."
     )
 
 
