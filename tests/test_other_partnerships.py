@@ -229,3 +229,22 @@ def test_each_pack_says_what_is_true_of_its_own_data(packs):
     assert "No local priorities are entered for 2025-26, so there is nothing to set this assessment beside" in york
     summary = json.loads((packs["North Yorkshire"] / "summaries" / "strategic_assessment.json").read_text())
     assert not any("illustrative" in line for line in summary["findings"])
+
+
+def test_each_pack_compares_its_partnership_with_its_own_similar_group(packs):
+    """A 2025 pack shows the latest year of ONS's recorded crime by partnership held, the year
+    before its own, and says so; its figures are its own partnership's."""
+    from safer_analysis.reports.comparison import compare
+
+    for csp, code in (("Exeter", "E22000049"), ("North Yorkshire", "E22000372")):
+        page = _page_text(packs[csp] / "strategic_assessment.html")
+        c = compare(code)
+        total = c.table.iloc[0]
+        assert "How we compare with similar partnerships" in page, csp
+        assert (
+            "for the year ending December 2024, the latest year held: the rest of this assessment covers the year to "
+            "Dec 2025" in page
+        ), csp
+        assert f"In the year ending December 2024, {csp} recorded {int(total['count']):,} crimes" in page, csp
+        listed = page[page.index("nearest first") :]
+        assert all(name in listed for name in c.group["csp_name"]), csp

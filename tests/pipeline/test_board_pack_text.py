@@ -189,3 +189,34 @@ def test_the_workbook_has_headers_in_words_real_sources_and_caveats(packs):
             assert "ILLUSTRATIVE" in words, sheet.title
         checked += 1
     assert checked >= 15
+
+
+def test_the_assessment_compares_plymouth_with_its_similar_partnerships_and_names_the_year(text, raw, packs):
+    """The 2018-19 pack shows the latest year of ONS's recorded crime by partnership held, says it
+    is not the pack's year, and its figures are the comparison model's."""
+    from safer_analysis.reports.comparison import compare
+    from safer_analysis.reports.strategic_assessment import compared
+
+    sa = text["strategic_assessment"]
+    section = sa[sa.index("How we compare with similar partnerships") :]
+    section = section[: section.index("Trend")]
+    assert "for the year ending December 2024, the latest year held: the rest of this assessment covers 2018-19" in (
+        section
+    )
+    c = compare("Plymouth")
+    assert c.period == "year ending December 2024"
+    for _, r in compared.table(c).iterrows():  # each offence group's row as the page shows it
+        assert f"{r['offence_group']} | {r['rate']:.1f} | {r['group_rate']:.1f} | {r['group_range']} |" in section
+    for _, m in compared.members(c).iterrows():  # each member, in the details
+        assert f"{m['csp_name']} | {m['force']} | {m['distance']:.2f} | {m['count']:,} | {m['population']:,} |" in (
+            section
+        )
+    assert '<details class="sa-details"><summary>The 15 similar partnerships' in raw["strategic_assessment"]
+    assert compared.NOTABLE in section
+    assert not re.search(r"\bsignifican|\bCI\b|p-value", section)
+    summary = (packs / YEAR / "summaries" / "strategic_assessment.json").read_text(encoding="utf-8")
+    assert "In the year ending December 2024, Plymouth recorded 25,943 crimes (excluding fraud), 97.2 per 1,000" in (
+        summary
+    )
+    csv_rows = (packs / YEAR / "tables" / "strategic_assessment__similar_partnerships.csv").read_text().splitlines()
+    assert len(csv_rows) == 1 + 23  # every offence group in the CSV
