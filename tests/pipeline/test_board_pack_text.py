@@ -198,8 +198,8 @@ def test_the_assessment_compares_plymouth_with_its_similar_partnerships_and_name
     from safer_analysis.reports.strategic_assessment import compared
 
     sa = text["strategic_assessment"]
-    section = sa[sa.index("How we compare with similar partnerships") :]
-    section = section[: section.index("Trend")]
+    section = sa[sa.rindex("How we compare with similar partnerships") :]  # the heading, not the contents
+    section = section[: section.index("Each trend is tested")]
     assert "for the year ending December 2024, the latest year held: the rest of this assessment covers 2018-19" in (
         section
     )
