@@ -265,7 +265,8 @@ def compare(
 
 
 def _rate(value: float) -> str:
-    return "no published rate" if pd.isna(value) else f"{value:,.1f}" if value >= 1 else f"{value:.2f}"
+    """A rate per 1,000 as a board reads it: one decimal place from 10, else two (so 2.40 and 2.45 differ)."""
+    return "no published rate" if pd.isna(value) else f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
 
 
 def _ordinal(n: int) -> str:
