@@ -27,25 +27,13 @@ CSV_COLUMNS = [
     "count_before",
     "change",
 ]
-ALL = "all"
 
 
 def offence_group(text: str) -> str:
     """ONS's name of the offence group ``text`` names ("total", "all", or a group in any case)."""
-    from safer_analysis.inputs.ons_crime_tables import OFFENCE_GROUPS, TOTAL
+    from safer_analysis.reports.comparison import offence_group_named
 
-    key = " ".join(text.lower().split())
-    if key in ("total", ""):
-        return TOTAL
-    if key == ALL:
-        return ALL
-    for group in OFFENCE_GROUPS:
-        if group.lower() == key:
-            return group
-    raise ParameterError(
-        f"--offence-group: got {text!r}; expected total, all or one of ONS's headline groups: "
-        + "; ".join(OFFENCE_GROUPS)
-    )
+    return offence_group_named(text, name="--offence-group")
 
 
 def _area(args: argparse.Namespace, project: Project | None) -> str:
@@ -66,6 +54,9 @@ def _number(value: object, places: int) -> str:
     if value is None or pd.isna(value):
         return ""
     return f"{float(value):.{places}f}" if places else str(int(value))
+
+
+ALL = "all"
 
 
 def _write_csv(c, group: str) -> None:

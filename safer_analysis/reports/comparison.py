@@ -41,7 +41,17 @@ from safer_analysis.inputs import areas, similar_groups
 from safer_analysis.inputs import recorded_crime as rc
 from safer_analysis.inputs.ons_crime_tables import OFFENCE_GROUPS, PARTNERSHIP, TOTAL, period_label
 
-__all__ = ["MEMBER_COLUMNS", "OFFENCE_GROUPS", "TOTAL", "Comparison", "compare", "partnership_code", "sentences"]
+__all__ = [
+    "ALL",
+    "MEMBER_COLUMNS",
+    "OFFENCE_GROUPS",
+    "TOTAL",
+    "Comparison",
+    "compare",
+    "offence_group_named",
+    "partnership_code",
+    "sentences",
+]
 
 #: The members table's columns, in order.
 MEMBER_COLUMNS = [
@@ -101,6 +111,33 @@ class Comparison:
         if found.empty:
             raise ParameterError(f"offence_group: expected one of ONS's headline groups; got {offence_group!r}")
         return found.iloc[0]
+
+
+#: What names every headline offence group at once (``offence_group_named``).
+ALL = "all"
+
+
+def offence_group_named(text: object, *, name: str = "offence_group") -> str:
+    """ONS's name of the headline offence group ``text`` names: "total" (or empty) for the total,
+    "all" for every group (:data:`ALL`), else a group in any case and spacing; a ParameterError
+    naming ``name`` and listing the groups otherwise.
+
+    >>> offence_group_named("robbery"), offence_group_named(" Total ")
+    ('Robbery', 'Total recorded crime (excluding fraud)')
+    """
+    if not isinstance(text, str):
+        raise ParameterError(f"{name}: got {text!r}; expected text: total, all or one of ONS's headline groups")
+    key = " ".join(text.lower().split())
+    if key in ("total", ""):
+        return TOTAL
+    if key == ALL:
+        return ALL
+    for group in OFFENCE_GROUPS:
+        if group.lower() == key:
+            return group
+    raise ParameterError(
+        f"{name}: got {text!r}; expected total, all or one of ONS's headline groups: " + "; ".join(OFFENCE_GROUPS)
+    )
 
 
 def partnership_code(area: str) -> tuple[str, str]:
