@@ -86,3 +86,27 @@ def test_a_damaged_table_of_imported_editions_exits_3(project_copy, capsys):
     assert main(["peers", "--project", str(project_copy)]) == 3
     err = capsys.readouterr().err
     assert "recorded-crime-csp.csv" in err and "period_end" in err
+
+
+@pytest.mark.shared
+def test_plymouths_group_holds_some_of_its_dfe_statistical_neighbours(capsys):
+    """The outside list: of Plymouth's ten DfE statistical neighbours (May 2025; for children's
+    services), how many `peers` lists. By chance fifteen places among 292 would hold about half
+    of one (10 x 15 / 292 = 0.51)."""
+    import pandas as pd
+
+    from ..analysis.test_similar import _norm
+    from ..conftest import REALDATA
+
+    raw = pd.read_excel(REALDATA / "national" / "dfe-statistical-neighbours-may-2025.xlsx", header=None, dtype=object)
+    header = next(i for i in range(len(raw)) if str(raw.iat[i, 0]).strip() == "LA num")
+    table = raw.iloc[header + 1 :]
+    table = table[: table[0].isna().to_numpy().argmax()]
+    names = dict(zip(table[0].astype(int), table[1].astype(str), strict=True))
+    plymouth = table[table[1].astype(str).str.strip() == "Plymouth"].iloc[0]
+    neighbours = {_norm(names[int(plymouth[5 + 2 * i])]) for i in range(10)}
+    assert main(["peers", "--area", "Plymouth", "--format", "csv"]) == 0
+    listed = {_norm(r["csp_name"]): r["csp_name"] for r in _csv(capsys.readouterr().out)[1:]}
+    found = sorted(listed[n] for n in neighbours & set(listed))
+    print(f"Plymouth's DfE statistical neighbours in its group of 15: {len(found)} of 10 ({', '.join(found)})")
+    assert len(found) >= 2, found  # Dudley and Gateshead: four times chance (0.51)

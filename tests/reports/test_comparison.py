@@ -180,3 +180,24 @@ def test_the_arithmetic_on_a_small_table():
     assert (row["group_min"], row["group_max"], row["rank"], row["of"]) == (5.0, 15.0, 2, 3)
     assert not row["notable"] and row["direction"] == "within"
     assert row["change"] == pytest.approx(1.0) and row["group_change"] == pytest.approx(45 / 35 - 1)
+
+
+@pytest.mark.shared
+def test_a_projects_newer_edition_is_the_default_and_the_year_before_its_previous(project_copy, tmp_path):
+    from safer_analysis.cli import main
+
+    from ..inputs.ons_tables import export_csv
+    from ..inputs.test_recorded_crime import _retitle
+
+    counts = export_csv(sheet_rows("Table C2"), tmp_path / "c2-2025.csv", edit=_retitle("2025"))
+    rates = export_csv(sheet_rows("Table C4"), tmp_path / "c4-2025.csv", places=None, edit=_retitle("2025"))
+    for path in (counts, rates):
+        assert main(["import-recorded-crime", str(path), "--project", str(project_copy)]) == 0
+    c = compare("Plymouth", data_dir=project_copy / "data")
+    assert (c.period_end, c.previous_end) == ("2025-12", "2024-12")
+    assert c.period == "year ending December 2025" and c.previous == "year ending December 2024"
+    total = c.row(TOTAL)
+    assert int(total["count"]) == 25_943 and int(total["count_before"]) == 25_943 and total["change"] == 0
+    assert total["group_change"] == 0 and total["ew_change"] == 0
+    assert all("year ending December 2025" in line for line in sentences(c))
+    assert compare("Plymouth").period_end == "2024-12"  # the package alone is untouched
