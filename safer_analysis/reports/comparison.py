@@ -145,6 +145,13 @@ def partnership_code(area: str) -> tuple[str, str]:
     local authority lying in one partnership); a ParameterError (exit 2) naming the nearest names."""
     if not isinstance(area, str) or not area.strip():
         raise ParameterError(f"area: expected a partnership's name or ONS code; got {area!r}")
+    table = similar_groups.measures()
+    code = area.strip().upper()
+    if code in table.index:  # every partnership by its code, one the lookups cannot cut to LSOAs too
+        return code, str(table.at[code, "csp_name"])
+    named = table.index[table["csp_name"].str.lower() == area.strip().lower()]
+    if len(named) == 1:
+        return str(named[0]), str(table.at[named[0], "csp_name"])
     try:
         found = areas.resolve(area, areas.CSP)
         return found.code, found.name
