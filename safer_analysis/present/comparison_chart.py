@@ -116,7 +116,7 @@ def groups_chart(c) -> Chart:
         ew = float(table.at[group, "ew_rate"])
         rows = c.members[c.members["offence_group"] == group]
         others = rows.loc[~rows["is_area"], "rate"].dropna().to_numpy(dtype=float) / ew
-        mine = rows.loc[rows["is_area"], "rate"].to_numpy(dtype=float) / ew
+        mine = rows.loc[rows["is_area"], "rate"].dropna().to_numpy(dtype=float) / ew
         others, mine = np.clip(others, 0.05, None), np.clip(mine, 0.05, None)
         first = i == 0  # one legend entry each
         if len(others):

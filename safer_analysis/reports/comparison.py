@@ -352,14 +352,19 @@ def sentences(c: Comparison) -> list[str]:
             else f"{_ordinal(int(total['rank']))} highest of {int(total['of'])}, itself and its {n} most similar "
             "partnerships"
         )
+        spread = ", a difference larger than the spread among the group's members" if total["notable"] else ""
         out.append(
             f"In the {c.period}, {c.area_name} recorded {int(total['count']):,} crimes (excluding fraud), "
             f"{_rate(total['rate'])} per 1,000 people: {place} (together {_rate(total['group_rate'])}, from "
-            f"{_rate(total['group_min'])} to {_rate(total['group_max'])}); England and Wales "
+            f"{_rate(total['group_min'])} to {_rate(total['group_max'])}){spread}; England and Wales "
             f"{_rate(total['ew_rate'])}."
         )
-        if total["notable"]:
-            out[-1] = out[-1][:-1] + ", a difference larger than the spread among the group's members."
+    elif pd.notna(total["count"]):
+        out.append(
+            f"In the {c.period}, {c.area_name} recorded {int(total['count']):,} crimes (excluding fraud); ONS "
+            "publishes no rate per 1,000 residents for it (its residents are few beside the people who work "
+            "there or visit), so its rates are not compared with its group's."
+        )
     notable = c.table[
         c.table["notable"] & (c.table["offence_group"] != TOTAL) & (c.table["count"].fillna(0) >= MIN_COUNT)
     ]

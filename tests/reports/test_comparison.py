@@ -201,3 +201,16 @@ def test_a_projects_newer_edition_is_the_default_and_the_year_before_its_previou
     assert total["group_change"] == 0 and total["ew_change"] == 0
     assert all("year ending December 2025" in line for line in sentences(c))
     assert compare("Plymouth").period_end == "2024-12"  # the package alone is untouched
+
+
+@pytest.mark.parametrize("area", ["Bournemouth", "E22000063", "City of London", "Isles of Scilly", "Aylesbury Vale"])
+def test_every_partnership_is_compared_even_one_the_lookups_cannot_cut_or_without_a_rate(area):
+    from safer_analysis.present.comparison_chart import group_chart, groups_chart
+
+    c = compare(area)
+    assert c.group_size == 15 and len(c.members) == 16 * len(OFFENCE_GROUPS)
+    lines = sentences(c)
+    assert lines and all("year ending December 2024" in line for line in lines)
+    if c.area_name == "City of London":  # ONS publishes no rate for it: said, not compared
+        assert pd.isna(c.row()["rate"]) and "publishes no rate per 1,000 residents" in lines[0]
+    assert group_chart(c).title and groups_chart(c).title
