@@ -35,6 +35,14 @@ STEPS = {
     "one partnership's group, by name": (
         "from safer_analysis.analysis import similar\nassert len(similar.similar_group('Plymouth')) == 15\n"
     ),
+    'one partnership beside its group and England and Wales (`compare("Plymouth")`, 23 offence groups)': (
+        "from safer_analysis.reports.comparison import compare\nassert compare('Plymouth').group_size == 15\n"
+    ),
+    "the command: `safer-analysis peers --area Plymouth --format csv`": (
+        "import contextlib, io\nfrom safer_analysis.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['peers', '--area', 'Plymouth', '--format', 'csv']) == 0\n"
+    ),
     "start-up alone (pandas and the package imported)": "import pandas, safer_analysis.analysis.similar\n",
 }
 

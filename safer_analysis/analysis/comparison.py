@@ -111,45 +111,48 @@ def compare_table(members: pd.DataFrame, ew: pd.DataFrame | None = None) -> pd.D
     highest rate) ``of`` those with a rate; its ``change`` in crimes since the year before, the
     group's pooled ``group_change`` (members with a count both years) and ``ew_change``; and
     ``notable`` with ``direction`` (the rate outside the members' range, above or below it)."""
-    rows = []
-    ew = ew.set_index("offence_group") if ew is not None else None
-    for group, frame in members.groupby("offence_group", sort=False):
-        own = frame[frame["is_area"]]
-        if own.empty:
-            continue
-        own = own.iloc[0]
-        others = frame[~frame["is_area"]]
-        rated = others[others["rate"].notna() & others["population"].notna()]
-        both = others[others["count"].notna() & others["count_before"].notna()]
-        low, high = (rated["rate"].min(), rated["rate"].max()) if len(rated) else (np.nan, np.nan)
-        rank, of = rank_of(own["rate"], others["rate"])
-        side = direction(own["rate"], low, high)
-        ew_row = ew.loc[group] if ew is not None and group in ew.index else None
-        rows.append(
-            {
-                "offence_group": group,
-                "count": own["count"],
-                "population": own["population"],
-                "rate": own["rate"],
-                "group_count": int(rated["count"].sum()) if len(rated) else pd.NA,
-                "group_population": int(rated["population"].sum()) if len(rated) else pd.NA,
-                "group_rate": pooled_rate(rated["count"], rated["population"]),
-                "group_min": float(low),
-                "group_max": float(high),
-                "group_members": len(rated),
-                "ew_rate": float(ew_row["rate"]) if ew_row is not None else np.nan,
-                "rank": rank,
-                "of": of,
-                "change": change(own["count"], own["count_before"]),
-                "group_change": change(both["count"].sum(), both["count_before"].sum()) if len(both) else np.nan,
-                "ew_change": change(ew_row["count"], ew_row.get("count_before")) if ew_row is not None else np.nan,
-                "notable": side != WITHIN,
-                "direction": side,
-            }
-        )
-    out = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    own = members[members["is_area"]].drop_duplicates("offence_group").set_index("offence_group")
+    groups = list(own.index)
+    others = members[~members["is_area"]]
+    numbers = {c: pd.to_numeric(others[c], errors="coerce").astype(float) for c in ("count", "population", "rate")}
+    before = pd.to_numeric(others["count_before"], errors="coerce").astype(float)
+    rated = others.assign(**numbers)[numbers["rate"].notna() & numbers["population"].notna()]
+    by = rated.groupby("offence_group")
+    both = others.assign(count=numbers["count"], count_before=before)
+    both = both[both["count"].notna() & both["count_before"].notna()].groupby("offence_group")
+    own_rate = pd.to_numeric(own["rate"], errors="coerce").astype(float)
+    held = others.assign(rate=numbers["rate"])[numbers["rate"].notna()]
+    above = (held["rate"] > held["offence_group"].map(own_rate)).groupby(held["offence_group"]).sum()
+    out = pd.DataFrame({"offence_group": groups}).set_index("offence_group", drop=False)
+    out["count"] = own["count"]
+    out["population"] = own["population"]
+    out["rate"] = own_rate
+    out["group_count"] = by["count"].sum()
+    out["group_population"] = by["population"].sum()
+    out["group_rate"] = out["group_count"] * 1000 / out["group_population"].where(out["group_population"] > 0)
+    out["group_min"], out["group_max"] = by["rate"].min(), by["rate"].max()
+    out["group_members"] = by.size().reindex(groups).fillna(0).astype(int)
+    if ew is not None:
+        ew = ew.drop_duplicates("offence_group").set_index("offence_group")
+        out["ew_rate"] = pd.to_numeric(ew["rate"], errors="coerce").astype(float).reindex(groups)
+        ew_before = ew["count_before"] if "count_before" in ew else pd.Series(np.nan, index=ew.index)
+        pairs = zip(ew["count"].reindex(groups), ew_before.reindex(groups), strict=True)
+        out["ew_change"] = [change(a, b) for a, b in pairs]
+    else:
+        out["ew_rate"] = out["ew_change"] = np.nan
+    out["of"] = held.groupby("offence_group").size().reindex(groups).fillna(0).astype(int) + 1
+    out["rank"] = (above.reindex(groups).fillna(0) + 1).where(own_rate.notna())
+    out["change"] = [change(a, b) for a, b in zip(own["count"], own["count_before"], strict=True)]
+    group_change = both["count"].sum() / both["count_before"].sum().where(both["count_before"].sum() > 0) - 1
+    out["group_change"] = group_change.reindex(groups)
+    ranges = zip(out["rate"], out["group_min"], out["group_max"], strict=True)
+    out["direction"] = [direction(r, lo, hi) for r, lo, hi in ranges]
+    out["notable"] = out["direction"] != WITHIN
+    out = out[TABLE_COLUMNS].reset_index(drop=True)
     for column in ("count", "population", "group_count", "group_population", "rank"):
-        out[column] = pd.to_numeric(out[column]).astype("Int64")
+        out[column] = pd.to_numeric(out[column]).round().astype("Int64")
+    for column in ("group_rate", "group_min", "group_max", "ew_rate", "change", "group_change", "ew_change"):
+        out[column] = out[column].astype(float)
     out["notable"] = out["notable"].astype(bool)
     return out
 

@@ -12,6 +12,7 @@ import time
 
 from safer_analysis.cli.building import _build, _export_360giving, _init, _new_year, _notebooks
 from safer_analysis.cli.common import EXIT_BUSY, EXIT_DATA, EXIT_FAILED, EXIT_USAGE
+from safer_analysis.cli.compare import _peers
 from safer_analysis.cli.imports import (
     _check_boundaries,
     _import_boundaries,
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "init":
             return _init(args)
+        if args.command == "peers":  # a project's area and data when there is one, else --area alone
+            return _peers(args)
         project = resolve_project(args.project)
         if args.command == "build":
             return _build(args, project)

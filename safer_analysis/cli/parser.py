@@ -146,6 +146,29 @@ def make_parser() -> argparse.ArgumentParser:
         help="ONS's 'Police force area data tables' workbook (.xlsx) as downloaded, or its Table C2, C4 or C5 as CSV",
     )
 
+    c = sub.add_parser(
+        "peers",
+        parents=[common],
+        help="a partnership's most similar group with its police recorded crime (ONS), as CSV or a table",
+    )
+    c.add_argument(
+        "--area", default=None, metavar="NAME-OR-CODE", help="a partnership (default: the project's own area)"
+    )
+    c.add_argument(
+        "--period-end",
+        default=None,
+        metavar="YYYY-MM",
+        help="the year of ONS's table ending this month (default: the latest held with rates)",
+    )
+    c.add_argument("--format", choices=["table", "csv"], default="table", help="csv for scripts (default: table)")
+    c.add_argument(
+        "--offence-group",
+        default="total",
+        metavar="GROUP",
+        help="one of ONS's headline offence groups, 'total' (the default) or 'all' (every group)",
+    )
+    c.add_argument("--size", type=int, default=None, help="the group's size (default: the method's, 15)")
+
     i = sub.add_parser(
         "import-police-uk", parents=[common], help="read police.uk street-level archives into the project's crime store"
     )

@@ -41,7 +41,17 @@ from safer_analysis.inputs import areas, similar_groups
 from safer_analysis.inputs import recorded_crime as rc
 from safer_analysis.inputs.ons_crime_tables import OFFENCE_GROUPS, PARTNERSHIP, TOTAL, period_label
 
-__all__ = ["MEMBER_COLUMNS", "OFFENCE_GROUPS", "TOTAL", "Comparison", "compare", "partnership_code", "sentences"]
+__all__ = [
+    "ALL",
+    "MEMBER_COLUMNS",
+    "OFFENCE_GROUPS",
+    "TOTAL",
+    "Comparison",
+    "compare",
+    "offence_group_named",
+    "partnership_code",
+    "sentences",
+]
 
 #: The members table's columns, in order.
 MEMBER_COLUMNS = [
@@ -103,11 +113,45 @@ class Comparison:
         return found.iloc[0]
 
 
+#: What names every headline offence group at once (``offence_group_named``).
+ALL = "all"
+
+
+def offence_group_named(text: object, *, name: str = "offence_group") -> str:
+    """ONS's name of the headline offence group ``text`` names: "total" (or empty) for the total,
+    "all" for every group (:data:`ALL`), else a group in any case and spacing; a ParameterError
+    naming ``name`` and listing the groups otherwise.
+
+    >>> offence_group_named("robbery"), offence_group_named(" Total ")
+    ('Robbery', 'Total recorded crime (excluding fraud)')
+    """
+    if not isinstance(text, str):
+        raise ParameterError(f"{name}: got {text!r}; expected text: total, all or one of ONS's headline groups")
+    key = " ".join(text.lower().split())
+    if key in ("total", ""):
+        return TOTAL
+    if key == ALL:
+        return ALL
+    for group in OFFENCE_GROUPS:
+        if group.lower() == key:
+            return group
+    raise ParameterError(
+        f"{name}: got {text!r}; expected total, all or one of ONS's headline groups: " + "; ".join(OFFENCE_GROUPS)
+    )
+
+
 def partnership_code(area: str) -> tuple[str, str]:
     """The code and name of the partnership ``area`` names (a partnership, by name or code, else a
     local authority lying in one partnership); a ParameterError (exit 2) naming the nearest names."""
     if not isinstance(area, str) or not area.strip():
         raise ParameterError(f"area: expected a partnership's name or ONS code; got {area!r}")
+    table = similar_groups.measures()
+    code = area.strip().upper()
+    if code in table.index:  # every partnership by its code, one the lookups cannot cut to LSOAs too
+        return code, str(table.at[code, "csp_name"])
+    named = table.index[table["csp_name"].str.lower() == area.strip().lower()]
+    if len(named) == 1:
+        return str(named[0]), str(table.at[named[0], "csp_name"])
     try:
         found = areas.resolve(area, areas.CSP)
         return found.code, found.name
@@ -265,7 +309,8 @@ def compare(
 
 
 def _rate(value: float) -> str:
-    return "no published rate" if pd.isna(value) else f"{value:,.1f}" if value >= 1 else f"{value:.2f}"
+    """A rate per 1,000 as a board reads it: one decimal place from 10, else two (so 2.40 and 2.45 differ)."""
+    return "no published rate" if pd.isna(value) else f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
 
 
 def _ordinal(n: int) -> str:
@@ -307,14 +352,19 @@ def sentences(c: Comparison) -> list[str]:
             else f"{_ordinal(int(total['rank']))} highest of {int(total['of'])}, itself and its {n} most similar "
             "partnerships"
         )
+        spread = ", a difference larger than the spread among the group's members" if total["notable"] else ""
         out.append(
             f"In the {c.period}, {c.area_name} recorded {int(total['count']):,} crimes (excluding fraud), "
             f"{_rate(total['rate'])} per 1,000 people: {place} (together {_rate(total['group_rate'])}, from "
-            f"{_rate(total['group_min'])} to {_rate(total['group_max'])}); England and Wales "
+            f"{_rate(total['group_min'])} to {_rate(total['group_max'])}){spread}; England and Wales "
             f"{_rate(total['ew_rate'])}."
         )
-        if total["notable"]:
-            out[-1] = out[-1][:-1] + ", a difference larger than the spread among the group's members."
+    elif pd.notna(total["count"]):
+        out.append(
+            f"In the {c.period}, {c.area_name} recorded {int(total['count']):,} crimes (excluding fraud); ONS "
+            "publishes no rate per 1,000 residents for it (its residents are few beside the people who work "
+            "there or visit), so its rates are not compared with its group's."
+        )
     notable = c.table[
         c.table["notable"] & (c.table["offence_group"] != TOTAL) & (c.table["count"].fillna(0) >= MIN_COUNT)
     ]

@@ -24,6 +24,8 @@ months by crime type     ``wb.heatmap(crime_types, years=, end=)`` (seaborn); it
 map                      ``wb.map(crime_type=, period=)``: zoom and pan, hover for figures
 pickers                  ``wb.pickers()``: year, area and crime type drop-down lists
 money                    ``wb.priority_money(priority)``, ``wb.spend_by_priority()``
+how we compare           ``wb.peers(offence_group)``: the most similar group with distances, counts
+                         and rates; ``wb.compare(offence_group)``: the area as a dot among its group's
 tables                   :func:`show` (formatted), :func:`explore` (sortable, searchable)
 data dictionary          :func:`data_dictionary`
 =======================  ======================================================================

@@ -13,7 +13,7 @@ import pandas as pd
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import population
 from safer_analysis.inputs.years import FinancialYear, FinancialYearError
-from safer_analysis.workbench import charts, geography, heatmaps, maps, money, widgets
+from safer_analysis.workbench import arguments, charts, geography, heatmaps, maps, money, peers, widgets
 from safer_analysis.workbench.counts import ASB, count_by, crime_types, last_complete_year, monthly_counts
 from safer_analysis.workbench.dictionary import data_dictionary
 from safer_analysis.workbench.display import Table, explore, show
@@ -189,6 +189,31 @@ class Workbench:
         """Every Police & Crime Plan priority's money, gross and apportioned, shares named."""
         return money.spend_by_priority(self.dataset, year if year is not None else self.year)
 
+    # ---- how we compare ---------------------------------------------------------------------
+
+    def comparison(self, *, area: object = None, period_end: object = "", size: object = None):
+        """The area's police recorded crime beside its most similar group's and England and Wales's
+        (:func:`safer_analysis.reports.comparison.compare`): ``area`` another partnership by name
+        or code; ``period_end`` YYYY-MM an edition held (default the latest); ``size`` the group's."""
+        from safer_analysis.reports.comparison import compare
+
+        chosen = _text("area", area) or self.context.area_code or self.place
+        size = None if size is None else arguments.whole_number("size", size, 1)
+        return compare(chosen, data_dir=self.project.data_dir, period_end=_text("period_end", period_end), size=size)
+
+    def peers(
+        self, offence_group: object = "total", *, area: object = None, period_end: object = "", size: object = None
+    ) -> Table:
+        """The most similar group for one offence group ("total", a headline group, or "all"):
+        each partnership's distance, crimes, people and rate per 1,000, the area first."""
+        return peers.peers_table(self.comparison(area=area, period_end=period_end, size=size), offence_group)
+
+    def compare(
+        self, offence_group: object = "total", *, area: object = None, period_end: object = "", size: object = None
+    ) -> charts.QuickChart:
+        """The area as a dark dot among its group's for one offence group, or for every one ("all")."""
+        return peers.compare_chart(self.comparison(area=area, period_end=period_end, size=size), offence_group)
+
     # ---- the data --------------------------------------------------------------------------
 
     @staticmethod
@@ -212,7 +237,8 @@ class Workbench:
             lines.append("Crime data: loaded on first use (wb.crimes)")
         lines.append(
             "Steps: wb.counts(), wb.monthly(), wb.line(), wb.bars(), wb.heatmap(), wb.map(), wb.pickers(), "
-            "wb.priority_money(), wb.spend_by_priority(), wb.dictionary(), wb.show(), wb.explore()"
+            "wb.priority_money(), wb.spend_by_priority(), wb.peers(), wb.compare(), wb.dictionary(), wb.show(), "
+            "wb.explore()"
         )
         return lines
 

@@ -180,3 +180,37 @@ def test_the_arithmetic_on_a_small_table():
     assert (row["group_min"], row["group_max"], row["rank"], row["of"]) == (5.0, 15.0, 2, 3)
     assert not row["notable"] and row["direction"] == "within"
     assert row["change"] == pytest.approx(1.0) and row["group_change"] == pytest.approx(45 / 35 - 1)
+
+
+@pytest.mark.shared
+def test_a_projects_newer_edition_is_the_default_and_the_year_before_its_previous(project_copy, tmp_path):
+    from safer_analysis.cli import main
+
+    from ..inputs.ons_tables import export_csv
+    from ..inputs.test_recorded_crime import _retitle
+
+    counts = export_csv(sheet_rows("Table C2"), tmp_path / "c2-2025.csv", edit=_retitle("2025"))
+    rates = export_csv(sheet_rows("Table C4"), tmp_path / "c4-2025.csv", places=None, edit=_retitle("2025"))
+    for path in (counts, rates):
+        assert main(["import-recorded-crime", str(path), "--project", str(project_copy)]) == 0
+    c = compare("Plymouth", data_dir=project_copy / "data")
+    assert (c.period_end, c.previous_end) == ("2025-12", "2024-12")
+    assert c.period == "year ending December 2025" and c.previous == "year ending December 2024"
+    total = c.row(TOTAL)
+    assert int(total["count"]) == 25_943 and int(total["count_before"]) == 25_943 and total["change"] == 0
+    assert total["group_change"] == 0 and total["ew_change"] == 0
+    assert all("year ending December 2025" in line for line in sentences(c))
+    assert compare("Plymouth").period_end == "2024-12"  # the package alone is untouched
+
+
+@pytest.mark.parametrize("area", ["Bournemouth", "E22000063", "City of London", "Isles of Scilly", "Aylesbury Vale"])
+def test_every_partnership_is_compared_even_one_the_lookups_cannot_cut_or_without_a_rate(area):
+    from safer_analysis.present.comparison_chart import group_chart, groups_chart
+
+    c = compare(area)
+    assert c.group_size == 15 and len(c.members) == 16 * len(OFFENCE_GROUPS)
+    lines = sentences(c)
+    assert lines and all("year ending December 2024" in line for line in lines)
+    if c.area_name == "City of London":  # ONS publishes no rate for it: said, not compared
+        assert pd.isna(c.row()["rate"]) and "publishes no rate per 1,000 residents" in lines[0]
+    assert group_chart(c).title and groups_chart(c).title

@@ -71,6 +71,10 @@ def test_the_exploration_notebook_answers_the_three_questions_with_inline_figure
     assert "no data for Dec 2017" in text  # (b)
     assert "£400,568, all of the grant" in text and "38.8% of apportioned spend" in text  # (c)
     assert "application/vnd.jupyter.widget-view+json" in text  # the pickers
+    assert any(
+        "Where Plymouth stands among its 15 most similar partnerships</div>" in o["data"]["text/html"] for o in charts
+    )
+    assert "E22000040" in text and "25,943" in text  # (d) the group, Derby nearest
 
 
 @pytest.mark.parametrize("args", [("-p", "financial_year", "2018_19"), ("-r", "financial_year", "2018_19")])
