@@ -366,6 +366,14 @@ def _rate(value: float) -> str:
     return "no published rate" if pd.isna(value) else f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
 
 
+def _members(n: int, of: object) -> str:
+    """ "its 15 most similar partnerships", or where some publish no rate, "the 14 of its 15 ... with a rate"."""
+    rated = int(of) - 1 if pd.notna(of) else n
+    if rated >= n:
+        return f"its {n} most similar partnerships"
+    return f"the {rated} of its {n} most similar partnerships with a published rate"
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -397,13 +405,13 @@ def sentences(c: Comparison) -> list[str]:
     n = c.group_size
     total = c.row(TOTAL)
     if pd.notna(total["rate"]):
+        peers = _members(n, total["of"])
         place = (
-            f"higher than every one of its {n} most similar partnerships"
+            f"higher than every one of {peers}"
             if total["direction"] == arithmetic.HIGHER
-            else f"lower than every one of its {n} most similar partnerships"
+            else f"lower than every one of {peers}"
             if total["direction"] == arithmetic.LOWER
-            else f"{_ordinal(int(total['rank']))} highest of {int(total['of'])}, itself and its {n} most similar "
-            "partnerships"
+            else f"{_ordinal(int(total['rank']))} highest of {int(total['of'])}, itself and {peers}"
         )
         spread = ", a difference larger than the spread among the group's members" if total["notable"] else ""
         out.append(
@@ -428,7 +436,7 @@ def sentences(c: Comparison) -> list[str]:
     for r in order:
         out.append(
             f"{r.offence_group}, {c.period}: {_rate(r.rate)} per 1,000 people in {c.area_name}, {r.direction} than "
-            f"in every one of its {n} most similar partnerships (from {_rate(r.group_min)} to {_rate(r.group_max)}; "
+            f"in every one of {_members(n, r.of)} (from {_rate(r.group_min)} to {_rate(r.group_max)}; "
             f"{_rate(r.group_rate)} together, England and Wales {_rate(r.ew_rate)}): a difference larger than "
             "the spread among the group's members."
         )
