@@ -125,7 +125,14 @@ def _member_table(c, group: str) -> list[str]:
     body.append(["", "", "the group together", "", "", _count(t["group_count"]), _count(t["group_population"])])
     body[-1] += [_rate(t["group_rate"]), _change(t["group_change"])]
     body.append(["", "", "England and Wales", "", "", "", "", _rate(t["ew_rate"]), _change(t["ew_change"])])
-    return _fixed([head, *body], {0, 4, 5, 6, 7, 8})
+    lines = _fixed([head, *body], {0, 4, 5, 6, 7, 8})
+    unrated = rows.loc[rows["rate"].isna() & rows["count"].notna(), "csp_name"]
+    if len(unrated):
+        lines.append(
+            f"– no rate: ONS publishes none for {', '.join(unrated)} (few residents beside those who work there), "
+            "which is left out of the group's rate, range and rank"
+        )
+    return lines
 
 
 def _groups_table(c) -> list[str]:

@@ -27,7 +27,9 @@ members, larger than the spread among them.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -50,6 +52,7 @@ __all__ = [
     "compare",
     "offence_group_named",
     "partnership_code",
+    "period_note",
     "sentences",
 ]
 
@@ -172,9 +175,37 @@ def _months_before(period_end: str, months: int = 12) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _period(period_end: str, project: object) -> str:
+def _stamp(data_dir: str | os.PathLike | None) -> tuple[str, int, int] | None:
+    """What identifies the project's imported editions as they are now (None: the package's alone)."""
+    if data_dir is None:
+        return None
+    path = Path(data_dir) / rc.PROJECT_TABLE
+    try:
+        found = path.stat()
+    except OSError:
+        return (str(data_dir), 0, -1)
+    return (str(data_dir), found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=8)
+def _editions(stamp: tuple[str, int, int] | None) -> pd.DataFrame:
+    return rc.editions(project=_project(stamp[0]) if stamp else None)
+
+
+@lru_cache(maxsize=16)
+def _national(stamp: tuple[str, int, int] | None, period_end: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """One period of the national table: the partnerships' rows by code and offence group, England
+    and Wales's, and the source line. Kept while the project's imported editions are unchanged."""
+    project = _project(stamp[0]) if stamp else None
+    rows = rc.recorded_crime(period_end, project=project, level=PARTNERSHIP)
+    source = rows.attrs["source"]
+    rows = rows.drop_duplicates(["csp_code", "offence_group"]).set_index(["csp_code", "offence_group"])
+    ew = rc.england_and_wales(period_end, project=project)
+    return rows, ew, source
+
+
+def _period(period_end: str, held: pd.DataFrame) -> str:
     """The period to compare: ``period_end`` where rates are held for it, else the latest with rates."""
-    held = rc.editions(project=project)
     with_rates = list(held.loc[held["rates"], "period_end"])
     words = ", ".join(f"{p} ({period_label(p)})" for p in with_rates) or "none"
     if not period_end:
@@ -184,7 +215,14 @@ def _period(period_end: str, project: object) -> str:
                 "ONS's workbook with safer-analysis import-recorded-crime FILE"
             )
         return with_rates[-1]
-    rc.recorded_crime(period_end, project=project, level="force")  # a ParameterError naming the periods held
+    if not isinstance(period_end, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period_end):
+        raise ParameterError(f"period_end: expected a month written YYYY-MM such as 2024-12, got {period_end!r}")
+    if period_end not in set(held["period_end"]):
+        listed = ", ".join(f"{p} ({period_label(p)})" for p in held["period_end"])
+        raise ParameterError(
+            f"period_end {period_end}: no recorded crime by partnership is held for the {period_label(period_end)}; "
+            f"held: {listed}. A newer edition is added with safer-analysis import-recorded-crime FILE"
+        )
     if period_end not in with_rates:
         raise ParameterError(
             f"period_end {period_end}: ONS's tables held give the numbers of crimes for the {period_label(period_end)} "
@@ -192,11 +230,6 @@ def _period(period_end: str, project: object) -> str:
             f"{words}"
         )
     return period_end
-
-
-def _partnership_rows(period_end: str, project: object) -> pd.DataFrame:
-    rows = rc.recorded_crime(period_end, project=project, level=PARTNERSHIP)
-    return rows.drop_duplicates(["csp_code", "offence_group"]).set_index(["csp_code", "offence_group"])
 
 
 def _group_note(name: str, group: pd.DataFrame, method: similar_groups.Method) -> str:
@@ -224,11 +257,11 @@ def compare(
     the group's size instead of the method's. ParameterError (exit 2) for an unknown area or a
     period not held; DataValidationError (exit 3) for a damaged table of imported editions."""
     code, name = partnership_code(area)
-    project = _project(data_dir)
-    chosen = _period(period_end or "", project)
+    stamp = _stamp(data_dir)
+    held = _editions(stamp)
+    chosen = _period(period_end or "", held)
     before_end = _months_before(chosen)
-    held = set(rc.editions(project=project)["period_end"])
-    previous_end = before_end if before_end in held else None
+    previous_end = before_end if before_end in set(held["period_end"]) else None
 
     method = similar_groups.read_method(data_dir)
     group = group_of(code, similar_groups.measures(), method, size)
@@ -242,8 +275,8 @@ def compare(
             "is_area": [True] + [False] * len(group),
         }
     )
-    now = _partnership_rows(chosen, project)
-    before = _partnership_rows(previous_end, project) if previous_end else None
+    now, ew_now, source = _national(stamp, chosen)
+    before, ew_then, _ = _national(stamp, previous_end) if previous_end else (None, None, "")
     if (code, TOTAL) not in now.index:
         raise ParameterError(
             f"{name} ({code}) has no row in ONS's recorded crime by partnership for the {period_label(chosen)}: the "
@@ -273,11 +306,10 @@ def compare(
     members["force"] = members["force"].fillna("")
     members = members[MEMBER_COLUMNS]
 
-    ew = rc.england_and_wales(chosen, project=project)[["offence_group", "count", "rate"]]
-    ew_before = rc.england_and_wales(previous_end, project=project) if previous_end else None
+    ew = ew_now[["offence_group", "count", "rate"]].copy()
     ew["count_before"] = (
-        ew_before.set_index("offence_group")["count"].reindex(ew["offence_group"]).to_numpy()
-        if (ew_before is not None)
+        ew_then.set_index("offence_group")["count"].reindex(ew["offence_group"]).to_numpy()
+        if ew_then is not None
         else np.nan
     )
     table = arithmetic.compare_table(members, ew)
@@ -294,7 +326,7 @@ def compare(
         members=members.reset_index(drop=True),
         table=table,
         group_note=_group_note(str(names.get(code, name)), group, method),
-        source=now.attrs.get("source") or rc.recorded_crime(chosen, project=project).attrs["source"],
+        source=source,
         period_end=chosen,
         previous_end=previous_end,
         group_size=len(group),
@@ -305,12 +337,41 @@ def compare(
     )
 
 
+def period_note(c: Comparison, pack_period: str, pack_period_end: str = "") -> str | None:
+    """A sentence saying the comparison covers another period than the pack's (``pack_period`` in
+    words, e.g. "the financial year 2018-19"; ``pack_period_end`` its last month, YYYY-MM, when
+    known), or None when they end in the same month.
+
+    >>> c = Comparison("E22000056", "Plymouth", "year ending December 2024", None, None, None, "", "",
+    ...                period_end="2024-12")
+    >>> print(period_note(c, "the twelve months to March 2019", "2019-03"))  # doctest: +NORMALIZE_WHITESPACE
+    The comparison with similar partnerships is of the year ending December 2024 (ONS's police recorded
+    crime by partnership); the rest of this page is of the twelve months to March 2019.
+    >>> period_note(c, "the twelve months to December 2024", "2024-12") is None
+    True
+    """
+    if pack_period_end and pack_period_end == c.period_end:
+        return None
+    return (
+        f"The comparison with similar partnerships is of the {c.period} (ONS's police recorded crime by "
+        f"partnership); the rest of this page is of {pack_period}."
+    )
+
+
 # --- findings in words ---------------------------------------------------------------------------------------------
 
 
 def _rate(value: float) -> str:
     """A rate per 1,000 as a board reads it: one decimal place from 10, else two (so 2.40 and 2.45 differ)."""
     return "no published rate" if pd.isna(value) else f"{value:,.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _members(n: int, of: object) -> str:
+    """ "its 15 most similar partnerships", or where some publish no rate, "the 14 of its 15 ... with a rate"."""
+    rated = int(of) - 1 if pd.notna(of) else n
+    if rated >= n:
+        return f"its {n} most similar partnerships"
+    return f"the {rated} of its {n} most similar partnerships with a published rate"
 
 
 def _ordinal(n: int) -> str:
@@ -344,13 +405,13 @@ def sentences(c: Comparison) -> list[str]:
     n = c.group_size
     total = c.row(TOTAL)
     if pd.notna(total["rate"]):
+        peers = _members(n, total["of"])
         place = (
-            f"higher than every one of its {n} most similar partnerships"
+            f"higher than every one of {peers}"
             if total["direction"] == arithmetic.HIGHER
-            else f"lower than every one of its {n} most similar partnerships"
+            else f"lower than every one of {peers}"
             if total["direction"] == arithmetic.LOWER
-            else f"{_ordinal(int(total['rank']))} highest of {int(total['of'])}, itself and its {n} most similar "
-            "partnerships"
+            else f"{_ordinal(int(total['rank']))} highest of {int(total['of'])}, itself and {peers}"
         )
         spread = ", a difference larger than the spread among the group's members" if total["notable"] else ""
         out.append(
@@ -375,7 +436,7 @@ def sentences(c: Comparison) -> list[str]:
     for r in order:
         out.append(
             f"{r.offence_group}, {c.period}: {_rate(r.rate)} per 1,000 people in {c.area_name}, {r.direction} than "
-            f"in every one of its {n} most similar partnerships (from {_rate(r.group_min)} to {_rate(r.group_max)}; "
+            f"in every one of {_members(n, r.of)} (from {_rate(r.group_min)} to {_rate(r.group_max)}; "
             f"{_rate(r.group_rate)} together, England and Wales {_rate(r.ew_rate)}): a difference larger than "
             "the spread among the group's members."
         )

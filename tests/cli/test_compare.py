@@ -110,3 +110,19 @@ def test_plymouths_group_holds_some_of_its_dfe_statistical_neighbours(capsys):
     found = sorted(listed[n] for n in neighbours & set(listed))
     print(f"Plymouth's DfE statistical neighbours in its group of 15: {len(found)} of 10 ({', '.join(found)})")
     assert len(found) >= 2, found  # Dudley and Gateshead: four times chance (0.51)
+
+
+def test_size_and_every_offence_group_as_a_table(capsys):
+    assert main(["peers", "--area", "York", "--size", "5", "--format", "csv"]) == 0
+    rows = _csv(capsys.readouterr().out)
+    assert [r["similarity_rank"] for r in rows] == ["0", "1", "2", "3", "4", "5"]
+    assert rows[0]["csp_name"] == "City of York"
+    assert main(["peers", "--area", "York", "--offence-group", "all"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("City of York (E22000371) and its 15 most similar partnerships: every headline")
+    table = out[out.index("") + 2 : out.index("", out.index("") + 1)]  # between the header and a blank line
+    assert [line.split("  ")[0] for line in table] == list(OFFENCE_GROUPS)
+    assert all(" of 15 " in line for line in table)  # City of London, in the group, has no rate: 15 ranked
+    assert main(["peers", "--area", "York"]) == 0
+    assert "ONS publishes none for City of London" in capsys.readouterr().out
+    assert main(["peers", "--area", "York", "--size", "0"]) == 2

@@ -189,6 +189,7 @@ def test_a_projects_newer_edition_is_the_default_and_the_year_before_its_previou
     from ..inputs.ons_tables import export_csv
     from ..inputs.test_recorded_crime import _retitle
 
+    assert compare("Plymouth", data_dir=project_copy / "data").period_end == "2024-12"  # nothing imported yet
     counts = export_csv(sheet_rows("Table C2"), tmp_path / "c2-2025.csv", edit=_retitle("2025"))
     rates = export_csv(sheet_rows("Table C4"), tmp_path / "c4-2025.csv", places=None, edit=_retitle("2025"))
     for path in (counts, rates):
@@ -214,3 +215,16 @@ def test_every_partnership_is_compared_even_one_the_lookups_cannot_cut_or_withou
     if c.area_name == "City of London":  # ONS publishes no rate for it: said, not compared
         assert pd.isna(c.row()["rate"]) and "publishes no rate per 1,000 residents" in lines[0]
     assert group_chart(c).title and groups_chart(c).title
+
+
+def test_every_partnership_of_the_measures_and_of_onss_table_is_named_by_its_code_and_name():
+    from safer_analysis.inputs import recorded_crime as rc
+    from safer_analysis.inputs.similar_groups import measures
+    from safer_analysis.reports.comparison import partnership_code
+
+    table = rc.recorded_crime(level="partnership").drop_duplicates("csp_code")
+    assert set(table["csp_code"]) == set(measures().index)
+    for code, name in zip(table["csp_code"], table["csp_name"], strict=True):
+        assert partnership_code(code)[0] == code
+        assert partnership_code(code.lower())[0] == code
+        assert partnership_code(name)[0] == code  # ONS's spelling of every name too
