@@ -70,8 +70,8 @@ def test_each_partnership_counted_on_its_own_people_with_the_change_on_the_year_
     assert t[t["csp_code"] == EXETER].iloc[0]["change"] == 0
     words = fr.rate_sentences(t, "year to Dec 2024")
     assert (
-        f"Plymouth: 2,400 crimes in the year to Dec 2024, {plymouth['rate']:.1f} per 1,000 residents; up 11% on the 2,160 of the year to Dec 2023."
-        in words
+        f"Plymouth: 2,400 crimes in the year to Dec 2024, {plymouth['rate']:.1f} per 1,000 residents; "
+        "up 11% on the 2,160 of the year to Dec 2023." in words
     )
     why = fr.why_no_funnel(t, "Devon & Cornwall")
     assert why.startswith(
