@@ -175,7 +175,13 @@ def few_table(o: Overview) -> pd.DataFrame:
     """One row per partnership the counts hold: crimes, residents and their source, rate, change."""
     t = o.few.reset_index()
     t["change"] = t["change"] * 100
-    return t[["partnership", "count", "population", "rate", "count_before", "change", "population_source"]]
+    columns = ["partnership", "count", "population", "rate", "count_before", "change", "population_source"]
+    return t[columns if t["population_source"].nunique() > 1 else columns[:-1]]  # one kind: in the source line
+
+
+def few_source(o: Overview) -> str:
+    """The table's source line: police.uk, and where each partnership's residents come from."""
+    return f"{sa.crime_source_line({})} Residents: {o.few.attrs['population_source']}."
 
 
 FEW_HEADERS = {

@@ -38,12 +38,13 @@ def partnership_rates(
     """Crime (not anti-social behaviour) in each partnership of the force that the counts per
     partnership hold: ``csp_code``, ``count``, ``population``, ``rate`` per 1,000 residents (the
     people of the LSOAs its rows are counted in, :func:`populations.estimate`, nearest the middle of
-    the period), ``population_source`` (the estimate in words), ``count_before`` and ``change`` (a
+    the period), ``population_source`` (the kind of estimate, in a few words), ``count_before`` and ``change`` (a
     fraction, on the twelve months before; blank unless all twelve months of both are held). Index: the
     partnerships' names, highest rate first. A partnership the counts do not hold at all is left
     out (its crimes are unknown, not none); ``attrs`` say which (``not_held``), the months counted
-    (``months``, ``months_before``), the force's name and every partnership's population
-    (``populations``).
+    (``months``, ``months_before``), the force's name, every partnership's population
+    (``populations``) and their sources in words, with how far the furthest is from the period
+    (``population_source``).
     """
     p = parse_period(period)
     before = year_before(period)
@@ -69,7 +70,7 @@ def partnership_rates(
                 "count": count,
                 "population": estimate.population if estimate else None,
                 "rate": count / estimate.population * 1000 if estimate and months else None,
-                "population_source": estimate.note if estimate else "no population estimate held",
+                "population_source": estimate.short if estimate else "no population estimate held",
                 "count_before": count_before,
                 "change": (count - count_before) / count_before if count_before and months else None,
             }
@@ -88,6 +89,7 @@ def partnership_rates(
             "partnerships": len(members),
             "not_held": list(members.loc[~members["csp_code"].isin(held_codes), "csp_name"]),
             "populations": found,
+            "population_source": populations.sources_in_words(found.values()),
         }
     )
     return table
@@ -217,6 +219,9 @@ def rate_sentences(t: pd.DataFrame, period: str) -> list[str]:
                 else f"; the same as the {r['count_before']:,} of the {t.attrs['before']}"
             )
         out.append(text + ".")
+    if 1 < len(t) == t.attrs["partnerships"] and t["rate"].notna().all():
+        together = t["count"].sum() / t["population"].sum() * 1000
+        out.append(f"All {_number(len(t))} together: {together:.1f} crimes per 1,000 residents.")
     if len(t) == 2 and t["rate"].notna().all() and t["rate"].iloc[1] > 0:
         ratio = t["rate"].iloc[0] / t["rate"].iloc[1]
         out.append(
