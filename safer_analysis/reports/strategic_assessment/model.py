@@ -314,6 +314,8 @@ def peer_comparison(
     codes = list(pops)
     table = funnels.overdispersed_funnel(totals.reindex(codes, fill_value=0), pd.Series(pops))
     table.insert(0, "csp_code", codes)
+    for whole in ("count", "population"):  # crimes and people: whole numbers in every table and CSV
+        table[whole] = table[whole].round().astype("int64")
     table["own"] = table["csp_code"] == area_code
     table.index = [names[c] for c in codes]
     table.index.name = "partnership"
