@@ -128,7 +128,7 @@ def test_north_yorkshire_whole_force_overview_says_what_it_can_with_two_partners
     text = page_text(built / "force_overview.html")
     assert "North Yorkshire has two partnerships: too few for a chart of limits" in text
     together = (counted[YORK] + counted[NY]) / (c4[YORK] + c4[NY]) * 1000
-    assert f"All two together: {together:.1f} crimes per 1,000 residents." in text
+    assert f"Both together: {together:.1f} crimes per 1,000 residents." in text
     assert "ONS's police recorded crime, year ending December 2024: City of York 72.0 per 1,000" in text
     assert "Plymouth" not in text and "Fewer than three" not in text
     york = page_text(built / "city-of-york" / "strategic_assessment.html")

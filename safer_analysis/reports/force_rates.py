@@ -221,7 +221,8 @@ def rate_sentences(t: pd.DataFrame, period: str) -> list[str]:
         out.append(text + ".")
     if 1 < len(t) == t.attrs["partnerships"] and t["rate"].notna().all():
         together = t["count"].sum() / t["population"].sum() * 1000
-        out.append(f"All {_number(len(t))} together: {together:.1f} crimes per 1,000 residents.")
+        both = "Both" if len(t) == 2 else f"All {_number(len(t))}"
+        out.append(f"{both} together: {together:.1f} crimes per 1,000 residents.")
     if len(t) == 2 and t["rate"].notna().all() and t["rate"].iloc[1] > 0:
         ratio = t["rate"].iloc[0] / t["rate"].iloc[1]
         out.append(
