@@ -41,6 +41,7 @@ from safer_analysis.pipeline.warm import Outcome, run_forked, warm_up
 from safer_analysis.present.page import wrap
 from safer_analysis.reports import force_overview
 from safer_analysis.reports.context import check_year
+from safer_analysis.reports.force_rates import FUNNEL_MINIMUM
 
 ASSESSMENT = "strategic_assessment"
 
@@ -229,6 +230,19 @@ def _overview(parameters: dict, workdir: str, page: dict) -> float:
     return time.perf_counter() - started
 
 
+def _overview_line(workdir: Path) -> str:
+    """What the overview shows: the funnel, or each partnership's figures where it compares fewer
+    than three (its table of partnerships has a row each)."""
+    table = workdir / "tables" / f"{force_overview.PRODUCT}__partnerships.csv"
+    rows = sum(1 for _ in table.open(encoding="utf-8")) - 1 if table.is_file() else 0
+    if rows >= FUNNEL_MINIMUM:
+        return "Every partnership's crime rate side by side, against limits allowing for how much they differ."
+    return (
+        "Each partnership's crimes, rate per 1,000 residents and change on the year before, with ONS's figures for "
+        "context (too few partnerships for a chart of limits)."
+    )
+
+
 def _write_index(
     workdir: Path,
     force: str,
@@ -254,7 +268,7 @@ def _write_index(
         f'<p class="sa-kicker">Financial year {html.escape(year)} · built {html.escape(built_at)}</p>'
         + (f"<p>{html.escape(period_note)}</p>" if period_note else "")
         + f'<h2><a href="{force_overview.PRODUCT}.html">Force overview</a></h2>'
-        "<p>Every partnership's crime rate side by side, against limits allowing for how much they differ.</p>"
+        f"<p>{html.escape(_overview_line(workdir))}</p>"
         f'<h2>Each partnership</h2><ul class="sa-reports">{"".join(items)}</ul>'
         "<h2>How this was built</h2><p>Parameters, package version, commit and the SHA-256 of every input are "
         'in <a href="manifest.json">manifest.json</a>.</p>'

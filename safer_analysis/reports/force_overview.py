@@ -23,6 +23,7 @@ from safer_analysis.inputs.project import Project, resolve_project
 from safer_analysis.inputs.years import PeriodNotHeldError, YearTo, crime_period, parse_period, period_sentence
 from safer_analysis.present.formats import format_month
 from safer_analysis.present.publication import Report
+from safer_analysis.reports import force_rates as fr
 from safer_analysis.reports import strategic_assessment as sa
 from safer_analysis.reports.context import check_year
 
@@ -57,6 +58,10 @@ class Overview:
     peers: pd.DataFrame | None
     #: Which months the crime figures cover, where they are not the financial year's.
     period_note: str | None = None
+    #: Each partnership's figures where there are too few for the funnel (``peers`` is None), and
+    #: ONS's for context (:mod:`safer_analysis.reports.force_rates`).
+    few: pd.DataFrame | None = None
+    national: pd.DataFrame | None = None
 
 
 def open_overview(
@@ -90,14 +95,18 @@ def open_overview(
     period = crimes_period.label
     peers = sa.peer_comparison(counts, code, "", period, populations.figures_of(dataset))
     note = period_sentence(crimes_period, year, latest=crimes_period.months()[-1] == held[-1])
-    return Overview(proj, year, period, code, name, Report(PRODUCT, year, name, output_dir or None), peers, note)
+    overview = Overview(proj, year, period, code, name, Report(PRODUCT, year, name, output_dir or None), peers, note)
+    if peers is None:
+        overview.few = fr.partnership_rates(counts, code, period, populations.figures_of(dataset))
+        overview.national = fr.national_figures(list(overview.few["csp_code"]), code, period, proj)
+    return overview
 
 
 def findings(o: Overview) -> list[str]:
     """The overview's findings as sentences."""
     t = o.peers
     if t is None:
-        return [f"Fewer than three partnerships of {o.force} can be compared for {o.period}."]
+        return few_findings(o)
     high, low = t.iloc[0], t.iloc[-1]
     out = [
         f"{t.index[0]} has the highest crime rate of {o.force}'s {len(t)} partnerships, {high['rate']:.1f} per "
@@ -142,3 +151,50 @@ def note(o: Overview) -> str:
 def population_line(o: Overview) -> str:
     """'Population: ...' for the chart's source line: each kind of estimate the rates use."""
     return f"Population: {o.peers.attrs['population_source']}."
+
+
+# ---- fewer than three partnerships: each one's figures, no funnel ----------------------------------
+
+
+def few_findings(o: Overview) -> list[str]:
+    """The findings where there are too few partnerships for the funnel: why, each partnership's
+    figures, and ONS's for context."""
+    out = [fr.why_no_funnel(o.few, o.force, short=True), *fr.rate_sentences(o.few, o.period)]
+    n = o.national
+    if n is not None and not n.empty and n["rate"].notna().any():
+        rated = n[n["rate"].notna()]
+        out.append(
+            f"ONS's police recorded crime, {n.attrs['label']}: "
+            + "; ".join(f"{r['area']} {r['rate']:.1f} per 1,000" for _, r in rated.iterrows())
+            + ("." if n.attrs["same_period"] else f" (not the same twelve months as {fr.with_the(o.period)}).")
+        )
+    return out + ([o.period_note] if o.period_note else [])
+
+
+def few_table(o: Overview) -> pd.DataFrame:
+    """One row per partnership the counts hold: crimes, residents and their source, rate, change."""
+    t = o.few.reset_index()
+    t["change"] = t["change"] * 100
+    columns = ["partnership", "count", "population", "rate", "count_before", "change", "population_source"]
+    return t[columns if t["population_source"].nunique() > 1 else columns[:-1]]  # one kind: in the source line
+
+
+def few_source(o: Overview) -> str:
+    """The table's source line: police.uk, and where each partnership's residents come from."""
+    return f"{sa.crime_source_line({})} Residents: {o.few.attrs['population_source']}."
+
+
+FEW_HEADERS = {
+    "partnership": "Partnership",
+    "count": "Crimes",
+    "population": "Residents",
+    "rate": "Per 1,000",
+    "count_before": "Crimes, year before",
+    "change": "Change",
+    "population_source": "Residents: source",
+}
+
+
+def national_table(o: Overview) -> pd.DataFrame:
+    """ONS's recorded crime for the partnerships, the force and England and Wales (context)."""
+    return o.national[["area", "count", "population", "rate"]]

@@ -19,6 +19,7 @@ from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     illustrative_notice,
     named_priorities_intro,
     no_ranking_sentence,
+    peer_absence,
     peer_sentence,
     ranking_sentence,
     recommendations,

@@ -17,6 +17,7 @@ from safer_analysis.analysis.ranking import (
 from safer_analysis.inputs import reference
 from safer_analysis.inputs.years import FinancialYear, parse_period, period_sentence
 from safer_analysis.present.formats import format_month, format_percent
+from safer_analysis.reports import force_rates
 from safer_analysis.reports.strategic_assessment.model import Profile
 from safer_analysis.reports.strategic_assessment.trend_text import _span, _the, trend_findings
 
@@ -345,6 +346,19 @@ def peer_sentence(p: Profile) -> str:
             f"single out {p.csp} or any of them"
         )
     return text + "."
+
+
+def peer_absence(p: Profile, force: str) -> str:
+    """Why the assessment shows no chart beside the force's other partnerships: no counts per
+    partnership held, or too few partnerships (then each one's figures, in a sentence each)."""
+    t = p.partners
+    if t is None:
+        return (
+            f"No comparison with the other partnerships of {force or 'the force'}: the project holds no police.uk "
+            "counts per partnership (an import of the force's whole download with import-police-uk --all-areas "
+            "adds them)."
+        )
+    return " ".join([force_rates.why_no_funnel(t, force or t.attrs["force"]), *force_rates.rate_sentences(t, p.year)])
 
 
 def standing(p: Profile) -> tuple[pd.DataFrame, pd.Series | None, str]:

@@ -39,6 +39,7 @@ from safer_analysis.inputs import areas, reference
 from safer_analysis.inputs import population as populations
 from safer_analysis.inputs.population import Estimate, ProjectFigures
 from safer_analysis.inputs.years import FinancialYear, PeriodNotHeldError, YearTo, crime_period, parse_period
+from safer_analysis.reports.force_rates import FUNNEL_MINIMUM, partnership_lsoas, partnership_rates
 
 
 class CrimeDataError(ValueError):
@@ -76,6 +77,9 @@ class Profile:
     #: The last month the crime data hold (``YYYY-MM``).
     last_month_held: str = ""
     population_estimate: Estimate | None = None
+    #: Each partnership of the force the counts hold, where there are too few for ``peers`` (a
+    #: funnel needs three): :func:`safer_analysis.reports.force_rates.partnership_rates`.
+    partners: pd.DataFrame | None = None
 
     @property
     def scores_entered(self) -> bool:
@@ -203,6 +207,11 @@ def build_profile(
         if partnership_counts is not None and force_code
         else None
     )
+    partners = (
+        partnership_rates(partnership_counts, force_code, year, figures)
+        if peers is None and partnership_counts is not None and force_code
+        else None
+    )
     return Profile(
         year,
         csp,
@@ -229,6 +238,7 @@ def build_profile(
         scores_year,
         held[-1] if held else "",
         estimate,
+        partners,
     )
 
 
@@ -278,13 +288,15 @@ def peer_comparison(
     ``attrs`` adds the months counted, the populations' sources (``population_source``, in words,
     and ``population_year``, the latest mid-year used) and, for a whole financial year, the Home
     Office recorded crime rate of the force and of England and Wales (context, not the funnel's
-    target). None when fewer than three partnerships can be compared.
+    target). None when fewer than three partnerships can be compared (a partnership the counts do not
+    hold at all is left out, not counted as none).
     """
     months = parse_period(period).months()
     rows = counts[counts["month"].isin(months) & (counts["crime_type"] != ASB)]
     held = sorted(rows["month"].unique())
     members = areas.partnerships(force_code)
-    if not held or len(members) < 3:
+    members = members[members["csp_code"].isin(set(counts["csp_code"]))]  # one the counts lack is unknown, not 0
+    if not held or len(members) < FUNNEL_MINIMUM:
         return None
     mid_year = parse_period(period).mid_year
     totals = rows.groupby("csp_code")["count"].sum()
@@ -297,11 +309,13 @@ def peer_comparison(
         pops[m["csp_code"]] = float(found.population)
         names[m["csp_code"]] = m["csp_name"]
         found_all.append(found)
-    if len(pops) < 3:
+    if len(pops) < FUNNEL_MINIMUM:
         return None
     codes = list(pops)
     table = funnels.overdispersed_funnel(totals.reindex(codes, fill_value=0), pd.Series(pops))
     table.insert(0, "csp_code", codes)
+    for whole in ("count", "population"):  # crimes and people: whole numbers in every table and CSV
+        table[whole] = table[whole].round().astype("int64")
     table["own"] = table["csp_code"] == area_code
     table.index = [names[c] for c in codes]
     table.index.name = "partnership"
@@ -338,17 +352,6 @@ def _context_rates(
     if national and ew:
         out["England and Wales, all recorded crime (Home Office)"] = national / ew.population * 1000
     return out
-
-
-@cache
-def partnership_lsoas() -> dict[str, frozenset[str]]:
-    """The LSOAs each partnership's rows are counted in (:func:`areas.partnership_of_lsoa`, as the
-    counts per partnership are made), as LSOAs of 2021."""
-    out: dict[str, set[str]] = {}
-    for lsoa, csp in areas.partnership_of_lsoa().items():
-        if csp:
-            out.setdefault(csp, set()).add(lsoa)
-    return {csp: populations.as_lsoa21(codes) for csp, codes in out.items()}
 
 
 @cache
