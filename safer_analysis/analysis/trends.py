@@ -156,7 +156,8 @@ def _trend_method(offset: bool) -> str:
     )
     return (
         f"Poisson regression (log link) of {what} on a linear time term, month-of-year indicators and a term for "
-        "each known break inside the window. Its standard error allows for month-to-month noise (over-dispersion "
+        "each known break inside the window whose step a normal year's swing would not carry. Its standard error "
+        "allows for month-to-month noise (over-dispersion "
         "and an AR(1) correlation between neighbouring months, estimated around each year's own level) and for "
         "whole twelve-month periods sitting off the line by as much as real series of the same crime type do "
         "(a year-level random effect whose variance is borrowed from real series shipped with the package and "
@@ -300,7 +301,12 @@ def monthly_trend(
     population at risk, a number or a Series on the same months, and the trend is then in the rate
     (``log(exposure)`` enters as an offset). ``breaks`` are known changes (:class:`Break`: a
     lockdown, a change in the counting rules): each with months inside the window both covered
-    and not gets its own term, so a jump is reported as a step (``steps``), not read as a trend.
+    and not gets its own term, so a jump is reported as a step (``steps``), not read as a trend;
+    but not one that only whole twelve-month blocks tell apart (a break where a compared year
+    begins), whose step one year's swing would carry by more than
+    :data:`~safer_analysis.analysis.trend_model.MAX_STEP_LOADING` times itself: such a break is
+    left out and listed in ``breaks_not_separated``, and the trend is called only where the fit
+    with its step calls it too (an intersection-union test; the p-value is the larger of the two).
 
     The model is a log-linear Poisson regression of the count on a linear time term (months since
     the first observed month), month-of-year indicators and the breaks. Crime counts vary far more
