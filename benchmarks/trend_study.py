@@ -106,6 +106,17 @@ def main() -> int:
         f"trend called {share(told, told['p_value'] < 0.05)} (all crime {share(crime, crime['p_value'] < 0.05)}); "
         f"not listed, trend called {share(blind, blind['p_value'] < 0.05)}"
     )
+    edge = trend_checks.trend_free_windows(wide, step=("2018-01", -0.30), breaks=[Break("2018-01", "", "made-up")])
+    edge_blind = trend_checks.trend_free_windows(wide, step=("2018-01", -0.30))
+    crime = edge[edge["crime_type"] == "All crime"]
+    lines.append(
+        f"A -30% step at 2018-01, where a compared year begins, listed as a break: left out as not told apart "
+        f"from a year's swing in {share(edge, edge['not_separated'] > 0)}; step reported in "
+        f"{share(edge, edge.reindex(columns=['step_pct'])['step_pct'].notna())}; "
+        f"trend called {share(edge, edge['p_value'] < 0.05)} "
+        f"(all crime {share(crime, crime['p_value'] < 0.05)}); "
+        f"not listed, trend called {share(edge_blind, edge_blind['p_value'] < 0.05)}"
+    )
     lines.append(f"{time.time() - start:.0f} s")
     print("\n".join(lines))
     return 0

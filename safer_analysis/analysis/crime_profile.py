@@ -246,6 +246,7 @@ def trends(
                 "power_10": result.power_10,
                 "power_20": result.power_20,
                 "steps": result.steps,
+                "breaks_not_separated": result.breaks_not_separated,
                 "latest_departure_pct": result.latest_departure_pct,
                 "latest_departure_p": result.latest_departure_p,
                 "months": result.months,

@@ -94,7 +94,8 @@ def trend_free_windows(
     back, and tested with ``breaks`` and the year-to-year variation ``variation(csp_code,
     crime_type)`` gives (by default the shipped one). One row per series and window: ``csp_code``,
     ``crime_type``, ``years``, ``order``, ``p_value``, ``annual_change_pct``, ``direction``,
-    ``year_variation``, and with a step ``step_pct`` and ``step_p``; ``p_adjusted`` is the
+    ``year_variation``, ``not_separated`` (the breaks left out as not told apart from a year's swing),
+    and with a step ``step_pct`` and ``step_p``; ``p_adjusted`` is the
     crime types of one partnership and order adjusted together (Benjamini-Hochberg), as a page
     tests them."""
     rows = []
@@ -121,6 +122,7 @@ def trend_free_windows(
                     "annual_change_pct": result.annual_change_pct,
                     "direction": result.direction,
                     "year_variation": result.year_variation,
+                    "not_separated": len(result.breaks_not_separated),
                 }
                 if result.steps:
                     row.update({"step_pct": result.steps[0].change_pct, "step_p": result.steps[0].p_value})

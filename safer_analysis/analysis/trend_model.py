@@ -25,6 +25,10 @@ MAX_AUTOCORRELATION = 0.95
 #: A block of fewer months than this does not count as a year when a series' own year-to-year
 #: variation is measured.
 MIN_BLOCK_MONTHS = 9
+#: A known break gets a step only when no twelve-month block's swing moves the fitted step by more
+#: than this many times the swing (:func:`step_loadings`); beyond it the step and a year's swing
+#: cannot be told apart.
+MAX_STEP_LOADING = 1.5
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,17 @@ def independent_columns(X: np.ndarray) -> np.ndarray:
     its QR decomposition is zero for those)."""
     r = np.abs(np.diag(np.linalg.qr(X, mode="r")))
     return np.flatnonzero(r > 1e-9 * max(float(r.max()), 1.0))
+
+
+def step_loadings(X: np.ndarray, mu: np.ndarray, blocks: np.ndarray, columns: list[int]) -> np.ndarray:
+    """For each coefficient in ``columns`` of a Poisson fit with design ``X`` and fitted means
+    ``mu``, the largest shift of its estimate when one twelve-month block's level moves by 1 on the
+    log scale (``max_b |[(X'WX)^-1 X'W 1_b]_j|``): how far a normal year's swing carries it. A
+    step that only whole blocks tell apart (a break at the start of the latest twelve months)
+    moves one for one with a block's swing and more, through the line it is measured against."""
+    bread = np.linalg.pinv((X.T * mu) @ X)
+    per_block = np.column_stack([bread @ (X.T @ (mu * (blocks == b))) for b in np.unique(blocks)])
+    return np.abs(per_block[columns]).max(axis=1)
 
 
 def poisson_fit(X: np.ndarray, y: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

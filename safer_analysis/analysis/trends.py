@@ -119,6 +119,9 @@ class MonthlyTrend:
     around the line allowed for (log scale, 0.08 about 8%) and ``year_variation_basis`` where it
     came from; ``power_10`` and ``power_20`` the chance this test finds a real change of 10% and of
     20% a year; ``steps`` the change at each known break inside the window (:class:`StepChange`);
+    ``breaks_not_separated`` the known breaks inside the window whose step cannot be told apart
+    from a normal year's swing, left out of the model (the trend is then called only where the fit
+    with their steps calls it too);
     ``latest_departure_pct`` how far the latest twelve months sit from the line through the years
     before (a test of whether the trend slowed or accelerated), with ``latest_departure_p``;
     ``months`` the months observed; ``method`` a sentence for a methods note. Estimates are NaN
@@ -140,6 +143,7 @@ class MonthlyTrend:
     power_10: float = math.nan
     power_20: float = math.nan
     steps: tuple[StepChange, ...] = field(default_factory=tuple)
+    breaks_not_separated: tuple[Break, ...] = field(default_factory=tuple)
     latest_departure_pct: float = math.nan
     latest_departure_lower: float = math.nan
     latest_departure_upper: float = math.nan
@@ -152,7 +156,8 @@ def _trend_method(offset: bool) -> str:
     )
     return (
         f"Poisson regression (log link) of {what} on a linear time term, month-of-year indicators and a term for "
-        "each known break inside the window. Its standard error allows for month-to-month noise (over-dispersion "
+        "each known break inside the window whose step a normal year's swing would not carry. Its standard error "
+        "allows for month-to-month noise (over-dispersion "
         "and an AR(1) correlation between neighbouring months, estimated around each year's own level) and for "
         "whole twelve-month periods sitting off the line by as much as real series of the same crime type do "
         "(a year-level random effect whose variance is borrowed from real series shipped with the package and "
@@ -197,14 +202,31 @@ class _Fit:
     each twelve-month block's own level, which gives the month-to-month noise."""
 
     def __init__(
-        self, index: pd.PeriodIndex, y: np.ndarray, offset: np.ndarray, breaks: Sequence[Break], phi: float | None
+        self,
+        index: pd.PeriodIndex,
+        y: np.ndarray,
+        offset: np.ndarray,
+        breaks: Sequence[Break],
+        phi: float | None,
+        separable_only: bool = True,
     ) -> None:
         self.y, self.offset = y, offset
         self.t = tm.months_since_first(index)
         self.blocks = tm.year_blocks(index)
         self.chosen = tm.break_columns(index, breaks)
-        steps, seasons = [c for _, c in self.chosen], tm.season_columns(index)
-        self.X = np.column_stack([np.ones(len(y)), self.t, *steps, *seasons])
+        #: Breaks inside the window whose step a year's swing would carry (left out of the model).
+        self.apart: list[Break] = []
+        seasons = tm.season_columns(index)
+        while True:
+            steps = [c for _, c in self.chosen]
+            self.X = np.column_stack([np.ones(len(y)), self.t, *steps, *seasons])
+            if not (separable_only and steps):
+                break
+            loads = tm.step_loadings(self.X, y + 0.5, self.blocks, list(range(2, 2 + len(steps))))
+            worst = int(np.argmax(loads))
+            if loads[worst] <= tm.MAX_STEP_LOADING:
+                break
+            self.apart.append(self.chosen.pop(worst)[0])
         self.beta, self.mu = tm.poisson_fit(self.X, y, offset)
         levels = [np.asarray(self.blocks == b, dtype=float) for b in np.unique(self.blocks)]
         own = np.column_stack([*levels, *steps, *seasons])
@@ -279,7 +301,12 @@ def monthly_trend(
     population at risk, a number or a Series on the same months, and the trend is then in the rate
     (``log(exposure)`` enters as an offset). ``breaks`` are known changes (:class:`Break`: a
     lockdown, a change in the counting rules): each with months inside the window both covered
-    and not gets its own term, so a jump is reported as a step (``steps``), not read as a trend.
+    and not gets its own term, so a jump is reported as a step (``steps``), not read as a trend;
+    but not one that only whole twelve-month blocks tell apart (a break where a compared year
+    begins), whose step one year's swing would carry by more than
+    :data:`~safer_analysis.analysis.trend_model.MAX_STEP_LOADING` times itself: such a break is
+    left out and listed in ``breaks_not_separated``, and the trend is called only where the fit
+    with its step calls it too (an intersection-union test; the p-value is the larger of the two).
 
     The model is a log-linear Poisson regression of the count on a linear time term (months since
     the first observed month), month-of-year indicators and the breaks. Crime counts vary far more
@@ -318,6 +345,13 @@ def monthly_trend(
     if n < MIN_TREND_MONTHS or y.sum() == 0:
         return MonthlyTrend(NOT_ENOUGH_DATA, math.nan, math.nan, math.nan, n, method)
     fit = _Fit(y.index, y.to_numpy(dtype=float), log_exposure, breaks, autocorrelation)
+    # A break left out because a year's swing would carry its step: the trend is the plain one, but
+    # called only when the fit with the step finds it too (an intersection-union test, p the larger).
+    guard = (
+        _Fit(y.index, y.to_numpy(dtype=float), log_exposure, breaks, fit.phi, separable_only=False)
+        if fit.apart
+        else None
+    )
     if year_variation is not None:
         moments = (0.0, 0, 0)
     elif history is None:
@@ -331,6 +365,11 @@ def monthly_trend(
     cov = tm.covariance(fit.X, fit.mu, fit.dispersion, fit.s, tau2, fit.blocks)
     slope, se = float(fit.beta[1]), math.sqrt(max(cov[1, 1], 0.0))
     p_value = tm.t_p_value(slope, se, df)
+    if guard is not None:
+        cov_guard = tm.covariance(guard.X, guard.mu, guard.dispersion, guard.s, tau2, guard.blocks)
+        slope_guard = float(guard.beta[1])
+        p_guard = tm.t_p_value(slope_guard, math.sqrt(max(cov_guard[1, 1], 0.0)), df)
+        p_value = max(p_value, p_guard) if slope * slope_guard > 0 else 1.0
     half = tm.t_quantile(df, alpha) * se
     significant = p_value < alpha
     departure = _latest_departure(fit, tau2, df, alpha)
@@ -350,6 +389,7 @@ def monthly_trend(
         power_10=tm.power(se, df, 0.10, alpha),
         power_20=tm.power(se, df, 0.20, alpha),
         steps=_step_changes(fit.chosen, fit.beta, cov, df, alpha),
+        breaks_not_separated=tuple(fit.apart),
         **departure,
     )
 

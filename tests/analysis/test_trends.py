@@ -499,3 +499,38 @@ def test_pooled_year_variation_recovers_a_known_swing():
     ]
     sd, df = pooled_year_variation(series)
     assert df == 400 and sd == pytest.approx(0.08, abs=0.01)
+
+
+def test_a_break_where_a_compared_year_begins_is_not_read_as_a_step():
+    """Three years to March 2019 rising 15% a year, with a break listed at April 2018, the first
+    month of the latest twelve: a swing of that year would move a step there twice over (the
+    step is the year's level against the line of the two before), so the break is named as not
+    told apart and left out, and the trend is the plain one. A break in mid-year is fitted."""
+    counts = exact_months(0.15, years=3, level=1e5, start="2016-04")
+    at_edge = monthly_trend(counts, breaks=[Break("2018-04", "", "rules")], year_variation=0.08)
+    assert at_edge.steps == () and [b.what for b in at_edge.breaks_not_separated] == ["rules"]
+    assert at_edge.annual_change_pct == pytest.approx(15, abs=0.1)
+    inside = monthly_trend(counts, breaks=[Break("2017-10", "", "scheme")], year_variation=0.08)
+    assert len(inside.steps) == 1 and inside.breaks_not_separated == ()
+
+
+def test_step_loadings_are_how_far_one_years_swing_moves_the_step():
+    """Refitting after moving one whole twelve-month block up a little (0.1%) moves the fitted step by the
+    loading times that (on the log scale)."""
+    from safer_analysis.analysis import trend_model as tm
+
+    counts = exact_months(0.0, years=3, level=1e5)
+    index = counts.index
+    for first in ("2018-01", "2017-07"):
+        X = np.column_stack(
+            [np.ones(36), tm.months_since_first(index), Break(first).months(index), *tm.season_columns(index)]
+        )
+        y = counts.to_numpy(dtype=float)
+        blocks = tm.year_blocks(index)
+        base, mu = tm.poisson_fit(X, y, np.zeros(36))
+        moved = [
+            tm.poisson_fit(X, y * np.where(blocks == b, np.exp(0.001), 1.0), np.zeros(36))[0][2] for b in (0, 1, 2)
+        ]
+        largest = max(abs(m - base[2]) / 0.001 for m in moved)
+        assert tm.step_loadings(X, mu, blocks, [2])[0] == pytest.approx(largest, rel=1e-2)
+        assert (largest > tm.MAX_STEP_LOADING) == (first == "2018-01")

@@ -190,6 +190,15 @@ def _steps_text(steps) -> str:
     )
 
 
+def _apart_text(breaks) -> str:
+    """'not told apart from a year's swing, from Apr 2018' for each break left out, or ''."""
+    return "; ".join(
+        "not told apart from a year's swing, "
+        + (f"{format_month(b.first)} to {format_month(b.last)}" if b.last else f"from {format_month(b.first)}")
+        for b in breaks or ()
+    )
+
+
 def trend_table(p: Profile) -> pd.DataFrame:
     """Per type: its like-for-like counts in the first, last but one and last years, the last
     year's change, the fitted change a year with its 95% interval, its p-value against the normal
@@ -212,8 +221,14 @@ def trend_table(p: Profile) -> pd.DataFrame:
     out = p.trend.reset_index()[[*columns, "direction"]].copy()
     out["power_10"] = out["power_10"] * 100
     out["direction"] = out["direction"].replace({"no significant change": "no change beyond normal variation"})
-    if "steps" in p.trend and p.trend["steps"].map(bool).any():
-        out.insert(len(columns), "step", [_steps_text(s) for s in p.trend["steps"]])
+    apart = p.trend["breaks_not_separated"] if "breaks_not_separated" in p.trend else pd.Series([()] * len(p.trend))
+    steps = p.trend["steps"] if "steps" in p.trend else pd.Series([()] * len(p.trend))
+    if steps.map(bool).any() or apart.map(bool).any():
+        text = [
+            "; ".join(part for part in (_steps_text(s), _apart_text(a)) if part)
+            for s, a in zip(steps, apart, strict=True)
+        ]
+        out.insert(len(columns), "step", text)
     return out
 
 

@@ -104,7 +104,7 @@ def break_sentences(p: Profile) -> list[str]:
     how far each series it moved stood from its trend there (the step, reported apart from the
     trend), those beyond normal year-to-year variation named first."""
     if p.trend.empty or "steps" not in p.trend:
-        return []
+        return _unseparated_sentences(p) if not p.trend.empty else []
     found: dict[tuple[str, str, str], list[tuple[str, object]]] = {}
     for series, steps in p.trend["steps"].items():
         for step in steps or ():
@@ -138,7 +138,29 @@ def break_sentences(p: Profile) -> list[str]:
                 text += f" (all crime {format_percent(step.change_pct, signed=True)}, {_step_interval(step)})"
             text += "."
         out.append(text)
-    return out
+    return out + _unseparated_sentences(p)
+
+
+def _unseparated_sentences(p: Profile) -> list[str]:
+    """One sentence per known break inside the years whose effect cannot be told apart from a
+    normal year's swing (it falls where one of the years compared begins): named, with the series
+    it touches, and what the trend of those series then means."""
+    if "breaks_not_separated" not in p.trend:
+        return []
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for series, items in p.trend["breaks_not_separated"].items():
+        for item in items or ():
+            found.setdefault((item.what, item.first, item.last), []).append(
+                "all crime" if series == ALL_CRIME else str(series).lower()
+            )
+    return [
+        f"The years assessed span a known change ({_when(first, last)}): {what}. It falls where one of the "
+        f"years compared begins, so its effect on {', '.join(named)} cannot be told apart from a normal "
+        "year's swing and no size is given for it; a trend is stated for "
+        f"{'that series' if len(named) == 1 else 'those series'} only if it holds both with and without a "
+        "step there."
+        for (what, first, last), named in found.items()
+    ]
 
 
 def _step_interval(step) -> str:
