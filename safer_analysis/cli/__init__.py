@@ -19,6 +19,7 @@ from safer_analysis.cli.imports import (
     _import_population,
     _import_recorded_crime,
 )
+from safer_analysis.cli.indicators import _import_indicators
 from safer_analysis.cli.parser import make_parser
 from safer_analysis.errors import BusyError, ParameterError
 from safer_analysis.inputs.datasets import load_dataset
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             return _notebooks(args, project)
         if args.command == "import-population":
             return _import_population(args, project)
+        if args.command == "import-indicators":
+            return _import_indicators(args, project)
         if args.command == "import-boundaries":
             return _import_boundaries(args, project)
         dataset = load_dataset(project.data_dir)

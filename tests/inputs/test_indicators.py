@@ -37,7 +37,7 @@ def test_a_fingertips_export_loads_with_england_kept_as_a_comparator(tmp_path: P
     assert plymouth.loc["2020/21 - 22/23", "lower"] == pytest.approx(source["2020/21 - 22/23"] - 5)
     assert set(rows["indicator"]) == {ADMISSIONS} and set(rows["indicator_id"]) == {"11201"}
     assert set(rows["source"]) == {"OHID Fingertips (fingertips.phe.org.uk), indicator 11201"}
-    assert left_out == ["1 rows broken down by a category (Category Type)", "1 rows without a value (not published)"]
+    assert left_out == ["1 row broken down by a category (Category Type)", "1 row without a value (not published)"]
 
 
 def test_fingertips_better_or_worse_than_england_gives_the_polarity(tmp_path: Path):

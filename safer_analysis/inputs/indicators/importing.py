@@ -77,9 +77,13 @@ def read_file(path: str | os.PathLike) -> tuple[pd.DataFrame, str, list[str]]:
         export = fingertips.read(path)
         left = []
         if export.by_category:
-            left.append(f"{export.by_category} rows broken down by a category (Category Type)")
+            left.append(
+                f"{export.by_category} row{'s' * (export.by_category != 1)} broken down by a category (Category Type)"
+            )
         if export.without_value:
-            left.append(f"{export.without_value} rows without a value (not published)")
+            left.append(
+                f"{export.without_value} row{'s' * (export.without_value != 1)} without a value (not published)"
+            )
         return export.rows, "OHID Fingertips export", left
     return tidy.read(path), "indicators in the tidy format", []
 

@@ -1,0 +1,105 @@
+"""``safer-analysis import-indicators``: a downloaded file added to the project's indicators, a
+period imported again replacing its rows, a priority linked, and bad files refused with exit 3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from safer_analysis.cli import EXIT_DATA, EXIT_USAGE, main
+from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.inputs.indicators import priorities, tidy
+from tests.conftest import read_rows
+from tests.inputs.indicator_files import FINGERTIPS_HEADER, TIDY_HEADER, fingertips_rows, tidy_row, write_csv
+
+
+def _run(project: Path, *args: str) -> int:
+    return main(["import-indicators", *args, "--project", str(project)])
+
+
+def test_an_import_adds_the_rows_and_says_what_it_added(project_copy: Path, tmp_path: Path, capsys):
+    export = write_csv(tmp_path / "fingertips.csv", fingertips_rows(), FINGERTIPS_HEADER)
+    assert _run(project_copy, str(export)) == 0
+    said = capsys.readouterr().out
+    assert "fingertips.csv (OHID Fingertips export): 1 indicator, 6 rows, 2018/19 - 20/21 to 2020/21 - 22/23" in said
+    assert "Not yet linked to a priority" in said
+    held = read_rows(project_copy / "data" / tidy.FILE)
+    assert len(held) == 6 and list(held[0]) == tidy.NAMES
+    assert load_dataset(project_copy / "data")  # the project still checks
+
+
+def test_a_period_imported_again_replaces_its_rows_and_keeps_the_others(project_copy: Path, tmp_path: Path):
+    first = write_csv(
+        tmp_path / "a.csv",
+        [tidy_row(period=p, value=v) for p, v in (("2018/19", "31"), ("2019/20", "28"))],
+        TIDY_HEADER,
+    )
+    again = write_csv(
+        tmp_path / "b.csv",
+        [tidy_row(period="2019/20", value="26"), tidy_row(period="2020/21", value="24")],
+        TIDY_HEADER,
+    )
+    assert _run(project_copy, str(first)) == 0
+    assert _run(project_copy, str(again)) == 0
+    held = {r["period"]: r["value"] for r in read_rows(project_copy / "data" / tidy.FILE)}
+    assert held == {"2018/19": "31", "2019/20": "26", "2020/21": "24"}
+
+
+def test_priority_links_every_indicator_imported_by_key_or_name(project_copy: Path, tmp_path: Path, capsys):
+    path = write_csv(tmp_path / "a.csv", [tidy_row()], TIDY_HEADER)
+    assert (
+        _run(
+            project_copy,
+            str(path),
+            "--priority",
+            "domestic abuse and sexual violence including child sexual exploitation",
+        )
+        == 0
+    )
+    assert "Linked to the priority domestic_abuse_sexual_violence." in capsys.readouterr().out
+    links = read_rows(project_copy / "data" / priorities.FILE)
+    assert [(r["priority_key"], r["indicator"]) for r in links] == [
+        ("domestic_abuse_sexual_violence", "MARAC repeat cases")
+    ]
+    assert _run(project_copy, str(path), "--priority", "domestic_abuse_sexual_violence") == 0  # not linked twice
+    assert len(read_rows(project_copy / "data" / priorities.FILE)) == 1
+
+
+def test_an_unknown_priority_or_a_missing_file_is_exit_2_and_changes_nothing(
+    project_copy: Path, tmp_path: Path, capsys
+):
+    path = write_csv(tmp_path / "a.csv", [tidy_row()], TIDY_HEADER)
+    assert _run(project_copy, str(path), "--priority", "burglary") == EXIT_USAGE
+    assert "--priority 'burglary' is no local priority" in capsys.readouterr().err
+    assert _run(project_copy, str(tmp_path / "none.csv")) == EXIT_USAGE
+    assert not (project_copy / "data" / tidy.FILE).exists()
+
+
+def test_a_bad_row_is_exit_3_naming_file_row_and_column_and_the_indicators_held_stay(
+    project_copy: Path, tmp_path: Path, capsys
+):
+    good = write_csv(tmp_path / "good.csv", [tidy_row()], TIDY_HEADER)
+    assert _run(project_copy, str(good)) == 0
+    before = (project_copy / "data" / tidy.FILE).read_bytes()
+    rows = fingertips_rows()
+    rows[3]["Time period"] = "2019/2021"
+    bad = write_csv(tmp_path / "bad.csv", rows, FINGERTIPS_HEADER)
+    capsys.readouterr()
+    assert _run(project_copy, str(bad)) == EXIT_DATA
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: in the input data: {bad}, row 5, column 'Time period': expected a period")
+    assert len(err.splitlines()) == 1
+    assert (project_copy / "data" / tidy.FILE).read_bytes() == before
+
+
+def test_check_refuses_a_bad_indicators_file_with_exit_3(project_copy: Path, capsys):
+    write_csv(project_copy / "data" / tidy.FILE, [tidy_row(value="lots")], TIDY_HEADER)
+    assert main(["check", "--project", str(project_copy)]) == EXIT_DATA
+    assert "indicators.csv, row 2, column 'value': expected a number, found 'lots'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", [tidy.FILE, priorities.FILE])
+def test_a_project_without_the_files_checks_as_before(project_copy: Path, name: str):
+    (project_copy / "data" / name).unlink(missing_ok=True)
+    assert main(["check", "--project", str(project_copy)]) == 0
