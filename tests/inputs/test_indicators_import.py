@@ -103,3 +103,24 @@ def test_check_refuses_a_bad_indicators_file_with_exit_3(project_copy: Path, cap
 def test_a_project_without_the_files_checks_as_before(project_copy: Path, name: str):
     (project_copy / "data" / name).unlink(missing_ok=True)
     assert main(["check", "--project", str(project_copy)]) == 0
+
+
+def test_init_writes_both_files_with_their_headers_only_and_a_new_project_imports(tmp_path: Path, capsys):
+    project = tmp_path / "exeter"
+    assert main(["init", str(project), "--csp", "Exeter", "--year", "2019-20"]) == 0
+    for name, header in ((tidy.FILE, tidy.NAMES), (priorities.FILE, priorities.NAMES)):
+        assert (project / "data" / name).read_text(encoding="utf-8").splitlines() == [",".join(header)]
+    assert "data/indicators.csv" in (project / "README.md").read_text(encoding="utf-8")
+    path = write_csv(tmp_path / "a.csv", [tidy_row(area_code="E07000041", area_name="Exeter")], TIDY_HEADER)
+    assert _run(project, str(path)) == 0
+    assert main(["check", "--project", str(project)]) == 0
+
+
+def test_new_year_carries_the_mapping(data_copy: Path, capsys):
+    links = [
+        {"priority_key": "hate_crime", "indicator": "Hate incidents", "held_by": "the police", "note": ""},
+    ]
+    write_csv(data_copy / priorities.FILE, links, priorities.NAMES)
+    assert main(["new-year", "2019-20", "--project", str(data_copy.parent)]) == 0
+    assert "indicator_priorities.csv" in capsys.readouterr().out
+    assert read_rows(data_copy / priorities.FILE) == links

@@ -6,7 +6,9 @@
 - :mod:`.importing`: ``safer-analysis import-indicators``;
 - :mod:`.context`: the figures the source documents quote, as single points;
 - :mod:`.youth_justice`: DfE's youth justice indicators for a partnership's upper-tier authority,
-  its region and its statistical neighbours (shipped with the package).
+  its region and its statistical neighbours (shipped with the package);
+- :mod:`.recorded`: the recorded-crime groups police.uk merges (sexual offences, stalking and
+  harassment, violence with and without injury), from ONS's tables by partnership.
 """
 
 from __future__ import annotations

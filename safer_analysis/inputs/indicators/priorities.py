@@ -38,7 +38,11 @@ def read_project(data_dir: str | Path) -> pd.DataFrame:
         return empty()
     frame = v.read_table(path, COLUMNS)
     problems = []
-    pairs = frame["priority_key"] + "\0" + frame["indicator"].map(indicator_key)
+    pairs = pd.Series(
+        [(k, indicator_key(i)) for k, i in zip(frame["priority_key"], frame["indicator"], strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
     for row in frame.index[pairs.duplicated()]:
         problems.append(Problem(str(path), row, "indicator", "this priority and indicator are already linked above"))
     v.require(problems)
