@@ -14,6 +14,7 @@ from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import population
 from safer_analysis.inputs.years import FinancialYear, FinancialYearError
 from safer_analysis.workbench import charts, geography, heatmaps, maps, money, widgets
+from safer_analysis.workbench import indicators as partner_indicators
 from safer_analysis.workbench.counts import ASB, count_by, crime_types, last_complete_year, monthly_counts
 from safer_analysis.workbench.dictionary import data_dictionary
 from safer_analysis.workbench.display import Table, explore, show
@@ -189,6 +190,27 @@ class Workbench:
         """Every Police & Crime Plan priority's money, gross and apportioned, shares named."""
         return money.spend_by_priority(self.dataset, year if year is not None else self.year)
 
+    # ---- partners' indicators --------------------------------------------------------------
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """Every indicator the area has: the project's, DfE's youth justice figures, ONS's recorded-crime
+        groups and the documents' context figures (:func:`~safer_analysis.inputs.indicators.gather.gather`)."""
+        from safer_analysis.inputs.indicators.gather import gather
+
+        return gather(
+            self.dataset.root,
+            csp_code=self.context.area_code,
+            authority_codes=self.context.area_codes,
+            place=self.place,
+            dataset=self.dataset,
+            project=self.project,
+        )
+
+    def indicator(self, name: object) -> partner_indicators.IndicatorView:
+        """One indicator by name or ID: its series, comparators, trend and chart."""
+        return partner_indicators.indicator(self.indicators, name, place=self.place, threshold=self.threshold)
+
     # ---- the data --------------------------------------------------------------------------
 
     @staticmethod
@@ -212,7 +234,7 @@ class Workbench:
             lines.append("Crime data: loaded on first use (wb.crimes)")
         lines.append(
             "Steps: wb.counts(), wb.monthly(), wb.line(), wb.bars(), wb.heatmap(), wb.map(), wb.pickers(), "
-            "wb.priority_money(), wb.spend_by_priority(), wb.dictionary(), wb.show(), wb.explore()"
+            "wb.priority_money(), wb.spend_by_priority(), wb.indicator(), wb.dictionary(), wb.show(), wb.explore()"
         )
         return lines
 
