@@ -210,3 +210,22 @@ def test_the_documents_context_figures_become_single_points_with_their_citation(
             assert pd.isna(row.value) and (row.lower, row.upper) == (low, high)
         assert figure["source_section"] in row.source and figure["source"] in row.source
         assert row.priority_keys == tuple(figure["local_priority"].split(";"))
+
+
+def test_plymouths_mapping_names_for_every_priority_what_measures_it_or_who_holds_it(dataset):
+    from safer_analysis.inputs.indicators.gather import gather
+
+    rows = gather(dataset.root, csp_code="E22000056", authority_codes=("E06000026",), place="Plymouth", dataset=dataset)
+    table = priorities.links(rows, priorities.read_project(dataset.root))
+    for key in dataset.local_priorities["priority_key"]:
+        mine = table[table["priority_key"] == key]
+        assert len(mine), f"{key}: nothing says what measures it"
+        missing = mine[~mine["supplied"]]
+        assert missing["held_by"].fillna("").str.len().gt(0).all(), (
+            f"{key}: an indicator not supplied without its holder"
+        )
+    figures = read_rows(dataset.root / "context_figures.csv")
+    linked = set(zip(table["priority_key"], table["indicator"], strict=True))
+    for figure in figures:  # the documents' figures are linked where context_figures.csv links them
+        for key in figure["local_priority"].split(";"):
+            assert (key, figure["description"]) in linked

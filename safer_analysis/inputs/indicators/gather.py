@@ -2,7 +2,8 @@
 youth justice figures for its upper-tier authority, ONS's recorded-crime groups for its partnership
 and the source documents' context figures, each row with ``comparison`` (blank for the area's own
 figures, else what the comparator is: England, a region, a statistical neighbour, the force...),
-``single_point`` (a figure quoted once, never trended) and ``origin`` (which of the four it is).
+``single_point`` (a figure quoted once, never trended), ``origin`` (which of the four it is) and,
+for the documents' figures, ``priority_keys`` (the priorities ``context_figures.csv`` links them to).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def gather(
             parts.append(ons.assign(origin=ORIGINS[2]))
     if dataset is not None and len(dataset.context_figures):
         quoted = context.context_rows(dataset.context_figures, dataset.sources)
-        parts.append(quoted.drop(columns="priority_keys").assign(comparison="", origin=ORIGINS[3]))
+        parts.append(quoted.assign(comparison="", origin=ORIGINS[3]))
     if not parts:
         return pd.DataFrame(columns=[*tidy.NAMES, "comparison", "single_point", "origin"])
     return pd.concat([p.reset_index(drop=True) for p in parts], ignore_index=True)

@@ -80,17 +80,34 @@ def _named(indicators: pd.DataFrame) -> dict[str, str]:
 
 def links(indicators: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     """Every link of the mapping with ``supplied`` (whether ``indicators`` hold rows for it) and the
-    indicator's name as held; then each held indicator no row links, with a blank ``priority_key``."""
+    indicator's name as held; then the links rows carry themselves (``priority_keys``: the documents'
+    context figures name their priorities); then each held indicator nothing links, with a blank
+    ``priority_key``."""
     named = _named(indicators)
     out = mapping.copy()
     out["supplied"] = [indicator_key(i) in named for i in out["indicator"]]
     out["indicator"] = [named.get(indicator_key(i), i) for i in out["indicator"]]
-    linked = set(out["indicator"].map(indicator_key))
+    have = set(zip(out["priority_key"], out["indicator"].map(indicator_key), strict=True))
+    carried = []
+    if "priority_keys" in indicators:
+        for name, keys in zip(indicators["indicator"], indicators["priority_keys"], strict=True):
+            for key in keys if isinstance(keys, tuple) else ():
+                if (key, indicator_key(name)) not in have:
+                    have.add((key, indicator_key(name)))
+                    carried.append(
+                        {
+                            "priority_key": key,
+                            "indicator": name,
+                            "held_by": None,
+                            "note": "linked in context_figures.csv",
+                            "supplied": True,
+                        }
+                    )
+    linked = {k for _, k in have}
     unlinked = sorted({n for n in indicators["indicator"] if indicator_key(n) not in linked}, key=indicator_key)
-    extra = pd.DataFrame({"priority_key": "", "indicator": unlinked, "held_by": None, "note": None, "supplied": True})
-    return (
-        pd.concat([out.reset_index(drop=True), extra], ignore_index=True) if len(extra) else out.reset_index(drop=True)
-    )
+    extra = [{"priority_key": "", "indicator": n, "held_by": None, "note": None, "supplied": True} for n in unlinked]
+    rows = pd.DataFrame(carried + extra, columns=[*NAMES, "supplied"])
+    return pd.concat([out.reset_index(drop=True), rows], ignore_index=True) if len(rows) else out.reset_index(drop=True)
 
 
 def unlinked(indicators: pd.DataFrame, mapping: pd.DataFrame) -> list[str]:
