@@ -229,3 +229,15 @@ def test_plymouths_mapping_names_for_every_priority_what_measures_it_or_who_hold
     for figure in figures:  # the documents' figures are linked where context_figures.csv links them
         for key in figure["local_priority"].split(";"):
             assert (key, figure["description"]) in linked
+
+
+def test_a_public_pack_leaves_out_every_indicator_with_a_restricted_row_and_names_it(tmp_path: Path):
+    rows = [
+        tidy_row(period="2018/19", marking="OFFICIAL-SENSITIVE"),
+        tidy_row(period="2019/20", marking=""),
+        tidy_row(indicator="Hate incidents", unit="incidents", marking="OFFICIAL"),
+    ]
+    frame = tidy.read(write_csv(tmp_path / "mine.csv", rows, TIDY_HEADER))
+    kept, left_out = tidy.publishable(frame)
+    assert left_out == ["MARAC repeat cases"]
+    assert list(kept["indicator"]) == ["Hate incidents"]  # OFFICIAL is not restricted

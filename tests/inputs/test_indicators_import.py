@@ -48,6 +48,7 @@ def test_a_period_imported_again_replaces_its_rows_and_keeps_the_others(project_
 
 def test_priority_links_every_indicator_imported_by_key_or_name(project_copy: Path, tmp_path: Path, capsys):
     path = write_csv(tmp_path / "a.csv", [tidy_row()], TIDY_HEADER)
+    before = read_rows(project_copy / "data" / priorities.FILE)
     assert (
         _run(
             project_copy,
@@ -59,21 +60,23 @@ def test_priority_links_every_indicator_imported_by_key_or_name(project_copy: Pa
     )
     assert "Linked to the priority domestic_abuse_sexual_violence." in capsys.readouterr().out
     links = read_rows(project_copy / "data" / priorities.FILE)
-    assert [(r["priority_key"], r["indicator"]) for r in links] == [
+    assert links[: len(before)] == before  # the links held stay, and the new one follows
+    assert [(r["priority_key"], r["indicator"]) for r in links[len(before) :]] == [
         ("domestic_abuse_sexual_violence", "MARAC repeat cases")
     ]
     assert _run(project_copy, str(path), "--priority", "domestic_abuse_sexual_violence") == 0  # not linked twice
-    assert len(read_rows(project_copy / "data" / priorities.FILE)) == 1
+    assert len(read_rows(project_copy / "data" / priorities.FILE)) == len(before) + 1
 
 
 def test_an_unknown_priority_or_a_missing_file_is_exit_2_and_changes_nothing(
     project_copy: Path, tmp_path: Path, capsys
 ):
     path = write_csv(tmp_path / "a.csv", [tidy_row()], TIDY_HEADER)
+    held = {name: (project_copy / "data" / name).read_bytes() for name in (tidy.FILE, priorities.FILE)}
     assert _run(project_copy, str(path), "--priority", "burglary") == EXIT_USAGE
     assert "--priority 'burglary' is no local priority" in capsys.readouterr().err
     assert _run(project_copy, str(tmp_path / "none.csv")) == EXIT_USAGE
-    assert not (project_copy / "data" / tidy.FILE).exists()
+    assert {name: (project_copy / "data" / name).read_bytes() for name in held} == held
 
 
 def test_a_bad_row_is_exit_3_naming_file_row_and_column_and_the_indicators_held_stay(

@@ -167,3 +167,12 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     for column in ("value", "count", "denominator", "lower", "upper"):
         out[column] = [("" if pd.isna(x) else f"{float(x):.10g}") for x in out[column]]
     return out.fillna("").to_csv(index=False, lineterminator="\n")
+
+
+def publishable(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The rows a public pack may show (none marked :data:`RESTRICTED`), and the indicators left out
+    because a row of theirs is: a public build says which it left out."""
+    marked = frame["marking"].isin(RESTRICTED) if "marking" in frame else pd.Series(False, index=frame.index)
+    names = list(dict.fromkeys(frame.loc[marked, "indicator"]))
+    keys = {indicator_key(n) for n in names}
+    return frame[[indicator_key(n) not in keys for n in frame["indicator"]]], names
