@@ -125,6 +125,8 @@ class IndicatorView:
     def comparison(self) -> Table:
         """Period by area: the area's value, then each comparator's (statistical neighbours averaged)."""
         rows = self.rows[~self.rows["single_point"]]
+        others = rows.loc[rows["comparison"] == "other area", "area_name"].nunique()
+        rows = rows[rows["comparison"] != "other area"]  # every area of an export: in .rows, not drawn
         if rows.empty:
             return as_table(pd.DataFrame({"period": []}), caption=f"{self.name}: no comparators")
         labels = []
@@ -150,6 +152,8 @@ class IndicatorView:
                 f"The statistical neighbours' average is the plain mean of the values given for the {neighbours} "
                 "neighbours (one whose figure is suppressed is left out of that year's)."
             )
+        if others:
+            notes.append(f"{others} other area{'s' * (others != 1)} of the file: in .rows, not here.")
         table.attrs["series"] = list(table.columns)
         return as_table(table, caption=f"{self.name}: {self.place} and its comparators", notes=notes)
 

@@ -195,7 +195,8 @@ class Workbench:
     @cached_property
     def indicators(self) -> pd.DataFrame:
         """Every indicator the area has: the project's, DfE's youth justice figures, ONS's recorded-crime
-        groups and the documents' context figures (:func:`~safer_analysis.inputs.indicators.gather.gather`)."""
+        groups and, for the project's own area, the documents' context figures
+        (:func:`~safer_analysis.inputs.indicators.gather.gather`)."""
         from safer_analysis.inputs.indicators.gather import gather
 
         return gather(
@@ -203,7 +204,7 @@ class Workbench:
             csp_code=self.context.area_code,
             authority_codes=self.context.area_codes,
             place=self.place,
-            dataset=self.dataset,
+            dataset=self.dataset if self.place.lower() == self.project.settings.area.lower() else None,
             project=self.project,
         )
 

@@ -81,3 +81,19 @@ def test_the_projects_own_indicators_come_with_england_as_comparator_and_small_c
     assert view.comparison.frame.loc["2019/20", "England"] == 26
     assert view.series.frame["count"].tolist()[0] == "[c]"  # 3 is below the threshold of 5
     assert view.trend.points == 5
+
+
+def test_another_areas_workbench_has_its_own_figures_and_not_the_projects_documents():
+    wb = open_workbench("2018-19", csp="Exeter")
+    assert not (wb.indicators["origin"] == "the source documents").any()
+    view = wb.indicator("first time entrants")
+    assert "Devon (the county's figures, for Exeter)" in view.comparison.columns
+
+
+def test_other_areas_of_an_export_stay_in_the_rows_but_not_the_comparison(project_copy: Path):
+    rows = [tidy_row(period=f"{y}/{(y + 1) % 100:02d}", marking="") for y in range(2015, 2020)]
+    rows += [tidy_row(period="2019/20", area_code="E06000027", area_name="Torbay", marking="")]
+    write_csv(project_copy / "data" / tidy.FILE, rows, TIDY_HEADER)
+    view = open_workbench("2018-19", project=str(project_copy)).indicator("marac repeat cases")
+    assert "Torbay" in set(view.rows["area_name"]) and list(view.comparison.columns) == ["Plymouth"]
+    assert "1 other area of the file: in .rows" in " ".join(view.comparison.attrs["notes"])
