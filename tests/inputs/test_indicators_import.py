@@ -127,3 +127,15 @@ def test_new_year_carries_the_mapping(data_copy: Path, capsys):
     assert main(["new-year", "2019-20", "--project", str(data_copy.parent)]) == 0
     assert "indicator_priorities.csv" in capsys.readouterr().out
     assert read_rows(data_copy / priorities.FILE) == links
+
+
+def test_check_says_which_indicators_are_held_named_but_not_supplied_and_not_yet_linked(project_copy: Path, capsys):
+    assert main(["check", "--project", str(project_copy)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Partner indicators:"))
+    mapping = read_rows(project_copy / "data" / priorities.FILE)
+    for link in mapping:  # each of Plymouth's links named but not held is listed, with nothing else missing
+        held = link["indicator"].startswith(
+            ("First-time entrants", "Proven reoffending", "Sexual offences", "Stalking")
+        )
+        assert (link["indicator"] in line.split("named but not supplied: ")[1]) != held
+    assert "not yet linked to a priority: Violence with injury (police recorded crime)" in line

@@ -107,7 +107,10 @@ def links(indicators: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     unlinked = sorted({n for n in indicators["indicator"] if indicator_key(n) not in linked}, key=indicator_key)
     extra = [{"priority_key": "", "indicator": n, "held_by": None, "note": None, "supplied": True} for n in unlinked]
     rows = pd.DataFrame(carried + extra, columns=[*NAMES, "supplied"])
-    return pd.concat([out.reset_index(drop=True), rows], ignore_index=True) if len(rows) else out.reset_index(drop=True)
+    table = (
+        pd.concat([out.reset_index(drop=True), rows], ignore_index=True) if len(rows) else out.reset_index(drop=True)
+    )
+    return table.astype({"supplied": bool})
 
 
 def unlinked(indicators: pd.DataFrame, mapping: pd.DataFrame) -> list[str]:
