@@ -25,6 +25,7 @@ import pandas as pd
 
 from safer_analysis.analysis import similar_measures
 from safer_analysis.analysis.harm import weights_by_force
+from safer_analysis.inputs.indicators import youth_justice
 from safer_analysis.inputs.mye_workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,6 +154,23 @@ ORIGINS = {
         "40d03289); harleygn/crime-watch (commit 8cf04d12); SudheenaMisra/Datasets (commit f51f2ccb); "
         "lucy-craddock/Python-Assessment (commit aff2f0ca)",
         "licence": "Open Government Licence v3.0 (police.uk)",
+    },
+    "dfe_youth_justice.csv": {
+        "description": "DfE Local Authority Interactive Tool: first-time entrants to the youth justice system aged "
+        "10-17 per 100,000 (FirstYJS) and proven reoffending by young offenders, % (ReoffYO), 2016 to 2024, every "
+        "upper-tier authority and region of England by ONS code (England left out: its first-time entrant figure "
+        "is not a rate and its reoffending figure is suppressed); a blank value is suppressed",
+        "derived_from": "realdata/national/dfe-lait-indicators-long.parquet",
+        "found_in": "dfe-analytical-services/local-authority-interactive-tool (commit 2e30e395)",
+        "licence": "Open Government Licence v3.0 (DfE)",
+    },
+    "dfe_statistical_neighbours.csv": {
+        "description": "DfE children's services statistical neighbours (May 2025): ten per upper-tier authority, "
+        "by ONS code, nearest first, with DfE's closeness",
+        "derived_from": "realdata/national/dfe-statistical-neighbours-may-2025.xlsx",
+        "also_from": "realdata/national/dfe-lait-indicators-long.parquet",
+        "found_in": "dfe-analytical-services/local-authority-interactive-tool (commit 2e30e395)",
+        "licence": "Open Government Licence v3.0 (DfE)",
     },
     "known_breaks.csv": {
         "description": "dated changes that move recorded crime (the COVID-19 restrictions in England and in Wales, "
@@ -505,6 +523,13 @@ MAKERS = {
     "partnership_measures.csv": partnership_measures,
     "year_variation.csv": year_variation,
     "known_breaks.csv": lambda shared: pd.DataFrame(BREAKS),
+    "dfe_youth_justice.csv": lambda shared: youth_justice.read_lait(
+        shared / ORIGINS["dfe_youth_justice.csv"]["derived_from"]
+    ),
+    "dfe_statistical_neighbours.csv": lambda shared: youth_justice.read_neighbours(
+        shared / ORIGINS["dfe_statistical_neighbours.csv"]["derived_from"],
+        youth_justice.read_lait(shared / ORIGINS["dfe_youth_justice.csv"]["derived_from"]),
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from safer_analysis.cli.imports import (
     _import_population,
     _import_recorded_crime,
 )
+from safer_analysis.cli.indicators import _check_indicators, _import_indicators
 from safer_analysis.cli.parser import make_parser
 from safer_analysis.errors import BusyError, ParameterError
 from safer_analysis.inputs.datasets import load_dataset
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             return _notebooks(args, project)
         if args.command == "import-population":
             return _import_population(args, project)
+        if args.command == "import-indicators":
+            return _import_indicators(args, project)
         if args.command == "import-boundaries":
             return _import_boundaries(args, project)
         dataset = load_dataset(project.data_dir)
@@ -71,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{s.name}: settings valid{agreed}; all files valid in {project.data_dir} ({n} allocation lines, "
                 f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s."
             )
+            _check_indicators(project, dataset)
             return _check_boundaries(project)
         return 0
     except ParameterError as exc:

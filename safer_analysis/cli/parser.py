@@ -205,6 +205,18 @@ def make_parser() -> argparse.ArgumentParser:
         help="parquet file to write (one area) or folder (several; default: the project's data/crime/)",
     )
 
+    t = sub.add_parser(
+        "import-indicators",
+        parents=[common],
+        help="add partners' indicators (an OHID Fingertips CSV export, or the tidy format) to data/indicators.csv",
+    )
+    t.add_argument("file", type=Path, help="the CSV file as downloaded from Fingertips, or in the tidy format")
+    t.add_argument(
+        "--priority",
+        default=None,
+        metavar="NAME",
+        help="link every indicator imported to this local priority (its key or name, as in local_priorities.csv)",
+    )
     o = sub.add_parser(
         "import-population",
         parents=[common],

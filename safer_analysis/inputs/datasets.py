@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from safer_analysis.inputs import similar_groups
+from safer_analysis.inputs import indicators, similar_groups
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.amounts import COMMITTED_STATUSES, _with_amounts  # noqa: F401 - the statuses, as before
 from safer_analysis.inputs.validation import Column, Problem
@@ -344,6 +344,8 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
         population.read_imported(root)
     except v.DataValidationError as exc:
         problems.extend(exc.problems)
+    if "local_priorities" in tables:  # the optional data/indicators.csv and indicator_priorities.csv
+        problems.extend(indicators.problems(root, set(tables["local_priorities"]["priority_key"])))
     v.require(problems)
     v.require(_cross_check(root, tables))
     return Dataset(root=root, **tables, population=own if own is not None else pd.DataFrame())

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safer_analysis.inputs import indicators
 from safer_analysis.inputs.areas import CSP, Area, UnknownAreaError, resolve
 from safer_analysis.inputs.datasets import FILES, SCHEMAS
 from safer_analysis.inputs.names import slug
@@ -130,6 +131,8 @@ def data_files(area: Area, name: str, year: str) -> dict[str, str]:
     )
     out[FILES["assessment_method"]] = _csv(["parameter", "value", "meaning"], [list(r) for r in DEFAULT_METHOD])
     out[OWN_FILE] = _csv([c.name for c in OWN_COLUMNS])  # optional: the partnership's own population figures
+    out[indicators.tidy.FILE] = _csv(indicators.tidy.NAMES)  # partners' indicators, and what each measures
+    out[indicators.priorities.FILE] = _csv(indicators.priorities.NAMES)
     return out
 
 
@@ -171,6 +174,8 @@ rationale and spend analysis say what is still to be entered until these files h
 | `data/context_figures.csv` | figures from other sources quoted in the assessment |
 | `data/assessment_method.csv` | the methods' constants (defaults given) |
 | `data/population.csv` | optional: the partnership's own population figures, used before ONS's |
+| `data/indicators.csv` | partners' figures police.uk cannot show (`import-indicators FILE` adds a Fingertips export) |
+| `data/indicator_priorities.csv` | which indicator measures which local priority, and who holds one not yet supplied |
 
 Populations come from the ONS estimates shipped with the package (to mid-2022), the one nearest
 the middle of each period. A council's own estimate goes in `data/population.csv` (`area_code`,

@@ -170,6 +170,8 @@ def new_year(year: str, data_dir: str | Path, *, publisher: str = "the partnersh
         "outcome_measures.csv: check the copied measures and targets",
         f"threat_risk_harm_scores.csv: score each priority for {fy.label} (copied, marked illustrative)",
         f"outcome_returns.csv: add each quarter's returns for {fy.label} as they arrive",
+        "indicator_priorities.csv: the indicators that measure each priority carry on as they are: check them, "
+        f"and add the partners' figures for {fy.label} as they arrive (safer-analysis import-indicators FILE)",
         f"sources.csv: the title and date of the {fy.label} plan ({plan_id})",
         "then import the latest police.uk data (safer-analysis import-police-uk) and build "
         f"(safer-analysis build --year {fy.label})",

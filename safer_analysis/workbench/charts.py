@@ -224,12 +224,18 @@ def bars(
     colours = [(PALETTE[3] if v > 0 else PALETTE[1]) if diverging else PALETTE[0] for v in shown.fillna(0)]
     ax.barh(positions, shown.fillna(0), color=colours, height=0.65)
     span = float(np.nanmax(np.abs(shown))) if shown.notna().any() else 1.0
+    # small values that are not whole (rates per 1,000) keep one decimal place; counts stay whole
+    places = 1 if span < 100 and not all(float(v).is_integer() for v in shown.dropna()) else 0
     for pos, value in zip(positions, shown, strict=True):
         text = (
             disclosure.SUPPRESSED
             if pd.isna(value)
             else (
-                format_percent(value, signed=diverging) if pct else f"{value:+,.0f}" if diverging else f"{value:,.0f}"
+                format_percent(value, signed=diverging)
+                if pct
+                else f"{value:+,.{places}f}"
+                if diverging
+                else f"{value:,.{places}f}"
             )
         )
         offset = span * 0.01 * (1 if pd.isna(value) or value >= 0 else -1)
@@ -266,7 +272,7 @@ def bars(
         p for p in (period, f"top {len(names)} of {len(frame)}" if top and len(frame) > top else "") if p
     )
     items = "; ".join(
-        f"{n} {'suppressed' if pd.isna(v) else f'{v:,.1f}' if pct else f'{v:,.0f}'}"
+        f"{n} {'suppressed' if pd.isna(v) else f'{v:,.1f}' if pct else f'{v:,.{places}f}'}"
         for n, v in zip(names, shown, strict=True)
     )
     alt = (

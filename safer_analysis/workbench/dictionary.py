@@ -16,13 +16,22 @@ import pandas as pd
 
 from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import validation as v
-from safer_analysis.inputs.datasets import FILES, SCHEMAS
+from safer_analysis.inputs.datasets import FILES as _DATASET_FILES
+from safer_analysis.inputs.datasets import SCHEMAS as _DATASET_SCHEMAS
+from safer_analysis.inputs.indicators import priorities as _priorities
+from safer_analysis.inputs.indicators import tidy as _indicators
 from safer_analysis.inputs.validation import Column
 from safer_analysis.workbench.arguments import ArgumentTypeError, shown
 from safer_analysis.workbench.display import Table, as_table
 
+#: Every input file: the dataset's, then the optional partner indicators and their mapping.
+FILES = {**_DATASET_FILES, "indicators": _indicators.FILE, "indicator_priorities": _priorities.FILE}
+SCHEMAS = {**_DATASET_SCHEMAS, "indicators": _indicators.COLUMNS, "indicator_priorities": _priorities.COLUMNS}
+
 #: What each input file holds.
 FILE_MEANINGS = {
+    "indicators": "partners' indicators (any source; import-indicators adds a Fingertips export)",
+    "indicator_priorities": "which indicators measure which local priority, and who holds one not supplied",
     "sources": "the source documents every other file cites",
     "grants": "the grant per financial year",
     "allocations": "every line of each year's spending plan",
@@ -58,6 +67,23 @@ _SHARED = {
 
 #: What each column means, per file (columns shared by several files are in ``_SHARED``).
 COLUMN_MEANINGS: dict[str, dict[str, str]] = {
+    "indicators": {
+        "indicator_id": "the publisher's ID (a Fingertips number)",
+        "indicator": "the indicator's name: one unit and one polarity per indicator",
+        "area_code": "the area the figure is for: the partnership's, an authority's, or a comparator's",
+        "value": "the figure",
+        "count": "what the value counts (shown as [c] below the suppression threshold)",
+        "denominator": "what the count is out of",
+        "lower": "the lower limit of the value's interval",
+        "upper": "the upper limit of the value's interval",
+        "higher_is_better": "which way is better; blank where neither is",
+        "marking": "the figure's protective marking; a public pack leaves OFFICIAL-SENSITIVE out",
+        "source": "who publishes or supplied the figure",
+    },
+    "indicator_priorities": {
+        "indicator": "an indicator's name (any case) or ID, held or not",
+        "held_by": "who holds an indicator not yet supplied",
+    },
     "sources": {
         "document_id": "the id other files cite",
         "title": "the document's title",
@@ -186,6 +212,10 @@ GEOGRAPHY_COLUMNS = [
 
 #: Types the schema cannot show: the allocations' amount is read as text, then parsed against its status.
 _TYPE_OVERRIDES = {
+    ("indicators", "area_code"): "ONS area code (E06000026; England E92000001)",
+    ("indicators", "period"): "period: 2018, 2018/19, 2016 - 18, 2018/19 - 20/21, 2019-03, 2018/19 Q2",
+    ("indicators", "higher_is_better"): "yes/no",
+    ("indicators", "marking"): "OFFICIAL or OFFICIAL-SENSITIVE (blank: published)",
     ("allocations", "amount"): "amount, or Tbc / Awaiting confirmation / blank (checked against status)",
 }
 

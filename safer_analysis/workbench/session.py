@@ -14,6 +14,7 @@ from safer_analysis.errors import ParameterError
 from safer_analysis.inputs import population
 from safer_analysis.inputs.years import FinancialYear, FinancialYearError
 from safer_analysis.workbench import arguments, charts, geography, heatmaps, maps, money, peers, widgets
+from safer_analysis.workbench import indicators as partner_indicators
 from safer_analysis.workbench.counts import ASB, count_by, crime_types, last_complete_year, monthly_counts
 from safer_analysis.workbench.dictionary import data_dictionary
 from safer_analysis.workbench.display import Table, explore, show
@@ -214,6 +215,28 @@ class Workbench:
         """The area as a dark dot among its group's for one offence group, or for every one ("all")."""
         return peers.compare_chart(self.comparison(area=area, period_end=period_end, size=size), offence_group)
 
+    # ---- partners' indicators --------------------------------------------------------------
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """Every indicator the area has: the project's, DfE's youth justice figures, ONS's recorded-crime
+        groups and, for the project's own area, the documents' context figures
+        (:func:`~safer_analysis.inputs.indicators.gather.gather`)."""
+        from safer_analysis.inputs.indicators.gather import gather
+
+        return gather(
+            self.dataset.root,
+            csp_code=self.context.area_code,
+            authority_codes=self.context.area_codes,
+            place=self.place,
+            dataset=self.dataset if self.place.lower() == self.project.settings.area.lower() else None,
+            project=self.project,
+        )
+
+    def indicator(self, name: object) -> partner_indicators.IndicatorView:
+        """One indicator by name or ID: its series, comparators, trend and chart."""
+        return partner_indicators.indicator(self.indicators, name, place=self.place, threshold=self.threshold)
+
     # ---- the data --------------------------------------------------------------------------
 
     @staticmethod
@@ -237,8 +260,8 @@ class Workbench:
             lines.append("Crime data: loaded on first use (wb.crimes)")
         lines.append(
             "Steps: wb.counts(), wb.monthly(), wb.line(), wb.bars(), wb.heatmap(), wb.map(), wb.pickers(), "
-            "wb.priority_money(), wb.spend_by_priority(), wb.peers(), wb.compare(), wb.dictionary(), wb.show(), "
-            "wb.explore()"
+            "wb.priority_money(), wb.spend_by_priority(), wb.peers(), wb.compare(), wb.indicator(), wb.dictionary(), "
+            "wb.show(), wb.explore()"
         )
         return lines
 
