@@ -62,7 +62,10 @@ def test_a_name_of_another_kind_or_of_several_exits_2_saying_so(tmp_path, capsys
 
 def test_init_csp_york_makes_the_city_of_york_partnership_and_authority_york_the_authority(tmp_path, capsys):
     assert main(["init", str(tmp_path / "york-csp"), "--csp", "York", "--year", "2025-26"]) == 0
-    assert "'York' taken as the partnership whose only local authority is York" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "'York' taken as the partnership whose only local authority is York" in said
+    # the partnership's own code first, then its authority's: the code a reader looks for
+    assert "City of York (Community Safety Partnership E22000371, local authority E06000014;" in said
     settings = tomllib.loads((tmp_path / "york-csp" / "safer-analysis.toml").read_text(encoding="utf-8"))
     assert settings["partnership"]["csp_code"] == "E22000371"
     assert settings["partnership"]["area"] == "City of York"

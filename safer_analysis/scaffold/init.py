@@ -223,12 +223,20 @@ class Made:
     year: str
     files: list[str] = field(default_factory=list)
 
+    def _codes(self) -> str:
+        """'Community Safety Partnership E22000372, local authority E06000065': the area's own code
+        first, then its authorities' where they are other codes."""
+        a = self.area
+        others = [c for c in a.authority_codes if c != a.code]
+        if not others:
+            return f"{a.kind} {a.code}"
+        return f"{a.kind} {a.code}, local {'authority' if len(others) == 1 else 'authorities'} {', '.join(others)}"
+
     def summary(self) -> str:
         return "\n".join(
             [
-                f"Made the project {self.root} for {self.area.name} ({self.area.kind}, "
-                f"{', '.join(self.area.authority_codes)}; {self.area.force}), first year {self.year}"
-                + (f" ({self.area.how})." if self.area.how else "."),
+                f"Made the project {self.root} for {self.area.name} ({self._codes()}; {self.area.force}), "
+                f"first year {self.year}" + (f" ({self.area.how})." if self.area.how else "."),
                 "Next:",
                 f"  1. cd {self.root}",
                 "  2. safer-analysis import-police-uk DOWNLOAD.zip   (the force's archive from data.police.uk)",
