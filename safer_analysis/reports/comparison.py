@@ -52,7 +52,6 @@ __all__ = [
     "compare",
     "offence_group_named",
     "partnership_code",
-    "period_note",
     "sentences",
 ]
 
@@ -334,27 +333,6 @@ def compare(
         both_nations_only=bool(group.attrs["both_nations_only"]),
         method_source=method.source,
         group=group,
-    )
-
-
-def period_note(c: Comparison, pack_period: str, pack_period_end: str = "") -> str | None:
-    """A sentence saying the comparison covers another period than the pack's (``pack_period`` in
-    words, e.g. "the financial year 2018-19"; ``pack_period_end`` its last month, YYYY-MM, when
-    known), or None when they end in the same month.
-
-    >>> c = Comparison("E22000056", "Plymouth", "year ending December 2024", None, None, None, "", "",
-    ...                period_end="2024-12")
-    >>> print(period_note(c, "the twelve months to March 2019", "2019-03"))  # doctest: +NORMALIZE_WHITESPACE
-    The comparison with similar partnerships is of the year ending December 2024 (ONS's police recorded
-    crime by partnership); the rest of this page is of the twelve months to March 2019.
-    >>> period_note(c, "the twelve months to December 2024", "2024-12") is None
-    True
-    """
-    if pack_period_end and pack_period_end == c.period_end:
-        return None
-    return (
-        f"The comparison with similar partnerships is of the {c.period} (ONS's police recorded crime by "
-        f"partnership); the rest of this page is of {pack_period}."
     )
 
 
