@@ -59,6 +59,8 @@ class Settings:
     local_vocabulary: str = ""
     default_year: str = ""
     suppression_threshold: int = 5
+    #: the protective marking every page of the pack shows (OFFICIAL unless set)
+    marking: str = "OFFICIAL"
     lsoa_boundaries: str = ""
     ward_boundaries: str = ""
 
@@ -88,6 +90,7 @@ _KEYS = {
     "local_vocabulary": ("open_data", "local_vocabulary"),
     "default_year": ("reports", "default_year"),
     "suppression_threshold": ("reports", "suppression_threshold"),
+    "marking": ("reports", "marking"),
     "lsoa_boundaries": ("geography", "lsoa_boundaries"),
     "ward_boundaries": ("geography", "ward_boundaries"),
 }
@@ -160,6 +163,14 @@ def parse_settings(text: str, path: Path) -> Settings:
         raise SettingsError(
             f"{path}: [open_data] prefix should be letters, digits and hyphens (such as saferplymouth), got {prefix!r}"
         )
+    marking = values.get("marking")
+    if marking is not None:
+        from safer_analysis.inputs.indicators.tidy import MARKINGS
+
+        shown = "-".join(str(marking).upper().replace("_", " ").split())
+        if shown not in MARKINGS:
+            raise SettingsError(f"{path}: [reports] marking should be {' or '.join(MARKINGS)}, got {marking!r}")
+        values["marking"] = shown
     year = values.get("default_year")
     if year:
         from safer_analysis.inputs.years import FinancialYear

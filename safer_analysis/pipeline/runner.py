@@ -225,6 +225,7 @@ def write_index(
     workbook: str | None = None,
     notice: str | None = None,
     period_note: str | None = None,
+    marking: str = "",
 ) -> None:
     """The board pack's front page: key findings, decisions and risks, what the figures rest on,
     the reports, and an appendix of tables (see :mod:`safer_analysis.present.index_page`);
@@ -248,21 +249,30 @@ def write_index(
     page = wrap(
         f"Board pack {year}",
         body,
-        masthead=_masthead(partnership, year),
-        footer=_footer(built_at, commit),
+        masthead=_masthead(partnership, year, marking),
+        footer=_footer(built_at, commit, marking),
         contents=False,
         notice=notice,
     )
     (workdir / "index.html").write_text(page, encoding="utf-8")
 
 
-def _masthead(partnership: str, year: str) -> str:
-    return f'<a href="index.html">{html.escape(partnership)}</a> · board pack {html.escape(year)}'
+def _marking(marking: str, public: bool) -> str:
+    """The pack's protective marking as every page shows it; a public build says what it left out."""
+    if public:
+        return f"{marking} · public version: partner figures marked OFFICIAL-SENSITIVE are left out"
+    return marking
 
 
-def _footer(built_at: str, commit: str) -> str:
+def _masthead(partnership: str, year: str, marking: str = "") -> str:
+    mark = f'<strong class="sa-marking">{html.escape(marking)}</strong> · ' if marking else ""
+    return f'{mark}<a href="index.html">{html.escape(partnership)}</a> · board pack {html.escape(year)}'
+
+
+def _footer(built_at: str, commit: str, marking: str = "") -> str:
+    mark = f"<strong>{html.escape(marking)}</strong>. " if marking else ""
     return (
-        f"Built {html.escape(built_at)} by safer-analysis {html.escape(__version__)} "
+        f"{mark}Built {html.escape(built_at)} by safer-analysis {html.escape(__version__)} "
         f"(commit {html.escape(commit[:12])})."
     )
 
@@ -305,8 +315,11 @@ def build(
     jobs: int | None = None,
     csp: str | None = None,
     progress: Callable[[str], None] | None = None,
+    public: bool = False,
 ) -> BuildResult:
     """Build the board pack for one year of a project into ``out/<year>/``, atomically.
+
+    ``public`` leaves out every partner indicator marked OFFICIAL-SENSITIVE, and every page says so.
 
     ``project`` defaults to the project around the working folder, ``financial_year`` to the
     project's default year and ``out`` to its ``outputs/`` folder. Parameters are checked before
@@ -320,6 +333,8 @@ def build(
         if name not in PRODUCTS:
             raise ParameterError(f"unknown report {name!r}; expected one of {', '.join(PRODUCTS)}")
     extra = dict(parameters or {})
+    if public:
+        extra["public"] = True
     if "csp" in extra:  # -p csp=... and --csp mean the same
         csp = str(extra.pop("csp"))
     if csp:
@@ -338,6 +353,7 @@ def build(
     if csp and csp.lower() != proj.settings.area.lower():
         area = extra["csp"] = areas.resolve(csp).label  # an unknown area is a ParameterError naming a near miss
     partnership = proj.settings.name if not csp else f"{area} Community Safety Partnership"
+    marking = _marking(proj.settings.marking, bool(extra.get("public")))
     crime_file, _ = proj.crime_source(area, str(extra.get("crime_data") or ""))
     period, period_note = None, None
     if any(p in CRIME_REPORTS for p in names):
@@ -369,8 +385,8 @@ def build(
             pages = {
                 p: {
                     "title": f"{PRODUCTS[p].title} {year} – {area}",
-                    "masthead": _masthead(partnership, year),
-                    "footer": _footer(built_at, commit),
+                    "masthead": _masthead(partnership, year, marking),
+                    "footer": _footer(built_at, commit, marking),
                     "notice": notice,
                 }
                 for p in to_run
@@ -395,8 +411,8 @@ def build(
                     p,
                     year,
                     title=f"{PRODUCTS[p].title} {year} – {area}",
-                    masthead=_masthead(partnership, year),
-                    footer=_footer(built_at, commit),
+                    masthead=_masthead(partnership, year, marking),
+                    footer=_footer(built_at, commit, marking),
                     notice=notice,
                 )
             kept = _keep_reports(out / year, workdir, earlier)
@@ -418,6 +434,7 @@ def build(
                 workbook=workbook.name,
                 notice=notice,
                 period_note=period_note,
+                marking=marking,
             )
             before = (read_manifest(out / year) or {}) if kept else {}
             reports = {p: dict(before.get("notebooks", {}).get(p, {})) for p in kept}

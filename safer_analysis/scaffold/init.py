@@ -103,6 +103,7 @@ def settings_text(area: Area, name: str, year: str) -> str:
         "[reports]",
         _line("default_year", f'"{year}"', "the year `safer-analysis build` builds when none is given"),
         _line("suppression_threshold", "5", "published counts below this are shown as [c]"),
+        _line("marking", '"OFFICIAL"', "protective marking on every page (or OFFICIAL-SENSITIVE)"),
     ]
     return "\n".join(lines) + "\n"
 

@@ -2,11 +2,11 @@
 (:mod:`.model`, the crime profile of one area and year), its findings as sentences
 (:mod:`.findings`, with the sentences about trends in :mod:`.trend_text`), its tables and chart
 titles (:mod:`.tables`), where crime is, as a map or a table (:mod:`.places`), and how the area compares
-with its most similar partnerships (:mod:`.compared`). The report's
+with its most similar partnerships (:mod:`.compared`), and what measures each priority (:mod:`.evidence`). The report's
 notebook reads them all through this package:
 ``from safer_analysis.reports import strategic_assessment as sa``."""
 
-from safer_analysis.reports.strategic_assessment import compared  # noqa: F401
+from safer_analysis.reports.strategic_assessment import compared, evidence  # noqa: F401
 from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     PLURALS,
     concentration_sentence,
