@@ -10,7 +10,6 @@ from safer_analysis.reports.strategic_assessment import compared, evidence  # no
 from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     PLURALS,
     concentration_sentence,
-    context_intro,
     coverage_sentence,
     data_quality_sentence,
     data_status,
@@ -53,7 +52,6 @@ from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     RANKING_HEADERS,
     WORDS,
     concentration_title,
-    context_table,
     count_columns,
     crime_source_line,
     cross_cutting_table,

@@ -511,13 +511,3 @@ def no_ranking_sentence(p: Profile, year: str) -> str:
         f"The analyst's threat, risk and harm scores for {year} are still to be entered, so no priority is "
         "ranked yet. The evidence from the crime data alone:"
     )
-
-
-def context_intro(dataset) -> str:
-    """Where the contextual figures come from."""
-    if dataset.context_figures.empty:
-        return "No contextual figures from other sources are entered (data/context_figures.csv)."
-    return (
-        "Figures quoted in " + _documents(dataset, dataset.context_figures) + " for priorities the street-level "
-        "data cannot measure. They are as published, with their own periods and sources."
-    )

@@ -407,27 +407,6 @@ def cross_cutting_table(p: Profile) -> pd.DataFrame:
     )
 
 
-def context_table(dataset) -> pd.DataFrame:
-    """The contextual figures quoted from other sources, each with its priority, period and source."""
-    names = dataset.local_priorities.set_index("priority_key")["name"]
-    f = dataset.context_figures
-    rows = []
-    for _, r in f.iterrows():
-        low, high = r["value_low"], r["value_high"]
-        value = f"{low:,.10g}" if low == high else f"{low:,.10g} to {high:,.10g}"
-        value = ("about " if r["approximate"] else "") + value + f" {r['unit']}"
-        rows.append(
-            {
-                "priority": "; ".join(names.get(k, k) for k in r["local_priority"]),
-                "description": r["description"],
-                "value": value,
-                "period": r["period"],
-                "source": f"{r['source']} ({r['geography']})",
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def lsoa_population_year(mid_year: int) -> int:
     """The small-area population year shipped that is nearest ``mid_year``."""
     return populations.nearest_lsoa_year(mid_year)
