@@ -30,6 +30,7 @@ from safer_analysis.pipeline.workbook.cells import (
 )
 from safer_analysis.pipeline.workbook.layout import lay_out, sheet_name, table_name
 from safer_analysis.present.key_points import caveat, key_points
+from safer_analysis.reports.registry import PRODUCTS
 
 __all__ = ["WORKBOOK_NAME", "collect_tables", "header_in_words", "write_workbook"]
 
@@ -91,7 +92,8 @@ def write_workbook(
     entries.sort(key=lambda e: order.get(e["product"], len(order)))
     used, tables_used = {"cover", "contents", "notes", FINDINGS_SHEET.lower()}, {"contents_table", "notes_table"}
     frames: dict[str, pd.DataFrame] = {}
-    summaries = report_summaries(pack, [p for p in in_pack if (pack / "summaries" / f"{p}.json").exists()])
+    recorded = [p for p in in_pack if p in PRODUCTS and (pack / "summaries" / f"{p}.json").exists()]
+    summaries = report_summaries(pack, recorded)
     findings = findings_table(summaries, period_note)
     sheets = {
         FINDINGS_SHEET: gpt.GPTable(
