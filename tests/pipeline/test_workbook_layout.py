@@ -218,7 +218,9 @@ def test_amounts_are_numbers_only_where_the_document_gives_them_to_the_pound(pac
     numbers = [c for row in book["Grant share of total budgets"].iter_rows() for c in row if c.value == 501753]
     assert numbers and all(c.data_type == "n" and c.number_format == "£#,##0" for c in numbers)
     instructions = " ".join(str(r[0]) for r in rows(book["Grant share of total budgets"])[:4])
-    assert "rounded (such as £2m)" in instructions
+    assert "rounded (such as £2m)" in instructions and "approximate" in instructions
+    plain = " ".join(str(r[0]) for r in rows(book["Crime and anti-social behaviour"])[:4])
+    assert "rounded" not in plain  # said only where a table has amounts as words
 
 
 def test_a_count_column_with_a_suppressed_cell_keeps_its_numbers_as_numbers(tmp_path):

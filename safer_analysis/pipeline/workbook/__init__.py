@@ -43,11 +43,6 @@ KINDS = {
     "decision": "For the board to decide",
     "caveat": "Not for decisions: illustrative",
 }
-#: Said on a sheet whose amounts come as the documents word them.
-WORDED_AMOUNTS = (
-    " An amount a document gives only rounded (such as £2m) or in words (such as Tbc) is marked [x];"
-    " the column after it gives the document's wording."
-)
 
 
 def findings_table(reports: Sequence[tuple[str, str, str, Mapping]], period_note: str | None = None) -> pd.DataFrame:
@@ -117,7 +112,7 @@ def write_workbook(
             published = pd.read_csv(pack / e["file"])
         except pd.errors.EmptyDataError:  # a table with no columns at all
             published = pd.DataFrame()
-        frame, formatting, worded = table_frame(published, e.get("headers", {}), e.get("formats", {}))
+        frame, formatting, on_amounts = table_frame(published, e.get("headers", {}), e.get("formats", {}))
         name = sheet_name(e["product"], e["name"], used)
         caveat_text = e.get("caveat") or ""
         sheets[name] = gpt.GPTable(
@@ -128,7 +123,7 @@ def write_workbook(
             source=_pieces("Source: " + (e.get("source") or f"safer-analysis board pack {year}, table {e['file']}")),
             instructions=_pieces(
                 "This worksheet contains one table. [x] marks a cell with no value."
-                + (WORDED_AMOUNTS if worded else "")
+                + on_amounts
                 + (f" Caveat: {caveat_text}" if caveat_text else "")
             ),
             units=None,

@@ -191,16 +191,17 @@ def exact_pounds(text: object) -> float | None:
 
 def amounts_as_numbers(
     frame: pd.DataFrame, headers: dict[str, str], formats: dict[str, str]
-) -> tuple[pd.DataFrame, dict[str, str], dict[str, str], bool]:
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, str], set[str]]:
     """Each column of amounts as the documents word them (``£2m``, ``Tbc``) as a column of
-    numbers in pounds, with the wording in the column after it; and whether there was any.
+    numbers in pounds, with the wording in the column after it; and what there was:
+    ``"worded"`` where any such column holds a value, ``"rounded"`` where any is rounded.
 
     A number is shown only where the wording gives it exactly: a rounded figure (``£2m``) or a
     word (``Tbc``) leaves the number blank, and the wording beside it says what the document
     says. Where the table already holds the numbers (``amount`` beside ``amount_text``), those
     are kept, blanked where the wording is rounded."""
     frame, headers, formats = frame.copy(), dict(headers), dict(formats)
-    found = False
+    found: set[str] = set()
     for column in list(frame.columns):
         values = frame[column].dropna()
         base = column.removesuffix("_text")
@@ -209,11 +210,11 @@ def amounts_as_numbers(
             continue
         if not paired and not values.map(lambda v: v.strip().startswith("£")).any():
             continue
-        found = found or not values.empty
         number = base if base != column else f"{column}_pounds"
-        worded = frame[column].map(lambda v: isinstance(v, str) and is_rounded(v))
+        rounded = frame[column].map(lambda v: isinstance(v, str) and is_rounded(v))
+        found |= ({"worded"} if not values.empty else set()) | ({"rounded"} if rounded.any() else set())
         if number in frame.columns:
-            frame[number] = frame[number].astype(object).where(~worded, None)
+            frame[number] = frame[number].astype(object).where(~rounded, None)
         else:
             frame.insert(frame.columns.get_loc(column), number, frame[column].map(exact_pounds))
             if column in headers:
@@ -227,18 +228,18 @@ def amounts_as_numbers(
 
 def table_frame(
     frame: pd.DataFrame, headers: dict[str, str], formats: dict[str, str]
-) -> tuple[pd.DataFrame, list, bool]:
+) -> tuple[pd.DataFrame, list, str]:
     """A published table as its sheet shows it: codes dropped, amounts as numbers beside the
     documents' wording, yes and no in words, months in words, empty cells marked ``[x]``,
-    headings in words; with gptables' number formats for its columns, and whether it holds any
-    amount as a document words it."""
+    headings in words; with gptables' number formats for its columns, and what its instructions
+    say of amounts as a document words them (nothing where it holds none)."""
     formats = dict(formats)
     frame = numbers_from_text(frame)
     frame.columns = [str(c) for c in frame.columns]
     # codes that link the input files mean nothing to a reader of the spreadsheet (the CSV keeps them)
     codes = [c for c in frame.columns if c.endswith(("_key", "_id")) or c in CODE_COLUMNS]
     frame = frame.drop(columns=[c for c in codes if c not in headers])
-    frame, headers, formats, worded = amounts_as_numbers(frame, headers, formats)
+    frame, headers, formats, found = amounts_as_numbers(frame, headers, formats)
     # numbers stay numbers; an empty cell is marked [x] as the guidance asks
     frame = frame.astype(object).where(frame.notna(), "[x]")
     if frame.empty:
@@ -263,8 +264,16 @@ def table_frame(
         for c, f in formats.items()
         if c in columns and f in NUMBER_FORMATS
     ]
-    return frame.rename(columns=columns).map(_cell), formatting, worded
+    said = "".join(AMOUNT_INSTRUCTIONS[k] for k in ("worded", "rounded") if k in found)
+    return frame.rename(columns=columns).map(_cell), formatting, said
 
 
+#: What a sheet's instructions say where its amounts come as the documents word them, and where
+#: one of them is rounded.
+AMOUNT_INSTRUCTIONS = {
+    "worded": " An amount a document gives only rounded (such as £2m) or in words (such as Tbc) is marked [x];"
+    " the column after it gives the document's wording.",
+    "rounded": " A figure worked out from a rounded amount, such as a share of it, is approximate.",
+}
 #: A month as the CSV files hold it.
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
