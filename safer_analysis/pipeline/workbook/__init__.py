@@ -6,7 +6,15 @@ sheet with a title, its source and any caveat.
 
 Sheets are named in words; columns are no wider than Excel allows and long text wraps; each
 table's header row stays in view as a reader scrolls; amounts are numbers, with the documents'
-own wording beside them where it is not a number to the pound (:mod:`.cells`, :mod:`.layout`)."""
+own wording beside them where it is not a number to the pound (:mod:`.cells`, :mod:`.layout`).
+
+Two departures from the Analysis Function's checklist, both asked for by the board's readers
+and both items it calls desirable rather than essential: the header rows are frozen (the
+checklist says to avoid freeze panes, which take screen room from a reader who magnifies; the
+frozen rows are the sheet's title lines and the header, never columns, and
+:data:`.layout.FREEZE_HEADERS` turns them off), and the key findings and decisions sheet holds
+sentences (the guidance keeps prose out of spreadsheets; these are the short points the front
+page gives, one a row, in a table)."""
 
 from __future__ import annotations
 

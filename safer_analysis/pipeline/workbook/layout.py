@@ -54,6 +54,9 @@ NARROWEST = 8.0
 HEADING_LINE = 24
 #: Characters of the workbook's text (Arial 12, gptables' theme) against Excel's width unit.
 CHARACTER_WIDTH = 1.1
+#: Whether each table's header row (and the title lines above it) stays in view as a reader
+#: scrolls: the board's readers asked for it; the Analysis Function's checklist would rather not.
+FREEZE_HEADERS = True
 
 
 def sheet_name(product: str, name: str, used: set[str]) -> str:
@@ -135,7 +138,8 @@ def lay_out(book, frames: dict[str, pd.DataFrame], first: str | None = None) -> 
             continue
         for i, column in enumerate(frame.columns):
             worksheet.set_column(i, i, column_width(str(column), frame[column]))
-        worksheet.freeze_panes(header_row(worksheet) + 1, 0)
+        if FREEZE_HEADERS:
+            worksheet.freeze_panes(header_row(worksheet) + 1, 0)
     if first is not None:
         sheets = book.worksheets_objs
         sheets.insert(1, sheets.pop(sheets.index(book.get_worksheet_by_name(first))))
