@@ -290,7 +290,7 @@ def test_workbook_follows_the_accessible_spreadsheet_layout(packs, year):
     books = list((packs / year).glob("*.xlsx"))
     assert len(books) == 1
     wb = openpyxl.load_workbook(books[0])
-    assert wb.sheetnames[:4] == ["Cover", "Key findings and decisions", "Contents", "Notes"]
+    assert wb.sheetnames[:4] == ["Cover", "Decisions and key findings", "Contents", "Notes"]
     tables = sorted(p.stem for p in (packs / year / "tables").glob("*.csv") if not p.stem.endswith("provenance"))
     assert len(wb.sheetnames) - 4 == len(tables)
     contents = [r for r in wb["Contents"].iter_rows(values_only=True) if r and r[0]]

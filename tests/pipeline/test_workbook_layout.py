@@ -1,7 +1,7 @@
 """The board pack's workbook as a board member opens it: sheets named in words within Excel's
 rules, columns no wider than Excel allows with long text wrapped, each table's header row frozen
 in view, amounts stored as numbers (never more exact than the documents), the partnership's
-contact on the cover and the key findings and decisions straight after it."""
+contact on the cover and the decisions and key findings straight after it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ NAME_LENGTH = 31
 NOT_IN_NAMES = set("[]:*?/\\")
 EXCEL_WIDEST = 255
 #: The sheets before the tables, in order.
-FRONT = ["Cover", "Key findings and decisions", "Contents", "Notes"]
+FRONT = ["Cover", "Decisions and key findings", "Contents", "Notes"]
 
 LONG = "Ensure we support victims of domestic abuse with an integrated service for them and their families. " * 6
 
@@ -239,24 +239,24 @@ def test_the_cover_names_the_partnership_and_its_contact(pack):
     assert contact_lines(cover) == ["Community Safety Team, safer@example.org"]
 
 
-def test_the_first_sheet_after_the_cover_holds_the_key_findings_and_decisions(pack):
+def test_the_first_sheet_after_the_cover_holds_the_decisions_and_key_findings(pack):
     book = load(write(pack))
-    assert book.sheetnames[1] == "Key findings and decisions"
-    points = table_rows(book["Key findings and decisions"])
+    assert book.sheetnames[1] == "Decisions and key findings"
+    points = table_rows(book["Decisions and key findings"])
     assert [(p["Kind of point"], p["Point"]) for p in points] == [
+        ("For the board to decide", "The plan is unsigned: the board is asked to approve it."),  # decisions first
         ("Key finding", "Crime rose."),
         ("Key finding", "Violence is most of the harm."),
         ("Key finding", "Three places recur."),  # three per report, as on the front page
         ("Key finding", "The grant is £400,568."),
         ("Key finding", "The largest line is £160,200."),
-        ("For the board to decide", "The plan is unsigned: the board is asked to approve it."),
         (
             "Not for decisions: illustrative",
             "ILLUSTRATIVE: Threat, risk and harm scores (Strategic assessment). "
             "Not for decisions until replaced by the partnership's own.",
         ),
     ]
-    assert points[5]["Report"] == "Spend analysis"  # the report that puts it to the board
+    assert points[0]["Report"] == "Spend analysis"  # the report that puts it to the board
 
 
 # ---- the bundled pack ------------------------------------------------------------------------
@@ -324,7 +324,7 @@ def test_the_bundled_workbook_names_the_settings_contact_and_leads_with_the_fron
     settings = parse_settings((ROOT / SETTINGS_FILE).read_text(encoding="utf-8"), ROOT / SETTINGS_FILE)
     assert settings.contact and contact_lines(book["Cover"]) == [settings.contact]
     assert book["Cover"]["A1"].value.startswith(settings.name)
-    points = table_rows(book["Key findings and decisions"])
+    points = table_rows(book["Decisions and key findings"])
     index = html.unescape((pack / "index.html").read_text(encoding="utf-8"))
     assert points and all(p["Point"] in index for p in points)  # the front page says the same
     for product in ("strategic_assessment", "allocation_rationale", "spend_analysis"):

@@ -1,7 +1,7 @@
 """One Excel workbook of a board pack, following the Government Statistical Service's guidance on
 accessible spreadsheets (Analysis Function, "Releasing statistics in spreadsheets"), written with
 the Analysis Function's ``gptables`` package: a cover sheet with the partnership's contact, then
-the key findings and decisions for the board, a contents sheet, a notes sheet, and one table per
+the decisions for the board and the key findings, a contents sheet, a notes sheet, and one table per
 sheet with a title, its source and any caveat.
 
 Sheets are named in words; columns are no wider than Excel allows and long text wraps; each
@@ -12,7 +12,7 @@ Two departures from the Analysis Function's checklist, both asked for by the boa
 and both items it calls desirable rather than essential: the header rows are frozen (the
 checklist says to avoid freeze panes, which take screen room from a reader who magnifies; the
 frozen rows are the sheet's title lines and the header, never columns, and
-:data:`.layout.FREEZE_HEADERS` turns them off), and the key findings and decisions sheet holds
+:data:`.layout.FREEZE_HEADERS` turns them off), and the decisions and key findings sheet holds
 sentences (the guidance keeps prose out of spreadsheets; these are the short points the front
 page gives, one a row, in a table)."""
 
@@ -44,7 +44,7 @@ __all__ = ["WORKBOOK_NAME", "collect_tables", "header_in_words", "write_workbook
 
 WORKBOOK_NAME = "{csp}-board-pack-{year}.xlsx"
 #: The sheet that follows the cover.
-FINDINGS_SHEET = "Key findings and decisions"
+FINDINGS_SHEET = "Decisions and key findings"
 #: What each kind of point on that sheet is called.
 KINDS = {
     "finding": "Key finding",
@@ -54,14 +54,15 @@ KINDS = {
 
 
 def findings_table(reports: Sequence[tuple[str, str, str, Mapping]], period_note: str | None = None) -> pd.DataFrame:
-    """The key findings of each report, the decisions they put to the board and what rests on
-    illustrative inputs, as the front page gathers them
+    """What the reports put to the board to decide, then each report's key findings, then what
+    rests on illustrative inputs, as the front page gathers them
     (:func:`safer_analysis.present.key_points.key_points`): one row per point."""
     points = key_points(reports, period_note=period_note)
-    rows = [(KINDS["finding"], title, text) for _page, title, items in points.findings for text in items]
+    rows = []
     for text in points.decisions:
         raised = [title for _page, title, _description, summary in reports if text in summary.get("risks", [])]
         rows.append((KINDS["decision"], " and ".join(raised), text))
+    rows += [(KINDS["finding"], title, text) for _page, title, items in points.findings for text in items]
     for kind, what, title in points.status:
         if kind in ("illustrative", "synthetic"):
             rows.append((KINDS["caveat"], title, caveat(kind, what, title)))
@@ -101,14 +102,14 @@ def write_workbook(
     sheets = {
         FINDINGS_SHEET: gpt.GPTable(
             table=findings.map(_rich),
-            table_name="key_findings_and_decisions",
-            title=_pieces(f"Key findings and decisions for the board, financial year {year}"),
+            table_name="decisions_and_key_findings",
+            title=_pieces(f"Decisions for the board and key findings, financial year {year}"),
             subtitles=[_pieces(f"{partnership}, financial year {year}")]
             + ([_pieces(period_note)] if period_note else []),
             source=_pieces("Source: the reports of this pack; each report's page gives the detail behind its points."),
             instructions=_pieces(
-                "This worksheet contains one table: each report's key findings, then what the reports put to "
-                "the board to decide, then the inputs that are illustrative and not for decisions."
+                "This worksheet contains one table: what the reports put to the board to decide, then each "
+                "report's key findings, then the inputs that are illustrative and not for decisions."
             ),
             units=None,
             table_notes=None,
@@ -144,8 +145,8 @@ def write_workbook(
         title=_rich(f"{partnership} board pack, financial year {year}"),
         intro=[
             _pieces(
-                f"The next sheet, {FINDINGS_SHEET}, gives the key findings of the pack's reports and the decisions "
-                "they put to the board. The tables behind the reports follow, one table per worksheet: the Contents "
+                f"The next sheet, {FINDINGS_SHEET}, gives the decisions the pack's reports put to the board and "
+                "their key findings. The tables behind the reports follow, one table per worksheet: the Contents "
                 "sheet lists them and the Notes sheet explains the markers."
             )
         ]

@@ -1,6 +1,6 @@
 """How the workbook's sheets are named and laid out: names in words within Excel's rules, column
 widths within Excel's limit (long text wraps), the header row of each table frozen in view, and
-the key findings and decisions straight after the cover."""
+the decisions and key findings straight after the cover."""
 
 from __future__ import annotations
 
