@@ -32,6 +32,7 @@ from safer_analysis.pipeline.cache import install as cache_install
 from safer_analysis.pipeline.kernel import KERNEL_NAME
 from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import compare_copies, drift_message, template_path
+from safer_analysis.pipeline.summaries import report_summaries
 from safer_analysis.pipeline.targets import TOOL, check_target, files_of, made_by_tool, marker, read_manifest
 from safer_analysis.pipeline.warm import Outcome, run_forked, warm_up
 from safer_analysis.present.page import wrap
@@ -208,13 +209,6 @@ def still_to_enter(
     )
 
 
-def _summary(workdir: Path, product: str) -> dict[str, Any]:
-    path = workdir / "summaries" / f"{product}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return {"title": PRODUCTS[product].title, "findings": []}
-
-
 def write_index(
     workdir: Path,
     year: str,
@@ -232,10 +226,7 @@ def write_index(
     ``period_note`` says which months the crime figures cover where they are not the year's."""
     from safer_analysis.present import index_page
 
-    reports = [
-        (product, PRODUCTS[product].title, PRODUCTS[product].description, _summary(workdir, product))
-        for product in products
-    ]
+    reports = report_summaries(workdir, products)
     tables = sorted(p.name for p in (workdir / "tables").glob("*.csv"))
     body = index_page.body(
         partnership=partnership,
@@ -422,7 +413,15 @@ def build(
             from safer_analysis.pipeline.workbook import write_workbook
 
             workbook = write_workbook(
-                workdir, year, area, products=in_pack, built_at=built_at, commit=commit, contact=proj.settings.contact
+                workdir,
+                year,
+                area,
+                products=in_pack,
+                built_at=built_at,
+                commit=commit,
+                contact=proj.settings.contact,
+                partnership=partnership,
+                period_note=period_note,
             )
             write_index(
                 workdir,

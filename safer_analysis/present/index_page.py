@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 
+from safer_analysis.present.key_points import key_points
+
 #: How each kind of data is named and marked on the front page.
 STATUS_WORDS = {
     "real": "Real",
@@ -82,27 +84,17 @@ def body(
     summary it recorded (``findings``, ``risks``, ``status`` as in
     :meth:`safer_analysis.present.publication.Report.summary`); ``period_note``, where the crime
     figures cover other months than the financial year's, says which, under the title."""
+    points = key_points(reports, findings_per_report=findings_per_report, period_note=period_note)
     findings = []
-    risks: list[str] = []
-    status: list[tuple[str, str, str]] = []
-    listing = []
-    for page, title, description, summary in reports:
-        points = [f for f in summary.get("findings", []) if f != period_note][:findings_per_report]
-        if points:
-            items = "".join(f"<li>{_e(p)}</li>" for p in points)
-            findings.append(f'<h3><a href="{_e(page)}.html">{_e(title)}</a></h3><ul>{items}</ul>')
-        for r in summary.get("risks", []):
-            if r not in risks:
-                risks.append(r)
-        for kind, what in summary.get("status", []):
-            if (kind, what) not in {(k, w) for k, w, _ in status}:
-                status.append((kind, what, title))
-        listing.append(f'<li><h3><a href="{_e(page)}.html">{_e(title)}</a></h3><p>{_e(description)}</p></li>')
-    for kind, what, title in status:
-        if kind in ("illustrative", "synthetic"):
-            risks.append(
-                f"{kind.upper()}: {what} ({title}). Not for decisions until replaced by the partnership's own."
-            )
+    for page, title, items in points.findings:
+        listed = "".join(f"<li>{_e(p)}</li>" for p in items)
+        findings.append(f'<h3><a href="{_e(page)}.html">{_e(title)}</a></h3><ul>{listed}</ul>')
+    risks = points.decisions + points.caveats
+    status = points.status
+    listing = [
+        f'<li><h3><a href="{_e(page)}.html">{_e(title)}</a></h3><p>{_e(description)}</p></li>'
+        for page, title, description, _summary in reports
+    ]
     out = [
         f"<h1>{_e(partnership)} board pack, {_e(year)}</h1>",
         f'<p class="sa-kicker">Financial year {_e(year)} · built {_e(built_at)}</p>',
