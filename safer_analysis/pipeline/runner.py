@@ -3,6 +3,7 @@ HTML, assemble the index, workbook and manifest, and swap the pack into place at
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import html
@@ -211,36 +212,37 @@ def still_to_enter(
 
 def write_index(
     workdir: Path,
-    year: str,
+    paper: Any,
+    dataset: Dataset,
     partnership: str,
     built_at: str,
     commit: str,
-    products: Iterable[str],
+    *,
     workbook: str | None = None,
     notice: str | None = None,
-    period_note: str | None = None,
     marking: str = "",
 ) -> None:
-    """The board pack's front page: key findings, decisions and risks, what the figures rest on,
-    the reports, and an appendix of tables (see :mod:`safer_analysis.present.index_page`);
-    ``period_note`` says which months the crime figures cover where they are not the year's."""
-    from safer_analysis.present import index_page
+    """The board pack's front page: the board paper ``paper``
+    (:class:`safer_analysis.reports.board_paper.BoardPaper`, laid out by
+    :mod:`safer_analysis.present.board_paper`), with the reports as its appendices."""
+    from safer_analysis.present import board_paper as page_of
 
-    reports = report_summaries(workdir, products)
-    tables = sorted(p.name for p in (workdir / "tables").glob("*.csv"))
-    body = index_page.body(
-        partnership=partnership,
-        year=year,
-        built_at=built_at,
-        reports=reports,
-        tables=tables,
+    documents = dataset.sources.set_index("document_id")
+    titles = [
+        str(documents.at[d, "title"])
+        for d in dict.fromkeys(dataset.allocations_for(paper.year)["source_document"])
+        if d in documents.index
+    ]
+    body = page_of.body(
+        paper,
+        place=paper.area,
+        money_source="Source: " + "; ".join(titles) + "." if titles else "",
         workbook=workbook,
-        period_note=period_note,
     )
     page = wrap(
-        f"Board pack {year}",
+        f"Board paper {paper.year} – {partnership}",
         body,
-        masthead=_masthead(partnership, year, marking),
+        masthead=_masthead(partnership, paper.year, marking),
         footer=_footer(built_at, commit, marking),
         contents=False,
         notice=notice,
@@ -411,7 +413,17 @@ def build(
                 progress(f"kept {', '.join(p + '.html' for p in kept)} of the earlier build of {year}")
             in_pack = [p for p in PRODUCTS if p in names or p in kept]
             from safer_analysis.pipeline.workbook import write_workbook
+            from safer_analysis.reports import board_paper
 
+            settings = dataclasses.replace(proj.settings, name=partnership, area=area)
+            paper = board_paper.build(
+                dataset,
+                settings,
+                year,
+                report_summaries(workdir, in_pack),
+                marking=marking,
+                period_note=period_note,
+            )
             workbook = write_workbook(
                 workdir,
                 year,
@@ -422,17 +434,17 @@ def build(
                 contact=proj.settings.contact,
                 partnership=partnership,
                 period_note=period_note,
+                paper=paper,
             )
             write_index(
                 workdir,
-                year,
+                paper,
+                dataset,
                 partnership,
                 built_at,
                 commit,
-                in_pack,
                 workbook=workbook.name,
                 notice=notice,
-                period_note=period_note,
                 marking=marking,
             )
             before = (read_manifest(out / year) or {}) if kept else {}

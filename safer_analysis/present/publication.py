@@ -72,10 +72,15 @@ class Report:
         *,
         risks: list[str] | None = None,
         status: list[tuple[str, str]] | None = None,
+        board: list[str] | None = None,
+        decisions: list[dict] | None = None,
     ) -> HTML:
         """Show the key findings as a list, and the decisions and risks for the board where there
         are any; record them, with the status of the data (``(kind, what)`` pairs, kind one of
-        ``real``, ``illustrative``, ``draft``), for the board pack's index."""
+        ``real``, ``illustrative``, ``draft``), for the board pack's index. ``board`` records the
+        findings the board paper may lead with (plain words, none resting on illustrative inputs)
+        and ``decisions`` what the report asks the board to decide (``decision``, ``why`` and
+        ``options``, each a ``[choice, what follows]`` pair); the page shows neither."""
         self.findings = list(findings)
         risks = list(risks or [])
         path = self._write("summaries", f"{self.product}.json")
@@ -89,6 +94,8 @@ class Report:
                         "findings": self.findings,
                         "risks": risks,
                         "status": [list(s) for s in (status or [])],
+                        "board": list(board or []),
+                        "decisions": list(decisions or []),
                     },
                     indent=2,
                 ),

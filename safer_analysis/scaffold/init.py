@@ -104,6 +104,12 @@ def settings_text(area: Area, name: str, year: str) -> str:
         _line("default_year", f'"{year}"', "the year `safer-analysis build` builds when none is given"),
         _line("suppression_threshold", "5", "published counts below this are shown as [c]"),
         _line("marking", '"OFFICIAL"', "protective marking on every page (or OFFICIAL-SENSITIVE)"),
+        "",
+        "[board]                                  # the board paper's title block",
+        _line("meeting", '""', "the meeting the paper goes to"),
+        _line("date", '""', "its date, YYYY-MM-DD"),
+        _line("author", '""', "who wrote the paper (the contact is [partnership] contact)"),
+        _line("paper_for", '"decision"', "decision or information"),
     ]
     return "\n".join(lines) + "\n"
 

@@ -19,14 +19,12 @@ page gives, one a row, in a table)."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
 from copy import deepcopy
 from pathlib import Path
 
 import pandas as pd
 
 from safer_analysis.inputs.names import slug
-from safer_analysis.pipeline.summaries import report_summaries
 from safer_analysis.pipeline.workbook.cells import (
     NOTES,
     WORKBOOK_OPTIONS,
@@ -37,8 +35,6 @@ from safer_analysis.pipeline.workbook.cells import (
     table_frame,
 )
 from safer_analysis.pipeline.workbook.layout import lay_out, sheet_name, table_name
-from safer_analysis.present.key_points import caveat, key_points
-from safer_analysis.reports.registry import PRODUCTS
 
 __all__ = ["WORKBOOK_NAME", "collect_tables", "header_in_words", "write_workbook"]
 
@@ -46,29 +42,30 @@ WORKBOOK_NAME = "{csp}-board-pack-{year}.xlsx"
 #: The sheet that follows the cover.
 FINDINGS_SHEET = "Decisions and key findings"
 #: What each kind of point on that sheet is called.
+COLUMNS = ["Kind of point", "Point"]
 KINDS = {
     "finding": "Key finding",
-    "decision": "For the board to decide",
-    "caveat": "Not for decisions: illustrative",
+    "decision": "Recommendation",
+    "risk": "Risk",
+    "caveat": "Not final",
 }
 
 
-def findings_table(reports: Sequence[tuple[str, str, str, Mapping]], period_note: str | None = None) -> pd.DataFrame:
-    """What the reports put to the board to decide, then each report's key findings, then what
-    rests on illustrative inputs, as the front page gathers them
-    (:func:`safer_analysis.present.key_points.key_points`): one row per point."""
-    points = key_points(reports, period_note=period_note)
+def findings_table(paper) -> pd.DataFrame:
+    """The board paper's points (:class:`safer_analysis.reports.board_paper.BoardPaper`): each
+    recommendation with its options, each key finding, each risk and each input that is not final,
+    one row per point, in the paper's order and words."""
     rows = []
-    for text in points.decisions:
-        raised = [title for _page, title, _description, summary in reports if text in summary.get("risks", [])]
-        rows.append((KINDS["decision"], " and ".join(raised), text))
-    rows += [(KINDS["finding"], title, text) for _page, title, items in points.findings for text in items]
-    for kind, what, title in points.status:
-        if kind in ("illustrative", "synthetic"):
-            rows.append((KINDS["caveat"], title, caveat(kind, what, title)))
+    for i, r in enumerate(paper.recommendations, 1):
+        options = "; ".join(f"{o.choice}: {o.follows}" for o in r.options)
+        text = " ".join(t for t in (r.decision, r.why, f"Options: {options}." if options else "") if t)
+        rows.append((f"{KINDS['decision']} ({i})", text))
+    rows += [(KINDS["finding"], text) for text in paper.findings]
+    rows += [(KINDS["risk"], text) for text in paper.risks]
+    rows += [(f"{KINDS['caveat']}: {kind}", f"{what}.") for kind, what in paper.not_final]
     if not rows:
-        rows.append((KINDS["finding"], "All reports", "No report recorded findings or decisions."))
-    return pd.DataFrame(rows, columns=["Kind of point", "Report", "Point"])
+        rows.append((KINDS["finding"], "The reports recorded no findings or decisions."))
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def write_workbook(
@@ -82,10 +79,12 @@ def write_workbook(
     contact: str = "",
     partnership: str = "",
     period_note: str | None = None,
+    paper=None,
 ) -> Path:
     """Write ``<csp>-board-pack-<year>.xlsx`` into ``pack`` from its ``tables/`` and the summaries
     its reports recorded, and return its path. ``partnership`` names the partnership on the cover
-    (by default the area's Community Safety Partnership) and ``contact`` is its contact."""
+    (by default the area's Community Safety Partnership) and ``contact`` is its contact; ``paper``
+    (the board paper) gives the first sheet its recommendations and findings."""
     import gptables as gpt
 
     pack = Path(pack)
@@ -96,9 +95,11 @@ def write_workbook(
     entries.sort(key=lambda e: order.get(e["product"], len(order)))
     used, tables_used = {"cover", "contents", "notes", FINDINGS_SHEET.lower()}, {"contents_table", "notes_table"}
     frames: dict[str, pd.DataFrame] = {}
-    recorded = [p for p in in_pack if p in PRODUCTS and (pack / "summaries" / f"{p}.json").exists()]
-    summaries = report_summaries(pack, recorded)
-    findings = findings_table(summaries, period_note)
+    findings = (
+        findings_table(paper)
+        if paper is not None
+        else pd.DataFrame([(KINDS["finding"], "No board paper was made with this workbook.")], columns=COLUMNS)
+    )
     sheets = {
         FINDINGS_SHEET: gpt.GPTable(
             table=findings.map(_rich),

@@ -6,7 +6,7 @@ with its most similar partnerships (:mod:`.compared`), and what measures each pr
 notebook reads them all through this package:
 ``from safer_analysis.reports import strategic_assessment as sa``."""
 
-from safer_analysis.reports.strategic_assessment import compared, evidence  # noqa: F401
+from safer_analysis.reports.strategic_assessment import board, compared, evidence  # noqa: F401
 from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     PLURALS,
     concentration_sentence,

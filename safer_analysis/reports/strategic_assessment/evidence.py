@@ -164,9 +164,7 @@ def build(
                 holder = link["held_by"] if isinstance(link["held_by"], str) and link["held_by"] else "no one named"
                 item.not_measured.append(f"{link['indicator']}: held by {holder}, not supplied.")
         if not item.measured and not item.not_measured:
-            item.not_measured.append(
-                "Nothing in priority_measures.csv says what measures this priority or who holds figures for it."
-            )
+            item.not_measured.append("Nothing says yet what measures this priority or who holds figures for it.")
         out.append(item)
     unlinked = [view(n) for n in links.loc[links["priority_key"] == "", "indicator"]]
     return Evidence(out, unlinked, left_out, public)
@@ -237,7 +235,7 @@ def section_html(item: PriorityEvidence) -> str:
         points = "".join(f"<li>{html.escape(t)}</li>" for t in item.not_measured)
         parts.append(f"<p>What does not measure it, or is not supplied:</p><ul>{points}</ul>")
     else:
-        parts.append("<p>Nothing is listed as missing for it in priority_measures.csv.</p>")
+        parts.append("<p>Nothing is listed as missing for it.</p>")
     return "".join(parts)
 
 
@@ -251,7 +249,7 @@ def unlinked_section(ev: Evidence) -> HTML:
     points = _points(ev.unlinked)
     return HTML(
         "<h3>Figures held but not yet linked to a priority</h3>"
-        "<p>Add a row to data/priority_measures.csv to show one under the priority it informs.</p>"
+        "<p>These figures are held but not yet shown under the priority they inform.</p>"
         f"<ul>{points}</ul>"
     )
 
