@@ -54,8 +54,9 @@ class Passage:
 
 
 class _Reader(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, summary_classes: tuple[str, ...]) -> None:
         super().__init__(convert_charrefs=True)
+        self.summary_classes = summary_classes
         self.stack: list[tuple[str, bool, bool, bool]] = []  # tag, methods, summary, skipped
         self.headings: list[tuple[int, str, bool]] = []  # level, text, names methods
         self.heading: tuple[int, list[str]] | None = None
@@ -90,7 +91,9 @@ class _Reader(HTMLParser):
             self.buffer.append(found["alt"] or "")
             self._flush()
         if tag not in _VOID:
-            self.stack.append((tag, METHODS_CLASS in classes, any(c in classes for c in SUMMARY_CLASSES), tag in _SKIP))
+            self.stack.append(
+                (tag, METHODS_CLASS in classes, any(c in classes for c in self.summary_classes), tag in _SKIP)
+            )
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BLOCKS:
@@ -114,20 +117,21 @@ class _Reader(HTMLParser):
             self.heading[1].append(data)
 
 
-def passages(page: str) -> list[Passage]:
+def passages(page: str, summary_classes: tuple[str, ...] = SUMMARY_CLASSES) -> list[Passage]:
     """The text of an HTML page, block by block (paragraphs, list items, table cells, alt text),
-    without its styles, scripts and table of contents."""
-    reader = _Reader()
+    without its styles, scripts and table of contents; a passage inside an element of one of
+    ``summary_classes`` is marked as the summary."""
+    reader = _Reader(summary_classes)
     reader.feed(page)
     reader.close()
     reader._flush()
     return reader.out
 
 
-def summary_text(page: str) -> list[str]:
+def summary_text(page: str, summary_classes: tuple[str, ...] = SUMMARY_CLASSES) -> list[str]:
     """The passages of the block the page opens with: its findings and, where there are any,
     what the board is asked to decide."""
-    return [p.text for p in passages(page) if p.summary and not p.methods]
+    return [p.text for p in passages(page, summary_classes) if p.summary and not p.methods]
 
 
 def board_text(page: str) -> list[str]:
@@ -154,3 +158,19 @@ def statistical_terms(texts: Iterable[str]) -> list[tuple[str, str]]:
 def reading_ease(texts: Iterable[str]) -> float:
     """Flesch reading ease of the passages read together (each one at least a sentence)."""
     return readability.reading_ease(list(texts))
+
+
+def problems(page: str, *, summary_classes: tuple[str, ...] = SUMMARY_CLASSES) -> list[str]:
+    """What keeps a page from reading as plain English to a board: an opening summary (the
+    elements of ``summary_classes``) missing or reading below :data:`READING_EASE_AT_LEAST`, and
+    each statistical term outside the methods. Empty when there is nothing to mend."""
+    opening = summary_text(page, summary_classes)
+    out = []
+    if not opening:
+        out.append(f"no opening summary (an element of class {' or '.join(summary_classes)})")
+    else:
+        ease = reading_ease(opening)
+        if not ease >= READING_EASE_AT_LEAST:
+            out.append(f"the opening summary reads at {ease:.1f}, below {READING_EASE_AT_LEAST} (Flesch reading ease)")
+    out += [f"{term!r} outside the methods: …{words}…" for term, words in statistical_terms(board_text(page))]
+    return out

@@ -58,3 +58,18 @@ def test_a_term_is_found_only_where_a_word_starts():
 def test_the_summary_reading_ease_reads_the_passages_together():
     ease = plain_english.reading_ease(plain_english.summary_text(PAGE))
     assert ease > plain_english.READING_EASE_AT_LEAST
+
+
+def test_problems_name_a_hard_summary_a_missing_one_and_each_term_outside_the_methods():
+    hard = (
+        '<section class="sa-summary"><ul><li>Notwithstanding considerable methodological uncertainty, '
+        "recorded victimisation demonstrated statistically distinguishable intensification.</li></ul></section>"
+    )
+    (problem,) = plain_english.problems(hard)
+    assert problem.startswith("the opening summary reads at -") and "below 50" in problem
+    assert plain_english.problems("<p>Crime fell.</p>") == [
+        "no opening summary (an element of class sa-summary or sa-risks)"
+    ]
+    found = plain_english.problems(PAGE)
+    assert [p.split(" outside")[0] for p in found] == ["'95% CI'", "'confidence interval'", "'significant'"]
+    assert plain_english.problems(PAGE, summary_classes=("sa-risks",))[:1] == found[:1]
