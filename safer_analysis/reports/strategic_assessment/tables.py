@@ -182,9 +182,9 @@ def trend_headers(p: Profile) -> dict[str, str]:
 
 # the verdict in words that agree with the change beside it
 VERDICTS = {
-    "rising": "rising, more than normal year-to-year variation",
-    "falling": "falling, more than normal year-to-year variation",
-    "no significant change": "no trend: the change is within normal year-to-year variation",
+    "rising": "rising, beyond normal variation",
+    "falling": "falling, beyond normal variation",
+    "no significant change": "no trend: within normal variation",
 }
 
 
