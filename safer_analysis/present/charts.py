@@ -496,9 +496,9 @@ def funnel_chart(
     apply_house_style()
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     x = limits["population"]
-    ax.plot(x, limits["upper_95"], color=PALETTE[4], linewidth=1, label="95% limits")
+    ax.plot(x, limits["upper_95"], color=PALETTE[4], linewidth=1, label="Range expected (19 in 20)")
     ax.plot(x, limits["lower_95"], color=PALETTE[4], linewidth=1)
-    ax.plot(x, limits["upper_99.8"], color=PALETTE[4], linewidth=1, linestyle=":", label="99.8% limits")
+    ax.plot(x, limits["upper_99.8"], color=PALETTE[4], linewidth=1, linestyle=":", label="Wider range (998 in 1,000)")
     ax.plot(x, limits["lower_99.8"], color=PALETTE[4], linewidth=1, linestyle=":")
     styles = [(PALETTE[1], "--"), (PALETTE[3], "-.")]
     for (label, value), (colour, style) in zip(context.items(), styles, strict=False):

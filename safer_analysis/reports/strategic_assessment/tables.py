@@ -214,9 +214,7 @@ def trend_table(p: Profile) -> pd.DataFrame:
     :func:`trend_tests`; both are columns of :func:`trend_data`."""
     keep = ["crime_type", "first", "previous", "last", "latest_change_pct", "annual_change_pct", "step", "direction"]
     out = trend_data(p)
-    out = out[[c for c in keep if c in out.columns]].copy()
-    out["direction"] = p.trend["direction"].map(VERDICTS).fillna(p.trend["direction"]).to_numpy()
-    return out
+    return out[[c for c in keep if c in out.columns]]
 
 
 TREND_TEST_FORMATS = {
@@ -239,7 +237,7 @@ def trend_data(p: Profile) -> pd.DataFrame:
     """Per type: its like-for-like counts in the first, last but one and last years, the last
     year's change, the fitted change a year with its 95% interval, its p-value against the normal
     year-to-year variation (adjusted for the crime types tested together), how often the test
-    finds a real change of 10% a year, the step at any known break, and the verdict."""
+    finds a real change of 10% a year, the step at any known break, and the verdict in words."""
     columns = [
         "crime_type",
         "first",
@@ -256,7 +254,7 @@ def trend_data(p: Profile) -> pd.DataFrame:
         columns.remove("previous")
     out = p.trend.reset_index()[[*columns, "direction"]].copy()
     out["power_10"] = out["power_10"] * 100
-    out["direction"] = out["direction"].replace({"no significant change": "no change beyond normal variation"})
+    out["direction"] = out["direction"].replace(VERDICTS)
     apart = p.trend["breaks_not_separated"] if "breaks_not_separated" in p.trend else pd.Series([()] * len(p.trend))
     steps = p.trend["steps"] if "steps" in p.trend else pd.Series([()] * len(p.trend))
     if steps.map(bool).any() or apart.map(bool).any():
