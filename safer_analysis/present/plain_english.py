@@ -38,7 +38,7 @@ METHODS_CLASS = "sa-methods"
 READING_EASE_AT_LEAST = 50  # Flesch: 50 to 60 is "fairly difficult", the hardest a board paper should be
 
 _BLOCKS = {"p", "li", "dt", "dd", "td", "th", "caption", "summary", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
-_BLOCKS |= {"div", "section", "ul", "ol", "table", "tr", "details", "figure", "blockquote", "br", "span"}
+_BLOCKS |= {"div", "section", "ul", "ol", "table", "tr", "details", "figure", "blockquote", "br"}
 _SKIP = {"style", "script", "head", "title", "nav"}
 _VOID = {"br", "img", "hr", "meta", "link", "input", "col", "source", "wbr", "area", "base", "embed"}
 

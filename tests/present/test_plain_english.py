@@ -73,3 +73,12 @@ def test_problems_name_a_hard_summary_a_missing_one_and_each_term_outside_the_me
     found = plain_english.problems(PAGE)
     assert [p.split(" outside")[0] for p in found] == ["'95% CI'", "'confidence interval'", "'significant'"]
     assert plain_english.problems(PAGE, summary_classes=("sa-risks",))[:1] == found[:1]
+
+
+def test_inline_elements_do_not_split_a_sentence():
+    """A sentence split at each bold word would count as several short ones and flatter the score."""
+    page = (
+        '<section class="sa-summary"><ul><li>Crime <strong>rose</strong> by <span>4%</span> in '
+        '<a href="#">Plymouth</a>.</li></ul></section>'
+    )
+    assert plain_english.summary_text(page) == ["Crime rose by 4% in Plymouth."]
