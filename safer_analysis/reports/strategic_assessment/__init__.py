@@ -50,6 +50,8 @@ from safer_analysis.reports.strategic_assessment.places import (  # noqa: F401
 )
 from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     RANKING_HEADERS,
+    TREND_TEST_FORMATS,
+    VERDICTS,
     WORDS,
     concentration_title,
     count_columns,
@@ -71,10 +73,12 @@ from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     rates_for_chart,
     recurring_caption,
     tables_source,
+    trend_data,
     trend_headers,
     trend_lines,
     trend_lines_subtitle,
     trend_table,
+    trend_tests,
     trend_title,
     volume_formats,
     volume_headers,
