@@ -435,6 +435,7 @@ def build(
                 partnership=partnership,
                 period_note=period_note,
                 paper=paper,
+                marking=marking,
             )
             write_index(
                 workdir,
