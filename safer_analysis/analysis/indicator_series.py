@@ -31,6 +31,11 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.1f}"
 
 
+def _listed(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def with_unit(value: float, unit: str) -> str:
     """A value with its unit: "207 per 100,000 aged 10-17", "12.5% of young offenders"."""
     if not unit:
@@ -159,7 +164,7 @@ class IndicatorSeries:
             name = f"the {label}" if label == NEIGHBOURS_AVERAGE else label
             relation = "the same as" if theirs == mine else "higher than" if last["value"] > value else "lower than"
             groups[relation].append(f"{name} ({theirs})")
-        said = [f"{relation} {' and '.join(names)}" for relation, names in groups.items() if names]
+        said = [f"{relation} {_listed(names)}" for relation, names in groups.items() if names]
         if not said:
             return ""
         return f"In {last['period']}, {self.place} ({mine}) was {'; '.join(said)}."

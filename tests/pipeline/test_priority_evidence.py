@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from safer_analysis.cli import main
-from tests.conftest import REALDATA, read_rows
+from tests.conftest import REALDATA, ROOT, read_rows
 
 pytestmark = pytest.mark.slow
 
@@ -89,6 +89,17 @@ def test_ons_sexual_offences_and_stalking_rates_for_the_latest_year_with_their_s
         assert f"{plymouth[group]:.1f} crimes per 1,000 people in 2024" in said
         assert "ONS, Police force area data tables, year ending December 2024" in said
     assert "MARAC cases and repeat rate: held by the MARAC coordinator, not supplied." in text
+    from safer_analysis.reports.strategic_assessment import compared
+
+    codes = set(compared.open_comparison("2018-19", "E22000056", "Plymouth", ROOT).comparison.group["csp_code"])
+    counts = pd.read_excel(ONS, sheet_name="Table C2", header=7)
+    counts.columns = [" ".join(str(c).split()) for c in counts.columns]
+    group = counts[counts["Community Safety Partnership code"].isin(codes)]
+    people = rates[rates["Community Safety Partnership code"].isin(codes)]
+    assert len(group) == len(people) == 15
+    population = people["Population figures (mid-2022) - rounded to 100"].sum()
+    sexual = group["Sexual offences"].sum() * 1000 / population  # the group's rate, pooled, Plymouth left out
+    assert f"and similar partnerships ({sexual:.1f})" in text
 
 
 def test_every_priority_says_what_measures_it_and_what_does_not(packs, dataset):

@@ -71,6 +71,41 @@ class Evidence:
     public: bool = False
 
 
+#: How the most similar partnerships are named beside ONS's recorded-crime groups.
+SIMILAR = "similar partnerships"
+
+
+def with_similar(rows: pd.DataFrame, similar) -> pd.DataFrame:
+    """``rows`` with, for each of ONS's recorded-crime groups the area has for the comparison's year,
+    the rate of its most similar partnerships taken together (the area left out)."""
+    c = getattr(similar, "comparison", None)
+    if c is None or rows.empty:
+        return rows
+    from safer_analysis.inputs.indicators.recorded import _period
+
+    period = _period(c.period_end)
+    table = c.table.set_index("offence_group")
+    own = rows[(rows["origin"] == "ONS recorded crime") & (rows["comparison"] == "") & (rows["period"] == period)]
+    added = []
+    for _, r in own.iterrows():
+        group = str(r["indicator"]).removesuffix(" (police recorded crime)")
+        if group not in table.index or pd.isna(table.at[group, "group_rate"]):
+            continue
+        added.append(
+            {
+                **r.to_dict(),
+                "area_code": "",
+                "area_name": f"its {int(table.at[group, 'group_members'])} most similar partnerships",
+                "value": float(table.at[group, "group_rate"]),
+                "count": float(table.at[group, "group_count"]),
+                "denominator": float(table.at[group, "group_population"]),
+                "comparison": SIMILAR,
+                "source": c.source,
+            }
+        )
+    return pd.concat([rows, pd.DataFrame(added)], ignore_index=True) if added else rows
+
+
 def _suppressed(row: pd.Series, threshold: int) -> bool:
     count = row.get("count")
     return pd.notna(count) and 1 <= float(count) < threshold
@@ -119,8 +154,11 @@ def build(
     threshold: int,
     public: bool = False,
     project: object = None,
+    similar=None,
 ) -> Evidence:
-    """The evidence for every local priority of the year (see the module)."""
+    """The evidence for every local priority of the year (see the module); ``similar`` (the
+    assessment's comparison with its most similar partnerships) adds the group's rate beside ONS's
+    recorded-crime groups for the same year."""
     rows = gather(
         dataset.root,
         csp_code=csp_code,
@@ -129,6 +167,7 @@ def build(
         dataset=dataset,
         project=project,
     )
+    rows = with_similar(rows, similar)
     left_out: list[str] = []
     if public and len(rows):
         rows, left_out = tidy.publishable(rows)
