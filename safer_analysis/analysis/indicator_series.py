@@ -19,7 +19,7 @@ import pandas as pd
 
 from safer_analysis.analysis.indicator_trend import YearlyTrend, yearly_trend
 from safer_analysis.inputs.indicators.periods import period_kind, period_start
-from safer_analysis.present.formats import format_percent
+from safer_analysis.present.formats import format_month, format_percent
 
 #: Comparators drawn as one average of their own.
 NEIGHBOUR = "statistical neighbour"
@@ -43,6 +43,20 @@ def with_unit(value: float, unit: str) -> str:
     return f"{number(value)}{unit}" if unit.startswith("%") else f"{number(value)} {unit}"
 
 
+def general_breaks(table: pd.DataFrame) -> tuple[tuple[float, str], ...]:
+    """The known breaks of ``table`` (the shipped breaks for a nation) that touch every series, not
+    only some crime types, as (decimal year each begins, what it was, short): the steps a yearly
+    indicator may take."""
+    out = []
+    for _, b in table.iterrows():
+        if isinstance(b.get("crime_types"), str) and b["crime_types"].strip():
+            continue
+        year, month = int(b["first_month"][:4]), int(b["first_month"][5:7])
+        what = str(b["what"]).split(",")[0]
+        out.append((year + (month - 1) / 12, f"{what} (from {format_month(b['first_month'])})"))
+    return tuple(out)
+
+
 def with_starts(rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` with ``single_point`` as booleans and ``period_start`` (none for a single point)."""
     out = rows.copy()
@@ -62,6 +76,8 @@ class IndicatorSeries:
     rows: pd.DataFrame
     place: str
     threshold: int
+    #: known breaks a yearly series may step at: (decimal year it begins, what it was); see :func:`general_breaks`
+    steps: tuple[tuple[float, str], ...] = ()
 
     @property
     def own(self) -> pd.DataFrame:
@@ -124,7 +140,9 @@ class IndicatorSeries:
         table = table.loc[sorted(table.index, key=period_start)]
         table.index.name = "period"
         table.columns.name = None
-        table.attrs["neighbours"] = rows[rows["comparison"] == NEIGHBOUR]["area_name"].nunique()
+        near = rows[(rows["comparison"] == NEIGHBOUR)]
+        table.attrs["neighbours"] = near["area_name"].nunique()
+        table.attrs["neighbours_with_a_value"] = near.dropna(subset=["value"]).groupby("period")["area_name"].nunique()
         table.attrs["others"] = others
         return table
 
@@ -137,7 +155,7 @@ class IndicatorSeries:
         kinds = {period_kind(p) for p in own["period"]}
         if len(kinds) > 1 or kinds & {"month", "quarter", "financial quarter"}:
             return YearlyTrend("not enough data", len(own), reason="the periods are not yearly ones of one kind")
-        return yearly_trend([period_start(p) for p in own["period"]], own["value"].tolist())
+        return yearly_trend([period_start(p) for p in own["period"]], own["value"].tolist(), steps=self.steps)
 
     def latest(self) -> pd.Series | None:
         """The area's latest row with a value (or a range), None without one."""
@@ -162,6 +180,10 @@ class IndicatorSeries:
                 continue
             theirs = number(value)
             name = f"the {label}" if label == NEIGHBOURS_AVERAGE else label
+            if label == NEIGHBOURS_AVERAGE:
+                held = int(table.attrs["neighbours_with_a_value"].get(last["period"], 0))
+                if held < table.attrs["neighbours"]:
+                    theirs += f", {held} of {table.attrs['neighbours']} with a figure"
             relation = "the same as" if theirs == mine else "higher than" if last["value"] > value else "lower than"
             groups[relation].append(f"{name} ({theirs})")
         said = [f"{relation} {_listed(names)}" for relation, names in groups.items() if names]
@@ -196,6 +218,12 @@ class IndicatorSeries:
         )
         if trend.direction == "not enough data":
             return f"{span[0].upper()}{span[1:]}; too few yearly values to test for a trend ({trend.reason})."
+        if trend.step:
+            return (
+                f"{span[0].upper()}{span[1:]}: about {number(round(trend.before))} a year before {trend.step} and "
+                f"about {number(round(trend.after))} since. That one-off change explains the difference as well as a "
+                "steady trend does, so no trend is stated."
+            )
         if trend.direction == "no significant change":
             return f"{span[0].upper()}{span[1:]}: no clear trend beyond the usual year-to-year ups and downs."
         return (

@@ -39,3 +39,19 @@ def test_noise_around_a_flat_line_is_no_change():
 def test_too_few_or_uneven_years_are_not_tested(starts, values, reason):
     trend = yearly_trend(starts, values)
     assert trend.direction == "not enough data" and reason in trend.reason
+
+
+def test_a_fall_a_known_break_explains_as_well_is_not_called_a_trend():
+    """First-time entrants in Plymouth (DfE, 2016 to 2024): about 320 a year before the pandemic
+    and about 200 after it. A straight line calls that a fall of 8% a year; with a one-off step at
+    April 2020 the slope is nowhere near significant, so no trend is stated and the two levels are
+    given instead. A series falling steadily through the same break keeps its trend."""
+    values = [305, 344, 302, 344, 226, 250, 136, 204, 207]
+    assert yearly_trend(range(2016, 2025), values).direction == "falling"
+    stepped = yearly_trend(range(2016, 2025), values, steps=[(2020.25, "the pandemic")])
+    assert stepped.direction == "no significant change" and stepped.step == "the pandemic"
+    before = math.exp(sum(math.log(v) for v in values[:4]) / 4)
+    after = math.exp(sum(math.log(v) for v in values[4:]) / 5)
+    assert (stepped.before, stepped.after) == (pytest.approx(before), pytest.approx(after))
+    steady = [round(400 * 0.9**k * (1.03 if k % 2 else 0.97), 1) for k in range(9)]
+    assert yearly_trend(range(2016, 2025), steady, steps=[(2020.25, "the pandemic")]).direction == "falling"

@@ -115,7 +115,7 @@ def test_the_2018_19_paper_says_what_the_documents_give(packs):
     assert "All of the £400,568 grant for 2018-19 is allocated, across 9 lines." in text
     assert "The grant is the same as in 2017-18." in text
     assert "Therapeutic counselling for victims of sexual assault with First Light, which ends in October 2018" in text
-    assert "(£160,200 a year from the grant) runs into 2019-20" in text
+    assert "(£160,200 from the 2018-19 grant) runs into 2019-20" in text
     assert "Plymouth's crime rate (97 for every 1,000 people) was lower than its 15 most similar partnerships" in text
     assert "higher than England and Wales (87)" in text
 

@@ -106,7 +106,7 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
     out = []
     for _, row in ending.iterrows():
         who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
-        amount = f" ({format_gbp(row['amount'])} a year from the grant)" if not pd.isna(row["amount"]) else ""
+        amount = f" ({format_gbp(row['amount'])} from the {year} grant)" if not pd.isna(row["amount"]) else ""
         when = format_month(row["contract_end"])
         if row["when"] == "during the year":
             out.append(

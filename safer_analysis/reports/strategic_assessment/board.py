@@ -12,6 +12,7 @@ import pandas as pd
 
 from safer_analysis.analysis.crime_profile import ALL_CRIME, ASB
 from safer_analysis.analysis.indicator_series import NEIGHBOURS_AVERAGE, number, with_unit
+from safer_analysis.present.formats import format_month
 from safer_analysis.reports.strategic_assessment.evidence import Evidence, Measure
 from safer_analysis.reports.strategic_assessment.model import Profile
 from safer_analysis.reports.strategic_assessment.trend_text import _the
@@ -38,6 +39,36 @@ def _latest_change(p: Profile) -> float | None:
     return (same.at[ALL_CRIME, p.year] / same.at[ALL_CRIME, before] - 1) * 100
 
 
+def _counting_rules(p: Profile) -> str:
+    """Where a crime type's counting rules changed as the latest year began, its change on the year
+    before apart from the rest's: " Violence and sexual offences, counted more widely from April
+    2018, rose 14%; other crime fell 4%." Empty where no rule changed then."""
+    same = p.counts_same_months
+    if p.trend.empty or "breaks_not_separated" not in p.trend or p.year not in same.columns:
+        return ""
+    years = list(same.columns)
+    if years.index(p.year) == 0:
+        return ""
+    before = years[years.index(p.year) - 1]
+    changed = {}
+    for kind, found in p.trend["breaks_not_separated"].items():
+        for b in found or ():
+            if kind != ALL_CRIME and kind in same.index and b.first:
+                changed.setdefault(kind, b.first)
+    if not changed:
+        return ""
+    rest_now = same.at[ALL_CRIME, p.year] - sum(same.at[k, p.year] for k in changed)
+    rest_then = same.at[ALL_CRIME, before] - sum(same.at[k, before] for k in changed)
+    parts = []
+    for kind, first in changed.items():
+        pct = (same.at[kind, p.year] / same.at[kind, before] - 1) * 100 if same.at[kind, before] else float("nan")
+        if pd.notna(pct):
+            parts.append(f"{kind}, counted more widely from {format_month(first)}, were {_change(pct)}")
+    if not parts or not rest_then:
+        return ""
+    return f" {'; '.join(parts)}; all other crime was {_change((rest_now / rest_then - 1) * 100)}."
+
+
 def level(p: Profile) -> str:
     """The year's crime and anti-social behaviour, its rate, and the change on the year before on
     the same months, with the trend's verdict in words."""
@@ -54,6 +85,7 @@ def level(p: Profile) -> str:
         months = "" if n in (0, 12) else f" (comparing the {n} months police.uk holds for both years)"
         text += f" Crime was {_change(change)} on the year before{months}"
         text += f"; {RECORDING}." if change > 0 else "."
+        text += _counting_rules(p)
     if p.trend.empty or ALL_CRIME not in p.trend.index:
         return text
     t = p.trend.loc[ALL_CRIME]
@@ -90,44 +122,120 @@ def compared(similar) -> str:
     if pd.notna(total.get("change")) and pd.notna(total.get("group_change")):
         text += (
             f" Its crime was {_change(total['change'] * 100)} on the year before, against "
-            f"{_change(total['group_change'] * 100)} across the similar partnerships."
+            f"{_change(total['group_change'] * 100)} across the similar partnerships"
         )
+        force = _force_change(c)
+        if force is not None:
+            name, pct = force
+            text += f" and {_change(pct)} across {name} as a whole"
+            if (pct > 0) == (total["change"] > 0) and abs(pct - total["change"] * 100) < 5:
+                text += (
+                    ": a change shared by the whole force points to a force-wide cause, such as how crime is "
+                    "recorded, more than to anything local"
+                )
+        text += "."
     return text
 
 
+def _force_change(c, project: object = None) -> tuple[str, float] | None:
+    """The area's force and its recorded crime's change on the year before, per cent, from the
+    national table the comparison uses; None where the table lacks either year."""
+    from safer_analysis.errors import ParameterError
+    from safer_analysis.inputs.recorded_crime import recorded_crime
+
+    try:
+        now = recorded_crime(c.period_end, level="force", project=project)
+        then = recorded_crime(c.previous_end, level="force", project=project) if c.previous_end else None
+        areas = recorded_crime(c.period_end, level="partnership", project=project)
+    except (KeyError, ValueError, LookupError, ParameterError):
+        return None
+    if now.attrs.get("period_end") != c.period_end or (
+        then is not None and then.attrs.get("period_end") != c.previous_end
+    ):
+        return None
+    if then is None:
+        return None
+    total = "Total recorded crime (excluding fraud)"
+    mine = areas[(areas["csp_code"] == c.area_code) & (areas["offence_group"] == total)]
+    if mine.empty:
+        return None
+    code = mine["force_code"].iloc[0]
+    a = now[(now["force_code"] == code) & (now["offence_group"] == total)]["count"].sum()
+    b = then[(then["force_code"] == code) & (then["offence_group"] == total)]["count"].sum()
+    if not b:
+        return None
+    return str(mine["force"].iloc[0]), (a / b - 1) * 100
+
+
+def _beside(m: Measure, value: float, period: str) -> str:
+    """Where the area's ``value`` for ``period`` stands beside every comparator's: ", higher than A
+    (1) and B (2)" where it is on one side of all of them; empty otherwise."""
+    s = m.series
+    frame = s.comparison_frame
+    if period not in frame.index:
+        return ""
+    row = frame.loc[period]
+    others = []
+    for label, theirs in row.items():
+        if label in set(s.own["area_name"]) or pd.isna(theirs):
+            continue
+        name, said = label, number(theirs)
+        if label == NEIGHBOURS_AVERAGE:
+            name = "similar councils"
+            held = int(frame.attrs["neighbours_with_a_value"].get(period, 0))
+            if held < frame.attrs["neighbours"]:
+                said += f", {held} of {frame.attrs['neighbours']} with a figure"
+        others.append((name, theirs, said))
+    if not others:
+        return ""
+    if all(value > v for _, v, _ in others):
+        side = "higher"
+    elif all(value < v for _, v, _ in others):
+        side = "lower"
+    else:
+        return ""
+    return f", {side} than " + " and ".join(f"{name} ({said})" for name, _, said in others)
+
+
 def _indicator_sentence(m: Measure) -> str:
-    """An indicator's change over its years and where it stands beside its comparators, in a line."""
+    """An indicator's change over its years, or its levels either side of a known break, and where
+    it stands beside its comparators, in a line."""
     s = m.series
     own = s.own.dropna(subset=["value"])
     first, last = own.iloc[0], own.iloc[-1]
-    verb = {"falling": "fell", "rising": "rose"}[m.direction]
-    text = (
-        f"{m.name} {verb} from {with_unit(first['value'], s.unit)} in {first['period']} to "
-        f"{number(last['value'])} in {last['period']}"
-    )
-    frame = s.comparison_frame
-    if last["period"] in frame.index:
-        row = frame.loc[last["period"]]
-        others = [
-            (("similar councils" if label == NEIGHBOURS_AVERAGE else label), value)
-            for label, value in row.items()
-            if label not in set(own["area_name"]) and pd.notna(value)
-        ]
-        if others:
-            higher = all(last["value"] > v for _, v in others)
-            lower = all(last["value"] < v for _, v in others)
-            if higher or lower:
-                listed = " and ".join(f"{label} ({number(v)})" for label, v in others)
-                text += f", {'higher' if higher else 'lower'} than {listed}"
-    return text + "."
+    trend = s.trend
+    if trend is not None and trend.step:
+        text = (
+            f"{m.name}: about {with_unit(round(trend.before), s.unit)} a year before {trend.step}, about "
+            f"{number(round(trend.after))} since; {number(last['value'])} in {last['period']}"
+        )
+    else:
+        verb = {"falling": "fell", "rising": "rose"}[m.direction]
+        text = (
+            f"{m.name} {verb} from {with_unit(first['value'], s.unit)} in {first['period']} to "
+            f"{number(last['value'])} in {last['period']}"
+        )
+    return text + _beside(m, last["value"], last["period"]) + "."
+
+
+def _sized(m: Measure) -> bool:
+    """Whether a series says what it is made of: not a percentage of groups of unknown size."""
+    return not (m.series.unit.startswith("%") and m.series.own["count"].isna().all())
 
 
 def partner_evidence(ev: Evidence) -> str:
-    """The clearest trend among the partner figures that measure a priority: a series moving by more
-    than its usual ups and downs, with where it stands beside its comparators; empty where none does."""
-    for item in ev.priorities:
-        for m in item.measured:
-            if m.kind != "police.uk" and m.direction in ("falling", "rising") and m.series is not None:
+    """The clearest change among the partner figures that measure a priority: a series moving by more
+    than its usual ups and downs, else one that changed at a known break, with where it stands
+    beside its comparators; empty where none did."""
+    candidates = [
+        m
+        for item in ev.priorities
+        for m in item.measured
+        if m.kind != "police.uk" and m.series is not None and m.series.trend is not None and _sized(m)
+    ]
+    for wanted in (lambda m: m.direction in ("falling", "rising"), lambda m: bool(m.series.trend.step)):
+        for m in candidates:
+            if wanted(m):
                 return _indicator_sentence(m)
     return ""
 

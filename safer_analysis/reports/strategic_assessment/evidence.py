@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from safer_analysis.analysis.indicator_series import NEIGHBOURS_AVERAGE, IndicatorSeries, number, with_starts, with_unit
+from safer_analysis.analysis import breaks as known_breaks
+from safer_analysis.analysis.indicator_series import (
+    NEIGHBOURS_AVERAGE,
+    IndicatorSeries,
+    general_breaks,
+    number,
+    with_starts,
+    with_unit,
+)
+from safer_analysis.inputs import reference
 from safer_analysis.inputs.indicators import priorities as mapping
 from safer_analysis.inputs.indicators import tidy
 from safer_analysis.inputs.indicators.gather import gather
@@ -128,9 +137,18 @@ def indicator_measure(series: IndicatorSeries, origin: str) -> Measure:
     compared = series.comparison_sentence()
     if compared:
         parts.append(compared)
+    if series.unit.startswith("%") and series.own["count"].isna().all():
+        parts.append(
+            "These are percentages of groups whose size is not given: where a group is small, a few people "
+            "move the figure a long way."
+        )
     direction = ""
-    if series.trend is not None and not series.one_period:
-        direction = {"rising": "rising", "falling": "falling"}.get(series.trend.direction, "no clear trend")
+    trend = series.trend
+    if trend is not None and not series.one_period:
+        if trend.step:
+            direction = f"{'lower' if trend.after < trend.before else 'higher'} since {trend.step}"
+        else:
+            direction = {"rising": "rising", "falling": "falling"}.get(trend.direction, "no clear trend")
     return Measure(series.name, kind, " ".join(parts), source, series, latest=latest, direction=direction)
 
 
@@ -171,6 +189,7 @@ def build(
     left_out: list[str] = []
     if public and len(rows):
         rows, left_out = tidy.publishable(rows)
+    steps = general_breaks(known_breaks.for_nation(reference.known_breaks(), known_breaks.nation_of(csp_code)))
     measures = dataset.priority_measures
     links = mapping.links(rows, measures)
     crime_types = mapping.crime_types(measures)
@@ -180,7 +199,7 @@ def build(
     def view(name: str) -> Measure:
         if name not in views:
             picked = rows[rows["indicator"] == name]
-            series = IndicatorSeries(name, with_starts(picked), place, threshold)
+            series = IndicatorSeries(name, with_starts(picked), place, threshold, steps)
             views[name] = indicator_measure(series, str(picked["origin"].iloc[0]))
         return views[name]
 
