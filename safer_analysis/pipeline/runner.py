@@ -32,6 +32,8 @@ from safer_analysis.pipeline.cache import install as cache_install
 from safer_analysis.pipeline.kernel import KERNEL_NAME
 from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import compare_copies, drift_message, template_path
+from safer_analysis.pipeline.pdf import engine as pdf_engine
+from safer_analysis.pipeline.pdf import paper_name, write_pdf
 from safer_analysis.pipeline.targets import TOOL, check_target, files_of, made_by_tool, marker, read_manifest
 from safer_analysis.pipeline.warm import Outcome, run_forked, warm_up
 from safer_analysis.present.page import wrap
@@ -225,10 +227,12 @@ def write_index(
     workbook: str | None = None,
     notice: str | None = None,
     period_note: str | None = None,
+    pdf: tuple[str, Any] | None = None,
 ) -> None:
     """The board pack's front page: key findings, decisions and risks, what the figures rest on,
     the reports, and an appendix of tables (see :mod:`safer_analysis.present.index_page`);
-    ``period_note`` says which months the crime figures cover where they are not the year's."""
+    ``period_note`` says which months the crime figures cover where they are not the year's;
+    ``pdf`` (a file name and WeasyPrint's ``HTML``) prints the page to that PDF, which it links."""
     from safer_analysis.present import index_page
 
     reports = [
@@ -244,6 +248,7 @@ def write_index(
         tables=tables,
         workbook=workbook,
         period_note=period_note,
+        pdf=pdf[0] if pdf else None,
     )
     page = wrap(
         f"Board pack {year}",
@@ -254,6 +259,8 @@ def write_index(
         notice=notice,
     )
     (workdir / "index.html").write_text(page, encoding="utf-8")
+    if pdf:
+        write_pdf(page, workdir / pdf[0], pdf[1])
 
 
 def _masthead(partnership: str, year: str) -> str:
@@ -408,6 +415,7 @@ def build(
             workbook = write_workbook(
                 workdir, year, area, products=in_pack, built_at=built_at, commit=commit, contact=proj.settings.contact
             )
+            printer = pdf_engine(progress)  # None, said in one line, where WeasyPrint or pango is missing
             write_index(
                 workdir,
                 year,
@@ -418,6 +426,7 @@ def build(
                 workbook=workbook.name,
                 notice=notice,
                 period_note=period_note,
+                pdf=(paper_name(area, year), printer) if printer else None,
             )
             before = (read_manifest(out / year) or {}) if kept else {}
             reports = {p: dict(before.get("notebooks", {}).get(p, {})) for p in kept}

@@ -77,11 +77,13 @@ def body(
     workbook: str | None = None,
     findings_per_report: int = 3,
     period_note: str | None = None,
+    pdf: str | None = None,
 ) -> str:
     """The page body. ``reports`` holds, per report: its page name, title, description and the
     summary it recorded (``findings``, ``risks``, ``status`` as in
     :meth:`safer_analysis.present.publication.Report.summary`); ``period_note``, where the crime
-    figures cover other months than the financial year's, says which, under the title."""
+    figures cover other months than the financial year's, says which, under the title; ``pdf``
+    names the page's printed copy, linked under the title."""
     findings = []
     risks: list[str] = []
     status: list[tuple[str, str, str]] = []
@@ -107,6 +109,12 @@ def body(
         f"<h1>{_e(partnership)} board pack, {_e(year)}</h1>",
         f'<p class="sa-kicker">Financial year {_e(year)} · built {_e(built_at)}</p>',
         f"<p>{_e(period_note)}</p>" if period_note else "",
+        (
+            f'<p class="sa-print-copy">To print or circulate: <a href="{_e(pdf)}" type="application/pdf">'
+            f"this paper as a PDF</a> (A4).</p>"
+            if pdf
+            else ""
+        ),
         "<h2>Key findings</h2>",
         "".join(findings) or "<p>No report recorded findings.</p>",
     ]
@@ -129,14 +137,14 @@ def body(
             f'<th scope="col">Report</th></tr></thead><tbody>{rows}</tbody></table></div>'
         )
     out.append(f'<h2>The reports</h2><ul class="sa-reports">{"".join(listing)}</ul>')
-    table_items = "".join(f'<li><a href="tables/{_e(t)}">{_e(t)}</a></li>' for t in tables)
+    table_items = "".join(f'<li><a class="sa-url" href="tables/{_e(t)}">{_e(t)}</a></li>' for t in tables)
     words = "".join(f"<dt>{_e(term)}</dt><dd>{_e(meaning)}</dd>" for term, meaning in GLOSSARY)
     out.append(f'<h2>Words used in this pack</h2><dl class="sa-glossary">{words}</dl>')
     appendix = ['<section class="sa-appendix"><h2>Appendix: the tables, and how this pack was built</h2>']
     if workbook:
         appendix.append(
-            f'<p>Every table in one spreadsheet: <a href="{_e(workbook)}">{_e(workbook)}</a> (a cover, contents '
-            "and notes sheet, then one sheet per table).</p>"
+            f'<p>Every table in one spreadsheet: <a class="sa-url" href="{_e(workbook)}">{_e(workbook)}</a> '
+            "(a cover, contents and notes sheet, then one sheet per table).</p>"
         )
     if table_items:
         appendix.append(
@@ -144,8 +152,8 @@ def body(
             f"<ul>{table_items}</ul></details>"
         )
     appendix.append(
-        '<p>The parameters, package version, commit, the SHA-256 of every input file and the timings are in <a href="'
-        'manifest.json">manifest.json</a>.</p></section>'
+        "<p>The parameters, package version, commit, the SHA-256 of every input file and the timings are in "
+        '<a class="sa-url" href="manifest.json">manifest.json</a>.</p></section>'
     )
     out.append("".join(appendix))
     return "".join(out)
