@@ -260,7 +260,10 @@ def write_index(
     )
     (workdir / "index.html").write_text(page, encoding="utf-8")
     if pdf:
-        write_pdf(page, workdir / pdf[0], pdf[1])
+        try:
+            write_pdf(page, workdir / pdf[0], pdf[1])
+        except Exception as exc:  # WeasyPrint's own errors: the build fails, the last good pack stays
+            raise BuildError(f"the board paper's PDF ({pdf[0]}) could not be made: {exc}") from exc
 
 
 def _masthead(partnership: str, year: str) -> str:
