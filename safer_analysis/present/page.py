@@ -75,6 +75,9 @@ details.sa-details > summary { cursor: pointer; font-weight: bold; padding: .25r
 .sa-glossary dt { font-weight: bold; margin-top: .5rem; }
 .sa-glossary dd { margin: 0 0 0 1rem; }
 img.sa-narrow { display: none; }
+.sa-map-key { display: none; }
+.sa-map-key p { margin: .5rem 0 .25rem; font-weight: bold; }
+.sa-map-key ol { columns: 2; column-gap: 1.5rem; margin: 0; padding-left: 1.75rem; font-size: .9rem; }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
   header.sa-masthead { padding: .75rem 1rem; }
@@ -99,6 +102,7 @@ img.sa-narrow { display: none; }
   table.sa-stack td:empty { display: none; }
   figure.sa-chart img.sa-wide { display: none; }
   figure.sa-chart img.sa-narrow { display: block; }
+  figure.sa-chart .sa-map-key { display: block; }
 }
 /* Print (and the PDF made from the page): A4, no navigation, nothing split that reads as one */
 @page { size: A4; margin: 18mm 16mm 20mm;
@@ -127,6 +131,9 @@ img.sa-narrow { display: none; }
   tr, figure, img, .sa-banner, dt { break-inside: avoid; page-break-inside: avoid; }
   figure.sa-chart img { max-width: 100%; }
   figure.sa-chart img.sa-narrow { display: none; }
+.sa-map-key { display: none; }
+.sa-map-key p { margin: .5rem 0 .25rem; font-weight: bold; }
+.sa-map-key ol { columns: 2; column-gap: 1.5rem; margin: 0; padding-left: 1.75rem; font-size: .9rem; }
   details:not([open]) > :not(summary) { display: none; }
 }
 """
