@@ -98,7 +98,7 @@ img.sa-narrow { display: none; }
   table.sa-stack td[data-label] { display: grid; grid-template-columns: minmax(0, 11rem) minmax(0, 1fr);
       column-gap: .75rem; }
   table.sa-stack td[data-label]::before { content: attr(data-label); font-weight: normal; color: var(--muted);
-      white-space: normal; }
+      white-space: normal; text-align: left; }
   table.sa-stack td:empty { display: none; }
   figure.sa-chart img.sa-wide { display: none; }
   figure.sa-chart img.sa-narrow { display: block; }
