@@ -126,13 +126,13 @@ def body(
     if status:
         rows = "".join(
             f'<tr><th scope="row"><span class="sa-status sa-status-{_e(kind)}">{_e(STATUS_WORDS.get(kind, kind))}'
-            f"</span></th><td>{_e(what)}</td><td>{_e(title)}</td></tr>"
+            f'</span></th><td data-label="What">{_e(what)}</td><td data-label="Report">{_e(title)}</td></tr>'
             for kind, what, title in status
         )
         out.append(
             "<h2>What the figures rest on</h2>"
             '<div class="sa-table-wrap" role="region" aria-labelledby="sa-status-caption" tabindex="0">'
-            '<table class="sa-table"><caption id="sa-status-caption">The data behind this pack: real, '
+            '<table class="sa-table sa-stack"><caption id="sa-status-caption">The data behind this pack: real, '
             'illustrative or draft</caption><thead><tr><th scope="col">Status</th><th scope="col">What</th>'
             f'<th scope="col">Report</th></tr></thead><tbody>{rows}</tbody></table></div>'
         )

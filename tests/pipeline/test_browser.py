@@ -279,16 +279,14 @@ def test_no_serious_violations_on_a_narrow_screen_and_no_sideways_scrolling(visi
     assert not wide, f"pages that scroll sideways at 320 px (by px), so do not reflow: {wide}"
 
 
-def test_at_a_phones_width_no_page_scrolls_sideways_and_charts_keep_readable_text(visits):
-    """At 390 px every chart shows its phone layout, drawn no smaller than 60% of its size (its
-    text, 12 point at 110 dpi, stays at 11 px or more)."""
+def test_at_a_phones_width_no_page_scrolls_sideways_and_charts_show_their_phone_layout(visits):
+    """At 390 px every chart shows its phone layout (how large its text is then shown is checked
+    in test_at_a_phones_width_tables_reflow_and_chart_text_stays_readable)."""
     wide = {v.name: v.phone_overflow for v in visits if v.phone_overflow > 1}
     assert not wide, f"pages that scroll sideways at 390 px: {wide}"
     for visit in visits:
         kinds = {c["kind"] for c in visit.phone_charts}
         assert kinds <= {"sa-narrow"}, f"{visit.name}: a desktop chart shown on a phone"
-        small = [round(c["scale"], 2) for c in visit.phone_charts if c["scale"] < 0.6]
-        assert not small, f"{visit.name}: charts shrunk to {small} of their size at 390 px"
     assert sum(len(v.phone_charts) for v in visits) >= 10
 
 
