@@ -95,7 +95,7 @@ img.sa-narrow { display: none; }
   table.sa-stack tfoot tr { border-top: 2px solid var(--text); }
   table.sa-stack th, table.sa-stack td, table.sa-stack tfoot th, table.sa-stack tfoot td { border: 0;
       padding: .1rem 0; text-align: left; white-space: normal; }
-  table.sa-stack td[data-label] { display: grid; grid-template-columns: minmax(0, 40%) minmax(0, 1fr);
+  table.sa-stack td[data-label] { display: grid; grid-template-columns: minmax(0, 45%) minmax(0, 1fr);
       column-gap: .75rem; }
   table.sa-stack td[data-label]::before { content: attr(data-label); font-weight: normal; color: var(--muted);
       white-space: normal; text-align: left; }
