@@ -75,13 +75,9 @@ def _enter_a_year(data: Path, recipient: str) -> None:
             {"priority_key": "asb", "name": "Anti-social behaviour", "kind": "priority", **doc},
             {"priority_key": "exploitation", "name": "Exploitation", "kind": "priority", **doc},
         ],
-        "priority_crime_types": [
-            {"priority_key": "asb", "crime_type": "Anti-social behaviour", "relation": "measures"},
-            {
-                "priority_key": "exploitation",
-                "relation": "not measured",
-                "note": "Street-level data carry no flag for it",
-            },
+        "priority_measures": [
+            {"priority_key": "asb", "source": "police.uk", "measure": "Anti-social behaviour"},
+            {"priority_key": "exploitation", "source": "police.uk", "note": "Street-level data carry no flag for it"},
         ],
         "allocation_local_priorities": [
             {"allocation_id": "A1", "priority_key": "asb", "basis": "stated"},

@@ -237,9 +237,3 @@ def compare_with_named_priorities(ranking: pd.DataFrame) -> pd.DataFrame:
         default=f"named as an emerging issue, below the top {top_n}",
     )
     return out
-
-
-def measured_by(priority_crime_types: pd.DataFrame) -> dict[str, str]:
-    """Each priority the street-level data measure, with the police.uk crime type that measures it."""
-    rows = priority_crime_types[priority_crime_types["relation"] == "measures"]
-    return dict(zip(rows["priority_key"], rows["crime_type"], strict=True))

@@ -51,6 +51,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
                 jobs=args.jobs,
                 csp=csp,
                 progress=_progress_line,
+                public=args.public,
             )
         except BuildError as exc:
             print(f"error: {year}: {exc}", file=sys.stderr)
@@ -76,6 +77,8 @@ def _build_force(args: argparse.Namespace, project: Project, years: list[str], o
             "--whole-force and --areas build strategic assessments only: leave out --product, -p and "
             "--csp, --authority or --area"
         )
+    if args.public:
+        raise ParameterError("--public builds one partnership's pack: leave out --whole-force and --areas")
     if args.areas:  # each said as it is read: a partnership, else a local authority, else a force area
         args.areas = list(dict.fromkeys(_resolve_named("--areas", name).label for name in args.areas))
     bar = sys.stderr.isatty() or bool(os.environ.get("SAFER_ANALYSIS_PROGRESS"))

@@ -42,7 +42,8 @@ def _check_indicators(project: Project, dataset) -> None:
         project=project,
     )
     own = tidy.read_project(project.data_dir)
-    links = priorities.links(rows, priorities.read_project(project.data_dir))
+    mapping = priorities.read_project(project.data_dir)
+    links = priorities.links(rows, mapping)
     linked = links[links["priority_key"] != ""]
     missing = sorted(set(linked.loc[~linked["supplied"], "indicator"]))
     unlinked = list(links.loc[links["priority_key"] == "", "indicator"])
@@ -53,3 +54,11 @@ def _check_indicators(project: Project, dataset) -> None:
         + (f"; not yet linked to a priority: {'; '.join(unlinked)}" if unlinked else "")
         + "."
     )
+    old = [f for f in mapping.attrs.get("files", []) if f != priorities.FILE]
+    if old:
+        print(
+            f"What measures each priority is read from {' and '.join(old)}, which {priorities.FILE} replaces: "
+            "`safer-analysis new-year` writes it, or write it yourself (see the data dictionary)."
+        )
+    elif not (project.data_dir / priorities.FILE).exists():
+        print(f"New in this version: {priorities.FILE} says what measures each priority; absent, nothing does.")

@@ -102,6 +102,12 @@ def make_parser() -> argparse.ArgumentParser:
         "within the year, or the latest 12 held before the year starts)",
     )
     b.add_argument("--jobs", type=int, default=None, help="notebooks to run at once (default: one per core)")
+    b.add_argument(
+        "--public",
+        action="store_true",
+        help="a version for publication: partner figures marked OFFICIAL-SENSITIVE are left out, and every page "
+        "says so",
+    )
     many = b.add_mutually_exclusive_group()
     many.add_argument(
         "--whole-force",

@@ -22,8 +22,6 @@ from safer_analysis.inputs.validation import Column, Problem
 #: Statuses of a line in an allocation plan.
 STATUSES = ("allocated", "recommended", "to be confirmed", "awaiting confirmation")
 LOCAL_PRIORITY_KINDS = ("priority", "emerging issue", "cross-cutting issue")
-#: Whether police.uk street-level data measure a local priority: the crime type itself, or not at all.
-MEASUREMENT = ("measures", "not measured")
 MEASURE_TYPES = ("proportion", "count", "rate", "indicator", "deliverable", "qualitative")
 DIRECTIONS = ("at least", "at most", "below", "above", "increase", "decrease", "compared with national average")
 
@@ -36,7 +34,6 @@ FILES = {
     "local_priorities": "local_priorities.csv",
     "outcome_measures": "outcome_measures.csv",
     "context_figures": "context_figures.csv",
-    "priority_crime_types": "priority_crime_types.csv",
     "threat_risk_harm_scores": "threat_risk_harm_scores.csv",
     "assessment_method": "assessment_method.csv",
     "outcome_returns": "outcome_returns.csv",
@@ -122,12 +119,6 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("source"),
         *SOURCE_COLUMNS,
     ],
-    "priority_crime_types": [
-        Column("priority_key", v.key),
-        Column("crime_type", required=False),
-        Column("relation", v.one_of(MEASUREMENT)),
-        Column("note", required=False),
-    ],
     "threat_risk_harm_scores": [
         Column("financial_year", v.financial_year),
         Column("priority_key", v.key),
@@ -204,7 +195,6 @@ class Dataset:
     local_priorities: pd.DataFrame
     outcome_measures: pd.DataFrame
     context_figures: pd.DataFrame
-    priority_crime_types: pd.DataFrame
     threat_risk_harm_scores: pd.DataFrame
     assessment_method: pd.DataFrame
     outcome_returns: pd.DataFrame
@@ -214,6 +204,8 @@ class Dataset:
     known_breaks: pd.DataFrame
     #: the project's own population figures (population.csv, optional: absent means none)
     population: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: what measures each local priority (priority_measures.csv, or the two files it replaced; absent means none)
+    priority_measures: pd.DataFrame = field(default_factory=indicators.priorities.empty)
 
     def priorities_in(self, year: str) -> pd.DataFrame:
         """The local priorities as the documents stood in ``year``: ``kind`` from priority_status.csv
@@ -344,11 +336,16 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
         population.read_imported(root)
     except v.DataValidationError as exc:
         problems.extend(exc.problems)
-    if "local_priorities" in tables:  # the optional data/indicators.csv and indicator_priorities.csv
+    if "local_priorities" in tables:  # the optional data/indicators.csv and priority_measures.csv
         problems.extend(indicators.problems(root, set(tables["local_priorities"]["priority_key"])))
     v.require(problems)
     v.require(_cross_check(root, tables))
-    return Dataset(root=root, **tables, population=own if own is not None else pd.DataFrame())
+    return Dataset(
+        root=root,
+        **tables,
+        population=own if own is not None else pd.DataFrame(),
+        priority_measures=indicators.priorities.read_project(root),
+    )
 
 
 def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -465,7 +462,7 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                     path("context_figures"), row, "value_high", f"expected at least value_low ({fig['value_low']:g})"
                 )
             )
-    for name in ("priority_crime_types", "threat_risk_harm_scores", "priority_status"):
+    for name in ("threat_risk_harm_scores", "priority_status"):
         for row, k in t[name]["priority_key"].items():
             if k not in local:
                 problems.append(
@@ -493,14 +490,6 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
         if isinstance(b["last_month"], str) and b["last_month"] < b["first_month"]:
             problems.append(
                 Problem(path("known_breaks"), row, "last_month", f"expected {b['first_month']} or later (first_month)")
-            )
-    measured = t["priority_crime_types"]
-    for row, r in measured.iterrows():
-        if r["relation"] == "measures" and not r["crime_type"]:
-            problems.append(
-                Problem(
-                    path("priority_crime_types"), row, "crime_type", "expected the police.uk crime type it measures"
-                )
             )
     measures = t["outcome_measures"].set_index("measure_id")
     returns = t["outcome_returns"]

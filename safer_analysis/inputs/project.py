@@ -59,6 +59,13 @@ class Settings:
     local_vocabulary: str = ""
     default_year: str = ""
     suppression_threshold: int = 5
+    #: the protective marking every page of the pack shows (OFFICIAL unless set)
+    marking: str = "OFFICIAL"
+    #: the board paper's title block: the meeting, its date, the author, and whether it is for decision
+    meeting: str = ""
+    meeting_date: str = ""
+    author: str = ""
+    paper_for: str = "decision"
     lsoa_boundaries: str = ""
     ward_boundaries: str = ""
 
@@ -67,6 +74,9 @@ class Settings:
         """LSOA name prefixes that select the area's police.uk rows (its authorities' names)."""
         return self.lsoa_name_prefixes or (self.area,)
 
+
+#: What a board paper may be put to the board for.
+PAPER_FOR = ("decision", "information")
 
 #: What a 360Giving identifier prefix may hold ([open_data] prefix, or ``export-360giving --prefix``).
 OPEN_DATA_PREFIX = re.compile(r"[A-Za-z0-9-]+")
@@ -88,6 +98,11 @@ _KEYS = {
     "local_vocabulary": ("open_data", "local_vocabulary"),
     "default_year": ("reports", "default_year"),
     "suppression_threshold": ("reports", "suppression_threshold"),
+    "marking": ("reports", "marking"),
+    "meeting": ("board", "meeting"),
+    "meeting_date": ("board", "date"),
+    "author": ("board", "author"),
+    "paper_for": ("board", "paper_for"),
     "lsoa_boundaries": ("geography", "lsoa_boundaries"),
     "ward_boundaries": ("geography", "ward_boundaries"),
 }
@@ -160,6 +175,25 @@ def parse_settings(text: str, path: Path) -> Settings:
         raise SettingsError(
             f"{path}: [open_data] prefix should be letters, digits and hyphens (such as saferplymouth), got {prefix!r}"
         )
+    marking = values.get("marking")
+    if marking is not None:
+        from safer_analysis.inputs.indicators.tidy import MARKINGS
+
+        shown = "-".join(str(marking).upper().replace("_", " ").split())
+        if shown not in MARKINGS:
+            raise SettingsError(f"{path}: [reports] marking should be {' or '.join(MARKINGS)}, got {marking!r}")
+        values["marking"] = shown
+    paper_for = values.get("paper_for")
+    if paper_for is not None and paper_for not in PAPER_FOR:
+        raise SettingsError(f"{path}: [board] paper_for should be {' or '.join(PAPER_FOR)}, got {paper_for!r}")
+    date = values.get("meeting_date")
+    if date:
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(str(date))
+        except ValueError:
+            raise SettingsError(f"{path}: [board] date should be a date written YYYY-MM-DD, got {date!r}") from None
     year = values.get("default_year")
     if year:
         from safer_analysis.inputs.years import FinancialYear

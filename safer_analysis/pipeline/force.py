@@ -125,8 +125,10 @@ def build_force(
     populations.warm()  # and the population tables every page divides by
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = git_commit(proj.root)
-    masthead = f'<a href="index.html">{html.escape(force_name)}</a> · partnerships {html.escape(year)}'
-    footer = runner._footer(built_at, commit)
+    marking = proj.settings.marking
+    mark = f'<strong class="sa-marking">{html.escape(marking)}</strong> · '
+    masthead = f'{mark}<a href="index.html">{html.escape(force_name)}</a> · partnerships {html.escape(year)}'
+    footer = runner._footer(built_at, commit, marking)
     with BuildLock(out, name):
         workdir = Path(tempfile.mkdtemp(prefix=f".building-{name}-", dir=out))
         workdir.chmod(0o755)
@@ -148,7 +150,7 @@ def build_force(
                 )
                 page = {
                     "title": f"Strategic assessment {year} – {area}",
-                    "masthead": f'<a href="../index.html">{html.escape(force_name)}</a> · {html.escape(area)} '
+                    "masthead": f'{mark}<a href="../index.html">{html.escape(force_name)}</a> · {html.escape(area)} '
                     f"{html.escape(year)}",
                     "footer": footer,
                 }
@@ -192,7 +194,7 @@ def build_force(
             errors = [f"{n}: {o.error}" for n, o in outcomes.items() if o.error is not None]
             if errors:
                 raise runner.BuildError("; ".join(errors))
-            _write_index(workdir, force_name, year, names, built_at, commit, period_note)
+            _write_index(workdir, force_name, year, names, built_at, commit, period_note, marking)
             manifest = marker(
                 financial_year=year,
                 force=force_name,
@@ -251,6 +253,7 @@ def _write_index(
     built_at: str,
     commit: str,
     period_note: str | None = None,
+    marking: str = "",
 ) -> None:
     """The front page: the overview, then each partnership's assessment with its first finding;
     ``period_note`` says which months the crime figures cover where they are not the year's."""
@@ -276,8 +279,9 @@ def _write_index(
     page = wrap(
         f"{force} {year}",
         body,
-        masthead=f'<a href="index.html">{html.escape(force)}</a> · partnerships {html.escape(year)}',
-        footer=runner._footer(built_at, commit),
+        masthead=(f'<strong class="sa-marking">{html.escape(marking)}</strong> · ' if marking else "")
+        + f'<a href="index.html">{html.escape(force)}</a> · partnerships {html.escape(year)}',
+        footer=runner._footer(built_at, commit, marking),
         contents=False,
     )
     (workdir / "index.html").write_text(page, encoding="utf-8")

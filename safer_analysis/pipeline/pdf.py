@@ -56,12 +56,12 @@ def engine(say: Callable[[str], None] | None = None) -> Any | None:
         return None
 
 
-def write_pdf(page: str, target: Path, html_class: Any) -> int:
+def write_pdf(page: str, target: Path, html_class: Any, *, failure: type[Exception] = RuntimeError) -> int:
     """Print ``page`` (a complete HTML document) to ``target`` as a tagged A4 PDF; the number of pages.
 
     No base URL is given: the page holds its images inline, and its relative links stay relative.
     WeasyPrint's warnings about CSS it does not read (the screen's width queries) are not shown;
-    its errors are.
+    its errors are. Any error is raised as ``failure`` (the caller's own), naming the file.
     """
     logger = logging.getLogger("weasyprint")
     level = logger.level
@@ -69,6 +69,8 @@ def write_pdf(page: str, target: Path, html_class: Any) -> int:
     try:
         document = html_class(string=page).render()
         document.write_pdf(target, pdf_variant=VARIANT)
+    except Exception as exc:
+        raise failure(f"the board paper's PDF ({target.name}) could not be made: {exc}") from exc
     finally:
         logger.setLevel(level)
     return len(document.pages)

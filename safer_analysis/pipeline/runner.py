@@ -3,6 +3,7 @@ HTML, assemble the index, workbook and manifest, and swap the pack into place at
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import html
@@ -28,12 +29,12 @@ from safer_analysis.inputs.datasets import Dataset, file_hashes, load_dataset, s
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
 from safer_analysis.inputs.years import FinancialYear, PeriodNotHeldError, YearTo, crime_period, period_sentence
+from safer_analysis.pipeline import pdf as paper_pdf
 from safer_analysis.pipeline.cache import install as cache_install
 from safer_analysis.pipeline.kernel import KERNEL_NAME
 from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import compare_copies, drift_message, template_path
-from safer_analysis.pipeline.pdf import engine as pdf_engine
-from safer_analysis.pipeline.pdf import paper_name, write_pdf
+from safer_analysis.pipeline.summaries import report_summaries
 from safer_analysis.pipeline.targets import TOOL, check_target, files_of, made_by_tool, marker, read_manifest
 from safer_analysis.pipeline.warm import Outcome, run_forked, warm_up
 from safer_analysis.present.page import wrap
@@ -210,69 +211,66 @@ def still_to_enter(
     )
 
 
-def _summary(workdir: Path, product: str) -> dict[str, Any]:
-    path = workdir / "summaries" / f"{product}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return {"title": PRODUCTS[product].title, "findings": []}
-
-
 def write_index(
     workdir: Path,
-    year: str,
+    paper: Any,
+    dataset: Dataset,
     partnership: str,
     built_at: str,
     commit: str,
-    products: Iterable[str],
+    *,
     workbook: str | None = None,
     notice: str | None = None,
-    period_note: str | None = None,
+    marking: str = "",
     pdf: tuple[str, Any] | None = None,
 ) -> None:
-    """The board pack's front page: key findings, decisions and risks, what the figures rest on,
-    the reports, and an appendix of tables (see :mod:`safer_analysis.present.index_page`);
-    ``period_note`` says which months the crime figures cover where they are not the year's;
-    ``pdf`` (a file name and WeasyPrint's ``HTML``) prints the page to that PDF, which it links."""
-    from safer_analysis.present import index_page
+    """The board pack's front page: the board paper ``paper`` laid out by
+    :mod:`safer_analysis.present.board_paper`, the reports as its appendices; with ``pdf`` (a file
+    name and WeasyPrint's ``HTML``) printed to that PDF too, which the page links."""
+    from safer_analysis.present import board_paper as page_of
 
-    reports = [
-        (product, PRODUCTS[product].title, PRODUCTS[product].description, _summary(workdir, product))
-        for product in products
+    documents = dataset.sources.set_index("document_id")
+    titles = [
+        str(documents.at[d, "title"])
+        for d in dict.fromkeys(dataset.allocations_for(paper.year)["source_document"])
+        if d in documents.index
     ]
-    tables = sorted(p.name for p in (workdir / "tables").glob("*.csv"))
-    body = index_page.body(
-        partnership=partnership,
-        year=year,
-        built_at=built_at,
-        reports=reports,
-        tables=tables,
+    body = page_of.body(
+        paper,
+        place=paper.area,
+        money_source="Source: " + "; ".join(titles) + "." if titles else "",
         workbook=workbook,
-        period_note=period_note,
         pdf=pdf[0] if pdf else None,
     )
     page = wrap(
-        f"Board pack {year}",
+        f"Board paper {paper.year} – {partnership}",
         body,
-        masthead=_masthead(partnership, year),
-        footer=_footer(built_at, commit),
+        masthead=_masthead(partnership, paper.year, marking),
+        footer=_footer(built_at, commit, marking),
         contents=False,
         notice=notice,
     )
     (workdir / "index.html").write_text(page, encoding="utf-8")
-    if pdf:
-        try:
-            write_pdf(page, workdir / pdf[0], pdf[1])
-        except Exception as exc:  # WeasyPrint's own errors: the build fails, the last good pack stays
-            raise BuildError(f"the board paper's PDF ({pdf[0]}) could not be made: {exc}") from exc
+    if pdf:  # a PDF that cannot be made fails the build (BuildError): the last good pack stays
+        paper_pdf.write_pdf(page, workdir / pdf[0], pdf[1], failure=BuildError)
 
 
-def _masthead(partnership: str, year: str) -> str:
-    return f'<a href="index.html">{html.escape(partnership)}</a> · board pack {html.escape(year)}'
+def _marking(marking: str, public: bool) -> str:
+    """The pack's protective marking as every page shows it; a public build says what it left out."""
+    if public:
+        return f"{marking} · public version: partner figures marked OFFICIAL-SENSITIVE are left out"
+    return marking
 
 
-def _footer(built_at: str, commit: str) -> str:
+def _masthead(partnership: str, year: str, marking: str = "") -> str:
+    mark = f'<strong class="sa-marking">{html.escape(marking)}</strong> · ' if marking else ""
+    return f'{mark}<a href="index.html">{html.escape(partnership)}</a> · board pack {html.escape(year)}'
+
+
+def _footer(built_at: str, commit: str, marking: str = "") -> str:
+    mark = f"<strong>{html.escape(marking)}</strong>. " if marking else ""
     return (
-        f"Built {html.escape(built_at)} by safer-analysis {html.escape(__version__)} "
+        f"{mark}Built {html.escape(built_at)} by safer-analysis {html.escape(__version__)} "
         f"(commit {html.escape(commit[:12])})."
     )
 
@@ -315,8 +313,11 @@ def build(
     jobs: int | None = None,
     csp: str | None = None,
     progress: Callable[[str], None] | None = None,
+    public: bool = False,
 ) -> BuildResult:
     """Build the board pack for one year of a project into ``out/<year>/``, atomically.
+
+    ``public`` leaves out every partner indicator marked OFFICIAL-SENSITIVE, and every page says so.
 
     ``project`` defaults to the project around the working folder, ``financial_year`` to the
     project's default year and ``out`` to its ``outputs/`` folder. Parameters are checked before
@@ -330,6 +331,8 @@ def build(
         if name not in PRODUCTS:
             raise ParameterError(f"unknown report {name!r}; expected one of {', '.join(PRODUCTS)}")
     extra = dict(parameters or {})
+    if public:
+        extra["public"] = True
     if "csp" in extra:  # -p csp=... and --csp mean the same
         csp = str(extra.pop("csp"))
     if csp:
@@ -348,6 +351,7 @@ def build(
     if csp and csp.lower() != proj.settings.area.lower():
         area = extra["csp"] = areas.resolve(csp).label  # an unknown area is a ParameterError naming a near miss
     partnership = proj.settings.name if not csp else f"{area} Community Safety Partnership"
+    marking = _marking(proj.settings.marking, bool(extra.get("public")))
     crime_file, _ = proj.crime_source(area, str(extra.get("crime_data") or ""))
     period, period_note = None, None
     if any(p in CRIME_REPORTS for p in names):
@@ -379,8 +383,8 @@ def build(
             pages = {
                 p: {
                     "title": f"{PRODUCTS[p].title} {year} – {area}",
-                    "masthead": _masthead(partnership, year),
-                    "footer": _footer(built_at, commit),
+                    "masthead": _masthead(partnership, year, marking),
+                    "footer": _footer(built_at, commit, marking),
                     "notice": notice,
                 }
                 for p in to_run
@@ -405,8 +409,8 @@ def build(
                     p,
                     year,
                     title=f"{PRODUCTS[p].title} {year} – {area}",
-                    masthead=_masthead(partnership, year),
-                    footer=_footer(built_at, commit),
+                    masthead=_masthead(partnership, year, marking),
+                    footer=_footer(built_at, commit, marking),
                     notice=notice,
                 )
             kept = _keep_reports(out / year, workdir, earlier)
@@ -414,22 +418,41 @@ def build(
                 progress(f"kept {', '.join(p + '.html' for p in kept)} of the earlier build of {year}")
             in_pack = [p for p in PRODUCTS if p in names or p in kept]
             from safer_analysis.pipeline.workbook import write_workbook
+            from safer_analysis.reports import board_paper
 
-            workbook = write_workbook(
-                workdir, year, area, products=in_pack, built_at=built_at, commit=commit, contact=proj.settings.contact
+            settings = dataclasses.replace(proj.settings, name=partnership, area=area)
+            paper = board_paper.build(
+                dataset,
+                settings,
+                year,
+                report_summaries(workdir, in_pack),
+                marking=marking,
+                period_note=period_note,
             )
-            printer = pdf_engine(progress)  # None, said in one line, where WeasyPrint or pango is missing
-            write_index(
+            workbook = write_workbook(
                 workdir,
                 year,
+                area,
+                products=in_pack,
+                built_at=built_at,
+                commit=commit,
+                contact=proj.settings.contact,
+                partnership=partnership,
+                period_note=period_note,
+                paper=paper,
+            )
+            printer = paper_pdf.engine(progress)  # None, said in one line, where WeasyPrint or pango is missing
+            write_index(
+                workdir,
+                paper,
+                dataset,
                 partnership,
                 built_at,
                 commit,
-                in_pack,
                 workbook=workbook.name,
                 notice=notice,
-                period_note=period_note,
-                pdf=(paper_name(area, year), printer) if printer else None,
+                marking=marking,
+                pdf=(paper_pdf.paper_name(area, year), printer) if printer else None,
             )
             before = (read_manifest(out / year) or {}) if kept else {}
             reports = {p: dict(before.get("notebooks", {}).get(p, {})) for p in kept}

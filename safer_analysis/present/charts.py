@@ -357,7 +357,8 @@ def _count_axis(ax: matplotlib.axes.Axes, axis: str = "x") -> None:
 
 
 def rate_chart(rates: pd.DataFrame, *, title: str, subtitle: str, source: str, what: str) -> Chart:
-    """Rates per 1,000 people by category (index), with 95% confidence intervals as whiskers.
+    """Rates per 1,000 people by category (index), with the range each likely lies in (its 95%
+    interval) as whiskers.
 
     A suppressed rate (``[c]`` or missing, see :mod:`safer_analysis.disclosure`) gets no bar, the
     label ``[c]`` and the standard footnote."""
@@ -383,14 +384,16 @@ def rate_chart(rates: pd.DataFrame, *, title: str, subtitle: str, source: str, w
         label = disclosure.SUPPRESSED if pd.isna(r) else f"{r:.1f}"
         ax.text((0 if pd.isna(up) else up) + top * 0.01, pos, label, va="center", fontsize=9.5, color=TEXT)
     ax.set_xlim(0, top * 1.15)
-    ax.set_xlabel("Rate per 1,000 people (bars: 95% confidence interval)")
+    ax.set_xlabel("Rate per 1,000 people (whiskers: the range the rate likely lies in)")
     _count_axis(ax)
     fig.tight_layout()
     items = "; ".join(
-        f"{lbl}: suppressed, {disclosure.SUPPRESSED}" if pd.isna(r) else f"{lbl}: {r:.1f} (95% CI {lo:.1f} to {up:.1f})"
+        f"{lbl}: suppressed, {disclosure.SUPPRESSED}"
+        if pd.isna(r)
+        else f"{lbl}: {r:.1f} (likely between {lo:.1f} and {up:.1f})"
         for lbl, r, lo, up in zip(labels, rates["rate"], rates["lower"], rates["upper"], strict=True)
     )
-    alt = f"Horizontal bar chart of {what}, with 95% confidence intervals. {items}."
+    alt = f"Horizontal bar chart of {what}, with the range each rate likely lies in. {items}."
     if not shown.all():
         source = f"{source} {disclosure.footnote()}."
     return Chart(fig, title, subtitle, alt, source)
@@ -512,9 +515,9 @@ def funnel_chart(
     apply_house_style()
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     x = limits["population"]
-    ax.plot(x, limits["upper_95"], color=PALETTE[4], linewidth=1, label="95% limits")
+    ax.plot(x, limits["upper_95"], color=PALETTE[4], linewidth=1, label="Range expected (19 in 20)")
     ax.plot(x, limits["lower_95"], color=PALETTE[4], linewidth=1)
-    ax.plot(x, limits["upper_99.8"], color=PALETTE[4], linewidth=1, linestyle=":", label="99.8% limits")
+    ax.plot(x, limits["upper_99.8"], color=PALETTE[4], linewidth=1, linestyle=":", label="Wider range (998 in 1,000)")
     ax.plot(x, limits["lower_99.8"], color=PALETTE[4], linewidth=1, linestyle=":")
     styles = [(PALETTE[1], "--"), (PALETTE[3], "-.")]
     for (label, value), (colour, style) in zip(context.items(), styles, strict=False):

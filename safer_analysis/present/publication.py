@@ -72,10 +72,15 @@ class Report:
         *,
         risks: list[str] | None = None,
         status: list[tuple[str, str]] | None = None,
+        board: list[str] | None = None,
+        decisions: list[dict] | None = None,
     ) -> HTML:
         """Show the key findings as a list, and the decisions and risks for the board where there
         are any; record them, with the status of the data (``(kind, what)`` pairs, kind one of
-        ``real``, ``illustrative``, ``draft``), for the board pack's index."""
+        ``real``, ``illustrative``, ``draft``), for the board pack's index. ``board`` records the
+        findings the board paper may lead with (plain words, none resting on illustrative inputs)
+        and ``decisions`` what the report asks the board to decide (``decision``, ``why`` and
+        ``options``, each a ``[choice, what follows]`` pair); the page shows neither."""
         self.findings = list(findings)
         risks = list(risks or [])
         path = self._write("summaries", f"{self.product}.json")
@@ -89,6 +94,8 @@ class Report:
                         "findings": self.findings,
                         "risks": risks,
                         "status": [list(s) for s in (status or [])],
+                        "board": list(board or []),
+                        "decisions": list(decisions or []),
                     },
                     indent=2,
                 ),
@@ -120,8 +127,12 @@ class Report:
         suppress_derived: dict[str, list[str]] | None = None,
         source: str = "",
         caveat: str = "",
+        publish: bool = True,
     ) -> HTML:
         """Show ``frame`` as an accessible table and save ``raw`` (default ``frame``) as CSV.
+
+        ``publish=False`` shows the table without saving it: for a view of figures another table's
+        CSV already holds (such as a methods table beside the table a board reads).
 
         Counts in the ``suppress`` columns from 1 to ``threshold - 1`` are published as ``[c]``, in
         the page and in the CSV, with secondary suppression against the total row (the row labelled
@@ -154,6 +165,10 @@ class Report:
                 text = disclosure.footnote(threshold, secondary=bool((mask & ~primary).to_numpy().any()))
                 note = f'<p class="sa-note">{html.escape(text)}</p>'
 
+        if not publish:
+            return HTML(
+                tables.to_html(frame, caption, formats=formats, headers=headers, table_id=f"table-{name}") + note
+            )
         path = self._write("tables", f"{self.product}__{name}.csv")
         if path is not None:
             cells.neutralise_frame(raw if raw is not None else frame).to_csv(path, index=False)
@@ -201,6 +216,15 @@ class Report:
         reader opens (``<details>``): for what a board may read or skip. Printed closed."""
         inner = "".join(str(getattr(part, "data", part)) for part in parts)
         return HTML(f'<details class="sa-details"><summary>{html.escape(summary)}</summary>{inner}</details>')
+
+    def methods(self, summary: str, *parts: object) -> HTML:
+        """``parts`` folded under ``summary`` as a details block marked as methods (class
+        ``sa-methods``): how a figure was tested or estimated, in the terms a statistician uses,
+        kept out of what a board reads (:mod:`safer_analysis.present.plain_english`)."""
+        inner = "".join(str(getattr(part, "data", part)) for part in parts)
+        return HTML(
+            f'<details class="sa-details sa-methods"><summary>{html.escape(summary)}</summary>{inner}</details>'
+        )
 
     def bullets(self, items: list[str]) -> HTML:
         return HTML("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")

@@ -43,7 +43,10 @@ TEXTS: dict[str, str] = {
     "period_end": "a month written YYYY-MM (set with --period-end)",
     "crime_data": "a police.uk store file written by import-police-uk",
 }
-PARAMETERS = {**{k: v[2] for k, v in NUMBERS.items()}, **TEXTS}
+FLAGS: dict[str, str] = {
+    "public": "true for a version for publication, leaving out figures marked OFFICIAL-SENSITIVE (set with --public)",
+}
+PARAMETERS = {**{k: v[2] for k, v in NUMBERS.items()}, **TEXTS, **FLAGS}
 
 
 def check_parameter_values(values: Mapping[str, object]) -> None:
@@ -56,6 +59,8 @@ def check_parameter_values(values: Mapping[str, object]) -> None:
                     f"parameter {name!r}: got {value!r}; expected a whole number from {low} to {high} "
                     f"({meaning}), e.g. -p {name}={min(max(3, low), high)}"
                 )
+        elif name in FLAGS and not isinstance(value, bool):
+            raise ParameterError(f"parameter {name!r}: got {value!r}; expected true or false ({FLAGS[name]})")
         elif name == "period_end" and value:
             try:
                 YearTo.ending(str(value))

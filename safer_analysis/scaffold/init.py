@@ -103,6 +103,13 @@ def settings_text(area: Area, name: str, year: str) -> str:
         "[reports]",
         _line("default_year", f'"{year}"', "the year `safer-analysis build` builds when none is given"),
         _line("suppression_threshold", "5", "published counts below this are shown as [c]"),
+        _line("marking", '"OFFICIAL"', "protective marking on every page (or OFFICIAL-SENSITIVE)"),
+        "",
+        "[board]                                  # the board paper's title block",
+        _line("meeting", '""', "the meeting the paper goes to"),
+        _line("date", '""', "its date, YYYY-MM-DD"),
+        _line("author", '""', "who wrote the paper (the contact is [partnership] contact)"),
+        _line("paper_for", '"decision"', "decision or information"),
     ]
     return "\n".join(lines) + "\n"
 
@@ -131,8 +138,8 @@ def data_files(area: Area, name: str, year: str) -> dict[str, str]:
     )
     out[FILES["assessment_method"]] = _csv(["parameter", "value", "meaning"], [list(r) for r in DEFAULT_METHOD])
     out[OWN_FILE] = _csv([c.name for c in OWN_COLUMNS])  # optional: the partnership's own population figures
-    out[indicators.tidy.FILE] = _csv(indicators.tidy.NAMES)  # partners' indicators, and what each measures
-    out[indicators.priorities.FILE] = _csv(indicators.priorities.NAMES)
+    out[indicators.tidy.FILE] = _csv(indicators.tidy.NAMES)  # partners' indicators
+    out[indicators.priorities.FILE] = _csv(indicators.priorities.NAMES)  # what measures each priority
     return out
 
 
@@ -167,7 +174,7 @@ rationale and spend analysis say what is still to be entered until these files h
 | `data/priority_status.csv` | what each priority was in a year, where the documents changed it |
 | `data/threat_risk_harm_scores.csv` | harm, likelihood, position scores per priority and year (panel: `scorer`) |
 | `data/known_breaks.csv` | your own dated changes that move crime counts (a CCTV scheme, an operation); not yearly |
-| `data/priority_crime_types.csv` | whether a police.uk crime type measures a priority, and why not |
+| `data/priority_measures.csv` | what measures each priority (police.uk, ONS, partners), and who holds what is missing |
 | `data/pcp_priorities.csv`, `data/allocation_pcp_priorities.csv` | Police & Crime Plan priorities; lines serving each |
 | `data/allocation_local_priorities.csv` | which lines serve which local priorities |
 | `data/outcome_measures.csv`, `data/outcome_returns.csv` | outcome measures per line; the quarterly returns |
@@ -175,7 +182,6 @@ rationale and spend analysis say what is still to be entered until these files h
 | `data/assessment_method.csv` | the methods' constants (defaults given) |
 | `data/population.csv` | optional: the partnership's own population figures, used before ONS's |
 | `data/indicators.csv` | partners' figures police.uk cannot show (`import-indicators FILE` adds a Fingertips export) |
-| `data/indicator_priorities.csv` | which indicator measures which local priority, and who holds one not yet supplied |
 
 Populations come from the ONS estimates shipped with the package (to mid-2022), the one nearest
 the middle of each period. A council's own estimate goes in `data/population.csv` (`area_code`,

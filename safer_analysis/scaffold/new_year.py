@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safer_analysis.inputs.datasets import FILES, load_dataset
+from safer_analysis.inputs.indicators import priorities
 from safer_analysis.inputs.years import FinancialYear
 
 
@@ -158,8 +159,12 @@ def new_year(year: str, data_dir: str | Path, *, publisher: str = "the partnersh
             ],
         )
 
+        migrated = not (work / priorities.FILE).exists() and bool(dataset.priority_measures.attrs.get("files"))
+        if migrated:  # a project made before the one mapping: it is written from the two files it replaces
+            (work / priorities.FILE).write_text(priorities.to_csv_text(dataset.priority_measures), encoding="utf-8")
+            scaffold.added[priorities.FILE] = len(dataset.priority_measures)
         load_dataset(work)  # the whole scaffold must validate before anything changes
-        for name in FILES.values():
+        for name in [*FILES.values(), *([priorities.FILE] if migrated else [])]:
             if (work / name).exists():
                 os.replace(work / name, data_dir / name)
 
@@ -170,8 +175,16 @@ def new_year(year: str, data_dir: str | Path, *, publisher: str = "the partnersh
         "outcome_measures.csv: check the copied measures and targets",
         f"threat_risk_harm_scores.csv: score each priority for {fy.label} (copied, marked illustrative)",
         f"outcome_returns.csv: add each quarter's returns for {fy.label} as they arrive",
-        "indicator_priorities.csv: the indicators that measure each priority carry on as they are: check them, "
+        f"{priorities.FILE}: what measures each priority carries on as it is: check it, "
         f"and add the partners' figures for {fy.label} as they arrive (safer-analysis import-indicators FILE)",
+        *(
+            [
+                f"{priorities.FILE} now holds what {priorities.OLD_CRIME_TYPES} and {priorities.OLD_INDICATORS} "
+                "held; those two are no longer read, and you may delete them"
+            ]
+            if migrated
+            else []
+        ),
         f"sources.csv: the title and date of the {fy.label} plan ({plan_id})",
         "then import the latest police.uk data (safer-analysis import-police-uk) and build "
         f"(safer-analysis build --year {fy.label})",

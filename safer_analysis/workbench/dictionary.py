@@ -25,13 +25,14 @@ from safer_analysis.workbench.arguments import ArgumentTypeError, shown
 from safer_analysis.workbench.display import Table, as_table
 
 #: Every input file: the dataset's, then the optional partner indicators and their mapping.
-FILES = {**_DATASET_FILES, "indicators": _indicators.FILE, "indicator_priorities": _priorities.FILE}
-SCHEMAS = {**_DATASET_SCHEMAS, "indicators": _indicators.COLUMNS, "indicator_priorities": _priorities.COLUMNS}
+FILES = {**_DATASET_FILES, "indicators": _indicators.FILE, "priority_measures": _priorities.FILE}
+SCHEMAS = {**_DATASET_SCHEMAS, "indicators": _indicators.COLUMNS, "priority_measures": _priorities.COLUMNS}
 
 #: What each input file holds.
 FILE_MEANINGS = {
     "indicators": "partners' indicators (any source; import-indicators adds a Fingertips export)",
-    "indicator_priorities": "which indicators measure which local priority, and who holds one not supplied",
+    "priority_measures": "what measures each local priority (police.uk types, ONS groups, partner indicators), "
+    "and who holds a measure not supplied",
     "sources": "the source documents every other file cites",
     "grants": "the grant per financial year",
     "allocations": "every line of each year's spending plan",
@@ -40,7 +41,6 @@ FILE_MEANINGS = {
     "local_priorities": "the strategic assessment's local priorities",
     "outcome_measures": "each project's outcome measures and targets",
     "context_figures": "figures the strategic assessment paper quotes",
-    "priority_crime_types": "which police.uk crime type measures a local priority, if any",
     "threat_risk_harm_scores": "the analyst's threat, risk and harm scores per local priority and year",
     "assessment_method": "the constants of the assessment's method",
     "outcome_returns": "providers' quarterly returns against the outcome measures",
@@ -80,9 +80,12 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "marking": "the figure's protective marking; a public pack leaves OFFICIAL-SENSITIVE out",
         "source": "who publishes or supplied the figure",
     },
-    "indicator_priorities": {
-        "indicator": "an indicator's name (any case) or ID, held or not",
+    "priority_measures": {
+        "source": "police.uk, ONS recorded crime or indicator",
+        "measure": "the police.uk crime type (blank: police.uk does not measure the priority), ONS's group, "
+        "or an indicator's name (any case) or ID, held or not",
         "held_by": "who holds an indicator not yet supplied",
+        "note": "why, and what the measure misses",
     },
     "sources": {
         "document_id": "the id other files cite",
@@ -141,11 +144,6 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "period": "the period as stated",
         "geography": "the area as stated",
         "source": "the original source the paper quotes",
-    },
-    "priority_crime_types": {
-        "crime_type": "the police.uk crime type that measures the priority (blank when none does)",
-        "relation": "whether street-level data measure the priority",
-        "note": "why, and what the measure misses",
     },
     "threat_risk_harm_scores": {
         "harm": "impact on victims and the community, 1 to 5 (5 the most severe)",

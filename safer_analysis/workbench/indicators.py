@@ -14,23 +14,16 @@ from __future__ import annotations
 
 import difflib
 import html
-from dataclasses import dataclass
 from functools import cached_property
 
-import numpy as np
 import pandas as pd
 
-from safer_analysis.analysis.indicator_trend import YearlyTrend, yearly_trend
+from safer_analysis.analysis.indicator_series import IndicatorSeries, with_starts
 from safer_analysis.errors import ParameterError
-from safer_analysis.inputs.indicators.periods import period_kind, period_start
 from safer_analysis.inputs.indicators.tidy import indicator_key
 from safer_analysis.present.disclosure import SUPPRESSED
-from safer_analysis.present.formats import format_percent
 from safer_analysis.workbench import arguments, charts
 from safer_analysis.workbench.display import Table, as_table
-
-#: Comparators drawn as lines of their own; statistical neighbours are drawn as their average.
-_NEIGHBOUR = "statistical neighbour"
 
 
 def find(rows: pd.DataFrame, name: object) -> str:
@@ -62,38 +55,9 @@ def find(rows: pd.DataFrame, name: object) -> str:
     raise ParameterError(f"name: no indicator {name!r} in the project's, DfE's, ONS's or the documents' figures{hint}")
 
 
-@dataclass
-class IndicatorView:
+class IndicatorView(IndicatorSeries):
     """One indicator for the area: ``rows`` (every row, the area's and its comparators'), ``series``
     (the area's values by period), ``comparison`` (a table of period by area), ``trend`` and ``chart``."""
-
-    name: str
-    rows: pd.DataFrame
-    place: str
-    threshold: int
-
-    @property
-    def own(self) -> pd.DataFrame:
-        own = self.rows[self.rows["comparison"] == ""]
-        return own.sort_values("period_start", kind="stable") if "period_start" in own else own
-
-    @property
-    def single_point(self) -> bool:
-        """A figure quoted once (the documents' context figures): shown as such, never trended."""
-        return bool(self.rows["single_point"].any())
-
-    @property
-    def one_period(self) -> bool:
-        return self.own["period"].nunique() <= 1
-
-    @property
-    def unit(self) -> str:
-        units = self.rows["unit"].dropna()
-        return str(units.iloc[0]) if len(units) else ""
-
-    @property
-    def sources(self) -> list[str]:
-        return list(dict.fromkeys(self.rows["source"].dropna()))
 
     @cached_property
     def series(self) -> Table:
@@ -124,29 +88,11 @@ class IndicatorView:
     @cached_property
     def comparison(self) -> Table:
         """Period by area: the area's value, then each comparator's (statistical neighbours averaged)."""
-        rows = self.rows[~self.rows["single_point"]]
-        others = rows.loc[rows["comparison"] == "other area", "area_name"].nunique()
-        rows = rows[rows["comparison"] != "other area"]  # every area of an export: in .rows, not drawn
-        if rows.empty:
+        table = self.comparison_frame
+        if table.empty:
             return as_table(pd.DataFrame({"period": []}), caption=f"{self.name}: no comparators")
-        labels = []
-        for _, r in rows.iterrows():
-            if r["comparison"] == _NEIGHBOUR:
-                labels.append("statistical neighbours' average")
-            else:
-                labels.append(
-                    r["area_name"] if r["comparison"] in ("", "region", "force", "other area") else r["comparison"]
-                )
-        table = rows.assign(label=labels).pivot_table(
-            index="period", columns="label", values="value", aggfunc="mean", sort=False
-        )
-        own_label = rows.loc[rows["comparison"] == "", "area_name"]
-        first = list(dict.fromkeys(own_label))
-        table = table[first + [c for c in table.columns if c not in first]]
-        table = table.loc[sorted(table.index, key=period_start)]
-        table.index.name = "period"
-        neighbours = rows[rows["comparison"] == _NEIGHBOUR]["area_name"].nunique()
         notes = [f"{self.unit}." if self.unit else ""]
+        neighbours, others = table.attrs["neighbours"], table.attrs["others"]
         if neighbours:
             notes.append(
                 f"The statistical neighbours' average is the plain mean of the values given for the {neighbours} "
@@ -154,48 +100,9 @@ class IndicatorView:
             )
         if others:
             notes.append(f"{others} other area{'s' * (others != 1)} of the file: in .rows, not here.")
-        table.attrs["series"] = list(table.columns)
+        table = table.copy()
+        table.attrs = {"series": list(table.columns)}
         return as_table(table, caption=f"{self.name}: {self.place} and its comparators", notes=notes)
-
-    @cached_property
-    def trend(self) -> YearlyTrend | None:
-        """The trend test on the area's yearly values; None for a figure quoted once."""
-        if self.single_point:
-            return None
-        own = self.own.dropna(subset=["value"])
-        kinds = {period_kind(p) for p in own["period"]}
-        if len(kinds) > 1 or kinds & {"month", "quarter", "financial quarter"}:
-            return YearlyTrend("not enough data", len(own), reason="the periods are not yearly ones of one kind")
-        return yearly_trend([period_start(p) for p in own["period"]], own["value"].tolist())
-
-    def trend_sentence(self) -> str:
-        """The trend in plain words."""
-        trend = self.trend
-        own = self.own
-        if trend is None:
-            r = own.iloc[0]
-            value = _number(r["value"]) if pd.notna(r["value"]) else f"{_number(r['lower'])} to {_number(r['upper'])}"
-            return f"A single figure, quoted once ({r['period']}): {value} {self.unit}. It cannot show a trend."
-        if self.one_period:
-            others = "; ".join(
-                f"{c} {_number(v)}" for c, v in self.comparison.iloc[0].items() if c not in set(own["area_name"])
-            )
-            return (
-                f"Only {own['period'].iloc[0]} is held: {_number(own['value'].iloc[0])} {self.unit}"
-                + (f" ({others})" if others else "")
-                + ". One period cannot show a trend."
-            )
-        first, last = own.iloc[0], own.iloc[-1]
-        span = f"from {_number(first['value'])} in {first['period']} to {_number(last['value'])} in {last['period']}"
-        if trend.direction == "not enough data":
-            return f"{span[0].upper()}{span[1:]}; too few yearly values to test for a trend ({trend.reason})."
-        if trend.direction == "no significant change":
-            return f"{span[0].upper()}{span[1:]}: no clear trend beyond the usual year-to-year ups and downs."
-        return (
-            f"{span[0].upper()}{span[1:]}: {trend.direction}, by about "
-            f"{format_percent(abs(trend.annual_change) * 100)} a year over {trend.points} years, more than the usual "
-            "year-to-year ups and downs."
-        )
 
     @cached_property
     def chart(self) -> charts.QuickChart:
@@ -253,7 +160,7 @@ class IndicatorView:
             parts.append(self.series._repr_html_())
         else:
             parts.append(f"<p>Source: {html.escape('; '.join(self.sources))}</p>")
-        markings = sorted({m for m in self.rows["marking"].dropna() if m})
+        markings = self.markings
         if markings:
             parts.append(
                 f"<p><strong>Marked {html.escape(', '.join(markings))}</strong>: not for publication as it stands.</p>"
@@ -264,17 +171,7 @@ class IndicatorView:
         return f"{self.name}, {self.place}: {self.trend_sentence()}"
 
 
-def _number(value: float) -> str:
-    """A value as a sentence gives it: whole numbers with separators, others to one decimal place."""
-    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.1f}"
-
-
 def indicator(rows: pd.DataFrame, name: object, *, place: str, threshold: int) -> IndicatorView:
     """The view of the indicator ``name`` means among ``rows`` (:func:`find`)."""
     chosen = find(rows, name)
-    picked = rows[rows["indicator"] == chosen].copy()
-    picked["single_point"] = picked["single_point"].fillna(False).astype(bool)
-    picked["period_start"] = [
-        period_start(p) if not s else np.nan for p, s in zip(picked["period"], picked["single_point"], strict=True)
-    ]
-    return IndicatorView(chosen, picked, place, threshold)
+    return IndicatorView(chosen, with_starts(rows[rows["indicator"] == chosen]), place, threshold)

@@ -129,17 +129,6 @@ def test_compare_with_named_priorities_counts_a_tie_at_the_edge_as_in():
     assert c.at["X", "finding"] == "named as an emerging issue, below the top 2"
 
 
-def test_only_a_crime_type_that_measures_the_priority_is_evidence():
-    table = pd.DataFrame(
-        {
-            "priority_key": ["asb", "da"],
-            "crime_type": ["Anti-social behaviour", ""],
-            "relation": ["measures", "not measured"],
-        }
-    )
-    assert ranking.measured_by(table) == {"asb": "Anti-social behaviour"}
-
-
 # --- every score moved a point, and several scorers ---------------------------------------------
 
 

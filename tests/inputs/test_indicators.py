@@ -169,13 +169,15 @@ def test_the_mapping_lists_indicators_not_supplied_and_those_not_yet_linked(tmp_
         [
             {
                 "priority_key": "domestic_abuse_sexual_violence",
-                "indicator": "marac repeat CASES",
+                "source": "indicator",
+                "measure": "marac repeat CASES",
                 "held_by": "",
                 "note": "",
             },
             {
                 "priority_key": "hate_crime",
-                "indicator": "Hate incidents",
+                "source": "indicator",
+                "measure": "Hate incidents",
                 "held_by": "the council's community cohesion team",
                 "note": "",
             },
@@ -190,11 +192,87 @@ def test_the_mapping_lists_indicators_not_supplied_and_those_not_yet_linked(tmp_
 def test_the_mapping_file_is_checked_against_the_local_priorities(data_copy: Path):
     write_csv(
         data_copy / priorities.FILE,
-        [{"priority_key": "hate_crimes", "indicator": "Hate incidents", "held_by": "", "note": ""}],
+        [{"priority_key": "hate_crimes", "source": "indicator", "measure": "Hate incidents"}],
+        priorities.NAMES,
     )
     keys = set(pd.read_csv(data_copy / "local_priorities.csv")["priority_key"])
     found = priorities.problems(data_copy, keys)
     assert len(found) == 1 and "row 2, column 'priority_key': unknown local priority 'hate_crimes'" in str(found[0])
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ({"source": "Police"}, "source", "expected one of 'police.uk', 'ONS recorded crime', 'indicator'"),
+        ({"source": "police.uk", "measure": "Burglarys"}, "measure", "expected a police.uk crime type"),
+        ({"source": "ONS recorded crime", "measure": "Rape"}, "measure", "expected one of ONS's groups"),
+        ({"source": "indicator", "measure": ""}, "measure", "expected the indicator's name or ID"),
+        ({"priority_key": "Hate crime"}, "priority_key", "expected a key"),
+    ],
+)
+def test_each_kind_of_bad_mapping_row_is_refused_naming_file_row_and_column(data_copy: Path, cells, column, message):
+    good = {"priority_key": "hate_crime", "source": "indicator", "measure": "Hate incidents", "held_by": "", "note": ""}
+    write_csv(data_copy / priorities.FILE, [good, {**good, "measure": "Hate crimes", **cells}])
+    with pytest.raises(DataValidationError) as caught:
+        priorities.read_project(data_copy)
+    problem = caught.value.problems[0]
+    assert (problem.path, problem.row, problem.column) == (str(data_copy / priorities.FILE), 3, column)
+    assert message in problem.message
+
+
+def test_a_priority_linked_twice_to_a_measure_or_to_two_police_uk_types_is_refused(data_copy: Path):
+    rows = [
+        {"priority_key": "hate_crime", "source": "police.uk", "measure": "Public order", "held_by": "", "note": ""},
+        {"priority_key": "hate_crime", "source": "police.uk", "measure": "", "held_by": "", "note": "why not"},
+        {"priority_key": "hate_crime", "source": "ONS recorded crime", "measure": "Sexual offences"},
+        {"priority_key": "hate_crime", "source": "ONS recorded crime", "measure": "sexual OFFENCES"},
+    ]
+    write_csv(data_copy / priorities.FILE, rows, priorities.NAMES)
+    with pytest.raises(DataValidationError) as caught:
+        priorities.read_project(data_copy)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(5, "measure"), (3, "priority_key")]
+
+
+def test_a_project_made_before_the_mapping_reads_its_two_old_files_as_one(data_copy: Path):
+    """A project with priority_crime_types.csv and indicator_priorities.csv builds as before: the two
+    are read as the one mapping until it is written."""
+    (data_copy / priorities.FILE).unlink()
+    write_csv(
+        data_copy / priorities.OLD_CRIME_TYPES,
+        [
+            {"priority_key": "emerging_threats", "crime_type": "anti-social behaviour", "relation": "measures"},
+            {"priority_key": "hate_crime", "crime_type": "", "relation": "not measured", "note": "no flag"},
+        ],
+        ["priority_key", "crime_type", "relation", "note"],
+    )
+    write_csv(
+        data_copy / priorities.OLD_INDICATORS,
+        [
+            {"priority_key": "hate_crime", "indicator": "Hate incidents", "held_by": "the police"},
+            {"priority_key": "domestic_abuse_sexual_violence", "indicator": "Sexual offences (police recorded crime)"},
+        ],
+        ["priority_key", "indicator", "held_by", "note"],
+    )
+    mapping = priorities.read_project(data_copy)
+    assert mapping.attrs["files"] == [priorities.OLD_CRIME_TYPES, priorities.OLD_INDICATORS]
+    assert priorities.crime_types(mapping) == {"emerging_threats": "Anti-social behaviour"}
+    assert priorities.police_uk_notes(mapping)["hate_crime"] == "no flag"
+    assert mapping[["source", "measure"]].values.tolist()[2:] == [
+        ["indicator", "Hate incidents"],
+        ["ONS recorded crime", "Sexual offences"],
+    ]
+    from safer_analysis.inputs.datasets import load_dataset
+
+    assert (
+        load_dataset(data_copy)
+        .priority_measures[["priority_key", "source"]]
+        .equals(mapping[["priority_key", "source"]])
+    )
+
+
+def test_a_project_with_no_mapping_at_all_reads_it_as_empty(data_copy: Path):
+    (data_copy / priorities.FILE).unlink()
+    assert priorities.read_project(data_copy).empty
 
 
 def test_the_documents_context_figures_become_single_points_with_their_citation(dataset):

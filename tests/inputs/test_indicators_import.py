@@ -61,8 +61,8 @@ def test_priority_links_every_indicator_imported_by_key_or_name(project_copy: Pa
     assert "Linked to the priority domestic_abuse_sexual_violence." in capsys.readouterr().out
     links = read_rows(project_copy / "data" / priorities.FILE)
     assert links[: len(before)] == before  # the links held stay, and the new one follows
-    assert [(r["priority_key"], r["indicator"]) for r in links[len(before) :]] == [
-        ("domestic_abuse_sexual_violence", "MARAC repeat cases")
+    assert [(r["priority_key"], r["source"], r["measure"]) for r in links[len(before) :]] == [
+        ("domestic_abuse_sexual_violence", "indicator", "MARAC repeat cases")
     ]
     assert _run(project_copy, str(path), "--priority", "domestic_abuse_sexual_violence") == 0  # not linked twice
     assert len(read_rows(project_copy / "data" / priorities.FILE)) == len(before) + 1
@@ -121,21 +121,44 @@ def test_init_writes_both_files_with_their_headers_only_and_a_new_project_import
 
 def test_new_year_carries_the_mapping(data_copy: Path, capsys):
     links = [
-        {"priority_key": "hate_crime", "indicator": "Hate incidents", "held_by": "the police", "note": ""},
+        {"priority_key": "hate_crime", "source": "indicator", "measure": "Hate incidents", "held_by": "the police"},
     ]
     write_csv(data_copy / priorities.FILE, links, priorities.NAMES)
+    held = (data_copy / priorities.FILE).read_bytes()
     assert main(["new-year", "2019-20", "--project", str(data_copy.parent)]) == 0
-    assert "indicator_priorities.csv" in capsys.readouterr().out
-    assert read_rows(data_copy / priorities.FILE) == links
+    assert "priority_measures.csv: what measures each priority carries on" in capsys.readouterr().out
+    assert (data_copy / priorities.FILE).read_bytes() == held
+
+
+def test_new_year_writes_the_one_mapping_for_a_project_made_before_it(data_copy: Path, capsys):
+    """The two files the mapping replaced are read, written as one, and left where they are."""
+    mapping = priorities.read_project(data_copy)
+    (data_copy / priorities.FILE).unlink()
+    old = {
+        priorities.OLD_CRIME_TYPES: "priority_key,crime_type,relation,note\n"
+        "emerging_threats,Anti-social behaviour,measures,\nhate_crime,,not measured,no flag\n",
+        priorities.OLD_INDICATORS: "priority_key,indicator,held_by,note\nhate_crime,Hate incidents,the police,\n",
+    }
+    for name, text in old.items():
+        (data_copy / name).write_text(text, encoding="utf-8")
+    assert main(["check", "--project", str(data_copy.parent)]) == 0
+    assert main(["new-year", "2019-20", "--project", str(data_copy.parent)]) == 0
+    assert "those two are no longer read" in capsys.readouterr().out
+    written = read_rows(data_copy / priorities.FILE)
+    assert [(r["priority_key"], r["source"], r["measure"]) for r in written] == [
+        ("emerging_threats", "police.uk", "Anti-social behaviour"),
+        ("hate_crime", "police.uk", ""),
+        ("hate_crime", "indicator", "Hate incidents"),
+    ]
+    assert {name: (data_copy / name).read_text(encoding="utf-8") for name in old} == old
+    assert len(mapping) > len(written)  # Plymouth's own mapping was set aside, not merged in
 
 
 def test_check_says_which_indicators_are_held_named_but_not_supplied_and_not_yet_linked(project_copy: Path, capsys):
     assert main(["check", "--project", str(project_copy)]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Partner indicators:"))
     mapping = read_rows(project_copy / "data" / priorities.FILE)
-    for link in mapping:  # each of Plymouth's links named but not held is listed, with nothing else missing
-        held = link["indicator"].startswith(
-            ("First-time entrants", "Proven reoffending", "Sexual offences", "Stalking")
-        )
-        assert (link["indicator"] in line.split("named but not supplied: ")[1]) != held
+    for link in (m for m in mapping if m["source"] != "police.uk"):  # each named but not held is listed
+        held = link["measure"].startswith(("First-time entrants", "Proven reoffending", "Sexual offences", "Stalking"))
+        assert (link["measure"] in line.split("named but not supplied: ")[1]) != held
     assert "not yet linked to a priority: Violence with injury (police recorded crime)" in line

@@ -154,11 +154,20 @@ def test_a_pdf_that_fails_leaves_the_last_good_pack_in_place(tmp_path, monkeypat
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     assert pdf.paper_name("Plymouth", YEAR) in before
 
-    def broken(page, target, html_class):
-        target.write_bytes(b"%PDF-1.7 half written")
-        raise RuntimeError("the PDF could not be laid out")
+    class Broken:
+        """WeasyPrint failing part way: a PDF half written, then an error."""
 
-    monkeypatch.setattr("safer_analysis.pipeline.runner.write_pdf", broken)
+        def __init__(self, string):
+            self.string = string
+
+        def render(self):
+            return self
+
+        def write_pdf(self, target, **options):
+            target.write_bytes(b"%PDF-1.7 half written")
+            raise ValueError("the PDF could not be laid out")
+
+    monkeypatch.setattr(pdf, "_load", lambda: Broken)
     assert main(args) != 0
     out = capsys.readouterr()
     assert "the board paper's PDF (plymouth-board-paper-2018-19.pdf) could not be made" in out.out + out.err

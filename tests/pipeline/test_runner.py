@@ -102,8 +102,8 @@ def test_a_partial_rebuild_keeps_the_other_reports_of_the_pack(packs, tmp_path):
     assert manifest["notebooks"]["spend_analysis"]["built_at"] == manifest["built_at"]
     assert manifest["notebooks"]["strategic_assessment"]["built_at"] == earlier["built_at"]
     book = openpyxl.load_workbook(next(pack.glob("*.xlsx")))
-    assert any(name.startswith("assess_") for name in book.sheetnames)
-    assert any(name.startswith("spend_") for name in book.sheetnames)
+    assert "Crime and anti-social behaviour" in book.sheetnames  # the strategic assessment's first table
+    assert "Every line of the plan" in book.sheetnames  # and the spend analysis's
 
 
 # --- failure leaves the previous pack untouched ---------------------------------------------
@@ -290,15 +290,15 @@ def test_workbook_follows_the_accessible_spreadsheet_layout(packs, year):
     books = list((packs / year).glob("*.xlsx"))
     assert len(books) == 1
     wb = openpyxl.load_workbook(books[0])
-    assert wb.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    assert wb.sheetnames[:4] == ["Cover", "Decisions and key findings", "Contents", "Notes"]
     tables = sorted(p.stem for p in (packs / year / "tables").glob("*.csv") if not p.stem.endswith("provenance"))
-    assert len(wb.sheetnames) - 3 == len(tables)
+    assert len(wb.sheetnames) - 4 == len(tables)
     contents = [r for r in wb["Contents"].iter_rows(values_only=True) if r and r[0]]
-    assert len([r for r in contents if r[0] in wb.sheetnames]) == len(tables)
-    for name in wb.sheetnames[3:]:
+    assert len([r for r in contents if r[0] in wb.sheetnames]) == len(tables) + 1  # and the key findings
+    for name in wb.sheetnames[1:2] + wb.sheetnames[4:]:
         ws = wb[name]
         assert ws["A1"].value and year in "".join(str(c.value) for c in ws["A"][:3])  # title and subtitle
-    recon = wb["spend_reconciliation"]
+    recon = wb["Grant reconciliation"]
     values = [c for row in recon.iter_rows(values_only=True) for c in row]
     assert 400568 in values  # numbers are stored as numbers
     index = (packs / year / "index.html").read_text()

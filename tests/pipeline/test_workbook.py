@@ -108,7 +108,7 @@ def test_hostile_text_makes_no_formula_and_no_link_and_numbers_stay_numbers(host
 
     book = write_workbook(hostile_pack, "2018-19", "Plymouth", contact="Safer Plymouth")
     assert formulas_and_foreign_links(book) == []
-    sheet = openpyxl.load_workbook(book)["rationale_alignment"]
+    sheet = openpyxl.load_workbook(book)["Spend and rank by priority"]
     cells = [c for row in sheet.iter_rows() for c in row]
     values = [c.value for c in cells]
     assert 12000 in values and 3 in values and "[x]" in values  # the missing amount is marked
@@ -241,6 +241,6 @@ def test_the_bundled_pack_workbook_holds_no_formula_and_its_tied_rank_as_text(pa
         assert formulas_and_foreign_links(book) == [], year
         assert runnable_csv_cells(packs / year) == [], year
     (book,) = (packs / "2018-19").glob("*.xlsx")
-    sheet = openpyxl.load_workbook(book)["assess_cross_cutting"]
+    sheet = openpyxl.load_workbook(book)["Cross-cutting issues"]
     tied = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "=2 of 8" in c.value]
     assert tied and all(c.data_type == "s" and c.value.startswith("'=2 of 8") for c in tied)

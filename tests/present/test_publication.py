@@ -32,3 +32,21 @@ def test_a_report_writes_no_cell_a_spreadsheet_would_run_into_its_csv(tmp_path):
     for row in rows:
         for cell in row:
             assert not cell.lstrip().startswith(("=", "@")), cell
+
+
+def test_a_methods_table_is_shown_in_a_methods_block_and_not_published_twice(tmp_path):
+    """The trend's tests sit in a details block marked as methods, which the plain-English
+    checks leave aside; their figures are already in the board table's CSV, so no second file."""
+    from safer_analysis.present import plain_english
+
+    report = Report("strategic_assessment", "2018-19", "Plymouth", output_dir=tmp_path)
+    tests = pd.DataFrame({"crime_type": ["Burglary"], "p_adjusted": [0.41]})
+    block = report.methods(
+        "Methods: how each trend was tested",
+        report.table(tests, "trend_tests", "Trend tests", headers={"p_adjusted": "p-value"}, publish=False),
+    ).data
+    assert block.startswith('<details class="sa-details sa-methods">')
+    assert not (tmp_path / "tables").exists() and report.tables == []
+    passages = plain_english.passages(f"<h2>Trend</h2><p>Burglary: no trend.</p>{block}")
+    assert [p.text for p in passages if not p.methods] == ["Trend", "Burglary: no trend."]
+    assert "p-value" in [p.text for p in passages if p.methods]

@@ -36,7 +36,7 @@ def test_first_time_entrants_by_name_or_id_with_the_south_west_beside(wb, name):
     assert table["South West"].to_dict() == _lait("South West")
     assert "statistical neighbours' average" in table.columns
     assert view.trend.points == 9
-    assert "from 305 in 2016 to 207 in 2024" in view.trend_sentence().lower()
+    assert "from 305 per 100,000 aged 10-17 in 2016 to 207 in 2024" in view.trend_sentence().lower()
     assert "Plymouth" in view.chart.alt and view.chart.source.startswith("Department for Education")
 
 

@@ -2,7 +2,7 @@
 
 - :mod:`.tidy`: the project's ``data/indicators.csv``, one tidy format (:mod:`.periods`: the periods it takes);
 - :mod:`.fingertips`: OHID Fingertips' CSV export, as downloaded;
-- :mod:`.priorities`: ``data/indicator_priorities.csv``, which indicators measure which local priority;
+- :mod:`.priorities`: ``data/priority_measures.csv``, what measures each local priority;
 - :mod:`.importing`: ``safer-analysis import-indicators``;
 - :mod:`.context`: the figures the source documents quote, as single points;
 - :mod:`.youth_justice`: DfE's youth justice indicators for a partnership's upper-tier authority,

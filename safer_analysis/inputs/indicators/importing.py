@@ -3,7 +3,7 @@
 
 A period imported again replaces the rows held for that indicator and period (every area); the
 rest are kept. With ``--priority`` each indicator imported is linked to that local priority in
-``data/indicator_priorities.csv``; without it, an indicator no row links is reported as not yet
+``data/priority_measures.csv``; without it, an indicator no row links is reported as not yet
 linked (and still appears among the partner indicators). The project's files are written whole
 or not at all.
 """
@@ -53,7 +53,7 @@ class Imported:
             lines.append(f"Linked to the priority {self.linked_to}.")
         if self.unlinked:
             lines.append(
-                "Not yet linked to a priority (add rows to data/indicator_priorities.csv, or import with --priority): "
+                "Not yet linked to a priority (add rows to data/priority_measures.csv, or import with --priority): "
                 + "; ".join(self.unlinked)
             )
         return "\n".join(lines)
@@ -132,19 +132,23 @@ def import_indicators(path: str | os.PathLike, data_dir: str | os.PathLike, *, p
     v.require(tidy.row_problems(combined, f"{data_dir / tidy.FILE} with {path.name} added"))
     mapping = priorities.read_project(data_dir)
     if key:
-        have = set(zip(mapping["priority_key"], mapping["indicator"].map(tidy.indicator_key), strict=True))
+        linked = priorities.indicator_rows(mapping)
+        have = set(zip(linked["priority_key"], linked["indicator"].map(tidy.indicator_key), strict=True))
         added = [
-            {"priority_key": key, "indicator": name, "held_by": "", "note": f"linked on import of {path.name}"}
+            {
+                "priority_key": key,
+                "source": priorities.INDICATOR,
+                "measure": name,
+                "held_by": "",
+                "note": f"linked on import of {path.name}",
+            }
             for name in dict.fromkeys(new["indicator"])
             if (key, tidy.indicator_key(name)) not in have
         ]
         mapping = pd.concat([mapping, pd.DataFrame(added, columns=priorities.NAMES)], ignore_index=True)
     _write(data_dir / tidy.FILE, tidy.to_csv_text(combined))
     if key:
-        _write(
-            data_dir / priorities.FILE,
-            mapping.reindex(columns=priorities.NAMES).fillna("").to_csv(index=False, lineterminator="\n"),
-        )
+        _write(data_dir / priorities.FILE, priorities.to_csv_text(mapping))
     names = set(new["indicator"].map(tidy.indicator_key))
     unlinked = [n for n in priorities.unlinked(combined, mapping) if tidy.indicator_key(n) in names]
     return Imported(path, kind, new, replaced=sum(replace), left_out=left_out, linked_to=key, unlinked=unlinked)

@@ -2,15 +2,14 @@
 (:mod:`.model`, the crime profile of one area and year), its findings as sentences
 (:mod:`.findings`, with the sentences about trends in :mod:`.trend_text`), its tables and chart
 titles (:mod:`.tables`), where crime is, as a map or a table (:mod:`.places`), and how the area compares
-with its most similar partnerships (:mod:`.compared`). The report's
+with its most similar partnerships (:mod:`.compared`), and what measures each priority (:mod:`.evidence`). The report's
 notebook reads them all through this package:
 ``from safer_analysis.reports import strategic_assessment as sa``."""
 
-from safer_analysis.reports.strategic_assessment import compared  # noqa: F401
+from safer_analysis.reports.strategic_assessment import board, compared, evidence  # noqa: F401
 from safer_analysis.reports.strategic_assessment.findings import (  # noqa: F401
     PLURALS,
     concentration_sentence,
-    context_intro,
     coverage_sentence,
     data_quality_sentence,
     data_status,
@@ -51,9 +50,10 @@ from safer_analysis.reports.strategic_assessment.places import (  # noqa: F401
 )
 from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     RANKING_HEADERS,
+    TREND_TEST_FORMATS,
+    VERDICTS,
     WORDS,
     concentration_title,
-    context_table,
     count_columns,
     crime_source_line,
     cross_cutting_table,
@@ -73,10 +73,12 @@ from safer_analysis.reports.strategic_assessment.tables import (  # noqa: F401
     rates_for_chart,
     recurring_caption,
     tables_source,
+    trend_data,
     trend_headers,
     trend_lines,
     trend_lines_subtitle,
     trend_table,
+    trend_tests,
     trend_title,
     volume_formats,
     volume_headers,

@@ -125,10 +125,11 @@ def summarise(p: Profile) -> list[str]:
     text = f"In {_the(p.year)}, police.uk placed {total:,} recorded crimes in {p.csp}"
     if p.rates is not None:
         r = p.rates.loc[ALL_CRIME]
-        text += f", {r['rate']:.1f} per 1,000 people (95% CI {r['lower']:.1f} to {r['upper']:.1f})"
+        text += f": {r['rate']:.1f} per 1,000 people (likely between {r['lower']:.1f} and {r['upper']:.1f})"
+    text += "."
     if ASB in p.counts.index:
-        text += f", with {int(p.counts.at[ASB, p.year]):,} incidents of anti-social behaviour"
-    out.append(text + ".")
+        text += f" It placed {int(p.counts.at[ASB, p.year]):,} incidents of anti-social behaviour."
+    out.append(text)
     if period_note(p):
         out.append(period_note(p))
     held = int(p.coverage.at[p.year, "months_held"]) if p.year in p.coverage.index else 12
@@ -145,19 +146,19 @@ def summarise(p: Profile) -> list[str]:
     top = p.harm.dropna(subset=["harm"]).iloc[0]
     out.append(
         f"{top.name} is {format_percent(top['count_share_pct'])} of crimes but "
-        f"{format_percent(top['harm_share_pct'])} of harm weighted by the Crime Severity Score "
-        f"(each type weighted by the mix of {p.harm_basis})."
+        f"{format_percent(top['harm_share_pct'])} of the harm, when each crime is weighted by how serious it is "
+        "(the ONS Crime Severity Score)."
     )
     c = p.concentration
     every_year = (
-        f"; {len(p.recurring)} of the {c['top_lsoas']} busiest are among the busiest in every year over "
-        f"{_span(p.years[0], p.years[-1])}"
+        f" {len(p.recurring)} of the {c['top_lsoas']} busiest are among the busiest in every year from "
+        f"{_span(p.years[0], p.years[-1])}."
         if len(p.years) > 1
         else ""
     )
     out.append(
         f"The busiest {c['share'] * 100:.0f}% of neighbourhoods hold {format_percent(c['top_share_pct'])} of "
-        f"crime (Gini coefficient {c['gini']:.2f}){every_year}."
+        f"crime.{every_year}"
     )
     if p.peers is not None:
         out.append(peer_sentence(p))
@@ -292,9 +293,9 @@ def concentration_sentence(p: Profile) -> str:
     pct = f"{c['share'] * 100:.0f}%"
     return (
         f"In {_the(p.year)}, the busiest {pct} of {p.csp}'s {c['lsoas']} neighbourhoods held "
-        f"{format_percent(c['top_share_pct'])} of the {c['total']:,} crimes that could be placed. The Gini "
-        f"coefficient is {c['gini']:.2f}: 0 would mean every neighbourhood had the same count, 1 that one "
-        "had them all. "
+        f"{format_percent(c['top_share_pct'])} of the {c['total']:,} crimes that could be placed. On a scale "
+        f"from 0 (every neighbourhood has the same count) to 1 (one has them all), crime here stands at "
+        f"{c['gini']:.2f}. "
         + (
             f"{len(p.recurring)} of the {c['top_lsoas']} busiest neighbourhoods were among the {c['top_lsoas']} "
             f"busiest in every year from {p.years[0]} to {p.year}; they are listed below with their wards."
@@ -510,14 +511,4 @@ def no_ranking_sentence(p: Profile, year: str) -> str:
     return (
         f"The analyst's threat, risk and harm scores for {year} are still to be entered, so no priority is "
         "ranked yet. The evidence from the crime data alone:"
-    )
-
-
-def context_intro(dataset) -> str:
-    """Where the contextual figures come from."""
-    if dataset.context_figures.empty:
-        return "No contextual figures from other sources are entered (data/context_figures.csv)."
-    return (
-        "Figures quoted in " + _documents(dataset, dataset.context_figures) + " for priorities the street-level "
-        "data cannot measure. They are as published, with their own periods and sources."
     )

@@ -32,11 +32,11 @@ from safer_analysis.analysis.harm import harm_by_type
 from safer_analysis.analysis.ranking import (
     compare_with_named_priorities,
     cross_cutting,
-    measured_by,
     rank_priorities,
 )
 from safer_analysis.inputs import areas, reference
 from safer_analysis.inputs import population as populations
+from safer_analysis.inputs.indicators import priorities as mapping
 from safer_analysis.inputs.population import Estimate, ProjectFigures
 from safer_analysis.inputs.years import FinancialYear, PeriodNotHeldError, YearTo, crime_period, parse_period
 from safer_analysis.reports.force_rates import FUNNEL_MINIMUM, partnership_lsoas, partnership_rates
@@ -177,9 +177,8 @@ def build_profile(
     weights = reference.severity_weights(force, _financial_year_of(year))
     harm = harm_by_type(counts[year], weights)
     priorities = dataset.priorities_in(scores_year)
-    measured = measured_by(dataset.priority_crime_types)
-    links = dataset.priority_crime_types
-    notes = dict(zip(links["priority_key"], links["note"].fillna(""), strict=True))  # a note may be left empty
+    measured = mapping.crime_types(dataset.priority_measures)
+    notes = mapping.police_uk_notes(dataset.priority_measures)  # a note may be left empty
     priorities["measured_by"] = priorities["priority_key"].map(measured).fillna("")
     priorities["data_evidence"] = [
         _evidence(counts, rates, trend, year, measured.get(k, ""), notes.get(k) or "")

@@ -108,8 +108,8 @@ def volume_headers(p: Profile) -> dict[str, str]:
     return {
         "crime_type": "Type",
         "rate": f"Rate per 1,000, {year_label(p, p.year)}",
-        "lower": "95% CI lower",
-        "upper": "95% CI upper",
+        "lower": "Likely range, from",
+        "upper": "Likely range, to",
         **{y: year_label(p, y) for y in p.years},
     }
 
@@ -170,7 +170,7 @@ def trend_headers(p: Profile) -> dict[str, str]:
         "previous": (p.years[-2] if len(p.years) > 1 else "") + same,
         "last": p.year + same,
         "latest_change_pct": f"{p.year} on {p.years[-2]}" if len(p.years) > 1 else "Latest change",
-        "annual_change_pct": "Fitted change a year",
+        "annual_change_pct": "Average change a year",
         "annual_change_lower": "95% CI from",
         "annual_change_upper": "95% CI to",
         "p_adjusted": "p-value against year-to-year variation (types adjusted together)",
@@ -178,6 +178,14 @@ def trend_headers(p: Profile) -> dict[str, str]:
         "step": "Step at a known break (beside the trend)",
         "direction": "Trend",
     }
+
+
+# the verdict in words that agree with the change beside it
+VERDICTS = {
+    "rising": "rising, beyond normal variation",
+    "falling": "falling, beyond normal variation",
+    "no significant change": "no trend: within normal variation",
+}
 
 
 def _steps_text(steps) -> str:
@@ -200,10 +208,36 @@ def _apart_text(breaks) -> str:
 
 
 def trend_table(p: Profile) -> pd.DataFrame:
+    """What a board reads of the trend, per type: its like-for-like counts in the first, last but
+    one and last years, the last year's change, the average change a year, the step at any known
+    break, and the verdict in words (:data:`VERDICTS`). How each was tested is in
+    :func:`trend_tests`; both are columns of :func:`trend_data`."""
+    keep = ["crime_type", "first", "previous", "last", "latest_change_pct", "annual_change_pct", "step", "direction"]
+    out = trend_data(p)
+    return out[[c for c in keep if c in out.columns]]
+
+
+TREND_TEST_FORMATS = {
+    "annual_change_pct": "signed_pct",
+    "annual_change_lower": "signed_pct",
+    "annual_change_upper": "signed_pct",
+    "p_adjusted": "p",
+    "power_10": "pct",
+}
+
+
+def trend_tests(p: Profile) -> pd.DataFrame:
+    """How each type's trend was tested, for the methods: the fitted change a year with its 95%
+    interval, its p-value against the normal year-to-year variation (adjusted for the crime types
+    tested together) and how often the test finds a real change of 10% a year."""
+    return trend_data(p)[["crime_type", *TREND_TEST_FORMATS]]
+
+
+def trend_data(p: Profile) -> pd.DataFrame:
     """Per type: its like-for-like counts in the first, last but one and last years, the last
     year's change, the fitted change a year with its 95% interval, its p-value against the normal
     year-to-year variation (adjusted for the crime types tested together), how often the test
-    finds a real change of 10% a year, the step at any known break, and the verdict."""
+    finds a real change of 10% a year, the step at any known break, and the verdict in words."""
     columns = [
         "crime_type",
         "first",
@@ -220,7 +254,7 @@ def trend_table(p: Profile) -> pd.DataFrame:
         columns.remove("previous")
     out = p.trend.reset_index()[[*columns, "direction"]].copy()
     out["power_10"] = out["power_10"] * 100
-    out["direction"] = out["direction"].replace({"no significant change": "no change beyond normal variation"})
+    out["direction"] = out["direction"].replace(VERDICTS)
     apart = p.trend["breaks_not_separated"] if "breaks_not_separated" in p.trend else pd.Series([()] * len(p.trend))
     steps = p.trend["steps"] if "steps" in p.trend else pd.Series([()] * len(p.trend))
     if steps.map(bool).any() or apart.map(bool).any():
@@ -405,27 +439,6 @@ def cross_cutting_table(p: Profile) -> pd.DataFrame:
             "data_evidence": c["data_evidence"],
         }
     )
-
-
-def context_table(dataset) -> pd.DataFrame:
-    """The contextual figures quoted from other sources, each with its priority, period and source."""
-    names = dataset.local_priorities.set_index("priority_key")["name"]
-    f = dataset.context_figures
-    rows = []
-    for _, r in f.iterrows():
-        low, high = r["value_low"], r["value_high"]
-        value = f"{low:,.10g}" if low == high else f"{low:,.10g} to {high:,.10g}"
-        value = ("about " if r["approximate"] else "") + value + f" {r['unit']}"
-        rows.append(
-            {
-                "priority": "; ".join(names.get(k, k) for k in r["local_priority"]),
-                "description": r["description"],
-                "value": value,
-                "period": r["period"],
-                "source": f"{r['source']} ({r['geography']})",
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def lsoa_population_year(mid_year: int) -> int:

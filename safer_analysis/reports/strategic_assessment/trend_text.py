@@ -37,16 +37,17 @@ def trend_findings(p: Profile) -> list[str]:
     if t["significant"]:
         verb = "rose" if t["direction"] == "rising" else "fell"
         text = (
-            f"Over {span} the crime rate {verb} by about {abs(t['annual_change_pct']):.1f}% a year on average "
-            f"({_interval(t)}), unusual against {p.csp}'s normal year-to-year variation"
+            f"Over {span} the crime rate {verb} by about {abs(t['annual_change_pct']):.1f}% a year on average, "
+            f"more than {p.csp}'s normal year-to-year variation: the change is {_interval(t)}."
         )
     else:
         text = (
             f"Over {span} the crime rate changed by {format_percent(t['annual_change_pct'], signed=True)} a year on "
-            f"average ({_interval(t)}), which is not unusual against {p.csp}'s normal year-to-year variation, so no "
-            f"trend is stated (this test finds a real change of 10% a year {_times_in_10(t['power_10'])})"
+            f"average. That is not unusual against {p.csp}'s normal year-to-year variation, so no trend is stated: "
+            f"the change is {_interval(t)}, and this test finds a real change of 10% a year "
+            f"{_times_in_10(t['power_10'])}."
         )
-    out.append(text + _latest_change(p, t) + ".")
+    out.append(text + _latest_change(p, t))
     types = p.trend[~p.trend.index.isin([ALL_CRIME, ASB])]
     together = (
         f"unusual against normal year-to-year variation, allowing for the {len(types)} crime types tested together"
@@ -76,8 +77,8 @@ def trend_findings(p: Profile) -> list[str]:
         a = p.trend.loc[ASB]
         out.append(
             f"Anti-social behaviour {'rose' if a['direction'] == 'rising' else 'fell'} by about "
-            f"{abs(a['annual_change_pct']):.1f}% a year on average ({_interval(a)}), unusual against its normal "
-            "year-to-year variation."
+            f"{abs(a['annual_change_pct']):.1f}% a year on average, more than its normal year-to-year variation: "
+            f"the change is {_interval(a)}."
         )
     return out + break_sentences(p)
 
@@ -164,7 +165,8 @@ def _unseparated_sentences(p: Profile) -> list[str]:
 
 
 def _step_interval(step) -> str:
-    return f"95% CI {format_percent(step.lower, signed=True)} to {format_percent(step.upper, signed=True)}"
+    """'likely between −20% and −6%': a step's size, the range it likely lies in."""
+    return f"likely between {format_percent(step.lower, signed=True)} and {format_percent(step.upper, signed=True)}"
 
 
 def trend_note(p: Profile) -> str:
@@ -187,15 +189,16 @@ def trend_note(p: Profile) -> str:
 
 
 def _interval(t: pd.Series) -> str:
-    """'95% CI +4.6% to +16.2%': a trend's change a year, its interval."""
+    """'likely between +4.6% and +16.2% a year': the range a trend's change a year likely lies in
+    (its 95% interval, named so in the methods)."""
     lower = format_percent(t["annual_change_lower"], signed=True)
-    return f"95% CI {lower} to {format_percent(t['annual_change_upper'], signed=True)}"
+    return f"likely between {lower} and {format_percent(t['annual_change_upper'], signed=True)} a year"
 
 
 def _latest_change(p: Profile, t: pd.Series) -> str:
-    """'; the latest year's change, on the same 11 calendar months (police.uk lacks a month), was
-    +4.0% (2018-19 on 2017-18)', or '' with one year; and, where the test of that question finds
-    it, that a significant trend slowed or accelerated in the latest year."""
+    """' The latest year's change, on the same 11 calendar months (police.uk lacks a month), was
+    +4.0% (2018-19 on 2017-18).', or '' with one year; and, where the test of that question finds
+    it, that a trend slowed or accelerated in the latest year."""
     if len(p.years) < 2 or pd.isna(t.get("latest_change_pct")):
         return ""
     months = (
@@ -204,14 +207,14 @@ def _latest_change(p: Profile, t: pd.Series) -> str:
         else f" on the same {len(p.months_compared)} calendar months in every year (police.uk lacks a month)"
     )
     text = (
-        f"; the latest year's change{months} was {format_percent(t['latest_change_pct'], signed=True)} "
-        f"({p.years[-1]} on {p.years[-2]}, {int(t['previous']):,} to {int(t['last']):,})"
+        f" The latest year's change{months} was {format_percent(t['latest_change_pct'], signed=True)} "
+        f"({p.years[-1]} on {p.years[-2]}, {int(t['previous']):,} to {int(t['last']):,})."
     )
     if t.get("pace"):
         departure = t["latest_departure_pct"]
         text += (
-            f", and the latest year sits {abs(departure):.0f}% {'above' if departure > 0 else 'below'} the line "
+            f" The latest year sits {abs(departure):.0f}% {'above' if departure > 0 else 'below'} the line "
             f"through the years before, more than normal year-to-year variation: the "
-            f"{'rise' if t['direction'] == 'rising' else 'fall'} has {t['pace']}"
+            f"{'rise' if t['direction'] == 'rising' else 'fall'} has {t['pace']}."
         )
     return text

@@ -122,9 +122,24 @@ def test_the_titles_and_headings_say_against_what(plymouth):
     assert "beyond its normal year-to-year variation" in sa.trend_title(plymouth)
     headers = sa.trend_headers(plymouth)
     assert headers["p_adjusted"].startswith("p-value against year-to-year variation")
-    table = sa.trend_table(plymouth)
-    assert ((table["power_10"] > 0) & (table["power_10"] < 100)).all()
-    assert set(table["direction"]) <= {"rising", "falling", "no change beyond normal variation"}
+    tests = sa.trend_tests(plymouth)
+    assert ((tests["power_10"] > 0) & (tests["power_10"] < 100)).all()
+    assert set(sa.trend_data(plymouth)["direction"]) <= set(sa.VERDICTS.values())
+
+
+def test_the_trend_table_a_board_reads_says_the_change_and_a_verdict_that_agree(plymouth):
+    """The board's table gives each type's average change a year beside a verdict in words that
+    agree with it (a change within normal variation is 'no trend'); the interval and the test are
+    in the methods table, which holds the same changes."""
+    table = sa.trend_table(plymouth).set_index("crime_type")
+    assert not {"annual_change_lower", "annual_change_upper", "p_adjusted", "power_10"} & set(table.columns)
+    for crime_type, row in plymouth.trend.iterrows():
+        verdict = table.at[crime_type, "direction"]
+        assert verdict == sa.VERDICTS[row["direction"]]
+        assert ("within normal" in verdict) == (not row["significant"])
+    tests = sa.trend_tests(plymouth).set_index("crime_type")
+    assert (tests["annual_change_pct"] == table["annual_change_pct"]).all()
+    assert (tests["annual_change_lower"] < tests["annual_change_pct"]).all()
 
 
 def test_the_ranking_says_how_often_first_place_holds(plymouth):

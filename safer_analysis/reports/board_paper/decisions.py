@@ -1,0 +1,186 @@
+"""The board paper's recommendations: each a decision the board can take, with its options and what
+follows from each, made from the project's data alone.
+
+- **The plan**: the documents behind the year's money whose standing says they are not yet
+  approved (a plan of intended spending left unsigned, a draft for discussion).
+- **Contracts**: each line whose contract ends part-way through the year, or in the next year
+  when no document confirms that year's grant.
+- **Money**: any part of the grant not yet allocated, and lines whose amount is still to be set.
+
+Amounts are those the documents give (a line's amount, the grant, their totals and remainders);
+nothing here splits an amount the documents do not split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from safer_analysis.analysis import spend
+from safer_analysis.inputs.years import FinancialYear
+from safer_analysis.present.formats import format_gbp, format_month
+
+
+@dataclass(frozen=True)
+class Option:
+    """One course the board can take, and what follows from it."""
+
+    choice: str
+    follows: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A decision for the board: what it is asked, why, and its options (the first recommended)."""
+
+    decision: str
+    why: str
+    options: list[Option] = field(default_factory=list)
+
+
+def _grant_known(dataset, year: str) -> bool:
+    return year in set(dataset.grants["financial_year"]) and dataset.grant_or_none(year) is not None
+
+
+def _unapproved(dataset, year: str) -> list[tuple[str, str, str]]:
+    """The documents behind ``year``'s lines not yet approved: (title, standing, date as YYYY-MM or text)."""
+    table = dataset.sources.set_index("document_id")
+    out = []
+    for doc in dict.fromkeys(dataset.allocations_for(year)["source_document"]):
+        if doc not in table.index or "standing" not in table:
+            continue
+        standing = table.at[doc, "standing"]
+        if isinstance(standing, str) and any(w in standing.lower() for w in ("draft", "intended", "unsigned")):
+            out.append((str(table.at[doc, "title"]), standing, str(table.at[doc, "date"])))
+    return out
+
+
+def _plan(dataset, year: str) -> list[Recommendation]:
+    lines = dataset.allocations_for(year)
+    grant = dataset.grant_or_none(year)
+    with_amounts = lines[lines["amount"].notna()]
+    total = float(with_amounts["amount"].sum())
+    out = []
+    for title, standing, date in _unapproved(dataset, year):
+        of_grant = f" of the {format_gbp(grant)} grant" if grant is not None else ""
+        options = [
+            Option("Approve it as it stands", "the providers can be told their funding is confirmed"),
+            Option(
+                "Approve it with changes agreed at the meeting",
+                "the plan is re-issued with the changes before funding is confirmed",
+            ),
+            Option("Defer it", "no line is confirmed; services that continue do so without a confirmed grant"),
+        ]
+        if "draft" in standing.lower():
+            when = format_month(date) if len(date) == 7 and date[4] == "-" else date
+            decision = (
+                f"Agree the {year} amounts proposed in the draft of {when}: {format_gbp(total)}{of_grant} "
+                f"across {len(with_amounts)} lines with an amount."
+            )
+            options = [
+                Option("Agree them as proposed", "the providers can be told their funding is confirmed"),
+                Option("Agree them with changes made at the meeting", "the changed amounts are confirmed instead"),
+                Option("Defer them", "no line is confirmed; services that continue do so without a confirmed grant"),
+            ]
+        else:
+            decision = (
+                f"Approve the {year} spending plan: {format_gbp(total)}{of_grant} across "
+                f"{len(with_amounts)} lines with an amount."
+            )
+        out.append(
+            Recommendation(
+                decision,
+                f"The money rests on {title}, {standing}.",
+                options,
+            )
+        )
+    return out
+
+
+def _contracts(dataset, year: str) -> list[Recommendation]:
+    following = FinancialYear.parse(year).next().label
+    confirmed = _grant_known(dataset, following)
+    ending = spend.contract_risks(dataset.allocations, year)
+    ending = ending.sort_values("when", key=lambda s: s != "during the year", kind="stable")
+    out = []
+    for _, row in ending.iterrows():
+        who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
+        amount = f" ({format_gbp(row['amount'])} a year from the grant)" if not pd.isna(row["amount"]) else ""
+        when = format_month(row["contract_end"])
+        if row["when"] == "during the year":
+            out.append(
+                Recommendation(
+                    f"Decide what follows the contract for {row['project']}{who}, which ends in {when}.",
+                    f"The contract{amount} ends part-way through {year}.",
+                    [
+                        Option("Re-commission or extend it", f"the service carries on after {when}"),
+                        Option("Let it end", f"the service stops in {when} and its money is free for the year's rest"),
+                        Option("Record a decision already made", "the paper is corrected to show it"),
+                    ],
+                )
+            )
+        elif not confirmed:
+            out.append(
+                Recommendation(
+                    f"Decide how the contract for {row['project']}{who} continues after {when}.",
+                    f"The contract{amount} runs into {following}, and no document confirms a grant for "
+                    f"{following} yet.",
+                    [
+                        Option(
+                            "Commit to it, subject to the next grant",
+                            "the provider can plan, and the first call on the next grant is known",
+                        ),
+                        Option("Look for other funding", f"a decision is needed before {when}"),
+                        Option("Plan for it to end", f"the service stops in {when}"),
+                    ],
+                )
+            )
+    return out
+
+
+def _money(dataset, year: str) -> list[Recommendation]:
+    grant = dataset.grant_or_none(year)
+    lines = dataset.allocations_for(year)
+    out = []
+    if grant is not None:
+        committed = float(lines.loc[lines["status"].isin((spend.CONFIRMED, spend.PROPOSED)), "amount"].sum())
+        left = grant - committed
+        if left > 0.5:
+            out.append(
+                Recommendation(
+                    f"Decide how to use the {format_gbp(left)} of the {year} grant not yet allocated.",
+                    f"{format_gbp(committed)} of the {format_gbp(grant)} grant is allocated or proposed.",
+                    [
+                        Option("Allocate it now, to the priorities of greatest need", "it is spent this year"),
+                        Option("Hold it for emerging threats", "it is allocated during the year as need arises"),
+                    ],
+                )
+            )
+    pending = lines[lines["amount"].isna()]
+    if len(pending):
+        names = "; ".join(pending["project"])
+        out.append(
+            Recommendation(
+                f"Set amounts for the {len(pending)} lines of {year} that have none yet.",
+                f"No amount is given for: {names}.",
+                [
+                    Option("Set them at the meeting", "the plan is complete"),
+                    Option("Ask for them by the next meeting", "those services wait for a decision"),
+                ],
+            )
+        )
+    return out
+
+
+def recommendations(dataset, year: str) -> list[Recommendation]:
+    """Every decision the year's data put to the board, the plan first, then contracts, then money."""
+    if dataset.allocations_for(year).empty:
+        return [
+            Recommendation(
+                f"Agree the {year} allocations, once entered.",
+                f"No allocations for {year} are entered yet.",
+                [Option("Ask for a plan by the next meeting", "the grant waits for a plan")],
+            )
+        ]
+    return _plan(dataset, year) + _contracts(dataset, year) + _money(dataset, year)

@@ -1,0 +1,143 @@
+"""The board paper (the pack's index.html) read as a board member reads it: short, decisions first,
+a few findings in plain words with their comparisons, nothing resting on illustrative inputs, and
+every amount one the documents give (or a total or remainder of them)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.reports.board_paper import MAX_FINDINGS, recommendations
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+YEARS = ("2017-18", "2018-19")
+#: Statistical terms that belong in methods sections, never in the paper.
+JARGON = (
+    "95% CI",
+    "confidence interval",
+    "p-value",
+    "p =",
+    "significant",
+    "Benjamini",
+    "Hochberg",
+    "quasi-Poisson",
+    "AR(1)",
+    "winsorised",
+    "Gini",
+    "MoRiLE",
+    "z-score",
+    "dispersion",
+)
+#: Words that would show a finding or recommendation rests on the illustrative scores or returns.
+ILLUSTRATIVE = ("illustrative", "ranked", "ranks", "score", "green", "amber", "RAG")
+
+
+def _paper(packs: Path, year: str) -> BeautifulSoup:
+    return BeautifulSoup((packs / year / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def _section(soup: BeautifulSoup, title: str):
+    heading = next(h for h in soup.find_all("h2") if h.get_text(strip=True) == title)
+    return heading.find_next_sibling()
+
+
+def _words(soup: BeautifulSoup) -> int:
+    main = soup.find("main")
+    for tag in main.find_all(["figure", "script", "style"]):
+        tag.decompose()
+    return len(main.get_text(" ", strip=True).split())
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_paper_is_short_and_in_the_order_a_board_reads(packs, year):
+    soup = _paper(packs, year)
+    assert _words(soup) <= 1500
+    headings = [h.get_text(strip=True) for h in soup.find("main").find_all("h2")]
+    assert headings == [
+        "Purpose",
+        "Recommendations",
+        "Key findings",
+        "The money",
+        "Risks, and what is still draft or illustrative",
+        "Appendices",
+    ]
+    block = dict(
+        zip(
+            [dt.get_text(strip=True) for dt in soup.select("dl.sa-titleblock dt")],
+            [dd.get_text(strip=True) for dd in soup.select("dl.sa-titleblock dd")],
+            strict=True,
+        )
+    )
+    assert block["Meeting"] == "Safer Plymouth board" and block["For"] == "decision"
+    assert block["Contact"] == "Safer Plymouth Community Safety Partnership" and block["Marking"] == "OFFICIAL"
+    links = [a["href"] for a in _section(soup, "Appendices").find_all("a")]
+    assert {"strategic_assessment.html", "allocation_rationale.html", "spend_analysis.html"} <= set(links)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_recommendations_are_numbered_decisions_each_with_options(packs, year):
+    soup = _paper(packs, year)
+    listed = _section(soup, "Recommendations")
+    assert listed.name == "ol"
+    items = listed.find_all("li", recursive=False)
+    expected = recommendations(load_dataset(ROOT / "data"), year)
+    assert [i.find("strong").get_text(strip=True) for i in items][: len(expected)] == [r.decision for r in expected]
+    for item in items:
+        assert len(item.find("ul").find_all("li")) >= 2, item.get_text()
+        assert not any(w.lower() in item.get_text().lower() for w in ILLUSTRATIVE), item.get_text()
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_a_few_findings_in_plain_words_none_resting_on_illustrative_inputs(packs, year):
+    soup = _paper(packs, year)
+    findings = [li.get_text(" ", strip=True) for li in _section(soup, "Key findings").find_all("li")]
+    assert 3 <= len(findings) <= MAX_FINDINGS
+    for text in findings:
+        assert not any(w.lower() in text.lower() for w in ILLUSTRATIVE), text
+    said = " ".join(findings)
+    assert "similar partnerships" in said and "England and Wales" in said  # the comparisons that matter
+    assert "on the year before" in said
+    page = soup.find("main").get_text(" ", strip=True)
+    for term in JARGON:
+        assert term.lower() not in page.lower(), term
+
+
+def test_the_2018_19_paper_says_what_the_documents_give(packs):
+    soup = _paper(packs, "2018-19")
+    text = soup.find("main").get_text(" ", strip=True)
+    assert "All of the £400,568 grant for 2018-19 is allocated, across 9 lines." in text
+    assert "The grant is the same as in 2017-18." in text
+    assert "Therapeutic counselling for victims of sexual assault with First Light, which ends in October 2018" in text
+    assert "(£160,200 a year from the grant) runs into 2019-20" in text
+    assert "Plymouth's crime rate (97 for every 1,000 people) was lower than its 15 most similar partnerships" in text
+    assert "higher than England and Wales (87)" in text
+
+
+def test_the_2017_18_draft_is_said_to_propose_not_set_amounts(packs):
+    text = _paper(packs, "2017-18").find("main").get_text(" ", strip=True)
+    assert "Agree the 2017-18 amounts proposed in the draft of January 2017: £233,500" in text
+    assert "£233,500 of the £400,568 grant for 2017-18 is proposed in the draft of January 2017" in text
+    assert "£167,068" in text  # the remainder of the documented amounts
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_amount_in_the_paper_is_documented_or_a_total_or_remainder(packs, year):
+    dataset = load_dataset(ROOT / "data")
+    lines = dataset.allocations_for(year)
+    amounts = {round(float(a)) for a in lines["amount"].dropna()}
+    grant = dataset.grant_or_none(year)
+    total = round(float(lines["amount"].dropna().sum()))
+    allowed = (
+        amounts
+        | {round(grant), total, round(grant) - total}
+        | {round(float(g)) for g in dataset.grants["amount"].dropna()}
+    )
+    text = _paper(packs, year).find("main").get_text(" ", strip=True)
+    for found in re.findall(r"£(\d[\d,]*\d|\d)", text):
+        assert int(found.replace(",", "")) in allowed, f"£{found}"
