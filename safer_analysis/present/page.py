@@ -26,6 +26,10 @@ h3 { font-size: 1.2rem; }
 nav.sa-toc { background: var(--band); padding: .75rem 1.25rem; margin: 1rem 0; }
 nav.sa-toc h2 { font-size: 1.1rem; margin: 0; border: 0; padding: 0; }
 .sa-kicker { color: var(--muted); font-weight: bold; margin: 0; }
+dl.sa-titleblock { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15rem 1rem;
+    margin: .5rem 0 1rem; }
+dl.sa-titleblock dt { font-weight: bold; }
+dl.sa-titleblock dd { margin: 0; }
 .sa-banner { border-left: 6px solid #f46a25; background: #fff4eb; padding: .75rem 1rem; margin: 1rem 0; }
 .sa-summary { border-left: 6px solid #12436d; background: var(--band); padding: .25rem 1rem; }
 .sa-note { color: var(--text); font-style: italic; }
