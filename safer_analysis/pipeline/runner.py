@@ -440,6 +440,7 @@ def build(
                 partnership=partnership,
                 period_note=period_note,
                 paper=paper,
+                marking=marking,
             )
             printer = paper_pdf.engine(progress)  # None, said in one line, where WeasyPrint or pango is missing
             write_index(

@@ -19,6 +19,8 @@ except ImportError:  # pragma: no cover
     HTML = str  # type: ignore[misc,assignment]
 
 SUMMARY_FILE = "summary.json"
+#: A report opens with this many findings; the rest are folded below them.
+OPENING_FINDINGS = 3
 
 
 class Report:
@@ -101,13 +103,18 @@ class Report:
                 ),
                 encoding="utf-8",
             )
-        items = "".join(f"<li>{html.escape(f)}</li>" for f in findings)
+        items = "".join(f"<li>{html.escape(f)}</li>" for f in findings[:OPENING_FINDINGS])
         out = f'<section class="sa-summary" aria-label="Summary of findings"><ul>{items}</ul></section>'
-        if risks:
-            points = "".join(f"<li>{html.escape(r)}</li>" for r in risks)
+        if len(findings) > OPENING_FINDINGS:
+            more = "".join(f"<li>{html.escape(f)}</li>" for f in findings[OPENING_FINDINGS:])
             out += (
-                '<section class="sa-risks" aria-labelledby="sa-risks-title">'
-                f'<h3 id="sa-risks-title">For the board to decide</h3><ul>{points}</ul></section>'
+                f'<details class="sa-details"><summary>{len(findings) - OPENING_FINDINGS} more findings</summary>'
+                f"<ul>{more}</ul></details>"
+            )
+        if risks or decisions:
+            out += (
+                '<p class="sa-note">What this report asks the board to decide is in the '
+                '<a href="index.html">board paper</a>, with the options for each.</p>'
             )
         return HTML(out)
 

@@ -79,9 +79,10 @@ def test_the_20000_line_has_the_plans_own_words(text):
 
 
 def test_the_counselling_contract_ending_mid_year_is_before_the_board(text):
-    decide = text["spend_analysis"].split("For the board to decide")[1][:900]
-    assert "First Light" in decide and "ends in October 2018, part-way through 2018-19" in decide
-    assert "ends in October 2018" in text["index"]
+    decide = text["index"].split("Recommendations", 1)[1].split("Key findings", 1)[0]
+    assert "the contract for Therapeutic counselling for victims of sexual assault with First Light" in decide
+    assert "ends part-way through 2018-19" in decide
+    assert "board paper" in text["spend_analysis"].split("Summary of findings")[-1][:3000]  # where it is decided
 
 
 # ---- allocation rationale ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.present import plain_english
 from safer_analysis.reports.board_paper import MAX_FINDINGS, recommendations
 from tests.conftest import ROOT
 
@@ -141,3 +142,15 @@ def test_every_amount_in_the_paper_is_documented_or_a_total_or_remainder(packs, 
     text = _paper(packs, year).find("main").get_text(" ", strip=True)
     for found in re.findall(r"£(\d[\d,]*\d|\d)", text):
         assert int(found.replace(",", "")) in allowed, f"£{found}"
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_whole_paper_reads_as_plain_english(packs, year):
+    """Flesch reading ease of 50 or more over every passage a board member reads (measured offline,
+    :mod:`safer_analysis.present.readability`), and no statistical term anywhere in it."""
+    page = (packs / year / "index.html").read_text(encoding="utf-8")
+    said = plain_english.board_text(page)
+    counts = plain_english.readability.count(said)
+    assert counts.words >= 500 and counts.sentences >= 30  # the paper itself, not an empty page
+    assert counts.reading_ease >= plain_english.READING_EASE_AT_LEAST
+    assert plain_english.statistical_terms(said) == []

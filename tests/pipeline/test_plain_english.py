@@ -29,7 +29,7 @@ def test_each_summary_is_measured_on_its_findings_and_decisions(packs, page):
     is not a pass on an empty or a one-line block."""
     html = (packs / "2018-19" / f"{page}.html").read_text(encoding="utf-8")
     counts = plain_english.readability.count(plain_english.summary_text(html))
-    assert counts.sentences >= 5 and counts.words >= 100
+    assert counts.sentences >= 3 and counts.words >= 60  # the three findings a report opens with
     assert plain_english.READING_EASE_AT_LEAST <= counts.reading_ease < 100
 
 

@@ -112,6 +112,11 @@ def test_the_ranking_column_uses_the_figures_that_measure_a_priority(packs):
 
 
 def test_every_page_shows_the_packs_marking(packs):
+    from openpyxl import load_workbook
+
+    (book,) = (packs / YEAR).glob("*.xlsx")
+    cover = [c.value for row in load_workbook(book)["Cover"].iter_rows() for c in row if c.value]
+    assert "Protective marking: OFFICIAL." in cover
     for page in sorted((packs / YEAR).glob("*.html")):
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         assert soup.select_one("header .sa-marking").get_text(strip=True) == "OFFICIAL", page.name

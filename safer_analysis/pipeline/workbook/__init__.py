@@ -80,6 +80,7 @@ def write_workbook(
     partnership: str = "",
     period_note: str | None = None,
     paper=None,
+    marking: str = "",
 ) -> Path:
     """Write ``<csp>-board-pack-<year>.xlsx`` into ``pack`` from its ``tables/`` and the summaries
     its reports recorded, and return its path. ``partnership`` names the partnership on the cover
@@ -144,7 +145,8 @@ def write_workbook(
     contact_line = contact or partnership
     cover = gpt.Cover(
         title=_rich(f"{partnership} board pack, financial year {year}"),
-        intro=[
+        intro=([_pieces(f"Protective marking: {marking}.")] if marking else [])
+        + [
             _pieces(
                 f"The next sheet, {FINDINGS_SHEET}, gives the decisions the pack's reports put to the board and "
                 "their key findings. The tables behind the reports follow, one table per worksheet: the Contents "

@@ -14,6 +14,7 @@ from safer_analysis.analysis.crime_profile import ALL_CRIME, ASB
 from safer_analysis.analysis.indicator_series import NEIGHBOURS_AVERAGE, number, with_unit
 from safer_analysis.reports.strategic_assessment.evidence import Evidence, Measure
 from safer_analysis.reports.strategic_assessment.model import Profile
+from safer_analysis.reports.strategic_assessment.trend_text import _the
 
 #: Said beside a rise in police-recorded crime: the count follows recording as well as crime.
 RECORDING = "part of a rise in recorded crime can come from the police recording more of what is reported"
@@ -41,7 +42,7 @@ def level(p: Profile) -> str:
     """The year's crime and anti-social behaviour, its rate, and the change on the year before on
     the same months, with the trend's verdict in words."""
     total = int(p.counts.at[ALL_CRIME, p.year])
-    text = f"In {p.year}, the police recorded {total:,} crimes in {p.csp}"
+    text = f"In {_the(p.year)}, police.uk placed {total:,} recorded crimes in {p.csp}"
     if p.rates is not None:
         text += f" ({p.rates.at[ALL_CRIME, 'rate']:.0f} for every 1,000 residents)"
     if ASB in p.counts.index:
@@ -58,11 +59,14 @@ def level(p: Profile) -> str:
     t = p.trend.loc[ALL_CRIME]
     if t["direction"] in ("rising", "falling"):
         text += (
-            f" Over {p.years[0]} to {p.year} crime was {t['direction']}, by more than its usual ups and downs "
+            f" Over {p.years[0]} to {_the(p.year)} crime was {t['direction']}, by more than its usual ups and downs "
             "from year to year."
         )
     else:
-        text += f" Over {p.years[0]} to {p.year} the changes are within crime's usual ups and downs from year to year."
+        text += (
+            f" Over {p.years[0]} to {_the(p.year)} the changes are within crime's usual ups and downs from year "
+            "to year."
+        )
     return text
 
 
