@@ -224,9 +224,8 @@ def write_index(
     marking: str = "",
     pdf: tuple[str, Any] | None = None,
 ) -> None:
-    """The board pack's front page: the board paper ``paper`` laid out by
-    :mod:`safer_analysis.present.board_paper`, the reports as its appendices; with ``pdf`` (a file
-    name and WeasyPrint's ``HTML``) printed to that PDF too, which the page links."""
+    """The board pack's front page, the board paper ``paper`` (:mod:`safer_analysis.present.board_paper`); with
+    ``pdf`` (a file name and WeasyPrint's ``HTML``) printed to that PDF too, which the page links."""
     from safer_analysis.present import board_paper as page_of
 
     documents = dataset.sources.set_index("document_id")
