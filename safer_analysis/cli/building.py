@@ -60,7 +60,7 @@ def _build(args: argparse.Namespace, project: Project) -> int:
             continue
         except OSError as exc:
             raise ParameterError(_cannot_write(exc, out)) from None
-        books = sorted(p.name for p in result.out_dir.glob("*.xlsx"))
+        books = sorted(p.name for p in [*result.out_dir.glob("*.pdf"), *result.out_dir.glob("*.xlsx")])
         print(
             f"Wrote {result.out_dir}/: {', '.join(p + '.html' for p in result.products)}, index.html, "
             f"{', '.join(books) + ', ' if books else ''}manifest.json and tables/ in {result.seconds:.1f} s."

@@ -29,6 +29,7 @@ from safer_analysis.inputs.datasets import Dataset, file_hashes, load_dataset, s
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
 from safer_analysis.inputs.years import FinancialYear, PeriodNotHeldError, YearTo, crime_period, period_sentence
+from safer_analysis.pipeline import pdf as paper_pdf
 from safer_analysis.pipeline.cache import install as cache_install
 from safer_analysis.pipeline.kernel import KERNEL_NAME
 from safer_analysis.pipeline.lock import BuildLock
@@ -221,10 +222,10 @@ def write_index(
     workbook: str | None = None,
     notice: str | None = None,
     marking: str = "",
+    pdf: tuple[str, Any] | None = None,
 ) -> None:
-    """The board pack's front page: the board paper ``paper``
-    (:class:`safer_analysis.reports.board_paper.BoardPaper`, laid out by
-    :mod:`safer_analysis.present.board_paper`), with the reports as its appendices."""
+    """The board pack's front page, the board paper ``paper`` (:mod:`safer_analysis.present.board_paper`); with
+    ``pdf`` (a file name and WeasyPrint's ``HTML``) printed to that PDF too, which the page links."""
     from safer_analysis.present import board_paper as page_of
 
     documents = dataset.sources.set_index("document_id")
@@ -238,6 +239,7 @@ def write_index(
         place=paper.area,
         money_source="Source: " + "; ".join(titles) + "." if titles else "",
         workbook=workbook,
+        pdf=pdf[0] if pdf else None,
     )
     page = wrap(
         f"Board paper {paper.year} – {partnership}",
@@ -248,6 +250,8 @@ def write_index(
         notice=notice,
     )
     (workdir / "index.html").write_text(page, encoding="utf-8")
+    if pdf:  # a PDF that cannot be made fails the build (BuildError): the last good pack stays
+        paper_pdf.write_pdf(page, workdir / pdf[0], pdf[1], failure=BuildError)
 
 
 def _marking(marking: str, public: bool) -> str:
@@ -437,6 +441,7 @@ def build(
                 paper=paper,
                 marking=marking,
             )
+            printer = paper_pdf.engine(progress)  # None, said in one line, where WeasyPrint or pango is missing
             write_index(
                 workdir,
                 paper,
@@ -447,6 +452,7 @@ def build(
                 workbook=workbook.name,
                 notice=notice,
                 marking=marking,
+                pdf=(paper_pdf.paper_name(area, year), printer) if printer else None,
             )
             before = (read_manifest(out / year) or {}) if kept else {}
             reports = {p: dict(before.get("notebooks", {}).get(p, {})) for p in kept}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -24,6 +24,11 @@ NARROW_WIDTH = 5.0
 #: How much larger text is in the phone layout, and how long a category label runs before it wraps.
 NARROW_TEXT = 1.3
 NARROW_LABEL = 24
+#: The smallest text in the phone layout, in points. The phone image is drawn 5 inches wide and
+#: shown 358 pixels wide (a 390 pixel screen less the page's margins), so a point there is about a
+#: pixel on the screen: 13.5 points keeps text at 12 pixels or more even where the image's tight
+#: crop widens it by a tenth.
+NARROW_MIN_TEXT = 13.5
 
 
 @dataclass
@@ -35,8 +40,14 @@ class Chart:
     subtitle: str
     alt: str
     source: str
+    text_px: float = field(default=0.0, init=False, repr=False)
 
     def png_base64(self, dpi: int = 110, *, close: bool = True) -> str:
+        """The figure as a PNG, base64; ``text_px`` holds its smallest text's height in its pixels."""
+        from matplotlib.text import Text
+
+        sizes = [t.get_fontsize() for t in self.figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        self.text_px = round(min(sizes, default=0) * dpi / 72, 1)
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
         if close:
@@ -80,7 +91,7 @@ class Chart:
                     fontsize=9,
                 )
         for text in fig.findobj(Text):
-            text.set_fontsize(text.get_fontsize() * NARROW_TEXT)
+            text.set_fontsize(max(text.get_fontsize() * NARROW_TEXT, NARROW_MIN_TEXT))
         fig.set_size_inches(width, max(h * 1.25, 3.5, needed))
         fig.tight_layout()
         return self.png_base64(dpi)
@@ -89,17 +100,25 @@ class Chart:
         """A ``<figure>`` with the title and subtitle as real text, the image (at desktop width, and
         again laid out for a phone) and its alt text."""
         wide = self.png_base64(close=False)
+        wide_px = self.text_px
         narrow = self.narrow_png_base64()
         alt = html.escape(self.alt)
+        # data-text-px: the smallest text's height in the image's own pixels, so a browser test can
+        # tell how large it is shown (times the shown width over the image's width)
         return (
             '<figure class="sa-chart">'
             f'<figcaption><span class="sa-chart-title">{html.escape(self.title)}</span>'
             f'<span class="sa-chart-subtitle">{html.escape(self.subtitle)}</span></figcaption>'
-            f'<img class="sa-wide" src="data:image/png;base64,{wide}" alt="{alt}">'
-            f'<img class="sa-narrow" src="data:image/png;base64,{narrow}" alt="{alt}">'
+            f'<img class="sa-wide" src="data:image/png;base64,{wide}" alt="{alt}" data-text-px="{wide_px}">'
+            f'<img class="sa-narrow" src="data:image/png;base64,{narrow}" alt="{alt}" data-text-px="{self.text_px}">'
+            f"{self.key_html()}"
             f'<p class="sa-chart-source">{html.escape(self.source)}</p>'
             "</figure>"
         )
+
+    def key_html(self) -> str:
+        """Words the phone layout shows beside the image (none for a chart; a map's key)."""
+        return ""
 
     def _repr_html_(self) -> str:
         return self.to_html()

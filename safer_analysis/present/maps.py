@@ -8,7 +8,9 @@ shading means and its scale.
 
 from __future__ import annotations
 
+import html
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -16,16 +18,20 @@ import matplotlib.figure
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import LogNorm, Normalize
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from safer_analysis.inputs.boundaries.geometry import interior_point, oriented
-from safer_analysis.present.charts import NARROW_WIDTH, PALETTE, TEXT, Chart, apply_house_style
+from safer_analysis.present.charts import NARROW_MIN_TEXT, NARROW_WIDTH, PALETTE, TEXT, Chart, apply_house_style
 
 #: The colour of a neighbourhood with no rate (no population or no data).
 MISSING = "#dddddd"
+#: Ward names at desktop width, in points: 12 pixels or more on the page (the map is shown at
+#: about its own size there).
+WARD_TEXT = 8.5
 
 
 def _patch(shape) -> PathPatch:
@@ -43,6 +49,14 @@ class MapChart(Chart):
     phone's full width and the colour bar beneath it."""
 
     redraw: Callable[[bool], matplotlib.figure.Figure] | None = field(default=None, repr=False)
+    key: Sequence[str] = ()
+
+    def key_html(self) -> str:
+        """The phone map's key: each ward's number and name, as text under the map (shown on a phone)."""
+        if not self.key:
+            return ""
+        items = "".join(f"<li>{html.escape(name)}</li>" for name in self.key)
+        return f'<div class="sa-map-key"><p>Wards on the map:</p><ol>{items}</ol></div>'
 
     def narrow_png_base64(self, width: float = NARROW_WIDTH, dpi: int = 110) -> str:
         if self.redraw is None:
@@ -50,6 +64,11 @@ class MapChart(Chart):
         plt.close(self.figure)
         self.figure = self.redraw(True)
         return self.png_base64(dpi)
+
+
+def _by_name(wards: Sequence) -> list:
+    """The wards in the order of their names: the phone map's numbers and its key follow it."""
+    return sorted(wards, key=lambda w: str(w.name))
 
 
 def _draw(places, values, norm, log, ticks, wards, marked_shapes, narrow: bool) -> matplotlib.figure.Figure:
@@ -83,11 +102,18 @@ def _draw(places, values, norm, log, ticks, wards, marked_shapes, narrow: bool) 
     if log:  # plain numbers on the scale, not powers of ten
         axis.set_ticks(ticks, [f"{v:,}" for v in ticks])
         bar.ax.minorticks_off()
+    if narrow:  # the scale's words as large as the rest of the phone layout's
+        bar.ax.tick_params(labelsize=NARROW_MIN_TEXT)
+        bar.set_label(label, fontsize=NARROW_MIN_TEXT)
     if wards:
         ax.add_collection(LineCollection(_outlines(w.shape for w in wards), colors=TEXT, linewidths=0.6, zorder=2))
-        for ward in wards:
+        halo = [patheffects.withStroke(linewidth=3, foreground="white")]  # dark text readable on dark shading
+        for number, ward in enumerate(_by_name(wards), start=1):
             x, y = interior_point(ward.shape)
-            ax.annotate(str(ward.name), (x, y), ha="center", fontsize=6, color=TEXT)
+            # on a phone a number (its name in the key beneath the map); at desktop width the name
+            words = str(number) if narrow else "\n".join(textwrap.wrap(str(ward.name), 14))
+            size = NARROW_MIN_TEXT if narrow else WARD_TEXT
+            ax.annotate(words, (x, y), ha="center", va="center", fontsize=size, color=TEXT, path_effects=halo, zorder=3)
     if marked_shapes:
         ax.add_collection(LineCollection(_outlines(marked_shapes), colors=PALETTE[3], linewidths=1.6, zorder=2))
     pad_x, pad_y = (east - west) * 0.05, (north - south) * 0.05
@@ -156,4 +182,5 @@ def rate_map(
         )
     if wards:
         alt += " Ward boundaries are drawn and named."
-    return MapChart(fig, title, subtitle, alt, source, redraw=redraw)
+    key = [str(w.name) for w in _by_name(wards or [])]
+    return MapChart(fig, title, subtitle, alt, source, redraw=redraw, key=key)

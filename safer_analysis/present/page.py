@@ -26,11 +26,15 @@ h3 { font-size: 1.2rem; }
 nav.sa-toc { background: var(--band); padding: .75rem 1.25rem; margin: 1rem 0; }
 nav.sa-toc h2 { font-size: 1.1rem; margin: 0; border: 0; padding: 0; }
 .sa-kicker { color: var(--muted); font-weight: bold; margin: 0; }
+dl.sa-titleblock { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15rem 1rem;
+    margin: .5rem 0 1rem; }
+dl.sa-titleblock dt { font-weight: bold; }
+dl.sa-titleblock dd { margin: 0; }
 .sa-banner { border-left: 6px solid #f46a25; background: #fff4eb; padding: .75rem 1rem; margin: 1rem 0; }
 .sa-summary { border-left: 6px solid #12436d; background: var(--band); padding: .25rem 1rem; }
 .sa-note { color: var(--text); font-style: italic; }
 .sa-table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem;
-  /* a shadow at a side where columns are hidden, so a reader sees the table scrolls */
+  /* a shadow at a side where columns are hidden, so a reader sees the table scrolls (at high zoom) */
   background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)),
               linear-gradient(to right, rgba(255,255,255,0), #fff 70%) 100% 0,
               radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)),
@@ -38,15 +42,18 @@ nav.sa-toc h2 { font-size: 1.1rem; margin: 0; border: 0; padding: 0; }
   background-repeat: no-repeat; background-color: #fff;
   background-size: 40px 100%, 40px 100%, 14px 100%, 14px 100%;
   background-attachment: local, local, scroll, scroll; }
-.sa-scroll-hint { display: none; font-weight: normal; color: var(--muted); }
 .sa-table-wrap:focus-visible { outline: 3px solid #ffdd00; box-shadow: inset 0 0 0 2px var(--text); }
-table.sa-table { border-collapse: collapse; margin: 0; width: 100%; font-size: .95rem; }
+/* tables fit their column: headings and text wrap, only a figure's own cell never does */
+table.sa-table { border-collapse: collapse; margin: 0; width: 100%; font-size: .9rem; line-height: 1.35; }
 table.sa-table caption { text-align: left; font-weight: bold; padding-bottom: .4rem; }
-table.sa-table th, table.sa-table td { border-bottom: 1px solid var(--rule); padding: .4rem .5rem;
+table.sa-table th, table.sa-table td { border-bottom: 1px solid var(--rule); padding: .35rem .4rem;
     text-align: left; vertical-align: top; }
-table.sa-table thead th { border-bottom: 2px solid var(--text); }
-table.sa-table .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.sa-table thead th { border-bottom: 2px solid var(--text); vertical-align: bottom; }
+table.sa-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+table.sa-table td.num, table.sa-table tbody th.num, table.sa-table tfoot .num { white-space: nowrap; }
 table.sa-table tfoot th, table.sa-table tfoot td { font-weight: bold; border-top: 2px solid var(--text); }
+table.sa-table.sa-dense { font-size: .85rem; }
+table.sa-dense th, table.sa-dense td { padding: .3rem .3rem; }
 figure.sa-chart { margin: 1.5rem 0; }
 figure.sa-chart img { max-width: 100%; height: auto; }
 .sa-chart-title { display: block; font-weight: bold; font-size: 1.1rem; }
@@ -72,29 +79,67 @@ details.sa-details > summary { cursor: pointer; font-weight: bold; padding: .25r
 .sa-glossary dt { font-weight: bold; margin-top: .5rem; }
 .sa-glossary dd { margin: 0 0 0 1rem; }
 img.sa-narrow { display: none; }
+.sa-map-key { display: none; }
+.sa-map-key p { margin: .5rem 0 .25rem; font-weight: bold; }
+.sa-map-key ol { columns: 2; column-gap: 1.5rem; margin: 0; padding-left: 1.75rem; font-size: .9rem; }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
   header.sa-masthead { padding: .75rem 1rem; }
   main { padding: .75rem 1rem 2rem; }
   h1 { font-size: 1.6rem; }
   h2 { font-size: 1.3rem; }
-  table.sa-table { font-size: .85rem; }
+  table.sa-table { font-size: .9rem; }
+  table.sa-table td, table.sa-table th { overflow-wrap: anywhere; }
+  /* a table of many columns reflows: each row a block, each cell under its column's name */
+  table.sa-stack, table.sa-stack caption, table.sa-stack tbody, table.sa-stack tfoot, table.sa-stack tr,
+  table.sa-stack th, table.sa-stack td { display: block; width: auto; }
+  table.sa-stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+      white-space: nowrap; }
+  table.sa-stack tr { border-bottom: 2px solid var(--rule); padding: .35rem 0; }
+  table.sa-stack tfoot tr { border-top: 2px solid var(--text); }
+  table.sa-stack th, table.sa-stack td, table.sa-stack tfoot th, table.sa-stack tfoot td { border: 0;
+      padding: .1rem 0; text-align: left; white-space: normal; }
+  table.sa-stack td[data-label] { display: grid; grid-template-columns: minmax(0, 45%) minmax(0, 1fr);
+      column-gap: .75rem; }
+  table.sa-stack td[data-label]::before { content: attr(data-label); font-weight: normal; color: var(--muted);
+      white-space: normal; text-align: left; }
+  table.sa-stack td:empty { display: none; }
+  table.sa-table.sa-stack th { text-align: left; }
   figure.sa-chart img.sa-wide { display: none; }
-  .sa-scroll-hint { display: inline; }
   figure.sa-chart img.sa-narrow { display: block; }
+  figure.sa-chart .sa-map-key { display: block; }
 }
-@page { size: A4; margin: 15mm 12mm; }
+/* Print (and the PDF made from the page): A4, no navigation, nothing split that reads as one */
+@page { size: A4; margin: 18mm 16mm 20mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8.5pt Arial, Helvetica, sans-serif;
+      color: #505a5f; } }
 @media print {
-  body { font-size: 10.5pt; }
-  a { color: var(--text); text-decoration: none; }
-  table.sa-table { font-size: 9pt; }
-  .skip-link, nav.sa-toc { display: none; }
-  header.sa-masthead { background: none; color: var(--text); border-bottom: 2px solid var(--text); }
-  header.sa-masthead a { color: var(--text); }
+  body { font-size: 10.5pt; line-height: 1.4; }
+  a { color: var(--text); }
+  /* where a link leads to another file, the paper says where (a page's own links need no address) */
+  main a[href]:not([href^="#"]):not(.sa-url)::after { content: " (" attr(href) ")"; font-size: .85em;
+      color: var(--muted); overflow-wrap: anywhere; }
+  .skip-link, nav, .sa-print-copy { display: none !important; }
+  header.sa-masthead { background: none; color: var(--text); border-bottom: 2px solid var(--text); padding: 0 0 .4rem; }
+  header.sa-masthead a { color: var(--text); text-decoration: none; }
+  header.sa-masthead a::after { content: none; }
   main { max-width: none; padding: 0; }
-  .sa-table-wrap { overflow: visible; }
-  figure.sa-chart, tr { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
+  footer.sa-footer { max-width: none; padding: .5rem 0 0; }
+  h1 { font-size: 18pt; margin-top: .5rem; }
+  h2 { font-size: 14pt; margin-top: 1.25rem; }
+  h3 { font-size: 11.5pt; }
+  h1, h2, h3, h4, caption, figcaption { break-after: avoid; page-break-after: avoid; }
+  p, li, dd { orphans: 3; widows: 3; }
+  .sa-table-wrap { overflow: visible; background: none; }
+  table.sa-table { font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr, figure, img, .sa-banner, dt { break-inside: avoid; page-break-inside: avoid; }
+  figure.sa-chart img { max-width: 100%; }
+  figure.sa-chart img.sa-narrow { display: none; }
+.sa-map-key { display: none; }
+.sa-map-key p { margin: .5rem 0 .25rem; font-weight: bold; }
+.sa-map-key ol { columns: 2; column-gap: 1.5rem; margin: 0; padding-left: 1.75rem; font-size: .9rem; }
+  details:not([open]) > :not(summary) { display: none; }
 }
 """
 

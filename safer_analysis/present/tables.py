@@ -58,6 +58,10 @@ FORMATS: dict[str, Formatter] = {
 }
 #: Status words a ``rag`` column is coloured by (the word is always shown too).
 RAG_WORDS = ("green", "amber", "red")
+#: Tables of this many columns or more reflow into one block per row on a phone's screen.
+STACK_FROM = 3
+#: Tables of this many columns or more are set a little smaller, to fit a desktop page's width.
+DENSE_FROM = 9
 NUMERIC = {"gbp", "change_gbp", "pct", "signed_pct", "count", "rate", "number", "p"}
 
 
@@ -89,9 +93,11 @@ def to_html(
     are row header cells (``<th scope="row">``). With ``total_row`` the last row is set apart as a
     total in a ``<tfoot>``. Every piece of text is HTML-escaped.
 
-    The table sits in a region named by its caption that scrolls sideways on a narrow screen or
-    at high zoom, so the page itself never does (WCAG 1.4.10); the region takes keyboard focus so
-    it can be scrolled without a mouse.
+    On a phone's screen a table of three or more columns reflows (``sa-stack``): each row becomes
+    a block, each cell shown under its column's name (``data-label``), so no column is out of
+    sight. The table sits in a region named by its caption that scrolls sideways only where a
+    table still cannot fit (at very high zoom), so the page itself never does (WCAG 1.4.10); the
+    region takes keyboard focus so it can be scrolled without a mouse.
     """
     formats = dict(formats or {})
     shown = format_frame(frame, formats)
@@ -106,17 +112,18 @@ def to_html(
     else:
         region = f'<div class="sa-table-wrap" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
         caption_tag = "<caption>"
+    width = frame.shape[1]
+    classes = ["sa-table"] + ["sa-stack"] * (width >= STACK_FROM) + ["sa-dense"] * (width >= DENSE_FROM)
     parts = [
         region,
-        f'<table class="sa-table"{id_attr}>',
-        f"{caption_tag}{html.escape(caption)}"
-        + ('<span class="sa-scroll-hint"> (scroll sideways for every column)</span>' if frame.shape[1] > 3 else "")
-        + "</caption>",
+        f'<table class="{" ".join(classes)}"{id_attr}>',
+        f"{caption_tag}{html.escape(caption)}</caption>",
         "<thead><tr>",
     ]
-    for column, is_num in zip(frame.columns, numeric, strict=True):
+    names = [html.escape(headers.get(column, str(column)), quote=True) for column in frame.columns]
+    for name, is_num in zip(names, numeric, strict=True):
         cls = ' class="num"' if is_num else ""
-        parts.append(f'<th scope="col"{cls}>{html.escape(headers.get(column, str(column)))}</th>')
+        parts.append(f'<th scope="col"{cls}>{name}</th>')
     parts.append("</tr></thead>")
     body_rows = list(shown.itertuples(index=False, name=None))
     foot = body_rows.pop() if total_row and body_rows else None
@@ -132,7 +139,7 @@ def to_html(
             if i == 0 and row_headers:
                 cells.append(f'<th scope="row"{cls}>{html.escape(value)}</th>')
             else:
-                cells.append(f"<td{cls}>{html.escape(value)}</td>")
+                cells.append(f'<td{cls} data-label="{names[i]}">{html.escape(value)}</td>')
         return "<tr>" + "".join(cells) + "</tr>"
 
     parts.append("<tbody>" + "".join(render(r) for r in body_rows) + "</tbody>")

@@ -39,6 +39,68 @@ SCREEN = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 NARROW = {"width": 320, "height": 640}  # 1280 px at 400% zoom (WCAG 1.4.10, reflow)
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+MIN_TEXT_PX = 12  # the smallest chart or map text as shown on a phone
+
+#: Elements wider than their container, and boxes that hide content behind a scroll bar. Each visible
+#: element's right edge is compared with its parent's inner (padding box) right edge. Left out: boxes
+#: taken out of the flow on purpose (the skip link, a phone table's visually hidden header row), and
+#: the rows and cells inside a table, whose own table is compared with its container instead. Nothing
+#: inside an ``overflow-x: auto`` wrapper is let off: the wrapper itself must not need to scroll.
+OVERFLOW = """() => {
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className.trim()
+       ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const inner = ['tr', 'tbody', 'thead', 'tfoot', 'td', 'th', 'caption', 'colgroup', 'col'];
+  const wide = [], scrolled = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (style.position === 'absolute' || style.position === 'fixed') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const parent = el.parentElement;
+    const edge = parent.getBoundingClientRect().left + parent.clientLeft + parent.clientWidth;
+    if (parent !== document.body && !inner.includes(el.tagName.toLowerCase()) && box.right > edge + 1)
+      wide.push(`${name(el)} by ${Math.round(box.right - edge)} px beyond ${name(parent)}: `
+                + (el.innerText || '').slice(0, 60));
+    if (style.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1)
+      scrolled.push(`${name(el)} hides ${el.scrollWidth - el.clientWidth} px: ${(el.innerText || '').slice(0, 60)}`);
+  }
+  return wide.concat(scrolled);
+}"""
+
+#: At a phone's width: table cells out of sight (past the right edge of the screen or of their
+#: scrolling box), captions cut off, table rows taller than the screen, and chart or map text
+#: shown smaller than MIN_TEXT_PX (its size in the image times the shown width over the image's).
+PHONE_CHECKS = """(args) => {
+  const [screenHeight, minText] = args;
+  const hidden = [], clipped = [], tall = [], small = [], sizes = [];
+  // a reflowed table's header row is hidden from sight (each cell is labelled instead): left out
+  const shown = el => !(el.closest('thead') && getComputedStyle(el.closest('thead')).position === 'absolute');
+  for (const cell of document.querySelectorAll('table th, table td')) {
+    if (!shown(cell)) continue;
+    const r = cell.getBoundingClientRect();
+    if (r.width === 0) continue;
+    const box = cell.closest('.sa-table-wrap') || document.documentElement;
+    const b = box.getBoundingClientRect();
+    const edge = Math.min(b.left + box.clientLeft + box.clientWidth, window.innerWidth);
+    if (r.right > edge + 1) hidden.push(`${cell.closest('table').id || 'a table'}: "${cell.innerText.slice(0, 30)}"`);
+  }
+  for (const caption of document.querySelectorAll('caption, figcaption')) {
+    if (caption.scrollWidth > caption.clientWidth + 1 || caption.getBoundingClientRect().right > window.innerWidth + 1)
+      clipped.push(caption.innerText.slice(0, 60));
+  }
+  for (const row of document.querySelectorAll('table tr')) {
+    if (shown(row) && row.getBoundingClientRect().height > screenHeight)
+      tall.push(`${row.closest('table').id || 'a table'}: "${row.innerText.slice(0, 40)}"`);
+  }
+  for (const img of document.querySelectorAll('figure img[data-text-px]')) {
+    if (img.offsetWidth === 0) continue;
+    const shown = parseFloat(img.dataset.textPx) * img.clientWidth / img.naturalWidth;
+    sizes.push(shown);
+    if (!(shown >= minText)) small.push(`${img.className} "${img.alt.slice(0, 50)}": ${shown.toFixed(1)} px`);
+  }
+  return {hidden, clipped, tall, small, sizes};
+}"""
 
 
 def no_browser(reason: str) -> None:
@@ -110,6 +172,9 @@ class Visit:
     narrow_overflow: int = 0
     phone_overflow: int = 0
     phone_charts: list[dict] = field(default_factory=list)
+    desktop_wide: list[str] = field(default_factory=list)
+    phone_problems: dict[str, list[str]] = field(default_factory=dict)
+    phone_screenshot: Path | None = None
     broken_anchors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     screenshot: Path | None = None
@@ -164,8 +229,9 @@ def visits(browser, axe, pack, screenshots) -> list[Visit]:
         visit = Visit(path, f"{path.parent.name}/{path.name}", path.stat().st_size)
         context, page, blocked, errors = open_page(browser, path, SCREEN)
         visit.screenshot = screenshots / f"{path.parent.name}-{path.stem}.png"
-        page.screenshot(path=str(visit.screenshot))  # the first screen only
+        page.screenshot(path=str(visit.screenshot), full_page=True)
         print(f"screenshot of {visit.name}: {visit.screenshot}")
+        visit.desktop_wide = page.evaluate(OVERFLOW)
         visit.violations = serious(axe.run(page, options=AXE_OPTIONS))
         visit.broken_anchors = page.evaluate("""() => Array.from(document.querySelectorAll('a[href^="#"]'))
             .map(a => a.getAttribute('href'))
@@ -180,8 +246,9 @@ def visits(browser, axe, pack, screenshots) -> list[Visit]:
         visit.phone_charts = page.evaluate("""() => Array.from(document.querySelectorAll('figure.sa-chart img'))
             .filter(img => img.offsetWidth > 0)
             .map(img => ({kind: img.className, scale: img.clientWidth / img.naturalWidth}))""")
-        if path.stem != "index":
-            page.screenshot(path=str(screenshots / f"{path.parent.name}-{path.stem}-phone.png"), full_page=True)
+        visit.phone_problems = page.evaluate(PHONE_CHECKS, [PHONE["height"], MIN_TEXT_PX])
+        visit.phone_screenshot = screenshots / f"{path.parent.name}-{path.stem}-phone.png"
+        page.screenshot(path=str(visit.phone_screenshot), full_page=True)
         context.close()
         blocked, errors = blocked + phone_blocked, errors + phone_errors
         visit.blocked = blocked + narrow_blocked
@@ -212,17 +279,56 @@ def test_no_serious_violations_on_a_narrow_screen_and_no_sideways_scrolling(visi
     assert not wide, f"pages that scroll sideways at 320 px (by px), so do not reflow: {wide}"
 
 
-def test_at_a_phones_width_no_page_scrolls_sideways_and_charts_keep_readable_text(visits):
-    """At 390 px every chart shows its phone layout, drawn no smaller than 60% of its size (its
-    text, 12 point at 110 dpi, stays at 11 px or more)."""
+def test_at_a_phones_width_no_page_scrolls_sideways_and_charts_show_their_phone_layout(visits):
+    """At 390 px every chart shows its phone layout (how large its text is then shown is checked
+    in test_at_a_phones_width_tables_reflow_and_chart_text_stays_readable)."""
     wide = {v.name: v.phone_overflow for v in visits if v.phone_overflow > 1}
     assert not wide, f"pages that scroll sideways at 390 px: {wide}"
     for visit in visits:
         kinds = {c["kind"] for c in visit.phone_charts}
         assert kinds <= {"sa-narrow"}, f"{visit.name}: a desktop chart shown on a phone"
-        small = [round(c["scale"], 2) for c in visit.phone_charts if c["scale"] < 0.6]
-        assert not small, f"{visit.name}: charts shrunk to {small} of their size at 390 px"
     assert sum(len(v.phone_charts) for v in visits) >= 10
+
+
+def test_at_a_desktops_width_no_element_is_wider_than_its_container(visits):
+    """At 1280 px nothing is cut off or pushed past its box: no table, figure or line of text wider
+    than the column it sits in, and no table that needs a scroll bar to show its last columns."""
+    problems = {v.name: v.desktop_wide for v in visits if v.desktop_wide}
+    assert not problems, "at 1280 px:\n" + "\n".join(f"{n}: {p}" for n, ps in problems.items() for p in ps)
+
+
+def test_at_a_phones_width_tables_reflow_and_chart_text_stays_readable(visits):
+    """At 390 px every table cell is in sight without scrolling sideways, no caption is cut off, no
+    table row is taller than the screen, and chart and map text is shown at 12 px or more."""
+    for kind in ("hidden", "clipped", "tall", "small"):
+        found = {v.name: v.phone_problems.get(kind) for v in visits if v.phone_problems.get(kind)}
+        assert not found, f"at 390 px, {kind}: {found}"
+    sizes = [size for v in visits for size in v.phone_problems["sizes"]]
+    assert len(sizes) == sum(len(v.phone_charts) for v in visits) >= 10  # every chart shown was measured
+    print(f"smallest chart or map text at 390 px: {min(sizes):.1f} px")
+
+
+def test_the_layout_checks_catch_a_table_cut_off_and_small_chart_text(browser, tmp_path):
+    """The checkers themselves work: a table wider than its scrolling box and a shrunken chart are caught."""
+    from safer_analysis.present.page import wrap
+
+    cells = "".join(f'<td class="num">{i:,}</td>' for i in range(10**8, 10**8 + 12))  # figures never wrap
+    body = (
+        f'<div class="sa-table-wrap"><table class="sa-table" id="t"><tr><th>a</th>{cells}</tr></table></div>'
+        '<figure class="sa-chart"><img class="sa-narrow" data-text-px="12" alt="x" style="width:100px" '
+        'src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAMgAAAABCAAAAAC+1L4+AAAADUlEQVR4nGP8zzA8AADIygEBxD42ygAAAABJRU5ErkJggg==">'
+        "</figure>"
+    )
+    bad = tmp_path / "bad.html"
+    bad.write_text(wrap("bad", body, masthead="m", footer="f", contents=False), encoding="utf-8")
+    context, page, _, _ = open_page(browser, bad, SCREEN)
+    wide = page.evaluate(OVERFLOW)
+    context.close()
+    assert any("table#t" in w for w in wide) and any("sa-table-wrap hides" in w for w in wide)
+    context, page, _, _ = open_page(browser, bad, PHONE)
+    found = page.evaluate(PHONE_CHECKS, [PHONE["height"], MIN_TEXT_PX])
+    context.close()
+    assert found["hidden"] and found["small"]  # 12 px text drawn at 100 of 200 px is 6 px
 
 
 def test_pages_are_self_contained(visits):
@@ -243,8 +349,10 @@ def test_in_page_links_reach_their_targets(visits):
 
 
 def test_a_screenshot_of_every_page(visits):
+    """Each page whole, at 1280 and at 390 px, to look at."""
     for visit in visits:
-        assert visit.screenshot is not None and visit.screenshot.stat().st_size > 1000, visit.name
+        for shot in (visit.screenshot, visit.phone_screenshot):
+            assert shot is not None and shot.stat().st_size > 1000, visit.name
 
 
 def test_the_checks_catch_a_bad_page(browser, axe, tmp_path):

@@ -385,7 +385,7 @@ def test_figures_derived_from_a_hidden_count_follow_it_including_secondary_suppr
 def test_tables_show_the_marker_in_count_columns():
     frame = d.suppress(pd.DataFrame({"type": ["a", "b"], "n": [3, 1200]}), ["n"])
     html = to_html(frame, "Counts", formats={"n": "count"})
-    assert '<td class="num">[c]</td>' in html and '<td class="num">1,200</td>' in html
+    assert '<td class="num" data-label="n">[c]</td>' in html and '<td class="num" data-label="n">1,200</td>' in html
 
 
 def test_a_report_table_publishes_the_marker_in_the_page_and_the_csv(tmp_path):

@@ -17,7 +17,7 @@ def frame():
 def test_table_has_caption_and_scoped_header_cells():
     html = to_html(frame(), "Spend, 2018-19", formats={"amount": "gbp"}, total_row=True)
     assert "<caption>Spend, 2018-19" in html and "</caption>" in html
-    assert "(scroll sideways for every column)" in html  # four columns: a phone reader is told they scroll
+    assert '<table class="sa-table sa-stack">' in html  # four columns: reflowed into blocks on a phone
     assert html.count('<th scope="col"') == 4
     assert '<th scope="row">' in html
     assert '<tfoot class="total"><tr><th scope="row">Total</th>' in html
@@ -44,6 +44,16 @@ def test_numeric_columns_are_marked_for_alignment():
 def test_a_status_column_is_coloured_by_its_word_and_keeps_the_word():
     frame = pd.DataFrame({"measure": ["a", "b", "c"], "status": ["RED: short", "GREEN: met", "no numeric target"]})
     out = to_html(frame, "Outcomes", formats={"status": "rag"})
-    assert '<td class="sa-rag sa-rag-red">RED: short</td>' in out
-    assert '<td class="sa-rag sa-rag-green">GREEN: met</td>' in out
-    assert "<td>no numeric target</td>" in out
+    assert '<td class="sa-rag sa-rag-red" data-label="status">RED: short</td>' in out
+    assert '<td class="sa-rag sa-rag-green" data-label="status">GREEN: met</td>' in out
+    assert '<td data-label="status">no numeric target</td>' in out
+
+
+def test_on_a_phone_each_cell_carries_its_columns_name_and_narrow_tables_stay_tables():
+    """A reflowed table shows each cell under its column's name; the name is escaped as the heading is."""
+    wide = to_html(frame(), "x", formats={"amount": "gbp"}, headers={"pct": 'Share "of" <total>'})
+    assert '<td class="num" data-label="amount">£1,234</td>' in wide
+    assert 'data-label="Share &quot;of&quot; &lt;total&gt;"' in wide
+    assert wide.count("data-label=") == 2 * 3  # every cell but the row headers
+    narrow = to_html(frame()[["project", "amount"]], "x")
+    assert "sa-stack" not in narrow and '<table class="sa-table">' in narrow
