@@ -33,7 +33,7 @@ from safer_analysis.inputs.names import slug
 from safer_analysis.inputs.project import Project, git_commit, resolve_project
 from safer_analysis.inputs.validation import DataValidationError, Problem
 from safer_analysis.inputs.years import YearTo, period_sentence
-from safer_analysis.pipeline import runner
+from safer_analysis.pipeline import pages, runner
 from safer_analysis.pipeline.lock import BuildLock
 from safer_analysis.pipeline.notebooks import template_path
 from safer_analysis.pipeline.targets import check_target, marker
@@ -128,7 +128,7 @@ def build_force(
     marking = proj.settings.marking
     mark = f'<strong class="sa-marking">{html.escape(marking)}</strong> · '
     masthead = f'{mark}<a href="index.html">{html.escape(force_name)}</a> · partnerships {html.escape(year)}'
-    footer = runner._footer(built_at, commit, marking)
+    footer = pages.footer(built_at, commit, marking)
     with BuildLock(out, name):
         workdir = Path(tempfile.mkdtemp(prefix=f".building-{name}-", dir=out))
         workdir.chmod(0o755)
@@ -281,7 +281,7 @@ def _write_index(
         body,
         masthead=(f'<strong class="sa-marking">{html.escape(marking)}</strong> · ' if marking else "")
         + f'<a href="index.html">{html.escape(force)}</a> · partnerships {html.escape(year)}',
-        footer=runner._footer(built_at, commit, marking),
+        footer=pages.footer(built_at, commit, marking),
         contents=False,
     )
     (workdir / "index.html").write_text(page, encoding="utf-8")
