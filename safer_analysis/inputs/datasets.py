@@ -58,6 +58,8 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("date"),
         Column("seed_file", required=False),
         Column("standing", required=False),
+        # yes where the document is a draft (its amounts are proposed); blank or absent: not stated
+        Column("draft", v.yes_no, required=False, absent_ok=True),
     ],
     "grants": [
         Column("financial_year", v.financial_year, unique=True),
@@ -153,6 +155,9 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("priority_key", v.key),
         Column("basis", v.one_of(("stated", "inferred"))),
         Column("reading", required=False),
+        # where the document states the link: its citation (blank or absent: not stated)
+        Column("source_document", required=False, absent_ok=True),
+        Column("source_section", required=False, absent_ok=True),
     ],
     "priority_status": [
         Column("financial_year", v.financial_year),
@@ -361,7 +366,7 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
     for name, frame in t.items():
         if "source_document" in frame:
             for row, doc in frame["source_document"].items():
-                if doc not in documents:
+                if not pd.isna(doc) and doc not in documents:
                     problems.append(
                         Problem(
                             path(name),
@@ -562,6 +567,13 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                     f"unknown local priority {link['priority_key']!r}; expected one of {', '.join(sorted(local))}",
                 )
             )
+    cited = links["source_document"].notna().any()  # a file that cites: every link the document states, cited
+    for row, link in links.iterrows():
+        if not pd.isna(link["source_document"]) and pd.isna(link["source_section"]):
+            problems.append(Problem(path("allocation_local_priorities"), row, "source_section", "expected its place"))
+        elif cited and link["basis"] == "stated" and pd.isna(link["source_document"]):
+            what = "a link the document states: expected the document (see sources.csv) and where it says so"
+            problems.append(Problem(path("allocation_local_priorities"), row, "source_document", what))
     return problems
 
 
