@@ -72,10 +72,12 @@ class Report:
         *,
         risks: list[str] | None = None,
         status: list[tuple[str, str]] | None = None,
+        show_risks: bool = True,
     ) -> HTML:
         """Show the key findings as a list, and the decisions and risks for the board where there
         are any; record them, with the status of the data (``(kind, what)`` pairs, kind one of
-        ``real``, ``illustrative``, ``draft``), for the board pack's index."""
+        ``real``, ``illustrative``, ``draft``), for the board pack's index. With ``show_risks``
+        False the decisions are recorded for the index (the board paper) but not repeated here."""
         self.findings = list(findings)
         risks = list(risks or [])
         path = self._write("summaries", f"{self.product}.json")
@@ -96,7 +98,7 @@ class Report:
             )
         items = "".join(f"<li>{html.escape(f)}</li>" for f in findings)
         out = f'<section class="sa-summary" aria-label="Summary of findings"><ul>{items}</ul></section>'
-        if risks:
+        if risks and show_risks:
             points = "".join(f"<li>{html.escape(r)}</li>" for r in risks)
             out += (
                 '<section class="sa-risks" aria-labelledby="sa-risks-title">'
