@@ -197,7 +197,7 @@ def change_title(
         before, now = g.get(prev_year), g.get(year)
         if before is not None and now is not None and abs(now - before) < 0.5:
             return (
-                f"The grant stands at {format_gbp(now)} in both years; {prev_year}'s document set amounts for "
+                f"The grant stands at {format_gbp(now)} in both years; {prev_year}'s document gives amounts for "
                 f"{format_gbp(t['previous'])} of it, {year}'s for {format_gbp(t['current'])}"
             )
     return f"Spend with an amount: {format_gbp(t['previous'])} in {prev_year}, {format_gbp(t['current'])} in {year}"
