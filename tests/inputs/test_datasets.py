@@ -340,3 +340,29 @@ def test_several_scorers_may_score_a_priority_but_each_only_once(data_copy):
     assert f"{rows[0]['priority_key']} is scored twice by analyst for {rows[0]['financial_year']}" in str(
         problem_for(data_copy)
     )
+
+
+def test_a_stated_link_to_a_local_priority_must_be_cited(data_copy):
+    """Once the links file cites where the document states a link, every stated link needs its place;
+    a cited document must be one of sources.csv's."""
+    path = data_copy / FILES["allocation_local_priorities"]
+    rows = read_rows(path)
+    first = next(i for i, r in enumerate(rows) if r["basis"] == "stated")
+    edit_cell(path, first, "source_document", "")
+    err = str(problem_for(data_copy))
+    assert "allocation_local_priorities.csv" in err and f"row {first + 2}" in err and "source_document" in err
+    edit_cell(path, first, "source_document", "no-such-document")
+    assert "unknown document 'no-such-document'" in str(problem_for(data_copy))
+
+
+def test_older_files_without_the_later_columns_still_load(data_copy):
+    """An older project's links file has no citation columns and its sources.csv no draft column:
+    both load, the missing cells read as not stated."""
+    for name, drop in (("allocation_local_priorities", ("source_document", "source_section")), ("sources", ("draft",))):
+        path = data_copy / FILES[name]
+        rows = read_rows(path)
+        fields = [f for f in rows[0] if f not in drop]
+        write_rows(path, [{f: r[f] for f in fields} for r in rows], fieldnames=fields)
+    ds = load_dataset(data_copy)
+    assert ds.allocation_local_priorities["source_document"].isna().all()
+    assert ds.sources["draft"].isna().all()
