@@ -475,3 +475,27 @@ def illustrative_mark(r: Rationale) -> str | None:
     if not ranking_is_illustrative(r):
         return None
     return "ILLUSTRATIVE ORDER: ranked on illustrative threat, risk and harm scores, not yet the partnership's own"
+
+
+def remainder_note(r: Rationale) -> str:
+    """What the section on the money not yet allocated says: all allocated; a remainder with no
+    proposal, where the need scores a proposal would rest on are illustrative (a proposal on them
+    would be amounts no one has given); or the rule behind the proposal shown below it."""
+    if r.proposal is None:
+        if r.grant is not None and r.grant - r.committed > 0.5:
+            return f"{format_gbp(r.grant - r.committed)} of the {r.year} grant is not yet committed."
+        return f"All of the {r.year} grant is allocated in the plan, so there is no remainder to propose."
+    if ranking_is_illustrative(r):
+        open_lines = int((r.proposal["committed"].isna()).sum())
+        return (
+            f"{format_gbp(r.proposal.attrs['remainder'])} of the {r.year} grant is not yet committed, and "
+            f"{open_lines} line{' has' if open_lines == 1 else 's have'} no amount yet. No share of it is proposed: "
+            "a proposal would follow the threat, risk and harm scores, which are illustrative, not the "
+            "partnership's own."
+        )
+    return str(r.proposal.attrs["rule"])
+
+
+def show_proposal(r: Rationale) -> bool:
+    """Whether the proposal's amounts are shown: only where it rests on the partnership's own scores."""
+    return r.proposal is not None and not ranking_is_illustrative(r)

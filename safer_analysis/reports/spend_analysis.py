@@ -114,10 +114,14 @@ def summarise(
         findings.append(change_sentence(changes, allocations, grants, sources=sources))
     elif priorities is not None and "total" in priorities and priorities["lines"].sum() > 0:
         top = priorities.sort_values(["lines", "total"], ascending=False, kind="stable").iloc[0]
-        findings.append(
-            f"Most lines serve Police & Crime Plan priority {top['priority']}, {top['name']}: "
-            f"{int(top['lines'])} lines, {format_gbp(top['total'])} in total."
+        n, lines = int(top["lines"]), len(funded)
+        who = f"All {lines} funded lines serve" if n == lines else f"{n} of the {lines} funded lines serve"
+        read = (
+            " (the analyst's reading: the document names no Police & Crime Plan priority)"
+            if "inferred" in priorities.attrs.get("basis", [])
+            else ""
         )
+        findings.append(f"{who} Police & Crime Plan priority {top['priority']}, {top['name']}{read}.")
     return findings
 
 

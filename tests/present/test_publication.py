@@ -32,3 +32,25 @@ def test_a_report_writes_no_cell_a_spreadsheet_would_run_into_its_csv(tmp_path):
     for row in rows:
         for cell in row:
             assert not cell.lstrip().startswith(("=", "@")), cell
+
+
+def test_a_chart_on_illustrative_inputs_says_so_inside_the_image():
+    """The mark is drawn in the figure (its title), so it travels with the picture, at both widths."""
+    import pandas as pd
+
+    from safer_analysis.present import money_charts
+
+    money = pd.DataFrame({"amount_alone": [215_200.0, 0.0], "amount_shared": [30_000.0, 30_000.0]})
+    words = "ILLUSTRATIVE ORDER: ranked on illustrative scores"
+    chart = money_charts.priority_money_chart(
+        money, labels=["A", "B"], title="t", subtitle="s", source="src", what="w", illustrative=words
+    )
+    ax = chart.figure.axes[0]
+    assert words in ax.get_title(loc="left").replace("\n", " ")
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["£215,200 + £30,000 shared", "£30,000 shared"]  # whole lines; no '£0 +'
+    assert words in chart.alt
+    chart.narrow_png_base64()
+    assert words in ax.get_title(loc="left").replace("\n", " ")  # at phone width too
+    plain = money_charts.priority_money_chart(money, labels=["A", "B"], title="t", subtitle="s", source="src", what="w")
+    assert "ILLUSTRATIVE" not in plain.figure.axes[0].get_title(loc="left")

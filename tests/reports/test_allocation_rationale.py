@@ -241,6 +241,8 @@ def test_rationale_2017_18_proposes_the_remainder(rationales):
         "£167,068 of it is not yet committed" in text
     )
     assert "proposal" not in text  # a proposal resting on the analyst's scores is no finding
+    assert not rationale.show_proposal(r)  # the 2017-18 scores are illustrative: no amounts proposed on them
+    assert rationale.remainder_note(r).startswith("£167,068 of the 2017-18 grant is not yet committed")
     text = " ".join(rationale.summarise(rationales["2018-19"]))
     assert "£400,568 of the £400,568 grant is allocated in the 2018-19 plan, across all 9 of its lines" in text
 
