@@ -169,7 +169,7 @@ def link_sources(
 
 
 #: How a link between a line and a priority is shown in a matrix, by where it comes from.
-LINK_WORDS = {True: "Yes (document)", False: "Yes (analyst's reading)", None: "No"}
+LINK_WORDS = {True: "Document", False: "Analyst", None: "–"}
 NO_LINK = LINK_WORDS[None]
 
 

@@ -499,3 +499,19 @@ def remainder_note(r: Rationale) -> str:
 def show_proposal(r: Rationale) -> bool:
     """Whether the proposal's amounts are shown: only where it rests on the partnership's own scores."""
     return r.proposal is not None and not ranking_is_illustrative(r)
+
+
+def links_table(links: pd.DataFrame) -> pd.DataFrame:
+    """One row per line and source: the priorities it serves on the document's word (with the place
+    and the words), and those that are the analyst's reading (with what they were read from)."""
+    rows = []
+    for (_, stated), group in links.groupby(["allocation_id", "from_document"], sort=False):
+        rows.append(
+            {
+                "project": group["project"].iloc[0],
+                "priorities": "; ".join(group["priority_name"]),
+                "word": "the document" if stated else "the analyst's reading",
+                "source": "; ".join(dict.fromkeys(group["source"])),
+            }
+        )
+    return pd.DataFrame(rows, columns=["project", "priorities", "word", "source"])

@@ -110,8 +110,8 @@ def test_each_link_says_whether_the_document_states_it(dataset):
     assert stated["source"].str.contains("Spending Intentions Plan, table row").all()
     m = al.labelled_matrix(lines, dataset.allocation_local_priorities, key="priority_key")
     infrastructure = m.loc["Safer Plymouth infrastructure and analysis"]
-    assert infrastructure["emerging_threats"] == "Yes (analyst's reading)"
-    assert m.loc["Workshop to Raise Awareness of Prevent", "prevent"] == "Yes (document)"
+    assert infrastructure["emerging_threats"] == "Analyst"
+    assert m.loc["Workshop to Raise Awareness of Prevent", "prevent"] == "Document"
 
 
 def test_alignment_names_unfunded_priorities(dataset):
