@@ -152,34 +152,50 @@ def change_sentence(
         text += (
             f"For {prev_year}, {format_gbp(t['previous'])} was {set_in(allocations, sources, prev_year)}, which left "
             f"{unset} of its {len(earlier)} lines without an amount (Tbc or awaiting confirmation), so the two years' "
-            "totals do not compare; service by service"
+            "totals do not compare"
         )
     else:
-        text += f"Spend allocated moves from {format_gbp(t['previous'])} to {format_gbp(t['current'])}"
+        text += (
+            f"{format_gbp(t['previous'])} was {set_in(allocations, sources, prev_year)} for {prev_year}, and "
+            f"{format_gbp(t['current'])} is {set_in(allocations, sources, year)}"
+        )
+    details = _moved(changes) + _counted(changes, prev_year, year)
+    return text + (". Service by service: " + "; ".join(details) if details else "") + "."
+
+
+def _moved(changes: pd.DataFrame) -> list[str]:
+    """The services whose amount rose or fell, named with both amounts (two or fewer), else counted."""
+    out = []
+    for kind, verb in (("increased", "rises"), ("decreased", "falls")):
+        rows = changes[changes["kind"] == kind]
+        if 0 < len(rows) <= 2:
+            out += [
+                f"{row['project']} {verb} from {format_gbp(row['previous_amount'])} to "
+                f"{format_gbp(row['current_amount'])}"
+                for _, row in rows.iterrows()
+            ]
+        elif len(rows):
+            out.append(f"{len(rows)} lines {verb[:-1]}")
+    return out
+
+
+def _counted(changes: pd.DataFrame, prev_year: str, year: str) -> list[str]:
     kinds = changes["kind"].value_counts()
-    details = []
-    for kind, label in [
-        ("increased", "{n} {noun} increased"),
-        ("decreased", "{n} {noun} decreased"),
-        ("unchanged", "{n} unchanged"),
-        (spend.AMOUNT_SET, "{n} {noun} with no amount then now {has} one"),
-        (spend.NEW, "{n} new {noun}"),
-        (spend.NOT_IN_PLAN, "{n} {noun} of {prev} with no line of {their} own in the {year} plan"),
-    ]:
+    out = []
+    for kind, one, many in (
+        ("unchanged", "1 is unchanged", "{n} are unchanged"),
+        (spend.AMOUNT_SET, "1 had no amount in {prev} and has one now", "{n} had no amount in {prev} and have one now"),
+        (spend.NEW, "1 is new", "{n} are new"),
+        (
+            spend.NOT_IN_PLAN,
+            "1 has no line of its own in the {year} plan",
+            "{n} have no line of their own in the {year} plan",
+        ),
+    ):
         n = int(kinds.get(kind, 0))
         if n:
-            noun = "line" if n == 1 else "lines"
-            details.append(
-                label.format(
-                    n=n,
-                    noun=noun,
-                    has="has" if n == 1 else "have",
-                    their="its" if n == 1 else "their",
-                    prev=prev_year,
-                    year=year,
-                )
-            )
-    return text + (": " + ", ".join(details) if details else "") + "."
+            out.append((one if n == 1 else many).format(n=n, prev=prev_year, year=year))
+    return out
 
 
 def change_title(
