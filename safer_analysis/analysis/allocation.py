@@ -98,29 +98,46 @@ def money_by_priority(
     label_column: str = "project",
 ) -> pd.DataFrame:
     """Per priority (every one in ``names``, in its order): the funded lines serving it (``lines``)
-    and their total (``total``), split into the lines that serve it alone (``lines_alone``,
-    ``amount_alone``) and those it shares with other priorities (``lines_shared``,
-    ``amount_shared``, their names in ``shared_projects``). Every figure is a line's whole amount
-    or a sum of them; nothing is split. A line counts under each priority it serves, so the totals
-    overlap and add up to more than the spend.
+    and the money in them (``total``), split into its own (``lines_alone``, ``amount_alone``: whole
+    lines that serve it alone, and its part of a line whose document splits it, given as
+    ``document_amount`` on every link of that line) and the lines it shares with other priorities
+    undivided (``lines_shared``, ``amount_shared``, their names in ``shared_projects``). Every figure
+    is a line's whole amount, a part the document gives, or a sum of them; the tool splits nothing.
+    A shared line counts whole under each priority it serves, so the totals overlap.
 
-    >>> a = pd.DataFrame({"allocation_id": ["x", "y"], "project": ["X", "Y"], "amount": [300.0, 50.0]})
-    >>> l = pd.DataFrame({"allocation_id": ["x", "x", "y"], "priority": [1, 2, 1]})
-    >>> n = pd.DataFrame({"priority": [1, 2, 3], "name": ["a", "b", "c"]})
+    >>> a = pd.DataFrame({"allocation_id": ["x", "y", "z"], "project": ["X", "Y", "Z"], "amount": [300.0, 50.0, 90.0]})
+    >>> l = pd.DataFrame({"allocation_id": ["x", "x", "y", "z", "z"], "priority": [1, 2, 1, 2, 3],
+    ...                   "document_amount": [None, None, None, 60.0, 30.0]})
+    >>> n = pd.DataFrame({"priority": [1, 2, 3, 4], "name": ["a", "b", "c", "d"]})
     >>> money_by_priority(a, l, n).set_index("priority")[["total", "amount_alone", "amount_shared"]].values.tolist()
-    [[350.0, 50.0, 300.0], [300.0, 0.0, 300.0], [0.0, 0.0, 0.0]]
+    [[350.0, 50.0, 300.0], [360.0, 60.0, 300.0], [30.0, 30.0, 0.0], [0.0, 0.0, 0.0]]
     """
     funded = allocations[allocations["amount"].notna()]
-    serves = links.loc[links["allocation_id"].isin(funded["allocation_id"]), ["allocation_id", key]].drop_duplicates()
+    columns = ["allocation_id", key] + (["document_amount"] if "document_amount" in links else [])
+    serves = links.loc[links["allocation_id"].isin(funded["allocation_id"]), columns].drop_duplicates(
+        ["allocation_id", key]
+    )
     serves = serves.merge(funded[["allocation_id", "amount", label_column]], on="allocation_id", validate="m:1")
+    if "document_amount" not in serves:
+        serves["document_amount"] = float("nan")
+    part = serves["document_amount"].astype(float)
     alone = serves["allocation_id"].map(serves.groupby("allocation_id")[key].nunique()) == 1
+    split = ~alone & serves["allocation_id"].map(part.notna().groupby(serves["allocation_id"]).all())
+    shared_rows = ~alone & ~split
+    serves["own"] = serves["amount"].where(alone, part.where(split, 0.0))
+    serves["undivided"] = serves["amount"].where(shared_rows, 0.0)
+    serves["value"] = serves["own"] + serves["undivided"]
     out = names[[key, name_column]].rename(columns={name_column: "name"}).set_index(key)
-    for suffix, part in (("", serves), ("_alone", serves[alone]), ("_shared", serves[~alone])):
-        grouped = part.groupby(key)
+    for suffix, rows, value in (
+        ("", serves, "value"),
+        ("_alone", serves[~shared_rows], "own"),
+        ("_shared", serves[shared_rows], "undivided"),
+    ):
+        grouped = rows.groupby(key)
         out["lines" + suffix] = grouped["allocation_id"].nunique().reindex(out.index).fillna(0).astype(int)
         column = "total" if not suffix else "amount" + suffix
-        out[column] = grouped["amount"].sum().reindex(out.index).fillna(0.0).astype(float)
-    shared = serves[~alone].groupby(key)[label_column].agg(lambda s: list(dict.fromkeys(s)))
+        out[column] = grouped[value].sum().reindex(out.index).fillna(0.0).astype(float)
+    shared = serves[shared_rows].groupby(key)[label_column].agg(lambda s: list(dict.fromkeys(s)))
     out["shared_projects"] = [shared.get(k, []) for k in out.index]
     return out.reset_index()
 
@@ -163,9 +180,11 @@ def link_sources(
                 "priority_name": label.get(link[key], link[key]),
                 "from_document": stated,
                 "source": source,
+                "document_amount": link.get("document_amount"),
             }
         )
-    return pd.DataFrame(rows, columns=["allocation_id", "project", key, "priority_name", "from_document", "source"])
+    columns = ["allocation_id", "project", key, "priority_name", "from_document", "source", "document_amount"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 #: How a link between a line and a priority is shown in a matrix, by where it comes from.

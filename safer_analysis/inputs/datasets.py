@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from safer_analysis.inputs import indicators, similar_groups
+from safer_analysis.inputs import indicators, link_checks, similar_groups
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.amounts import COMMITTED_STATUSES, _with_amounts  # noqa: F401 - the statuses, as before
 from safer_analysis.inputs.validation import Column, Problem
@@ -49,6 +49,8 @@ FILES = {
 OPTIONAL_FILES = ("known_breaks",)
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
+#: a line's part for one priority where its document splits it (blank or absent: not split)
+DOCUMENT_AMOUNT = Column("document_amount", v.amount, required=False, absent_ok=True)
 
 SCHEMAS: dict[str, list[Column]] = {
     "sources": [
@@ -92,6 +94,7 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("priority", v.integer(1, 99)),
         Column("basis", v.one_of(("stated", "inferred"))),
         *SOURCE_COLUMNS,
+        DOCUMENT_AMOUNT,
     ],
     "local_priorities": [
         Column("priority_key", v.key, unique=True),
@@ -158,6 +161,7 @@ SCHEMAS: dict[str, list[Column]] = {
         # where the document states the link: its citation (blank or absent: not stated)
         Column("source_document", required=False, absent_ok=True),
         Column("source_section", required=False, absent_ok=True),
+        DOCUMENT_AMOUNT,
     ],
     "priority_status": [
         Column("financial_year", v.financial_year),
@@ -567,13 +571,7 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                     f"unknown local priority {link['priority_key']!r}; expected one of {', '.join(sorted(local))}",
                 )
             )
-    cited = links["source_document"].notna().any()  # a file that cites: every link the document states, cited
-    for row, link in links.iterrows():
-        if not pd.isna(link["source_document"]) and pd.isna(link["source_section"]):
-            problems.append(Problem(path("allocation_local_priorities"), row, "source_section", "expected its place"))
-        elif cited and link["basis"] == "stated" and pd.isna(link["source_document"]):
-            what = "a link the document states: expected the document (see sources.csv) and where it says so"
-            problems.append(Problem(path("allocation_local_priorities"), row, "source_document", what))
+    problems.extend(link_checks.problems(path, t))
     return problems
 
 

@@ -42,7 +42,13 @@ def priority_money_chart(
     positions = list(range(len(labels)))[::-1]
     alone = [float(x) for x in money["amount_alone"]]
     shared = [float(x) for x in money["amount_shared"]]
-    ax.barh(positions, alone, color=PALETTE[0], height=0.65, label="Lines serving this priority alone")
+    ax.barh(
+        positions,
+        alone,
+        color=PALETTE[0],
+        height=0.65,
+        label="Its own (lines serving it alone, or its part where a document splits a line)",
+    )
     ax.barh(
         positions,
         shared,
@@ -51,7 +57,7 @@ def priority_money_chart(
         hatch="//",
         edgecolor="white",
         height=0.65,
-        label="Lines shared with other priorities (shown whole)",
+        label="Lines shared with other priorities, undivided (shown whole)",
     )
     top = max([a + s for a, s in zip(alone, shared, strict=True)] + [1.0])
     words = []
@@ -69,8 +75,8 @@ def priority_money_chart(
     ax.legend(loc="lower right", fontsize=9)
     fig.tight_layout()
     alt = (
-        f"Horizontal stacked bar chart of {what}: for each priority, the lines serving it alone and the lines it "
-        "shares, shown whole. In order: " + "; ".join(f"{lbl}: {w}" for lbl, w in zip(labels, words, strict=True)) + "."
+        f"Horizontal stacked bar chart of {what}: for each priority, its own money and the lines it shares, "
+        "shown whole. In order: " + "; ".join(f"{lbl}: {w}" for lbl, w in zip(labels, words, strict=True)) + "."
     )
     chart = Chart(fig, title, subtitle, alt, source)
     return mark(chart, illustrative) if illustrative else chart

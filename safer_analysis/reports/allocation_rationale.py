@@ -158,22 +158,22 @@ def _names(items: list[str]) -> str:
 
 
 def money_words(row: pd.Series) -> str:
-    """'4 lines, £245,200 in total, of which £215,200 serve it alone and £30,000 are shared with other
-    priorities': whole lines' amounts and their sums, never a split of one line."""
+    """'4 lines, £245,200 in total, of which £215,200 is its own and £30,000 is shared with other
+    priorities': whole lines' amounts (or parts a document gives) and their sums, never a split the
+    tool made."""
     n = int(row["lines"])
     if not n:
         return "no funded line"
     text = f"{n} line{'' if n == 1 else 's'}, {format_gbp(row['total'])} in total"
     if row["lines_shared"] and row["lines_alone"]:
         text += (
-            f", of which {format_gbp(row['amount_alone'])} serve{'s' if row['lines_alone'] == 1 else ''} it alone "
-            f"and {format_gbp(row['amount_shared'])} {'is' if row['lines_shared'] == 1 else 'are'} shared with "
-            "other priorities"
+            f", of which {format_gbp(row['amount_alone'])} is its own and {format_gbp(row['amount_shared'])} is "
+            "shared with other priorities"
         )
     elif row["lines_shared"]:
         text += ", all of it shared with other priorities"
     else:
-        text += ", serving it alone"
+        text += ", all of it its own"
     return text
 
 
@@ -182,11 +182,17 @@ def shared_lines(r: Rationale) -> list[str]:
     document does not divide it, so no part of it is set against any one of them."""
     out = []
     for aid, group in r.local_links.groupby("allocation_id", sort=False):
-        if aid in r.funded_amounts and len(group) > 1:
+        if aid not in r.funded_amounts or len(group) < 2:
+            continue
+        head = f"{group['project'].iloc[0]} ({format_gbp(r.funded_amounts[aid])}) serves {len(group)} priorities"
+        parts = pd.to_numeric(group["document_amount"], errors="coerce")
+        if parts.notna().all():
+            split = [f"{n}, {format_gbp(p)}" for n, p in zip(group["priority_name"], parts, strict=True)]
+            out.append(f"{head}, split by its document: {'; '.join(split)}.")
+        else:
             out.append(
-                f"{group['project'].iloc[0]} ({format_gbp(r.funded_amounts[aid])}) serves {len(group)} priorities: "
-                f"{_names(list(group['priority_name']))}. The plan does not say how it divides, so it is shown "
-                "whole under each, as shared."
+                f"{head}: {_names(list(group['priority_name']))}. The plan does not say how it divides, so it is "
+                "shown whole under each, as shared."
             )
     return out
 

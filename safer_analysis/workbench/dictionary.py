@@ -116,6 +116,7 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
     "allocation_pcp_priorities": {
         "priority": "a Police & Crime Plan priority the line serves",
         "basis": "stated in the source, or inferred from the same service in another year's plan",
+        "document_amount": "the line's part for this priority where its document splits it; blank: not split",
     },
     "local_priorities": {
         "name": "the priority as written",
@@ -170,6 +171,7 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
     "allocation_local_priorities": {
         "basis": "stated in the source (the document's word), or inferred from its text (the analyst's reading)",
         "reading": "the words of the source the link was read from",
+        "document_amount": "the line's part for this priority where its document splits it; blank: not split",
     },
     "priority_status": {"kind": "priority, emerging issue or cross-cutting issue in that year's documents"},
     "recommendations": {"recommendation": "a recommendation of the analyst's for the year, in words"},

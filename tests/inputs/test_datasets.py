@@ -366,3 +366,20 @@ def test_older_files_without_the_later_columns_still_load(data_copy):
     ds = load_dataset(data_copy)
     assert ds.allocation_local_priorities["source_document"].isna().all()
     assert ds.sources["draft"].isna().all()
+
+
+def test_a_split_line_gives_every_part_and_they_add_up(data_copy):
+    """document_amount: where a document splits a line between priorities, each link gives its part
+    and the parts add up to the line's amount; otherwise an error names file, row and column."""
+    path = data_copy / FILES["allocation_local_priorities"]
+    rows = read_rows(path)
+    plan = [i for i, r in enumerate(rows) if r["allocation_id"] == "SP-2018-19-05"]  # £30,000, six themes
+    edit_cell(path, plan[0], "document_amount", "£10,000")
+    err = str(problem_for(data_copy))
+    assert "allocation_local_priorities.csv" in err and "document_amount" in err and "every link" in err
+    for i in plan:
+        edit_cell(path, i, "document_amount", "£4,000")
+    err = str(problem_for(data_copy))
+    assert f"row {plan[0] + 2}" in err and "the parts add up to £24,000; expected the line's amount (£30,000)" in err
+    edit_cell(path, plan[0], "document_amount", "£10,000")
+    load_dataset(data_copy)  # 10,000 + 5 × 4,000 = 30,000

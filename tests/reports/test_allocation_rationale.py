@@ -322,3 +322,18 @@ def test_a_rate_from_twelve_months_with_a_gap_says_how_many_it_covers(dataset):
         "2018-06": {"year to Jun 2018 (11 months), police.uk"},
         "2019-03": {"year to Mar 2019, police.uk"},
     }
+
+
+def test_a_line_its_document_splits_counts_its_parts_as_each_priority_s_own(dataset):
+    """Were the awareness plan split by its document (£10,000 to domestic abuse and sexual violence,
+    £4,000 to each other theme, a made-up split for this test only), each part would be that
+    priority's own: no longer shared, and nothing apportioned by the tool."""
+    links = dataset.allocation_local_priorities.copy()
+    plan = links["allocation_id"] == "SP-2018-19-05"
+    links.loc[plan, "document_amount"] = 4_000.0
+    links.loc[plan & (links["priority_key"] == "domestic_abuse_sexual_violence"), "document_amount"] = 10_000.0
+    lines = dataset.allocations_for("2018-19")
+    t = al.money_by_priority(lines, links, dataset.local_priorities, key="priority_key").set_index("priority_key")
+    assert t.at["domestic_abuse_sexual_violence", "amount_alone"] == 215_200 + 10_000
+    assert t.at["hate_crime", "amount_alone"] == 4_000 and t.at["hate_crime", "amount_shared"] == 0
+    assert t["amount_shared"].sum() == 0 and t["amount_alone"].sum() == 400_568
