@@ -65,14 +65,14 @@ def priority_money_chart(
         if not a and not s:
             text = "no funded line"
         else:
-            text = " + ".join(([format_gbp(a)] if a else []) + ([f"{format_gbp(s)} shared"] if s else []))
-        words.append(text)
-        ax.text(a + s + top * 0.01, pos, text, va="center", fontsize=9.5, color=TEXT)
+            text = "\n+ ".join(([format_gbp(a)] if a else []) + ([f"{format_gbp(s)} shared"] if s else []))
+        words.append(text.replace("\n", " "))
+        ax.text(a + s + top * 0.01, pos, text, va="center", fontsize=9.5, color=TEXT, linespacing=1.1)
     ax.set_yticks(positions, [_wrap(lbl) for lbl in labels])
-    ax.set_xlim(0, top * 1.45)
+    ax.set_xlim(0, top * 1.5)
     ax.set_xlabel("Amount (£)")
     _gbp_axis(ax)
-    ax.legend(loc="lower right", fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.12 * 6 / max(fig.get_size_inches()[1], 3)), fontsize=9)
     fig.tight_layout()
     alt = (
         f"Horizontal stacked bar chart of {what}: for each priority, its own money and the lines it shares, "

@@ -48,7 +48,10 @@ def test_a_chart_on_illustrative_inputs_says_so_inside_the_image():
     ax = chart.figure.axes[0]
     assert words in ax.get_title(loc="left").replace("\n", " ")
     labels = [t.get_text() for t in ax.texts]
-    assert labels == ["£215,200 + £30,000 shared", "£30,000 shared"]  # whole lines; no '£0 +'
+    assert [t.replace("\n", " ") for t in labels] == [
+        "£215,200 + £30,000 shared",
+        "£30,000 shared",
+    ]  # whole lines; no '£0 +'
     assert words in chart.alt
     chart.narrow_png_base64()
     assert words in ax.get_title(loc="left").replace("\n", " ")  # at phone width too
