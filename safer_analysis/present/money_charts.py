@@ -16,8 +16,7 @@ MARK_COLOUR = "#801650"
 def mark(chart: Chart, words: str) -> Chart:
     """Write ``words`` (say, that the order rests on illustrative scores) inside the image itself,
     above the plot, so the mark travels with the picture wherever it is copied."""
-    ax = chart.figure.axes[0]
-    ax.set_title(_wrap(words, 42), loc="left", color=MARK_COLOUR, fontsize=11, fontweight="bold", pad=10)
+    chart.figure.suptitle(_wrap(words, 34), x=0.01, ha="left", color=MARK_COLOUR, fontsize=11, fontweight="bold")
     chart.figure.tight_layout()
     chart.alt = f"{chart.alt} Marked in the image: {words}"
     return chart
@@ -63,7 +62,7 @@ def priority_money_chart(
     words = []
     for pos, a, s in zip(positions, alone, shared, strict=True):
         if not a and not s:
-            text = "no funded line"
+            text = "no line with an amount"
         else:
             text = "\n+ ".join(([format_gbp(a)] if a else []) + ([f"{format_gbp(s)} shared"] if s else []))
         words.append(text.replace("\n", " "))

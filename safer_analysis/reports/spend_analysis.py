@@ -90,7 +90,7 @@ def summarise(
         return findings
     verb = "is " + set_in(allocations, sources, year)
     sentence = (
-        f"{format_gbp(committed)} of the {format_gbp(grant)} {year} grant "
+        f"{format_gbp(committed)} of the {format_gbp(grant)} grant for {year} "
         f"({format_percent(committed / grant * 100)}) {verb} across "
         f"{int(r.at['committed', 'projects'])} project{'' if int(r.at['committed', 'projects']) == 1 else 's'}"
     )

@@ -161,7 +161,7 @@ def test_a_drafts_amounts_are_said_to_be_proposed_in_it(dataset):
 def test_summary_states_the_headline_figures(dataset):
     r = spend.reconcile(dataset.allocations, 400_568, "2017-18")
     text = " ".join(spend_report.summarise(r, dataset.allocations, "2017-18", sources=dataset.sources))
-    assert "£233,500 of the £400,568 2017-18 grant (58.3%) is proposed in the draft of January 2017" in text
+    assert "£233,500 of the £400,568 grant for 2017-18 (58.3%) is proposed in the draft of January 2017" in text
     assert "£167,068 (41.7%) is not yet allocated" in text
     assert "5 lines still await an amount" in text
 
