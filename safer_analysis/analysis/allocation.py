@@ -88,20 +88,137 @@ def totals_by_priority(
     return out.reset_index(drop=True)
 
 
-def alignment(spend: pd.DataFrame, ranking: pd.DataFrame) -> pd.DataFrame:
-    """Each local priority's share of spend beside its rank by threat, risk and harm.
+def money_by_priority(
+    allocations: pd.DataFrame,
+    links: pd.DataFrame,
+    names: pd.DataFrame,
+    *,
+    key: str = "priority",
+    name_column: str = "name",
+    label_column: str = "project",
+) -> pd.DataFrame:
+    """Per priority (every one in ``names``, in its order): the funded lines serving it (``lines``)
+    and the money in them (``total``), split into its own (``lines_alone``, ``amount_alone``: whole
+    lines that serve it alone, and its part of a line whose document splits it, given as
+    ``document_amount`` on every link of that line) and the lines it shares with other priorities
+    undivided (``lines_shared``, ``amount_shared``, their names in ``shared_projects``). Every figure
+    is a line's whole amount, a part the document gives, or a sum of them; the tool splits nothing.
+    A shared line counts whole under each priority it serves, so the totals overlap.
 
-    ``spend`` is :func:`totals_by_priority` over local priorities (``priority_key``); ``ranking``
-    the strategic assessment's ranked table (``priority_key``, ``rank``, ``rank_label``,
-    ``analyst_score``). A priority that is not ranked (a cross-cutting issue, or one not scored)
-    has no rank. No share of harm is set beside spend: the street-level data measure too few of
-    the priorities for one to mean anything.
+    >>> a = pd.DataFrame({"allocation_id": ["x", "y", "z"], "project": ["X", "Y", "Z"], "amount": [300.0, 50.0, 90.0]})
+    >>> l = pd.DataFrame({"allocation_id": ["x", "x", "y", "z", "z"], "priority": [1, 2, 1, 2, 3],
+    ...                   "document_amount": [None, None, None, 60.0, 30.0]})
+    >>> n = pd.DataFrame({"priority": [1, 2, 3, 4], "name": ["a", "b", "c", "d"]})
+    >>> money_by_priority(a, l, n).set_index("priority")[["total", "amount_alone", "amount_shared"]].values.tolist()
+    [[350.0, 50.0, 300.0], [360.0, 60.0, 300.0], [30.0, 30.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    funded = allocations[allocations["amount"].notna()]
+    columns = ["allocation_id", key] + (["document_amount"] if "document_amount" in links else [])
+    serves = links.loc[links["allocation_id"].isin(funded["allocation_id"]), columns].drop_duplicates(
+        ["allocation_id", key]
+    )
+    serves = serves.merge(funded[["allocation_id", "amount", label_column]], on="allocation_id", validate="m:1")
+    if "document_amount" not in serves:
+        serves["document_amount"] = float("nan")
+    part = serves["document_amount"].astype(float)
+    alone = serves["allocation_id"].map(serves.groupby("allocation_id")[key].nunique()) == 1
+    split = ~alone & serves["allocation_id"].map(part.notna().groupby(serves["allocation_id"]).all())
+    shared_rows = ~alone & ~split
+    serves["own"] = serves["amount"].where(alone, part.where(split, 0.0))
+    serves["undivided"] = serves["amount"].where(shared_rows, 0.0)
+    serves["value"] = serves["own"] + serves["undivided"]
+    out = names[[key, name_column]].rename(columns={name_column: "name"}).set_index(key)
+    for suffix, rows, value in (
+        ("", serves, "value"),
+        ("_alone", serves[~shared_rows], "own"),
+        ("_shared", serves[shared_rows], "undivided"),
+    ):
+        grouped = rows.groupby(key)
+        out["lines" + suffix] = grouped["allocation_id"].nunique().reindex(out.index).fillna(0).astype(int)
+        column = "total" if not suffix else "amount" + suffix
+        out[column] = grouped[value].sum().reindex(out.index).fillna(0.0).astype(float)
+    shared = serves[shared_rows].groupby(key)[label_column].agg(lambda s: list(dict.fromkeys(s)))
+    out["shared_projects"] = [shared.get(k, []) for k in out.index]
+    return out.reset_index()
+
+
+def link_sources(
+    allocations: pd.DataFrame,
+    links: pd.DataFrame,
+    names: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    key: str = "priority",
+    name_column: str = "name",
+) -> pd.DataFrame:
+    """Each link between one of ``allocations``' lines and a priority, with where it comes from:
+    ``from_document`` is True where the document states it (``basis`` stated), and ``source`` says
+    where (the document's title and place, where the links file cites one) or, for the analyst's
+    reading, what it was read from (``reading``, or the place the links file gives)."""
+    titles = sources.set_index("document_id")["title"] if len(sources) else pd.Series(dtype=object)
+    label = names.set_index(key)[name_column]
+    mine = links[links["allocation_id"].isin(allocations["allocation_id"])]
+    projects = allocations.set_index("allocation_id")["project"]
+    rows = []
+    for _, link in mine.iterrows():
+        doc, place = link.get("source_document"), link.get("source_section")
+        reading = link.get("reading")
+        stated = link["basis"] == "stated"
+        cite = ""
+        if isinstance(doc, str) and doc:
+            cite = str(titles.get(doc, doc)) + (f", {place}" if isinstance(place, str) and place else "")
+        words = reading if isinstance(reading, str) and reading else ""
+        if stated:
+            source = "; ".join(p for p in (cite, words) if p) or "stated in the document (no place given)"
+        else:
+            source = words or (f"read from {cite}" if cite else "the analyst's reading")
+        rows.append(
+            {
+                "allocation_id": link["allocation_id"],
+                "project": projects.get(link["allocation_id"]),
+                key: link[key],
+                "priority_name": label.get(link[key], link[key]),
+                "from_document": stated,
+                "source": source,
+                "document_amount": link.get("document_amount"),
+            }
+        )
+    columns = ["allocation_id", "project", key, "priority_name", "from_document", "source", "document_amount"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+#: How a link between a line and a priority is shown in a matrix, by where it comes from.
+LINK_WORDS = {True: "Document", False: "Analyst", None: "–"}
+NO_LINK = LINK_WORDS[None]
+
+
+def labelled_matrix(
+    allocations: pd.DataFrame, links: pd.DataFrame, *, key: str = "priority", label_column: str = "project"
+) -> pd.DataFrame:
+    """A projects-by-priorities table whose cells say whether the line serves the priority and
+    on whose word: the document's, or the analyst's reading (:data:`LINK_WORDS`)."""
+    serves = links[links["allocation_id"].isin(allocations["allocation_id"])]
+    stated = serves.assign(stated=serves["basis"] == "stated").pivot_table(
+        index="allocation_id", columns=key, values="stated", aggfunc="max"
+    )
+    stated = stated.reindex(allocations["allocation_id"])
+    out = stated.apply(lambda col: col.map(lambda v: LINK_WORDS[None] if pd.isna(v) else LINK_WORDS[bool(v)]))
+    out.index = allocations.set_index("allocation_id").loc[out.index, label_column]
+    out.columns.name = key
+    return out
+
+
+def alignment(money: pd.DataFrame, ranking: pd.DataFrame) -> pd.DataFrame:
+    """Each local priority's money (:func:`money_by_priority` over local priorities, key
+    ``priority_key``) beside its rank by threat, risk and harm; ``ranking`` is the strategic
+    assessment's ranked table (``priority_key``, ``rank``, ``rank_label``, ``analyst_score``). A
+    priority that is not ranked (a cross-cutting issue, or one not scored) has no rank. No share of
+    harm is set beside spend: the street-level data measure too few of the priorities for one to
+    mean anything.
     """
     columns = [c for c in ("priority_key", "rank", "rank_label", "analyst_score", "illustrative") if c in ranking]
-    out = spend[["priority_key", "name", "projects", "apportioned", "apportioned_pct"]].merge(
-        ranking[columns], on="priority_key", how="left"
-    )
-    out["funded"] = out["projects"] > 0
+    out = money.merge(ranking[columns], on="priority_key", how="left")
+    out["funded"] = out["lines"] > 0
     return out.sort_values("rank", na_position="last", kind="stable").reset_index(drop=True)
 
 

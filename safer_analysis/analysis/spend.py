@@ -199,3 +199,16 @@ def by_pcp_priority(
     basis = links[links["allocation_id"].isin(lines["allocation_id"])]["basis"]
     out.attrs["basis"] = sorted(set(basis)) if "basis" in links else []
     return out
+
+
+def pcp_money(allocations: pd.DataFrame, links: pd.DataFrame, priorities: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Money by Police & Crime Plan priority in ``year``, whole lines only (see
+    :func:`safer_analysis.analysis.allocation.money_by_priority`); ``attrs["basis"]`` says whether
+    the links are stated or the analyst's reading (inferred)."""
+    from safer_analysis.analysis.allocation import money_by_priority
+
+    lines = allocations[(allocations["financial_year"] == year) & allocations["amount"].notna()]
+    out = money_by_priority(lines, links, priorities)
+    basis = links[links["allocation_id"].isin(lines["allocation_id"])]["basis"]
+    out.attrs["basis"] = sorted(set(basis)) if "basis" in links else []
+    return out

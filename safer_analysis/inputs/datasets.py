@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from safer_analysis.inputs import indicators, similar_groups
+from safer_analysis.inputs import indicators, link_checks, similar_groups
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.amounts import COMMITTED_STATUSES, _with_amounts  # noqa: F401 - the statuses, as before
 from safer_analysis.inputs.validation import Column, Problem
@@ -46,6 +46,8 @@ FILES = {
 OPTIONAL_FILES = ("known_breaks",)
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
+#: a line's part for one priority where its document splits it (blank or absent: not split)
+DOCUMENT_AMOUNT = Column("document_amount", v.amount, required=False, absent_ok=True)
 
 SCHEMAS: dict[str, list[Column]] = {
     "sources": [
@@ -55,6 +57,8 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("date"),
         Column("seed_file", required=False),
         Column("standing", required=False),
+        # yes where the document is a draft (its amounts are proposed); blank or absent: not stated
+        Column("draft", v.yes_no, required=False, absent_ok=True),
     ],
     "grants": [
         Column("financial_year", v.financial_year, unique=True),
@@ -87,6 +91,7 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("priority", v.integer(1, 99)),
         Column("basis", v.one_of(("stated", "inferred"))),
         *SOURCE_COLUMNS,
+        DOCUMENT_AMOUNT,
     ],
     "local_priorities": [
         Column("priority_key", v.key, unique=True),
@@ -144,6 +149,10 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("priority_key", v.key),
         Column("basis", v.one_of(("stated", "inferred"))),
         Column("reading", required=False),
+        # where the document states the link: its citation (blank or absent: not stated)
+        Column("source_document", required=False, absent_ok=True),
+        Column("source_section", required=False, absent_ok=True),
+        DOCUMENT_AMOUNT,
     ],
     "priority_status": [
         Column("financial_year", v.financial_year),
@@ -358,7 +367,7 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
     for name, frame in t.items():
         if "source_document" in frame:
             for row, doc in frame["source_document"].items():
-                if doc not in documents:
+                if not pd.isna(doc) and doc not in documents:
                     problems.append(
                         Problem(
                             path(name),
@@ -551,6 +560,7 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                     f"unknown local priority {link['priority_key']!r}; expected one of {', '.join(sorted(local))}",
                 )
             )
+    problems.extend(link_checks.problems(path, t))
     return problems
 
 

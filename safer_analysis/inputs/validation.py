@@ -61,12 +61,15 @@ Parser = Callable[[str], Any]
 
 @dataclass(frozen=True)
 class Column:
-    """A column of an input file: its name, how to read a cell, and whether it may be blank."""
+    """A column of an input file: its name, how to read a cell, whether it may be blank, and
+    whether the whole column may be left out (``absent_ok``: a column added after projects were
+    made, read as blank where an older file has no such column)."""
 
     name: str
     parse: Parser = field(default=lambda text: text)
     required: bool = True
     unique: bool = False
+    absent_ok: bool = False
 
 
 # ---- cell parsers -------------------------------------------------------------------------
@@ -230,7 +233,7 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
         raise DataValidationError([Problem(name, 1, None, "the file is empty: expected a header row")])
     header = [cell.strip() for cell in records[0]]
     problems: list[Problem] = []
-    missing = [c.name for c in columns if c.name not in header]
+    missing = [c.name for c in columns if c.name not in header and not c.absent_ok]
     for column_name in missing:
         problems.append(Problem(name, 1, column_name, "column is missing from the header"))
     duplicated = {h for h in header if header.count(h) > 1}
@@ -254,7 +257,7 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
             continue
         rows.append(offset)
         for col in columns:
-            raw = record[index[col.name]].strip()
+            raw = record[index[col.name]].strip() if col.name in index else ""
             value: Any = None
             if raw == "":
                 if col.required:

@@ -14,6 +14,7 @@ KIND_WORDS = {
     "synthetic": "Synthetic",
     "draft": "Draft",
     "planned": "Planned",
+    "reading": "The analyst's reading",
 }
 
 

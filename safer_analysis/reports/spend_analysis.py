@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from safer_analysis.analysis import spend
-from safer_analysis.analysis.spend import total_change
+from safer_analysis.analysis.spend import CONFIRMED, PROPOSED, total_change
 from safer_analysis.inputs.money import is_rounded
 from safer_analysis.present.formats import format_gbp, format_month, format_percent
 
@@ -30,6 +30,37 @@ def standing(dataset, year: str) -> str | None:
     return "; ".join(parts) or None
 
 
+def _month(text: object) -> str:
+    """A document's date as words where it is a month (``2017-01``: 'January 2017'), else as written."""
+    if isinstance(text, str) and len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        return format_month(text)
+    return str(text) if isinstance(text, str) else ""
+
+
+def _yes(value: object) -> bool:
+    """True for a yes read from a yes/no column; blank (None or missing) is not stated."""
+    return value is not None and not pd.isna(value) and bool(value)
+
+
+def set_in(allocations: pd.DataFrame, sources: pd.DataFrame | None, year: str) -> str:
+    """How ``year``'s amounts stand, from their documents (``sources.csv``'s ``draft``) and the lines'
+    status: 'proposed in the draft of January 2017', 'allocated in the 2018-19 plan', 'recommended
+    for the board to decide'."""
+    lines = allocations[allocations["financial_year"] == year]
+    funded = lines[lines["amount"].notna()]
+    ids = list(dict.fromkeys((funded if len(funded) else lines)["source_document"]))
+    docs = sources.set_index("document_id") if sources is not None and "draft" in sources else None
+    if docs is not None and ids and all(d in docs.index and _yes(docs.at[d, "draft"]) for d in ids):
+        dates = [d for d in (_month(docs.at[i, "date"]) for i in ids) if d]
+        return "proposed in the draft of " + " and ".join(dates) if dates else "proposed in a draft"
+    statuses = set(funded["status"])
+    if statuses == {CONFIRMED}:
+        return f"allocated in the {year} plan"
+    if statuses == {PROPOSED}:
+        return "recommended for the board to decide"
+    return "allocated or recommended"
+
+
 def summarise(
     reconciliation: pd.DataFrame,
     allocations: pd.DataFrame,
@@ -38,8 +69,11 @@ def summarise(
     priorities: pd.DataFrame | None = None,
     *,
     grants: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Plain-English findings for the top of the spend report."""
+    """The spend report's three findings, in plain words: the grant and how much of it the year's
+    document sets, the largest line, and the change since the year before (or, with no year
+    before, the money by Police & Crime Plan priority: whole lines, never a split of one)."""
     r = reconciliation.set_index("line")
     grant = r.at["grant", "amount"]
     committed = r.at["committed", "amount"]
@@ -54,16 +88,9 @@ def summarise(
             f"{lines} lines; {pending} {'line awaits' if pending == 1 else 'lines await'} an amount."
         )
         return findings
-    planned = r.at["allocated", "amount"]
-    proposed = r.at["recommended", "amount"]
-    if proposed and not planned:
-        verb = "is recommended for the board to decide"
-    elif planned and not proposed:
-        verb = "is allocated in the plan"
-    else:
-        verb = "is allocated or recommended"
+    verb = "is " + set_in(allocations, sources, year)
     sentence = (
-        f"In {year}, {format_gbp(committed)} of the {format_gbp(grant)} grant "
+        f"{format_gbp(committed)} of the {format_gbp(grant)} grant for {year} "
         f"({format_percent(committed / grant * 100)}) {verb} across "
         f"{int(r.at['committed', 'projects'])} project{'' if int(r.at['committed', 'projects']) == 1 else 's'}"
     )
@@ -84,23 +111,27 @@ def summarise(
             f"({format_percent(top['amount'] / grant * 100)} of the grant)."
         )
     if changes is not None and not changes.empty:
-        findings.append(change_sentence(changes, allocations, grants))
-    if priorities is not None and priorities["apportioned"].sum() > 0:
-        top = priorities.loc[priorities["apportioned"].idxmax()]
-        findings.append(
-            f"Police & Crime Plan priority {top['priority']}, {top['name']}, receives the largest "
-            f"share of the spend when each project is split evenly across the priorities it serves: "
-            f"{format_gbp(top['apportioned'])} ({format_percent(top['apportioned_pct'])})"
-            + (
-                " (priorities inferred from the same services in a later plan)."
-                if "inferred" in priorities.attrs.get("basis", [])
-                else "."
-            )
+        findings.append(change_sentence(changes, allocations, grants, sources=sources))
+    elif priorities is not None and "total" in priorities and priorities["lines"].sum() > 0:
+        top = priorities.sort_values(["lines", "total"], ascending=False, kind="stable").iloc[0]
+        n, lines = int(top["lines"]), len(funded)
+        who = f"All {lines} funded lines serve" if n == lines else f"{n} of the {lines} funded lines serve"
+        read = (
+            " (the analyst's reading: the document names no Police & Crime Plan priority)"
+            if "inferred" in priorities.attrs.get("basis", [])
+            else ""
         )
+        findings.append(f"{who} Police & Crime Plan priority {top['priority']}, {top['name']}{read}.")
     return findings
 
 
-def change_sentence(changes: pd.DataFrame, allocations: pd.DataFrame, grants: pd.DataFrame | None) -> str:
+def change_sentence(
+    changes: pd.DataFrame,
+    allocations: pd.DataFrame,
+    grants: pd.DataFrame | None,
+    *,
+    sources: pd.DataFrame | None = None,
+) -> str:
     """The year against the one before, like with like: the grants first, then what the earlier
     year's document had set, then each service."""
     prev_year, year = changes["previous_year"].iloc[0], changes["current_year"].iloc[0]
@@ -119,47 +150,74 @@ def change_sentence(changes: pd.DataFrame, allocations: pd.DataFrame, grants: pd
     unset = earlier["amount"].isna().sum()
     if unset:
         text += (
-            f"The {prev_year} document set amounts for {format_gbp(t['previous'])} of it and left {unset} of its "
-            f"{len(earlier)} lines without one (Tbc or awaiting confirmation), so the two years' totals do not "
-            "compare; service by service"
+            f"For {prev_year}, {format_gbp(t['previous'])} was {set_in(allocations, sources, prev_year)}, which left "
+            f"{unset} of its {len(earlier)} lines without an amount (Tbc or awaiting confirmation), so the two years' "
+            "totals do not compare"
         )
     else:
-        text += f"Spend allocated moves from {format_gbp(t['previous'])} to {format_gbp(t['current'])}"
+        text += (
+            f"{format_gbp(t['previous'])} was {set_in(allocations, sources, prev_year)} for {prev_year}, and "
+            f"{format_gbp(t['current'])} is {set_in(allocations, sources, year)}"
+        )
+    details = _moved(changes) + _counted(changes, prev_year, year)
+    return text + (". Service by service: " + "; ".join(details) if details else "") + "."
+
+
+def _moved(changes: pd.DataFrame) -> list[str]:
+    """The services whose amount rose or fell, named with both amounts (two or fewer), else counted."""
+    out = []
+    for kind, verb in (("increased", "rises"), ("decreased", "falls")):
+        rows = changes[changes["kind"] == kind]
+        if 0 < len(rows) <= 2:
+            out += [
+                f"{row['project']} {verb} from {format_gbp(row['previous_amount'])} to "
+                f"{format_gbp(row['current_amount'])}"
+                for _, row in rows.iterrows()
+            ]
+        elif len(rows):
+            out.append(f"{len(rows)} lines {verb[:-1]}")
+    return out
+
+
+def _counted(changes: pd.DataFrame, prev_year: str, year: str) -> list[str]:
     kinds = changes["kind"].value_counts()
-    details = []
-    for kind, label in [
-        ("increased", "{n} {noun} increased"),
-        ("decreased", "{n} {noun} decreased"),
-        ("unchanged", "{n} unchanged"),
-        (spend.AMOUNT_SET, "{n} {noun} with no amount then now {has} one"),
-        (spend.NEW, "{n} new {noun}"),
-        (spend.NOT_IN_PLAN, "{n} {noun} of {prev} with no line of {their} own in the {year} plan"),
-    ]:
+    out = []
+    for kind, one, many in (
+        ("unchanged", "1 is unchanged", "{n} are unchanged"),
+        (spend.AMOUNT_SET, "1 had no amount in {prev} and has one now", "{n} had no amount in {prev} and have one now"),
+        (spend.NEW, "1 is new", "{n} are new"),
+        (
+            spend.NOT_IN_PLAN,
+            "1 has no line of its own in the {year} plan",
+            "{n} have no line of their own in the {year} plan",
+        ),
+    ):
         n = int(kinds.get(kind, 0))
         if n:
-            noun = "line" if n == 1 else "lines"
-            details.append(
-                label.format(
-                    n=n,
-                    noun=noun,
-                    has="has" if n == 1 else "have",
-                    their="its" if n == 1 else "their",
-                    prev=prev_year,
-                    year=year,
-                )
-            )
-    return text + (": " + ", ".join(details) if details else "") + "."
+            out.append((one if n == 1 else many).format(n=n, prev=prev_year, year=year))
+    return out
 
 
-def change_title(changes: pd.DataFrame, grants: pd.DataFrame | None) -> str:
+def change_title(
+    changes: pd.DataFrame,
+    grants: pd.DataFrame | None,
+    *,
+    allocations: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+) -> str:
     t = total_change(changes)
     prev_year, year = changes["previous_year"].iloc[0], changes["current_year"].iloc[0]
+    if allocations is not None:
+        return (
+            f"{format_gbp(t['previous'])} {set_in(allocations, sources, prev_year)} for {prev_year}; "
+            f"{format_gbp(t['current'])} {set_in(allocations, sources, year)}"
+        )
     if grants is not None:
         g = grants.set_index("financial_year")["amount"]
         before, now = g.get(prev_year), g.get(year)
         if before is not None and now is not None and abs(now - before) < 0.5:
             return (
-                f"The grant stands at {format_gbp(now)} in both years; {prev_year}'s document set amounts for "
+                f"The grant stands at {format_gbp(now)} in both years; {prev_year}'s document gives amounts for "
                 f"{format_gbp(t['previous'])} of it, {year}'s for {format_gbp(t['current'])}"
             )
     return f"Spend with an amount: {format_gbp(t['previous'])} in {prev_year}, {format_gbp(t['current'])} in {year}"
@@ -296,3 +354,19 @@ def data_status(dataset, year: str) -> list[tuple[str, str]]:
     if items:
         out.append(("draft", "Still to be confirmed: " + "; ".join(items)))
     return out
+
+
+def pcp_labels(priorities: pd.DataFrame) -> list[str]:
+    """'3. Protecting people at risk of abuse' for each Police & Crime Plan priority."""
+    return [f"{p}. {n}" for p, n in zip(priorities["priority"], priorities["name"], strict=True)]
+
+
+def pcp_title(priorities: pd.DataFrame, year: str) -> str:
+    """The chart's headline: which priority most lines serve, with whole lines' amounts only."""
+    if not len(priorities) or not priorities["lines"].sum():
+        return f"No {year} line with an amount is linked to a Police & Crime Plan priority yet"
+    top = priorities.sort_values(["lines", "total"], ascending=False, kind="stable").iloc[0]
+    every = int(top["lines"]) == int(priorities["lines"].max()) and top["amount_alone"] == 0
+    return f"'{top['name']}' is served by {int(top['lines'])} lines ({format_gbp(top['total'])})" + (
+        ", all of them shared with other priorities" if every and top["lines_shared"] else ""
+    )

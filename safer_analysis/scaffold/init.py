@@ -130,7 +130,7 @@ def data_files(area: Area, name: str, year: str) -> dict[str, str]:
     doc = f"grant-{year}"
     out[FILES["sources"]] = _csv(
         [c.name for c in SCHEMAS["sources"]],
-        [[doc, f"Grant award for {year} (to be entered)", "to be entered", "to be entered", "", ""]],
+        [[doc, f"Grant award for {year} (to be entered)", "to be entered", "to be entered", "", "", ""]],
     )
     out[FILES["grants"]] = _csv(
         [c.name for c in SCHEMAS["grants"]],

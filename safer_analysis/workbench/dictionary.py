@@ -94,6 +94,7 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "date": "its date as printed",
         "seed_file": "the file name of its text extract",
         "standing": "what the document is, in its own terms (a draft, a plan of intended spending, ...)",
+        "draft": "yes where the document is a draft, so its amounts are proposed in it; blank: not stated",
     },
     "grants": {
         "funder": "who gives the grant (the Police and Crime Commissioner)",
@@ -118,6 +119,7 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
     "allocation_pcp_priorities": {
         "priority": "a Police & Crime Plan priority the line serves",
         "basis": "stated in the source, or inferred from the same service in another year's plan",
+        "document_amount": "the line's part for this priority where its document splits it; blank: not split",
     },
     "local_priorities": {
         "name": "the priority as written",
@@ -165,8 +167,9 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "value": "for any other measure: the count or value in the quarter",
     },
     "allocation_local_priorities": {
-        "basis": "stated in the source, or inferred from its text",
+        "basis": "stated in the source (the document's word), or inferred from its text (the analyst's reading)",
         "reading": "the words of the source the link was read from",
+        "document_amount": "the line's part for this priority where its document splits it; blank: not split",
     },
     "priority_status": {"kind": "priority, emerging issue or cross-cutting issue in that year's documents"},
     "recommendations": {"recommendation": "a recommendation of the analyst's for the year, in words"},

@@ -132,10 +132,36 @@ def test_by_pcp_priority_2017_18_is_marked_inferred(dataset):
     assert p.attrs["basis"] == ["inferred"]
 
 
+def test_pcp_money_counts_whole_lines_and_splits_none(dataset):
+    """2018-19: every line serves two or more Police & Crime Plan priorities (the plan's priority
+    column), so none serves one alone; priority 1's lines are rows 4 to 8, £30,000 + £30,000 + £5,868
+    + £28,000 + £20,000 = £113,868; priority 3 is served by all nine, the whole £400,568."""
+    p = spend.pcp_money(
+        dataset.allocations, dataset.allocation_pcp_priorities, dataset.pcp_priorities, "2018-19"
+    ).set_index("priority")
+    assert p.at[1, "total"] == 113_868 and p.at[1, "lines"] == 5
+    assert p.at[3, "total"] == 400_568 and p.at[3, "lines"] == 9
+    assert (p["amount_alone"] == 0).all() and (p["amount_shared"] == p["total"]).all()
+    amounts = set(dataset.allocations_for("2018-19")["amount"])
+    assert "apportioned" not in p and all(a in amounts or a == 0 or a >= 30_000 for a in p["total"])
+    assert p.attrs["basis"] == ["stated"]
+
+
+def test_a_drafts_amounts_are_said_to_be_proposed_in_it(dataset):
+    """sources.csv marks the January 2017 paper a draft: its amounts are proposed in it; without the
+    column (an older project) the lines' status says what they are."""
+    assert spend_report.set_in(dataset.allocations, dataset.sources, "2017-18") == (
+        "proposed in the draft of January 2017"
+    )
+    assert spend_report.set_in(dataset.allocations, dataset.sources, "2018-19") == "allocated in the 2018-19 plan"
+    older = dataset.sources.drop(columns=["draft"])
+    assert spend_report.set_in(dataset.allocations, older, "2017-18") == "recommended for the board to decide"
+
+
 def test_summary_states_the_headline_figures(dataset):
     r = spend.reconcile(dataset.allocations, 400_568, "2017-18")
-    text = " ".join(spend_report.summarise(r, dataset.allocations, "2017-18"))
-    assert "£233,500 of the £400,568 grant (58.3%) is recommended" in text
+    text = " ".join(spend_report.summarise(r, dataset.allocations, "2017-18", sources=dataset.sources))
+    assert "£233,500 of the £400,568 grant for 2017-18 (58.3%) is proposed in the draft of January 2017" in text
     assert "£167,068 (41.7%) is not yet allocated" in text
     assert "5 lines still await an amount" in text
 
@@ -143,12 +169,22 @@ def test_summary_states_the_headline_figures(dataset):
 def test_summary_reports_the_change(dataset):
     r = spend.reconcile(dataset.allocations, 400_568, "2018-19")
     c = spend.change_by_theme(dataset.allocations, "2018-19", "2017-18")
-    text = " ".join(spend_report.summarise(r, dataset.allocations, "2018-19", changes=c, grants=dataset.grants))
+    text = " ".join(
+        spend_report.summarise(
+            r, dataset.allocations, "2018-19", changes=c, grants=dataset.grants, sources=dataset.sources
+        )
+    )
     assert "nothing is left unallocated" in text
     assert "The grant is £400,568 in both 2017-18 and 2018-19" in text  # like with like: a standstill award
     assert "+£167,068" not in text and "71.5%" not in text
-    assert "set amounts for £233,500 of it and left 5 of its 8 lines without one" in text
-    assert "2 new lines" in text and "4 lines with no amount then now have one" in text
+    assert "For 2017-18, £233,500 was proposed in the draft of January 2017, which left 5 of its 8 lines" in text
+    assert "document set amounts" not in text
+    assert (
+        "Service by service: Plymouth Domestic Abuse Service rises from £110,000 to £160,200; 2 are unchanged; " in text
+    )
+    assert (
+        "4 had no amount in 2017-18 and have one now; 2 are new; 1 has no line of its own in the 2018-19 plan." in text
+    )
 
 
 def test_a_change_of_contract_or_provider_is_said_beside_the_change(dataset):

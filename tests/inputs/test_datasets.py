@@ -340,3 +340,46 @@ def test_several_scorers_may_score_a_priority_but_each_only_once(data_copy):
     assert f"{rows[0]['priority_key']} is scored twice by analyst for {rows[0]['financial_year']}" in str(
         problem_for(data_copy)
     )
+
+
+def test_a_stated_link_to_a_local_priority_must_be_cited(data_copy):
+    """Once the links file cites where the document states a link, every stated link needs its place;
+    a cited document must be one of sources.csv's."""
+    path = data_copy / FILES["allocation_local_priorities"]
+    rows = read_rows(path)
+    first = next(i for i, r in enumerate(rows) if r["basis"] == "stated")
+    edit_cell(path, first, "source_document", "")
+    err = str(problem_for(data_copy))
+    assert "allocation_local_priorities.csv" in err and f"row {first + 2}" in err and "source_document" in err
+    edit_cell(path, first, "source_document", "no-such-document")
+    assert "unknown document 'no-such-document'" in str(problem_for(data_copy))
+
+
+def test_older_files_without_the_later_columns_still_load(data_copy):
+    """An older project's links file has no citation columns and its sources.csv no draft column:
+    both load, the missing cells read as not stated."""
+    for name, drop in (("allocation_local_priorities", ("source_document", "source_section")), ("sources", ("draft",))):
+        path = data_copy / FILES[name]
+        rows = read_rows(path)
+        fields = [f for f in rows[0] if f not in drop]
+        write_rows(path, [{f: r[f] for f in fields} for r in rows], fieldnames=fields)
+    ds = load_dataset(data_copy)
+    assert ds.allocation_local_priorities["source_document"].isna().all()
+    assert ds.sources["draft"].isna().all()
+
+
+def test_a_split_line_gives_every_part_and_they_add_up(data_copy):
+    """document_amount: where a document splits a line between priorities, each link gives its part
+    and the parts add up to the line's amount; otherwise an error names file, row and column."""
+    path = data_copy / FILES["allocation_local_priorities"]
+    rows = read_rows(path)
+    plan = [i for i, r in enumerate(rows) if r["allocation_id"] == "SP-2018-19-05"]  # £30,000, six themes
+    edit_cell(path, plan[0], "document_amount", "£10,000")
+    err = str(problem_for(data_copy))
+    assert "allocation_local_priorities.csv" in err and "document_amount" in err and "every link" in err
+    for i in plan:
+        edit_cell(path, i, "document_amount", "£4,000")
+    err = str(problem_for(data_copy))
+    assert f"row {plan[0] + 2}" in err and "the parts add up to £24,000; expected the line's amount (£30,000)" in err
+    edit_cell(path, plan[0], "document_amount", "£10,000")
+    load_dataset(data_copy)  # 10,000 + 5 × 4,000 = 30,000

@@ -42,7 +42,7 @@ def test_the_change_compares_like_with_like(text):
     spend = text["spend_analysis"]
     assert "The grant is £400,568 in both 2017-18 and 2018-19" in spend
     assert "+£167,068" not in spend and "71.5%" not in spend
-    assert "left 5 of its 8 lines without one" in spend
+    assert "left 5 of its 8 lines without an amount" in spend
 
 
 def test_continuing_services_are_not_called_new(text):
@@ -78,21 +78,91 @@ def test_the_20000_line_has_the_plans_own_words(text):
     assert "Alcohol and drug related harm programme" not in text["spend_analysis"]
 
 
-def test_the_counselling_contract_ending_mid_year_is_before_the_board(text):
+def test_the_counselling_contract_ending_mid_year_is_before_the_board_once(text):
+    """The decisions live in the board paper (the index); the reports point there and do not repeat them."""
     decide = text["index"].split("Recommendations", 1)[1].split("Key findings", 1)[0]
     assert "the contract for Therapeutic counselling for victims of sexual assault with First Light" in decide
     assert "ends part-way through 2018-19" in decide
-    assert "board paper" in text["spend_analysis"].split("Summary of findings")[-1][:3000]  # where it is decided
+    for page in ("spend_analysis", "allocation_rationale"):
+        assert "For the board to decide" not in text[page] and "The board is asked to" not in text[page], page
+        assert "board paper" in text[page], page  # where it is decided
+
+
+def test_a_drafts_amounts_are_proposed_in_the_draft(text):
+    spend = text["spend_analysis"]
+    assert "For 2017-18, £233,500 was proposed in the draft of January 2017" in spend
+    assert "£233,500 proposed in the draft of January 2017 for 2017-18" in spend  # the chart's title
+    assert "document set amounts" not in spend
 
 
 # ---- allocation rationale ----------------------------------------------------------------------
 
 
-def test_priorities_the_awareness_plan_names_are_not_called_unfunded(text):
+def test_priorities_the_awareness_plan_names_are_shown_as_sharing_it(text):
     rationale = text["allocation_rationale"]
     assert "no directly funded project" not in rationale
-    assert "Every local priority and emerging issue is served by at least one funded project in 2018-19" in rationale
+    assert (
+        "Hate Crime, Modern Slavery and Cyber Crime including Fraud have no line of their own in 2018-19: each is one "
+        "of the themes of the £30,000 Training, campaigns and awareness plan, which does not say how it divides"
+    ) in rationale
     assert "Mental health, a cross-cutting issue" in rationale
+
+
+def _money_allowed(dataset) -> set[float]:
+    """Every amount a page may show: a document's own (lines, grants, budgets), a sum of one year's
+    lines, the grant less such a sum, and a service's change between the years."""
+    import itertools
+
+    allowed = {0.0}
+    a = dataset.allocations
+    for year, lines in a.groupby("financial_year"):
+        amounts = [float(x) for x in lines["amount"].dropna()]
+        sums = {sum(c) for n in range(len(amounts) + 1) for c in itertools.combinations(amounts, n)}
+        grant = dataset.grant_or_none(year)
+        allowed |= sums | ({grant - x for x in sums} if grant is not None else set())
+    allowed |= {float(x) for x in dataset.grants["amount"].dropna()}
+    allowed |= {float(x) for x in a["total_budget"].dropna()}
+    both = a.pivot_table(index="theme_key", columns="financial_year", values="amount", aggfunc="first")
+    allowed |= {abs(float(x)) for x in (both.iloc[:, -1] - both.iloc[:, 0]).dropna()}
+    return allowed
+
+
+def test_no_money_page_shows_an_amount_the_tool_made_up(text, packs, dataset):
+    """The even split of the £30,000 awareness plan (£5,000 a theme) is gone, from the pages and from
+    their tables; every amount either money page states is a document's, or a sum, remainder or
+    change of documents' amounts."""
+    allowed = _money_allowed(dataset)
+    for page in ("allocation_rationale", "spend_analysis"):
+        words = text[page]
+        assert "£5,000" not in words and "apportioned" not in words.lower(), page
+        for found in re.findall(r"£(\d[\d,]*)(?![\d,]*[mk])", words):
+            assert float(found.rstrip(",").replace(",", "")) in allowed, (page, found)
+    for table in (packs / YEAR / "tables").glob("*.csv"):
+        if table.name.startswith(("allocation_rationale__", "spend_analysis__")):
+            assert "apportioned" not in table.read_text(encoding="utf-8"), table.name
+
+
+def test_the_money_reports_open_with_three_findings_resting_on_nothing_illustrative(packs):
+    import json
+
+    for product in ("allocation_rationale", "spend_analysis"):
+        summary = json.loads((packs / YEAR / "summaries" / f"{product}.json").read_text(encoding="utf-8"))
+        assert 1 <= len(summary["findings"]) <= 3, product
+        said = " ".join(summary["findings"]).lower()
+        assert not re.search(r"\b(illustrative|ranked|rank|green|amber|red|outcomes?)\b", said), product
+        assert summary["risks"], product  # recorded for the board paper, not shown on the report
+
+
+def test_each_link_to_a_priority_says_where_it_comes_from(text):
+    rationale = text["allocation_rationale"]
+    assert "| Analyst |" in rationale and "| Document |" in rationale
+    assert "the analyst's reading | The line pays for the strategic crime assessment" in rationale
+    assert (
+        "the document | Community Safety Partnership Fund 2018 – 19 Spending Intentions Plan, table row 9" in rationale
+    )
+    status = text["index"].split("What the figures rest on")[1].split("The reports")[0]
+    assert "Projects, amounts and the priorities they serve" not in status
+    assert "2 of 14 links between lines and local priorities: the analyst's reading" in status
 
 
 def test_outcomes_use_tolerances_say_their_quarter_and_show_status_in_words(text, raw):

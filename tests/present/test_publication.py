@@ -50,3 +50,34 @@ def test_a_methods_table_is_shown_in_a_methods_block_and_not_published_twice(tmp
     passages = plain_english.passages(f"<h2>Trend</h2><p>Burglary: no trend.</p>{block}")
     assert [p.text for p in passages if not p.methods] == ["Trend", "Burglary: no trend."]
     assert "p-value" in [p.text for p in passages if p.methods]
+
+
+def test_a_chart_on_illustrative_inputs_says_so_inside_the_image():
+    """The mark is drawn in the figure (its title), so it travels with the picture, at both widths."""
+    import base64
+    import io
+
+    import pandas as pd
+    from PIL import Image
+
+    from safer_analysis.present import money_charts
+    from safer_analysis.present.charts import NARROW_WIDTH
+
+    money = pd.DataFrame({"amount_alone": [215_200.0, 0.0], "amount_shared": [30_000.0, 30_000.0]})
+    words = "ILLUSTRATIVE ORDER: ranked on illustrative scores"
+    chart = money_charts.priority_money_chart(
+        money, labels=["A", "B"], title="t", subtitle="s", source="src", what="w", illustrative=words
+    )
+    ax = chart.figure.axes[0]
+    assert words in chart.figure.get_suptitle().replace("\n", " ")
+    labels = [t.get_text() for t in ax.texts]
+    assert [t.replace("\n", " ") for t in labels] == [
+        "£215,200 + £30,000 shared",
+        "£30,000 shared",
+    ]  # whole lines; no '£0 +'
+    assert words in chart.alt
+    narrow = Image.open(io.BytesIO(base64.b64decode(chart.narrow_png_base64())))
+    assert words in chart.figure.get_suptitle().replace("\n", " ")  # at phone width too
+    assert narrow.size[0] <= NARROW_WIDTH * 110 * 1.1  # the mark does not widen the phone layout
+    plain = money_charts.priority_money_chart(money, labels=["A", "B"], title="t", subtitle="s", source="src", what="w")
+    assert "ILLUSTRATIVE" not in plain.figure.get_suptitle()

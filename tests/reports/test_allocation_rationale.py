@@ -1,11 +1,13 @@
 """Allocation rationale against figures worked out by hand from the seeds.
 
-2018-19 local priorities, each project split evenly across the priorities it serves. The
-£30,000 awareness plan names six themes ("Hate Crime, Prevent, Modern Slavery, CSE, Cyber-crime,
-scams and alcohol"), £5,000 each: domestic abuse and sexual violence 160,200 + 25,000 + 30,000 +
-5,000 = 220,200; hate crime 5,000; alcohol and drugs 98,500 + 20,000 + 5,000 = 123,500; emerging
-threats 5,868 + 28,000 = 33,868; Prevent 3,000 + 5,000 = 8,000; modern slavery 5,000; cyber crime
-5,000; total 400,568. Mental health, a cross-cutting issue, has no directly funded project.
+2018-19 local priorities, whole lines only. The £30,000 awareness plan names six themes ("Hate
+Crime, Prevent, Modern Slavery, CSE, Cyber-crime, scams and alcohol") and does not split itself,
+so it is shared by all six: domestic abuse and sexual violence 160,200 + 25,000 + 30,000 = 215,200
+alone, plus the 30,000 shared; alcohol and drugs 98,500 + 20,000 = 118,500 alone, plus 30,000
+shared; emerging threats 5,868 + 28,000 = 33,868 alone (both the analyst's reading); Prevent 3,000
+alone plus 30,000 shared; hate crime, modern slavery and cyber crime 30,000 shared only. Mental
+health, a cross-cutting issue, has no line. (The even split the analyst's workbench can still
+compute, £5,000 a theme, is tested below as that function; no report shows it.)
 """
 
 from __future__ import annotations
@@ -66,8 +68,54 @@ def test_pcp_matrix_and_totals_add_up(dataset):
     assert t["apportioned"].sum() == pytest.approx(400_568)
 
 
+def local_money(dataset, year):
+    funded = dataset.allocations_for(year)
+    funded = funded[funded["amount"].notna()]
+    return al.money_by_priority(
+        funded, dataset.allocation_local_priorities, dataset.local_priorities, key="priority_key"
+    )
+
+
+def test_local_priority_money_2018_19_is_whole_lines(dataset):
+    t = local_money(dataset, "2018-19").set_index("priority_key")
+    expected = {  # (lines, total, alone, shared)
+        "domestic_abuse_sexual_violence": (4, 245_200, 215_200, 30_000),
+        "hate_crime": (1, 30_000, 0, 30_000),
+        "alcohol_drugs": (3, 148_500, 118_500, 30_000),
+        "emerging_threats": (2, 33_868, 33_868, 0),
+        "prevent": (2, 33_000, 3_000, 30_000),
+        "modern_slavery": (1, 30_000, 0, 30_000),
+        "cyber_crime_fraud": (1, 30_000, 0, 30_000),
+        "mental_health": (0, 0, 0, 0),
+    }
+    for key, (lines, total, alone, shared) in expected.items():
+        row = t.loc[key]
+        assert (row["lines"], row["total"], row["amount_alone"], row["amount_shared"]) == (lines, total, alone, shared)
+    assert t.at["hate_crime", "shared_projects"] == ["Training, campaigns and awareness plan"]
+    assert 5_000 not in set(t[["total", "amount_alone", "amount_shared"]].to_numpy().ravel())
+
+
+def test_each_link_says_whether_the_document_states_it(dataset):
+    """The plan names domestic abuse, sexual violence, alcohol and Prevent in its rows; it never
+    names emerging threat, risk and harm, so the ASB and infrastructure lines' links to it are the
+    analyst's reading; every stated link is cited to its row."""
+    lines = dataset.allocations_for("2018-19")
+    links = al.link_sources(
+        lines, dataset.allocation_local_priorities, dataset.local_priorities, dataset.sources, key="priority_key"
+    ).set_index(["allocation_id", "priority_key"])
+    assert not links.at[("SP-2018-19-07", "emerging_threats"), "from_document"]
+    assert not links.at[("SP-2018-19-06", "emerging_threats"), "from_document"]
+    assert links.at[("SP-2018-19-09", "prevent"), "from_document"]
+    stated = links[links["from_document"]]
+    assert stated["source"].str.contains("Spending Intentions Plan, table row").all()
+    m = al.labelled_matrix(lines, dataset.allocation_local_priorities, key="priority_key")
+    infrastructure = m.loc["Safer Plymouth infrastructure and analysis"]
+    assert infrastructure["emerging_threats"] == "Analyst"
+    assert m.loc["Workshop to Raise Awareness of Prevent", "prevent"] == "Document"
+
+
 def test_alignment_names_unfunded_priorities(dataset):
-    t = local_totals(dataset, "2018-19").reset_index()
+    t = local_money(dataset, "2018-19")
     r = ranking(
         [
             ("domestic_abuse_sexual_violence", 0.9),
@@ -189,12 +237,14 @@ def test_rationale_2017_18_proposes_the_remainder(rationales):
     assert r.proposal is not None and r.proposal["total"].sum() == 400_568
     text = " ".join(rationale.summarise(r))
     assert (
-        "£233,500 of the £400,568 grant is recommended for 2017-18 in the paper for the board, across 3 of its 8 lines"
-        in text
+        "£233,500 of the £400,568 grant is proposed in the draft of January 2017, across 3 of its 8 lines; "
+        "£167,068 of it is not yet committed" in text
     )
-    assert "£167,068 is not yet committed" in text
+    assert "proposal" not in text  # a proposal resting on the analyst's scores is no finding
+    assert not rationale.show_proposal(r)  # the 2017-18 scores are illustrative: no amounts proposed on them
+    assert rationale.remainder_note(r).startswith("£167,068 of the 2017-18 grant is not yet committed")
     text = " ".join(rationale.summarise(rationales["2018-19"]))
-    assert "£400,568 of the £400,568 grant is allocated in 2018-19's plan, across 9 of its 9 lines" in text
+    assert "£400,568 of the £400,568 grant is allocated in the 2018-19 plan, across all 9 of its lines" in text
 
 
 def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
@@ -202,7 +252,7 @@ def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
 
     r = rationales["2018-19"]
     assert r.proposal is None
-    assert r.local_totals["apportioned"].sum() == pytest.approx(400_568)
+    assert r.local_money["amount_alone"].sum() == 215_200 + 118_500 + 33_868 + 3_000
     table = rationale.outcomes_table(r).set_index("measure")
     others = rationale.other_measures(r)
     assert len(table) == 13  # 11 with a numeric target, and the two rates the assessment measures
@@ -220,7 +270,33 @@ def test_rationale_2018_19_has_no_remainder_and_lists_every_measure(rationales):
     assert first["status"] == "AMBER: short of the target, within its tolerance (illustrative return)"
     assert first["value"] == "98.3% (237 of 241)" and first["as_at"] == "Q4 (April to March 2019)"
     assert rationale.unfunded(r) == []  # the awareness plan names modern slavery and cyber crime among its themes
-    assert "Mental health, a cross-cutting issue" in rationale.unfunded_sentence(r)
+    said = rationale.unfunded_sentence(r)
+    assert "Mental health, a cross-cutting issue" in said
+    assert (
+        "Hate Crime, Modern Slavery and Cyber Crime including Fraud have no line of their own in 2018-19: each is "
+        "one of the themes of the £30,000 Training, campaigns and awareness plan, which does not say how it divides"
+    ) in said
+
+
+def test_the_three_findings_rest_on_no_illustrative_input_and_invent_no_amount(rationales):
+    """The 2018-19 scores and outcome returns are illustrative: neither reaches a finding. Every amount
+    in the findings is a line's own, a sum of lines, or the grant less such a sum."""
+    import itertools
+    import re
+
+    from safer_analysis.reports import allocation_rationale as rationale
+
+    for year, r in rationales.items():
+        findings = rationale.summarise(r)
+        assert len(findings) <= 3
+        text = " ".join(findings).lower()
+        assert not re.search(r"\b(illustrative|ranked|rank|green|amber|red|outcomes?|share of spend)\b", text), year
+        amounts = list(r.funded_amounts.values())
+        sums = {sum(c) for n in range(len(amounts) + 1) for c in itertools.combinations(amounts, n)}
+        allowed = sums | {r.grant - x for x in sums} | {r.grant}
+        for found in re.findall(r"£([\d,]+)", " ".join(findings)):
+            assert float(found.replace(",", "")) in allowed, (year, found)
+    assert rationale.illustrative_mark(rationales["2018-19"]) is not None  # drawn inside the chart beside need
 
 
 def test_a_rate_from_twelve_months_with_a_gap_says_how_many_it_covers(dataset):
@@ -246,3 +322,18 @@ def test_a_rate_from_twelve_months_with_a_gap_says_how_many_it_covers(dataset):
         "2018-06": {"year to Jun 2018 (11 months), police.uk"},
         "2019-03": {"year to Mar 2019, police.uk"},
     }
+
+
+def test_a_line_its_document_splits_counts_its_parts_as_each_priority_s_own(dataset):
+    """Were the awareness plan split by its document (£10,000 to domestic abuse and sexual violence,
+    £4,000 to each other theme, a made-up split for this test only), each part would be that
+    priority's own: no longer shared, and nothing apportioned by the tool."""
+    links = dataset.allocation_local_priorities.copy()
+    plan = links["allocation_id"] == "SP-2018-19-05"
+    links.loc[plan, "document_amount"] = 4_000.0
+    links.loc[plan & (links["priority_key"] == "domestic_abuse_sexual_violence"), "document_amount"] = 10_000.0
+    lines = dataset.allocations_for("2018-19")
+    t = al.money_by_priority(lines, links, dataset.local_priorities, key="priority_key").set_index("priority_key")
+    assert t.at["domestic_abuse_sexual_violence", "amount_alone"] == 215_200 + 10_000
+    assert t.at["hate_crime", "amount_alone"] == 4_000 and t.at["hate_crime", "amount_shared"] == 0
+    assert t["amount_shared"].sum() == 0 and t["amount_alone"].sum() == 400_568

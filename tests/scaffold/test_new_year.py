@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import pytest
 
 from safer_analysis.cli import main
@@ -72,3 +73,18 @@ def test_filled_in_year_loads(data_copy):
     rows = read_rows(data_copy / FILES["grants"])
     edit_cell(data_copy / FILES["grants"], len(rows) - 1, "amount", "£400,568")
     assert load_dataset(data_copy).grant_for("2019-20") == 400_568
+
+
+def test_the_copied_links_are_the_analysts_reading_and_cite_what_they_copy(data_copy):
+    """A new year's links to local priorities are copied from the year before: the new plan has not
+    stated them, so they are the analyst's reading, citing the link they were copied from; the new
+    plan's row in sources.csv leaves draft blank (not stated)."""
+    new_year("2019-20", data_copy)
+    ds = load_dataset(data_copy)
+    links = ds.allocation_local_priorities
+    new = links[links["allocation_id"].str.startswith("SP-2019-20")]
+    assert len(new) == (links["allocation_id"].str.startswith("SP-2018-19")).sum()
+    assert set(new["basis"]) == {"inferred"}
+    assert new["source_section"].str.startswith("copied from SP-2018-19-").all()
+    plan = ds.sources.set_index("document_id").loc["spending-plan-2019-20"]
+    assert pd.isna(plan["draft"])

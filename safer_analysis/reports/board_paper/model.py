@@ -20,7 +20,7 @@ from safer_analysis.reports.board_paper.decisions import Option, Recommendation,
 #: At most this many key findings: a board reads a few.
 MAX_FINDINGS = 5
 #: The kinds of input a paper must say are not final.
-NOT_FINAL = ("illustrative", "synthetic", "draft", "planned")
+NOT_FINAL = ("illustrative", "synthetic", "draft", "planned", "reading")
 
 
 @dataclass(frozen=True)
