@@ -14,7 +14,7 @@ KIND_WORDS = {
     "synthetic": "Synthetic",
     "draft": "Draft",
     "planned": "Planned",
-    "reading": "The analyst's reading",
+    "reading": "Analyst's reading",
 }
 
 
@@ -74,7 +74,7 @@ def body(
         "recommendations above rests on it."
         if kind in ("illustrative", "synthetic")
         else f"<strong>{_e(KIND_WORDS.get(kind, kind.capitalize()))}</strong>: {_e(what)}."
-        for kind, what in paper.not_final
+        for kind, what in ((k, w.removesuffix(": the analyst's reading")) for k, w in paper.not_final)
     ]
     out.append("<ul>" + "".join(f"<li>{p}</li>" for p in points) + "</ul>")
     links = [f'<li><a href="{_e(a.page)}.html">{_e(a.title)}</a>: {_e(a.description)}</li>' for a in paper.appendices]
