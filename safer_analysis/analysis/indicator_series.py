@@ -133,7 +133,7 @@ class IndicatorSeries:
                     r["area_name"] if r["comparison"] in ("", "region", "force", "other area") else r["comparison"]
                 )
         table = rows.assign(label=labels).pivot_table(
-            index="period", columns="label", values="value", aggfunc="mean", sort=False
+            index="period", columns="label", values="value", aggfunc="mean", sort=False, dropna=False
         )
         first = list(dict.fromkeys(rows.loc[rows["comparison"] == "", "area_name"]))
         table = table[first + [c for c in table.columns if c not in first]]
@@ -211,7 +211,8 @@ class IndicatorSeries:
                 + (f" ({others})" if others else "")
                 + ". One period cannot show a trend."
             )
-        first, last = own.iloc[0], own.iloc[-1]
+        held = own.dropna(subset=["value"])
+        first, last = held.iloc[0], held.iloc[-1]
         span = (
             f"from {with_unit(first['value'], self.unit)} in {first['period']} "
             f"to {number(last['value'])} in {last['period']}"

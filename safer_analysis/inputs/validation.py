@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -115,12 +116,12 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Parser:
 
 def number(minimum: float | None = None) -> Parser:
     def parse(value: str) -> float:
-        try:
-            result = float(value.replace(",", ""))
-        except ValueError:
-            raise CellError(f"expected a number, found {value!r}") from None
-        if result != result:  # NaN
+        text = value.strip()
+        if not re.fullmatch(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?", text) or not re.search(r"\d", text):
             raise CellError(f"expected a number, found {value!r}")
+        result = float(text.replace(",", ""))
+        if not math.isfinite(result):  # 1e400
+            raise CellError(f"expected a finite number, found {value!r}")
         if minimum is not None and result < minimum:
             raise CellError(f"expected a number of at least {minimum}, found {value!r}")
         return result

@@ -189,6 +189,20 @@ def export_html(notebook: Path, *, title: str, masthead: str, footer: str, notic
     return wrap(title, body, masthead=masthead, footer=footer, notice=notice)
 
 
+def _check_public(proj: Project, products: Iterable[str] | None) -> None:
+    """A public version is the whole pack, from a pack that may be published once partners' restricted
+    figures are out: refused (ParameterError) for some reports only, or for a pack marked OFFICIAL-SENSITIVE."""
+    if products:
+        raise ParameterError(
+            "--public builds every report, so that no page of an earlier build is kept: leave out --product"
+        )
+    if proj.settings.marking != "OFFICIAL":
+        raise ParameterError(
+            f"{proj.settings_file} marks the pack {proj.settings.marking} ([reports] marking): leaving out partners' "
+            "restricted figures does not make it publishable; change the marking first if the rest may be published"
+        )
+
+
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "ipykernel"):
@@ -245,7 +259,8 @@ def build(
         if name not in PRODUCTS:
             raise ParameterError(f"unknown report {name!r}; expected one of {', '.join(PRODUCTS)}")
     extra = dict(parameters or {})
-    if public:
+    if public or extra.get("public"):
+        _check_public(proj, products)
         extra["public"] = True
     if "csp" in extra:  # -p csp=... and --csp mean the same
         csp = str(extra.pop("csp"))
@@ -472,6 +487,8 @@ def _earlier_reports(pack: Path, names: list[str], area: str) -> list[str]:
         return []
     manifest = read_manifest(pack) or {}
     if str(manifest.get("area", area)).lower() != area.lower():
+        return []
+    if manifest.get("parameters", {}).get("public"):  # a public version's pages do not go in another pack
         return []
     return [p for p in PRODUCTS if p not in names and (pack / f"{p}.html").is_file()]
 

@@ -319,3 +319,50 @@ def test_a_public_pack_leaves_out_every_indicator_with_a_restricted_row_and_name
     kept, left_out = tidy.publishable(frame)
     assert left_out == ["MARAC repeat cases"]
     assert list(kept["indicator"]) == ["Hate incidents"]  # OFFICIAL is not restricted
+
+
+def test_the_old_files_faults_are_named_in_their_own_file_row_and_column(data_copy: Path):
+    (data_copy / priorities.FILE).unlink()
+    crime = data_copy / priorities.OLD_CRIME_TYPES
+    crime.write_text("priority_key,crime_type,relation,note\nemerging_threats,,measures,ASB\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        priorities.read_project(data_copy)
+    assert (
+        str(caught.value.problems[0])
+        == f"{crime}, row 2, column 'crime_type': expected the police.uk crime type it measures"
+    )
+    crime.write_text("priority_key,crime_type,relation,note\nhate_crime,,not measured,\n", encoding="utf-8")
+    links = data_copy / priorities.OLD_INDICATORS
+    links.write_text(
+        "priority_key,indicator,held_by,note\nhate_crime,Hate incidents,,\nhate_crimes,Hate crimes,,\n"
+        "hate_crime,HATE incidents,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as caught:
+        priorities.read_project(data_copy)
+    assert [(p.path, p.row, p.column) for p in caught.value.problems] == [(str(links), 4, "indicator")]
+    links.write_text(
+        "priority_key,indicator,held_by,note\nhate_crime,Hate incidents,,\nhate_crimes,Hate crimes,,\n",
+        encoding="utf-8",
+    )
+    found = priorities.problems(data_copy, {"hate_crime"})
+    assert [(p.path, p.row, p.column) for p in found] == [(str(links), 3, "priority_key")]
+
+
+def test_a_public_pack_leaves_out_every_name_an_id_of_a_restricted_row_goes_by(tmp_path: Path):
+    rows = [
+        tidy_row(indicator_id="DA1", indicator="Domestic abuse", marking="OFFICIAL-SENSITIVE"),
+        tidy_row(indicator_id="DA1", indicator="Domestic abuse (all)", period="2018/19", marking=""),
+        tidy_row(indicator="Hate incidents", period="2019/20", marking=""),
+    ]
+    frame = tidy.read(write_csv(tmp_path / "mine.csv", rows, TIDY_HEADER))
+    kept, left_out = tidy.publishable(frame)
+    assert set(kept["indicator"]) == {"Hate incidents"} and left_out == ["Domestic abuse", "Domestic abuse (all)"]
+
+
+@pytest.mark.parametrize("value", ["inf", "-Infinity", "1e400", "nan", "1,2,3", "1_000"])
+def test_a_number_that_is_not_one_is_refused(tmp_path: Path, value: str):
+    path = write_csv(tmp_path / "mine.csv", [tidy_row(value=value)], TIDY_HEADER)
+    with pytest.raises(DataValidationError) as caught:
+        tidy.read(path)
+    assert (caught.value.problems[0].row, caught.value.problems[0].column) == (2, "value")

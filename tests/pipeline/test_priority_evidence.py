@@ -158,8 +158,9 @@ def test_a_public_build_leaves_out_restricted_figures_and_says_so(project_copy: 
         writer = csv.DictWriter(handle, fieldnames=header)
         writer.writeheader()
         writer.writerows({k: r.get(k, "") for k in header} for r in rows)
-    common = ["build", "--project", str(project_copy), "--year", YEAR, "--product", "strategic_assessment"]
-    assert main([*common, "--out", str(tmp_path / "full")]) == 0
+    common = ["build", "--project", str(project_copy), "--year", YEAR]
+    assert main([*common, "--product", "strategic_assessment", "--out", str(tmp_path / "full")]) == 0
+    assert main([*common, "--product", "strategic_assessment", "--out", str(tmp_path / "part"), "--public"]) == 2
     assert main([*common, "--out", str(tmp_path / "public"), "--public"]) == 0
     full = _sections(tmp_path / "full" / YEAR / "strategic_assessment.html")
     public_page = tmp_path / "public" / YEAR / "strategic_assessment.html"
@@ -178,3 +179,9 @@ def test_a_public_build_leaves_out_restricted_figures_and_says_so(project_copy: 
         for p in (tmp_path / "public" / YEAR / "tables").glob("*.csv")
     )
     assert read_rows(data / "indicators.csv")[0]["marking"] == "OFFICIAL-SENSITIVE"  # the input is untouched
+    settings = project_copy / "safer-analysis.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('marking = "OFFICIAL"', 'marking = "OFFICIAL-SENSITIVE"'),
+        encoding="utf-8",
+    )
+    assert main([*common, "--out", str(tmp_path / "sensitive"), "--public"]) == 2  # not publishable as a whole

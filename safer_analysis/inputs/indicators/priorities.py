@@ -71,8 +71,9 @@ def _ons_group(value: str) -> str:
     return found
 
 
-def _checked(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    """Each row's measure checked against its source and put in its canonical spelling."""
+def _checked(frame: pd.DataFrame, label: str, measure_column: str = "measure") -> pd.DataFrame:
+    """Each row's measure checked against its source and put in its canonical spelling; a fault is
+    named in ``measure_column`` (the column of the file the row came from)."""
     problems = []
     frame = frame.copy()
     for row, r in frame.iterrows():
@@ -85,7 +86,7 @@ def _checked(frame: pd.DataFrame, label: str) -> pd.DataFrame:
             elif r["source"] == INDICATOR and not measure:
                 raise CellError("expected the indicator's name or ID")
         except CellError as exc:
-            problems.append(Problem(label, row, "measure", str(exc)))
+            problems.append(Problem(label, row, measure_column, str(exc)))
     keys = pd.Series(
         [
             (p, s, indicator_key(m) if isinstance(m, str) else "")
@@ -95,7 +96,7 @@ def _checked(frame: pd.DataFrame, label: str) -> pd.DataFrame:
         dtype=object,
     )
     for row in frame.index[keys.duplicated()]:
-        problems.append(Problem(label, row, "measure", "this priority and measure are already linked above"))
+        problems.append(Problem(label, row, measure_column, "this priority and measure are already linked above"))
     police = frame[frame["source"] == POLICE_UK]
     for row in police.index[police["priority_key"].duplicated()]:
         why = "a priority has one police.uk row: its crime type, or blank and why not"
@@ -104,11 +105,16 @@ def _checked(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     return frame
 
 
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
 def migrated(data_dir: str | Path) -> pd.DataFrame:
     """The mapping a project made before :data:`FILE` holds in the two files it replaces (empty
-    without them); ``attrs["files"]`` names the files it was read from."""
+    without them), each checked in its own terms; ``attrs["files"]`` names the files it was read
+    from, and each row carries ``_file`` and ``_row``: where it came from, for errors."""
     data_dir = Path(data_dir)
-    rows: list[dict] = []
+    parts = []
     files = []
     old = data_dir / OLD_CRIME_TYPES
     if old.exists():
@@ -122,13 +128,28 @@ def migrated(data_dir: str | Path) -> pd.DataFrame:
                 Column("note", required=False),
             ],
         )
-        for row, r in frame.iterrows():
-            if r["relation"] == "measures" and not r["crime_type"]:
-                raise v.DataValidationError(
-                    [Problem(str(old), row, "crime_type", "expected the police.uk crime type it measures")]
-                )
-            measure = r["crime_type"] if r["relation"] == "measures" else None
-            rows.append({"priority_key": r["priority_key"], "source": POLICE_UK, "measure": measure, "note": r["note"]})
+        problems = [
+            Problem(str(old), row, "crime_type", "expected the police.uk crime type it measures")
+            for row, r in frame.iterrows()
+            if r["relation"] == "measures" and not _text(r["crime_type"])
+        ]
+        problems += [
+            Problem(str(old), row, "crime_type", "expected no crime type where the relation is 'not measured'")
+            for row, r in frame.iterrows()
+            if r["relation"] == "not measured" and _text(r["crime_type"])
+        ]
+        v.require(problems)
+        part = pd.DataFrame(
+            {
+                "priority_key": frame["priority_key"],
+                "source": POLICE_UK,
+                "measure": [_text(c) or None for c in frame["crime_type"]],
+                "held_by": None,
+                "note": frame["note"],
+            },
+            index=frame.index,
+        )
+        parts.append(_checked(part, str(old), "crime_type").assign(_file=str(old), _row=part.index))
     old = data_dir / OLD_INDICATORS
     if old.exists():
         files.append(OLD_INDICATORS)
@@ -141,15 +162,18 @@ def migrated(data_dir: str | Path) -> pd.DataFrame:
                 Column("note", required=False),
             ],
         )
-        for _, r in frame.iterrows():
+        sources, measures = [], []
+        for name in frame["indicator"]:
             try:
-                source, measure = ONS, _ons_group(r["indicator"])
+                sources.append(ONS)
+                measures.append(_ons_group(name))
             except CellError:
-                source, measure = INDICATOR, r["indicator"]
-            rows.append({**r[["priority_key", "held_by", "note"]].to_dict(), "source": source, "measure": measure})
-    out = pd.DataFrame(rows, columns=NAMES) if rows else empty()
+                sources[-1] = INDICATOR
+                measures.append(name)
+        part = frame[["priority_key", "held_by", "note"]].assign(source=sources, measure=measures)
+        parts.append(_checked(part[NAMES], str(old), "indicator").assign(_file=str(old), _row=part.index))
+    out = pd.concat(parts, ignore_index=True) if parts else empty()
     out.index = range(2, len(out) + 2)
-    out = _checked(out, " and ".join(str(data_dir / f) for f in files)) if len(out) else out
     out.attrs["files"] = files
     return out
 
@@ -165,7 +189,7 @@ def read_project(data_dir: str | Path) -> pd.DataFrame:
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
-    """The mapping as the project's file holds it."""
+    """The mapping as the project's file holds it (where each row came from left out)."""
     return frame.reindex(columns=NAMES).fillna("").to_csv(index=False, lineterminator="\n")
 
 
@@ -175,11 +199,11 @@ def problems(data_dir: str | Path, priority_keys: set[str]) -> list[Problem]:
         frame = read_project(data_dir)
     except v.DataValidationError as exc:
         return list(exc.problems)
-    label = str(Path(data_dir) / (frame.attrs.get("files") or [FILE])[0])
+    label = str(Path(data_dir) / FILE)
     return [
         Problem(
-            label,
-            row,
+            frame.at[row, "_file"] if "_file" in frame else label,
+            int(frame.at[row, "_row"]) if "_row" in frame else row,
             "priority_key",
             f"unknown local priority {key!r}; expected one of {', '.join(sorted(priority_keys))}",
         )

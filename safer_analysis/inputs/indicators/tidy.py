@@ -173,6 +173,10 @@ def publishable(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The rows a public pack may show (none marked :data:`RESTRICTED`), and the indicators left out
     because a row of theirs is: a public build says which it left out."""
     marked = frame["marking"].isin(RESTRICTED) if "marking" in frame else pd.Series(False, index=frame.index)
+    ids = {indicator_key(i) for i in frame.loc[marked, "indicator_id"] if isinstance(i, str) and i.strip()}
+    if ids:  # an ID names one indicator, whatever the names its rows give: all of them are left out
+        shared = frame["indicator_id"].map(lambda i: isinstance(i, str) and indicator_key(i) in ids)
+        marked = marked | shared
     names = list(dict.fromkeys(frame.loc[marked, "indicator"]))
     keys = {indicator_key(n) for n in names}
     return frame[[indicator_key(n) not in keys for n in frame["indicator"]]], names

@@ -115,16 +115,47 @@ def with_similar(rows: pd.DataFrame, similar) -> pd.DataFrame:
     return pd.concat([rows, pd.DataFrame(added)], ignore_index=True) if added else rows
 
 
+def _people(row: pd.Series) -> float:
+    """How many people or events a row is made of: its count, else what its value and denominator
+    imply (a percentage of a known group), else its value where its unit counts things (referrals,
+    offences) rather than a rate or a share; NaN where nothing says."""
+    if pd.notna(row.get("count")):
+        return float(row["count"])
+    unit = str(row.get("unit") or "").lower()
+    value = row.get("value")
+    if pd.isna(value):
+        return float("nan")
+    if unit.startswith("%") and pd.notna(row.get("denominator")):
+        return float(value) * float(row["denominator"]) / 100
+    if unit and "%" not in unit and "per " not in unit and float(value).is_integer():
+        return float(value)
+    return float("nan")
+
+
+def withheld(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """``rows`` with every figure made of 1 to ``threshold`` - 1 people (its count, or what its value
+    implies: :func:`_people`) taken out, the area's and its comparators' alike, and ``withheld``
+    marking where: nothing built on them (a trend, a comparison, a first or a latest value) can show them."""
+    out = rows.copy()
+    people = out.apply(_people, axis=1) if len(out) else pd.Series(dtype=float)
+    small = (people >= 1) & (people < threshold) if len(out) else pd.Series(dtype=bool)
+    out["withheld"] = small.reindex(out.index, fill_value=False).astype(bool) if len(out) else False
+    for column in ("value", "lower", "upper", "count", "denominator"):
+        if column in out:
+            out[column] = out[column].astype(float).where(~out["withheld"])
+    return out
+
+
 def _suppressed(row: pd.Series, threshold: int) -> bool:
-    count = row.get("count")
-    return pd.notna(count) and 1 <= float(count) < threshold
+    return bool(row.get("withheld", False))
 
 
 def indicator_measure(series: IndicatorSeries, origin: str) -> Measure:
     """What one indicator shows of the area: its latest value, trend and comparison, and its source."""
     kind = ORIGIN_LABEL.get(origin, origin)
     source = "; ".join(series.sources)
-    last = series.latest()
+    own = series.own
+    last = own.iloc[-1] if "withheld" in own and len(own) and bool(own["withheld"].iloc[-1]) else series.latest()
     if last is None:
         return Measure(series.name, kind, "No value held.", source, series)
     if _suppressed(last, series.threshold):
@@ -189,6 +220,7 @@ def build(
     left_out: list[str] = []
     if public and len(rows):
         rows, left_out = tidy.publishable(rows)
+    rows = withheld(rows, threshold)
     steps = general_breaks(known_breaks.for_nation(reference.known_breaks(), known_breaks.nation_of(csp_code)))
     measures = dataset.priority_measures
     links = mapping.links(rows, measures)
@@ -256,10 +288,11 @@ def _series_table(m: Measure) -> str:
         return ""
     shown = frame.reset_index()
     own = s.own.set_index("period")
+    shown[shown.columns[1]] = shown[shown.columns[1]].astype(object)
     for period in shown["period"]:  # a value made of too few people is not shown
         if period in own.index and _suppressed(own.loc[period], s.threshold):
-            shown.loc[shown["period"] == period, shown.columns[1]] = None
-    formats = {c: (lambda v: "" if pd.isna(v) else number(v)) for c in shown.columns[1:]}
+            shown.loc[shown["period"] == period, shown.columns[1]] = SUPPRESSED
+    formats = {c: (lambda v: v if isinstance(v, str) else "" if pd.isna(v) else number(v)) for c in shown.columns[1:]}
     unit = f" ({s.unit})" if s.unit else ""
     headers = {"period": "Period", NEIGHBOURS_AVERAGE: "Statistical neighbours' average"}
     return tables.to_html(shown, f"{s.name}{unit}, {s.periods}", formats=formats, headers=headers, row_headers=True)

@@ -129,3 +129,55 @@ def test_a_public_build_leaves_out_a_restricted_indicator_and_names_it(profiles,
     assert "Hate crimes and incidents: held, but not for publication, so left out here." in item.not_measured
     assert evidence.public_note(ev).endswith("left out of this page: Hate crimes and incidents.")
     assert not evidence.public_note(_build(profiles, data_copy))  # the full build says nothing of it
+
+
+def test_no_figure_made_of_a_few_people_shows_anywhere_it_could_be_read(profiles, data_copy: Path):
+    """Counts of 1 to 4 are withheld wherever they would show: a series' first years (so its
+    trend starts from the first year that may be shown), a comparator's figure, a percentage of a
+    known small group, and a value whose unit counts things."""
+    rows = [
+        _row(indicator="Treatment completions", unit="per 100", period=str(y), value=str(v), count=str(c))
+        for y, v, c in ((2014, 6.5, 3), (2015, 7.5, 4), (2016, 8.5, 50), (2017, 9.5, 60), (2018, 10.5, 70))
+    ]
+    rows += [
+        _row(
+            indicator="Treatment completions",
+            unit="per 100",
+            period=str(y),
+            value="9",
+            count="9000",
+            area_code="E92000001",
+            area_name="England",
+        )
+        for y in (2016, 2017)
+    ]
+    rows.append(
+        _row(
+            indicator="Treatment completions",
+            unit="per 100",
+            period="2018",
+            value="7",
+            count="2",
+            area_code="E92000001",
+            area_name="England",
+        )
+    )
+    rows += [_row(indicator="SARC referrals", unit="% of cases", value="50", count="", denominator="4")]
+    rows += [_row(indicator="Prevent referrals", unit="referrals", value="3", count="", denominator="")]
+    _write_indicators(data_copy, rows)
+    mapping = data_copy / "priority_measures.csv"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8")
+        + "alcohol_drugs,indicator,Treatment completions,,\n"
+        + "domestic_abuse_sexual_violence,indicator,SARC referrals,,\n",
+        encoding="utf-8",
+    )
+    ev = _build(profiles, data_copy)
+    completions = next(m for m in _item(ev, "alcohol_drugs").measured if m.name == "Treatment completions")
+    assert completions.text.startswith("From 8.5 per 100 in 2016 to 10.5 in 2018")
+    assert "6.5" not in completions.text and "7.5" not in completions.text and "England" not in completions.text
+    table = evidence._series_table(completions)
+    assert table.count(">[c]<") == 2
+    for key, name in (("domestic_abuse_sexual_violence", "SARC referrals"), ("prevent", "Prevent referrals")):
+        measure = next(m for m in _item(ev, key).measured if m.name == name)
+        assert "[c]" in measure.text and "50" not in measure.text.replace("[c]", ""), measure.text
