@@ -27,14 +27,16 @@ def _recommendations(paper: BoardPaper) -> str:
         return "<p>This paper asks for no decision.</p>"
     items = []
     for r in paper.recommendations:
+        listed = "".join(f"<li>{_e(i)}</li>" for i in r.items)
         options = "".join(f"<li><strong>{_e(o.choice)}</strong>: {_e(o.follows)}.</li>" for o in r.options)
         items.append(
             f"<li><p><strong>{_e(r.decision)}</strong></p>"
             + (f"<p>{_e(r.why)}</p>" if r.why else "")
+            + (f"<ul>{listed}</ul>" if listed else "")
             + (f"<p>Options:</p><ul>{options}</ul>" if options else "")
             + "</li>"
         )
-    return f'<ol class="sa-recommendations">{"".join(items)}</ol>'
+    return f'<p>The board is asked to:</p><ol class="sa-recommendations">{"".join(items)}</ol>'
 
 
 def _money_chart(paper: BoardPaper, place: str, source: str) -> str:
@@ -74,7 +76,7 @@ def body(
         "recommendations above rests on it."
         if kind in ("illustrative", "synthetic")
         else f"<strong>{_e(KIND_WORDS.get(kind, kind.capitalize()))}</strong>: {_e(what)}."
-        for kind, what in ((k, w.removesuffix(": the analyst's reading")) for k, w in paper.not_final)
+        for kind, what in paper.not_final
     ]
     out.append("<ul>" + "".join(f"<li>{p}</li>" for p in points) + "</ul>")
     links = [f'<li><a href="{_e(a.page)}.html">{_e(a.title)}</a>: {_e(a.description)}</li>' for a in paper.appendices]

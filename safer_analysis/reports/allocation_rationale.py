@@ -446,7 +446,13 @@ def link_status(links: pd.DataFrame, what: str) -> list[tuple[str, str]]:
     if stated:
         out.append(("real", f"{stated} of {len(links)} links between lines and {what}: as the documents state them"))
     if read:
-        out.append(("reading", f"{read} of {len(links)} links between lines and {what}: the analyst's reading"))
+        out.append(
+            (
+                "reading",
+                f"{read} of the {len(links)} links between spending lines and {what} are the analyst's reading, "
+                "not the plan's own words",
+            )
+        )
     return out
 
 
@@ -462,7 +468,9 @@ def data_status(dataset, year: str, r: Rationale | None = None) -> list[tuple[st
     if mine.empty:
         out.append(("draft", f"Outcome returns for {year}: none entered yet"))
     elif bool(mine["illustrative"].any()):
-        out.append(("illustrative", "Outcome returns, and so the RAG status of the outcome measures"))
+        out.append(
+            ("illustrative", "Outcome returns, and so whether each outcome measure is shown red, amber or green")
+        )
     else:
         out.append(("real", "Outcome returns: the providers' own"))
     return out

@@ -63,7 +63,7 @@ def test_the_latest_known_budget_shares_are_shown_with_their_year(text):
 def test_the_plan_awaiting_approval_and_a_contract_past_the_confirmed_grant_are_decisions(text):
     decide = text["index"].split("Recommendations", 1)[1].split("Key findings", 1)[0]
     assert "Approve the 2018-19 spending plan" in decide and "its signature block unsigned" in decide
-    assert "runs into 2019-20, and no document confirms a grant for 2019-20 yet" in decide
+    assert "runs 9 months into 2019-20; no document confirms a grant for 2019-20 yet" in decide
 
 
 def test_an_intentions_plan_is_called_planned_not_confirmed(text):
@@ -160,9 +160,9 @@ def test_each_link_to_a_priority_says_where_it_comes_from(text):
     assert (
         "the document | Community Safety Partnership Fund 2018 – 19 Spending Intentions Plan, table row 9" in rationale
     )
-    status = text["index"].split("What the figures rest on")[1].split("The reports")[0]
+    status = text["index"].split("Risks, and what is still draft or illustrative")[1].split("Appendices")[0]
     assert "Projects, amounts and the priorities they serve" not in status
-    assert "2 of 14 links between lines and local priorities: the analyst's reading" in status
+    assert "2 of the 14 links between spending lines and local priorities are the analyst's reading" in status
 
 
 def test_outcomes_use_tolerances_say_their_quarter_and_show_status_in_words(text, raw):

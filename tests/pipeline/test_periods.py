@@ -70,7 +70,7 @@ def test_a_new_project_builds_the_latest_twelve_months_held_with_no_year(tmp_pat
     crimes, asb = york_crimes_2025()
     summary = json.loads((pack / "summaries" / "strategic_assessment.json").read_text())["findings"]
     assert summary[0].startswith(f"In the year to Dec 2025, police.uk placed {crimes:,} recorded crimes in ")
-    assert f" and {asb:,} incidents of anti-social behaviour." in summary[0]
+    assert f"It placed {asb:,} incidents of anti-social behaviour." in summary[0]
     for text in (sa, index):
         assert "The crime figures cover January to December 2025, the latest twelve months" in text
         assert f"the money (grant, allocations and spend) is for the financial year {today_year}" in text

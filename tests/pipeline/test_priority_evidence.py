@@ -89,7 +89,10 @@ def test_ons_sexual_offences_and_stalking_rates_for_the_latest_year_with_their_s
         said = item.get_text(" ", strip=True)
         assert f"{plymouth[group]:.1f} crimes per 1,000 people in 2024" in said
         assert "ONS, Police force area data tables, year ending December 2024" in said
-    assert "MARAC cases and repeat rate: held by the MARAC coordinator, not supplied." in text
+    assert (
+        "MARAC (multi-agency risk assessment conference) cases and repeat rate: held by the MARAC coordinator, "
+        "not supplied." in text
+    )
     from safer_analysis.reports.strategic_assessment import compared
 
     codes = set(compared.open_comparison("2018-19", "E22000056", "Plymouth", ROOT).comparison.group["csp_code"])
@@ -140,7 +143,7 @@ def test_a_public_build_leaves_out_restricted_figures_and_says_so(project_copy: 
     header = next(csv.reader(open(data / "indicators.csv", encoding="utf-8")))
     rows = [
         {
-            "indicator": "MARAC cases and repeat rate",
+            "indicator": "MARAC (multi-agency risk assessment conference) cases and repeat rate",
             "area_code": "E06000026",
             "area_name": "Plymouth",
             "period": period,
@@ -168,9 +171,16 @@ def test_a_public_build_leaves_out_restricted_figures_and_says_so(project_copy: 
     name = "Domestic Abuse and Sexual Violence including Child Sexual Exploitation"
     assert "From 31% of cases in 2017/18 to 28 in 2018/19" in full[name].get_text(" ", strip=True)
     said = public[name].get_text(" ", strip=True)
-    assert "31% of cases" not in said and "MARAC cases and repeat rate: held, but not for publication" in said
+    assert (
+        "31% of cases" not in said
+        and "MARAC (multi-agency risk assessment conference) cases and repeat rate: held, but not for publication"
+        in said
+    )
     text = public_page.read_text(encoding="utf-8")
-    assert "figures marked OFFICIAL-SENSITIVE are left out of this page: MARAC cases and repeat rate." in text
+    assert (
+        "figures marked OFFICIAL-SENSITIVE are left out of this page: MARAC (multi-agency risk assessment "
+        "conference) cases and repeat rate." in text
+    )
     for page in (tmp_path / "public" / YEAR).glob("*.html"):
         mark = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("header .sa-marking")
         assert re.search(r"public version", mark.get_text()), page.name

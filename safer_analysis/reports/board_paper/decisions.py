@@ -37,6 +37,15 @@ class Recommendation:
     decision: str
     why: str
     options: list[Option] = field(default_factory=list)
+    #: what the decision is about, where it is a list (the figures no one has supplied)
+    items: list[str] = field(default_factory=list)
+
+
+def _months_into(end: str, year: str) -> str:
+    """How many months of ``year`` a contract ending in the month ``end`` runs: "9 months"."""
+    months = FinancialYear.parse(year).months()
+    n = months.index(end) + 1 if end in months else 0
+    return f"{n} month{'s' if n != 1 else ''}"
 
 
 def _grant_known(dataset, year: str) -> bool:
@@ -54,6 +63,13 @@ def _unapproved(dataset, year: str) -> list[tuple[str, str, str]]:
         if isinstance(standing, str) and any(w in standing.lower() for w in ("draft", "intended", "unsigned")):
             out.append((str(table.at[doc, "title"]), standing, str(table.at[doc, "date"])))
     return out
+
+
+def _lines(priced: pd.DataFrame, lines: pd.DataFrame) -> str:
+    """ "its 9 lines", or "the 3 of its 8 lines that have an amount"."""
+    if len(priced) == len(lines):
+        return f"its {len(lines)} lines"
+    return f"the {len(priced)} of its {len(lines)} lines that have an amount"
 
 
 def _plan(dataset, year: str) -> list[Recommendation]:
@@ -76,7 +92,7 @@ def _plan(dataset, year: str) -> list[Recommendation]:
             when = format_month(date) if len(date) == 7 and date[4] == "-" else date
             decision = (
                 f"Agree the {year} amounts proposed in the draft of {when}: {format_gbp(total)}{of_grant} "
-                f"across {len(with_amounts)} lines with an amount."
+                f"across {_lines(with_amounts, lines)}."
             )
             options = [
                 Option("Agree them as proposed", "the providers can be told their funding is confirmed"),
@@ -85,8 +101,7 @@ def _plan(dataset, year: str) -> list[Recommendation]:
             ]
         else:
             decision = (
-                f"Approve the {year} spending plan: {format_gbp(total)}{of_grant} across "
-                f"{len(with_amounts)} lines with an amount."
+                f"Approve the {year} spending plan: {format_gbp(total)}{of_grant} across {_lines(with_amounts, lines)}."
             )
         out.append(
             Recommendation(
@@ -115,7 +130,13 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
                     f"The contract{amount} ends part-way through {year}.",
                     [
                         Option("Re-commission or extend it", f"the service carries on after {when}"),
-                        Option("Let it end", f"the service stops in {when} and its money is free for the year's rest"),
+                        Option(
+                            "Let it end",
+                            f"the service stops in {when}, and what is unspent of its {format_gbp(row['amount'])} "
+                            "returns to the grant"
+                            if not pd.isna(row["amount"])
+                            else f"the service stops in {when}",
+                        ),
                         Option("Record a decision already made", "the paper is corrected to show it"),
                     ],
                 )
@@ -124,8 +145,8 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
             out.append(
                 Recommendation(
                     f"Decide how the contract for {row['project']}{who} continues after {when}.",
-                    f"The contract{amount} runs into {following}, and no document confirms a grant for "
-                    f"{following} yet.",
+                    f"The contract{amount} runs {_months_into(row['contract_end'], following)} into {following}; "
+                    f"no document confirms a grant for {following} yet, and the plan gives no amount for those months.",
                     [
                         Option(
                             "Commit to it, subject to the next grant",

@@ -122,7 +122,12 @@ def _draft_dates(dataset, year: str) -> list[str]:
 
 def _from_report(items: Sequence[Mapping]) -> list[Recommendation]:
     return [
-        Recommendation(str(d["decision"]), str(d.get("why", "")), [Option(str(c), str(f)) for c, f in d["options"]])
+        Recommendation(
+            str(d["decision"]),
+            str(d.get("why", "")),
+            [Option(str(c), str(f)) for c, f in d["options"]],
+            [str(i) for i in d.get("items", [])],
+        )
         for d in items
     ]
 
@@ -186,7 +191,9 @@ def build(
         f"This paper {asks} about the Police and Crime Commissioner's grant to {settings.name} for {year}"
         + (f" ({format_gbp(grant)})" if grant is not None else "")
         + f", in the light of what the strategic assessment shows about crime and anti-social behaviour in "
-        f"{settings.area}. The three reports behind it are its appendices."
+        f"{settings.area}. Each finding names its own period: the crime figures are for the year assessed, while "
+        "the comparisons with other areas and the partners' figures are the latest published. The three reports "
+        "behind it are its appendices."
     )
     return BoardPaper(
         partnership=settings.name,

@@ -63,10 +63,10 @@ def _counting_rules(p: Profile) -> str:
     for kind, first in changed.items():
         pct = (same.at[kind, p.year] / same.at[kind, before] - 1) * 100 if same.at[kind, before] else float("nan")
         if pd.notna(pct):
-            parts.append(f"{kind}, counted more widely from {format_month(first)}, were {_change(pct)}")
+            parts.append(f"{kind} were {_change(pct)}: the rules for counting them widened in {format_month(first)}")
     if not parts or not rest_then:
         return ""
-    return f" {'; '.join(parts)}; all other crime was {_change((rest_now / rest_then - 1) * 100)}."
+    return f" {'. '.join(parts)}. All other crime was {_change((rest_now / rest_then - 1) * 100)}."
 
 
 def level(p: Profile) -> str:
@@ -75,16 +75,17 @@ def level(p: Profile) -> str:
     total = int(p.counts.at[ALL_CRIME, p.year])
     text = f"In {_the(p.year)}, police.uk placed {total:,} recorded crimes in {p.csp}"
     if p.rates is not None:
-        text += f" ({p.rates.at[ALL_CRIME, 'rate']:.0f} for every 1,000 residents)"
-    if ASB in p.counts.index:
-        text += f" and {int(p.counts.at[ASB, p.year]):,} incidents of anti-social behaviour"
+        text += f": {p.rates.at[ALL_CRIME, 'rate']:.0f} for every 1,000 residents"
     text += "."
+    if ASB in p.counts.index:
+        text += f" It placed {int(p.counts.at[ASB, p.year]):,} incidents of anti-social behaviour."
     change = _latest_change(p)
     if change is not None and abs(change) >= 0.5:
         n = len(p.months_compared)
-        months = "" if n in (0, 12) else f" (comparing the {n} months police.uk holds for both years)"
-        text += f" Crime was {_change(change)} on the year before{months}"
-        text += f"; {RECORDING}." if change > 0 else "."
+        months = "" if n in (0, 12) else f", on the {n} months police.uk holds for both years"
+        text += f" Crime was {_change(change)} on the year before{months}."
+        if change > 0:
+            text += f" But {RECORDING}."
         text += _counting_rules(p)
     if p.trend.empty or ALL_CRIME not in p.trend.index:
         return text
@@ -130,7 +131,7 @@ def compared(similar) -> str:
             text += f" and {_change(pct)} across {name} as a whole"
             if (pct > 0) == (total["change"] > 0) and abs(pct - total["change"] * 100) < 5:
                 text += (
-                    ": a change shared by the whole force points to a force-wide cause, such as how crime is "
+                    ": a change shared by the whole force may point to a force-wide cause, such as how crime is "
                     "recorded, more than to anything local"
                 )
         text += "."
@@ -261,9 +262,11 @@ def unmeasured(ev: Evidence) -> str:
     ]
     if not names:
         return ""
+    measured = [i.name for i in ev.priorities if i.name not in names]
+    some = f" Only {'; '.join(measured)} {'has' if len(measured) == 1 else 'have'} some." if measured else ""
     return (
         f"{len(names)} of the {len(ev.priorities)} priorities and issues have no up-to-date figures that measure "
-        f"them: {'; '.join(names)}. How they are doing rests on judgement alone."
+        f"them: {'; '.join(names)}. How they are doing rests on judgement alone.{some}"
     )
 
 
@@ -277,12 +280,12 @@ def asks(ev: Evidence) -> list[dict]:
     missing = gaps(ev)
     if not missing:
         return []
-    listed = "; ".join(f"{figure}, held by {holder}" for figure, holder in missing)
     return [
         {
             "decision": "Ask partners for the figures that would measure the priorities, in time for the next "
             "assessment.",
-            "why": f"No one has supplied: {listed}.",
+            "why": "No one has supplied these figures:",
+            "items": [f"{figure}: held by {holder}" for figure, holder in missing],
             "options": [
                 ["Ask for them now", "each priority can be judged on its own figures next year"],
                 ["Carry on without them", "how those priorities are doing stays a matter of judgement"],
