@@ -75,7 +75,7 @@ def level(p: Profile) -> str:
     total = int(p.counts.at[ALL_CRIME, p.year])
     text = f"In {_the(p.year)}, police.uk placed {total:,} recorded crimes in {p.csp}"
     if p.rates is not None:
-        text += f": {p.rates.at[ALL_CRIME, 'rate']:.0f} for every 1,000 residents"
+        text += f": {p.rates.at[ALL_CRIME, 'rate']:.1f} per 1,000 people"
     text += "."
     if ASB in p.counts.index:
         text += f" It placed {int(p.counts.at[ASB, p.year]):,} incidents of anti-social behaviour."
