@@ -67,17 +67,22 @@ class Chart:
         w, h = fig.get_size_inches()
         needed = 0.0
         for ax in fig.axes:
+            # bars laid across with a category on each row: shorter label lines leave the bars room,
+            # and their value axis two ticks (the bars carry their own values)
+            across = isinstance(ax.yaxis.get_major_locator(), FixedLocator)
+            wrap_at = NARROW_LABEL - 6 if across else NARROW_LABEL
             for axis in (ax.xaxis, ax.yaxis):
                 if isinstance(axis.get_major_locator(), FixedLocator):  # categories: wrap their labels
                     labels = [t.get_text() for t in axis.get_ticklabels()]
-                    wrapped = ["\n".join(textwrap.wrap(t.replace("\n", " "), NARROW_LABEL)) or t for t in labels]
+                    wrapped = ["\n".join(textwrap.wrap(t.replace("\n", " "), wrap_at)) or t for t in labels]
                     axis.set_ticks(axis.get_ticklocs(), wrapped)
                     if axis is ax.yaxis:  # room for each label's lines at the larger text
                         lines = max((t.count("\n") + 1 for t in wrapped), default=1)
                         needed += len(wrapped) * (0.3 + 0.21 * lines) + 1.4
                 elif not isinstance(axis.get_major_locator(), MaxNLocator) or axis is ax.xaxis:
                     if axis.get_scale() == "linear":
-                        axis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
+                        bins = 2 if across and axis is ax.xaxis and ax.texts else 3
+                        axis.set_major_locator(MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10]))
             ax.set_xlabel("\n".join(textwrap.wrap(ax.get_xlabel(), 34)))
             ax.set_ylabel("\n".join(textwrap.wrap(ax.get_ylabel(), 28)))
             if ax.get_legend() is not None:  # one column under the chart, its labels wrapped
