@@ -71,19 +71,21 @@ def body(
         "<h2>Risks, and what is still draft or illustrative</h2>",
     ]
     points = [_e(r) for r in paper.risks]
+    planned = any(r.decision.startswith(("Approve the", "Agree the")) for r in paper.recommendations)
     points += [
         f"<strong>{_e(KIND_WORDS.get(kind, kind.capitalize()))}</strong>: {_e(what)}. Nothing in the findings or "
         "recommendations above rests on it."
         if kind in ("illustrative", "synthetic")
         else f"<strong>{_e(KIND_WORDS.get(kind, kind.capitalize()))}</strong>: {_e(what)}."
         for kind, what in paper.not_final
+        if not (planned and kind == "planned")  # the first recommendation says so already
     ]
     out.append("<ul>" + "".join(f"<li>{p}</li>" for p in points) + "</ul>")
     links = [f'<li><a href="{_e(a.page)}.html">{_e(a.title)}</a>: {_e(a.description)}</li>' for a in paper.appendices]
     if workbook:
         links.append(f'<li><a href="{_e(workbook)}">Every table in one workbook</a> (Excel).</li>')
     if pdf:
-        links.append(f'<li><a href="{_e(pdf)}">This paper as a PDF</a>, for printing.</li>')
+        links.append(f'<li class="sa-print-copy"><a href="{_e(pdf)}">This paper as a PDF</a>, for printing.</li>')
     links.append(
         '<li><a href="manifest.json">How this pack was built</a>: the inputs, their SHA-256 and the versions used; '
         'each table as CSV in the <a href="tables/">tables folder</a>.</li>'

@@ -111,8 +111,12 @@ img.sa-narrow { display: none; }
 }
 /* Print (and the PDF made from the page): A4, no navigation, nothing split that reads as one */
 @page { size: A4; margin: 18mm 16mm 20mm;
+  @top-center { content: string(marking); font: bold 9pt Arial, Helvetica, sans-serif; }
+  @bottom-center { content: string(marking); font: bold 9pt Arial, Helvetica, sans-serif; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8.5pt Arial, Helvetica, sans-serif;
       color: #505a5f; } }
+/* the pack's protective marking, at the top and foot of every printed page */
+.sa-marking { string-set: marking content(); }
 @media print {
   body { font-size: 10.5pt; line-height: 1.4; }
   a { color: var(--text); }

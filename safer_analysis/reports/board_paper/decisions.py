@@ -106,7 +106,7 @@ def _plan(dataset, year: str) -> list[Recommendation]:
         out.append(
             Recommendation(
                 decision,
-                f"The money rests on {title}, {standing}.",
+                f"The money rests on the {title}, {standing}.",
                 options,
             )
         )
@@ -137,7 +137,7 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
                             if not pd.isna(row["amount"])
                             else f"the service stops in {when}",
                         ),
-                        Option("Record a decision already made", "the paper is corrected to show it"),
+                        Option("Note a decision already taken", "the board records it"),
                     ],
                 )
             )

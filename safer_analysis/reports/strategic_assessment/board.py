@@ -12,6 +12,7 @@ import pandas as pd
 
 from safer_analysis.analysis.crime_profile import ALL_CRIME, ASB
 from safer_analysis.analysis.indicator_series import NEIGHBOURS_AVERAGE, number, with_unit
+from safer_analysis.inputs.years import parse_period
 from safer_analysis.present.formats import format_month
 from safer_analysis.reports.strategic_assessment.evidence import Evidence, Measure
 from safer_analysis.reports.strategic_assessment.model import Profile
@@ -103,7 +104,7 @@ def level(p: Profile) -> str:
     return text
 
 
-def compared(similar) -> str:
+def compared(similar, after: str = "") -> str:
     """The area's crime rate beside its similar partnerships' and England and Wales's, and its change
     beside theirs, for the latest year the national figures hold; empty without a comparison."""
     c = getattr(similar, "comparison", None)
@@ -115,10 +116,14 @@ def compared(similar) -> str:
     def side(theirs: float) -> str:
         return "higher than" if rate > theirs else "lower than" if rate < theirs else "the same as"
 
+    later = (
+        ", later than the year assessed, so they show where things stand now" if after and c.period_end > after else ""
+    )
+    members = int(total["group_members"])
     text = (
-        f"In the {c.period}, the latest national figures, {c.area_name}'s crime rate ({rate:.0f} for every 1,000 "
-        f"people) was {side(group)} its {int(total['group_members'])} most similar partnerships taken together "
-        f"({group:.0f}) and {side(ew)} England and Wales ({ew:.0f})."
+        f"In the {c.period} (the latest national figures{later}), {c.area_name}'s crime rate "
+        f"({rate:.0f} for every 1,000 people) was {side(group)} its {members} most similar partnerships taken "
+        f"together ({group:.0f}) and {side(ew)} England and Wales ({ew:.0f})."
     )
     if pd.notna(total.get("change")) and pd.notna(total.get("group_change")):
         text += (
@@ -262,8 +267,7 @@ def unmeasured(ev: Evidence) -> str:
     ]
     if not names:
         return ""
-    measured = [i.name for i in ev.priorities if i.name not in names]
-    some = f" Only {'; '.join(measured)} {'has' if len(measured) == 1 else 'have'} some." if measured else ""
+    some = ""
     return (
         f"{len(names)} of the {len(ev.priorities)} priorities and issues have no up-to-date figures that measure "
         f"them: {'; '.join(names)}. How they are doing rests on judgement alone.{some}"
@@ -272,7 +276,8 @@ def unmeasured(ev: Evidence) -> str:
 
 def findings(p: Profile, similar, ev: Evidence) -> list[str]:
     """The assessment's findings for the board paper (see the module), most important first."""
-    return [t for t in (level(p), compared(similar), partner_evidence(ev), unmeasured(ev)) if t]
+    end = parse_period(p.year).months()[-1]
+    return [t for t in (level(p), compared(similar, end), partner_evidence(ev), unmeasured(ev)) if t]
 
 
 def asks(ev: Evidence) -> list[dict]:
@@ -284,7 +289,7 @@ def asks(ev: Evidence) -> list[dict]:
         {
             "decision": "Ask partners for the figures that would measure the priorities, in time for the next "
             "assessment.",
-            "why": "No one has supplied these figures:",
+            "why": "Partners hold these figures, but they were not supplied for this assessment:",
             "items": [f"{figure}: held by {holder}" for figure, holder in missing],
             "options": [
                 ["Ask for them now", "each priority can be judged on its own figures next year"],
