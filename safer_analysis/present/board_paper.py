@@ -33,6 +33,7 @@ def _recommendations(paper: BoardPaper) -> str:
             f"<li><p><strong>{_e(r.decision)}</strong></p>"
             + (f"<p>{_e(r.why)}</p>" if r.why else "")
             + (f"<ul>{listed}</ul>" if listed else "")
+            + (f"<p><strong>Recommended</strong>: {_e(r.recommended)}</p>" if r.recommended else "")
             + (f"<p>Options:</p><ul>{options}</ul>" if options else "")
             + "</li>"
         )
@@ -71,14 +72,12 @@ def body(
         "<h2>Risks, and what is still draft or illustrative</h2>",
     ]
     points = [_e(r) for r in paper.risks]
-    planned = any(r.decision.startswith(("Approve the", "Agree the")) for r in paper.recommendations)
     points += [
         f"<strong>{_e(KIND_WORDS.get(kind, kind.capitalize()))}</strong>: {_e(what)}. Nothing in the findings or "
         "recommendations above rests on it."
         if kind in ("illustrative", "synthetic")
         else f"<strong>{_e(KIND_WORDS.get(kind, kind.capitalize()))}</strong>: {_e(what)}."
         for kind, what in paper.not_final
-        if not (planned and kind == "planned")  # the first recommendation says so already
     ]
     out.append("<ul>" + "".join(f"<li>{p}</li>" for p in points) + "</ul>")
     links = [f'<li><a href="{_e(a.page)}.html">{_e(a.title)}</a>: {_e(a.description)}</li>' for a in paper.appendices]

@@ -136,3 +136,14 @@ def test_the_whole_paper_reads_as_plain_english(packs, year):
     assert counts.words >= 500 and counts.sentences >= 30  # the paper itself, not an empty page
     assert counts.reading_ease >= plain_english.READING_EASE_AT_LEAST
     assert plain_english.statistical_terms(said) == []
+
+
+def test_what_the_documents_recommend_goes_with_the_decision_it_speaks_to(packs):
+    """recommendations.csv's own words: the plan's advice on the counselling contract sits under
+    that decision, and a recommendation that speaks to no decision is one to agree."""
+    listed = _paper(packs, "2018-19").find("ol", class_="sa-recommendations").find_all("li", recursive=False)
+    counselling = next(li for li in listed if "Therapeutic counselling" in li.find("strong").get_text())
+    assert "Recommended: Align the next procurement of the therapeutic counselling service" in counselling.get_text(
+        " ", strip=True
+    ).replace(" :", ":")
+    assert any(li.find("strong").get_text().startswith("Agree: Explore the evidence on alcohol") for li in listed)

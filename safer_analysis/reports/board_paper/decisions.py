@@ -13,6 +13,8 @@ nothing here splits an amount the documents do not split.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -39,6 +41,8 @@ class Recommendation:
     options: list[Option] = field(default_factory=list)
     #: what the decision is about, where it is a list (the figures no one has supplied)
     items: list[str] = field(default_factory=list)
+    #: what a document (or the analyst, in recommendations.csv) recommends, with where it says so
+    recommended: str = ""
 
 
 def _months_into(end: str, year: str) -> str:
@@ -194,8 +198,45 @@ def _money(dataset, year: str) -> list[Recommendation]:
     return out
 
 
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 5}
+
+
+def _cited(dataset, row: pd.Series) -> str:
+    """Where a row of recommendations.csv comes from: a document's title and section, else the analyst."""
+    table = dataset.sources.set_index("document_id")
+    doc = row.get("source_document")
+    if isinstance(doc, str) and doc in table.index:
+        return f"{table.at[doc, 'title']}, {row['source_section']}"
+    return "the analyst"
+
+
+def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list[Recommendation]:
+    """``decisions`` with what recommendations.csv recommends for ``year`` attached to the decision it
+    speaks to (one naming the same project), and each recommendation that speaks to none added as a
+    decision of its own, to agree or not."""
+    table = dataset.recommendations[dataset.recommendations["financial_year"] == year]
+    out = list(decisions)
+    for _, row in table.iterrows():
+        said = f"{row['recommendation'].rstrip('.')} (recommended in {_cited(dataset, row)})."
+        words = _words(row["recommendation"])
+        best = max(range(len(decisions)), key=lambda i: len(words & _words(out[i].decision)), default=None)
+        if best is not None and len(words & _words(out[best].decision)) >= 2 and not out[best].recommended:
+            out[best] = dataclasses.replace(out[best], recommended=said)
+            continue
+        out.append(
+            Recommendation(
+                f"Agree: {row['recommendation'].rstrip('.')}.",
+                f"Recommended in {_cited(dataset, row)}.",
+                [Option("Agree it", "it is done as written"), Option("Amend or decline it", "the board says how")],
+            )
+        )
+    return out
+
+
 def recommendations(dataset, year: str) -> list[Recommendation]:
-    """Every decision the year's data put to the board, the plan first, then contracts, then money."""
+    """Every decision the year's data put to the board, the plan first, then contracts, then money;
+    with what the documents recommend (:func:`with_documented`)."""
     if dataset.allocations_for(year).empty:
         return [
             Recommendation(
@@ -204,4 +245,4 @@ def recommendations(dataset, year: str) -> list[Recommendation]:
                 [Option("Ask for a plan by the next meeting", "the grant waits for a plan")],
             )
         ]
-    return _plan(dataset, year) + _contracts(dataset, year) + _money(dataset, year)
+    return with_documented(dataset, year, _plan(dataset, year) + _contracts(dataset, year) + _money(dataset, year))

@@ -183,6 +183,8 @@ def build(
     else:
         money = f"No grant or allocations for {year} are entered yet."
     ordered = assessment + findings
+    if any(r.decision.startswith(("Approve the", "Agree the")) for r in decisions):
+        status = [(k, w) for k, w in status if k != "planned"]  # the plan's own recommendation says so
     paper_for = settings.paper_for if decisions else "information"
     n = len(decisions)
     asks = f"asks the board to take {n} decision{'s' if n != 1 else ''}" if n else "is for the board's information"
