@@ -62,3 +62,13 @@ def _check_indicators(project: Project, dataset) -> None:
         )
     elif not (project.data_dir / priorities.FILE).exists():
         print(f"New in this version: {priorities.FILE} says what measures each priority; absent, nothing does.")
+    named = set(mapping["priority_key"]) | {
+        k for keys in rows.get("priority_keys", []) if isinstance(keys, tuple) for k in keys
+    }
+    silent = [k for k in dataset.local_priorities["priority_key"] if k not in named]
+    if silent:
+        print(
+            f"Nothing says what measures these priorities, or who holds their figures ({priorities.FILE}): "
+            + "; ".join(silent)
+            + "."
+        )

@@ -162,3 +162,12 @@ def test_check_says_which_indicators_are_held_named_but_not_supplied_and_not_yet
         held = link["measure"].startswith(("First-time entrants", "Proven reoffending", "Sexual offences", "Stalking"))
         assert (link["measure"] in line.split("named but not supplied: ")[1]) != held
     assert "not yet linked to a priority: Violence with injury (police recorded crime)" in line
+
+
+def test_check_names_a_priority_nothing_says_what_measures(project_copy: Path, capsys):
+    mapping = project_copy / "data" / priorities.FILE
+    rows = [r for r in read_rows(mapping) if r["priority_key"] != "prevent"]
+    write_csv(mapping, rows, priorities.NAMES)
+    assert main(["check", "--project", str(project_copy)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Nothing says what measures"))
+    assert line.endswith(": prevent.")
