@@ -366,3 +366,14 @@ def test_a_number_that_is_not_one_is_refused(tmp_path: Path, value: str):
     with pytest.raises(DataValidationError) as caught:
         tidy.read(path)
     assert (caught.value.problems[0].row, caught.value.problems[0].column) == (2, "value")
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [({"period": "0000"}, "period"), ({"count": "500", "denominator": "430", "unit": "% of cases"}, "count")],
+)
+def test_a_period_out_of_range_or_a_share_larger_than_its_group_is_refused(tmp_path: Path, cells, column):
+    path = write_csv(tmp_path / "mine.csv", [tidy_row(**cells)], TIDY_HEADER)
+    with pytest.raises(DataValidationError) as caught:
+        tidy.read(path)
+    assert (caught.value.problems[0].row, caught.value.problems[0].column) == (2, column)

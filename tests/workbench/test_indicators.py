@@ -68,7 +68,15 @@ def test_the_projects_own_indicators_come_with_england_as_comparator_and_small_c
         for y, v, c in ((2015, 30, 3), (2016, 28, 40), (2017, 27, 41), (2018, 25, 38), (2019, 24, 35))
     ]
     rows += [
-        tidy_row(period="2019/20", area_code="E92000001", area_name="England", value="26", count="9000", marking="")
+        tidy_row(
+            period="2019/20",
+            area_code="E92000001",
+            area_name="England",
+            value="26",
+            count="9000",
+            denominator="34600",
+            marking="",
+        )
     ]
     write_csv(project_copy / "data" / tidy.FILE, rows, TIDY_HEADER)
     view = open_workbench("2018-19", project=str(project_copy)).indicator("marac repeat")

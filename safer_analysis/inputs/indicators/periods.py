@@ -26,7 +26,15 @@ EXPECTED = "expected a period such as 2018, 2018/19, 2016 - 18, 2018/19 - 20/21,
 
 
 def _parts(text: str) -> tuple[str, float, str]:
-    """(label, decimal year the period starts, kind), or a CellError saying what was expected."""
+    """(label, decimal year the period starts, kind), or a CellError saying what was expected: a
+    period from 1900 to 2100."""
+    label, start, kind = _read(text)
+    if not 1900 <= start <= 2100:
+        raise CellError(f"{EXPECTED}; found {text!r} (a year from 1900 to 2100)")
+    return label, start, kind
+
+
+def _read(text: str) -> tuple[str, float, str]:
     value = " ".join(str(text).split())
     if m := _YEAR.fullmatch(value):
         return value, float(m[1]), "year"

@@ -105,6 +105,12 @@ def row_problems(frame: pd.DataFrame, label: str) -> list[Problem]:
             problems.append(
                 Problem(label, row, "value", f"expected at most the upper limit ({upper:g}); found {value:g}")
             )
+        count, denominator = r["count"], r["denominator"]
+        share = str(r["unit"] if pd.notna(r["unit"]) else "").startswith("%")  # a share of a group: not more than it
+        if share and pd.notna(count) and pd.notna(denominator) and count > denominator:
+            problems.append(
+                Problem(label, row, "count", f"expected at most the denominator ({denominator:g}); found {count:g}")
+            )
         key = indicator_key(r["indicator"])
         seen = first.setdefault((key, r["area_code"], r["period"]), row)
         if seen != row:
