@@ -147,3 +147,15 @@ def test_what_the_documents_recommend_goes_with_the_decision_it_speaks_to(packs)
         " ", strip=True
     ).replace(" :", ":")
     assert any(li.find("strong").get_text().startswith("Agree: Explore the evidence on alcohol") for li in listed)
+
+
+def test_the_figures_asked_of_partners_are_theirs_and_published_ones_are_not_asked_for(packs):
+    listed = _paper(packs, "2018-19").find("ol", class_="sa-recommendations").find_all("li", recursive=False)
+    ask = next(li for li in listed if li.find("strong").get_text().startswith("Ask partners"))
+    items = [li.get_text(" ", strip=True) for li in ask.find("ul").find_all("li")]
+    assert (
+        "MARAC (multi-agency risk assessment conference) cases and repeat rate: held by the MARAC coordinator" in items
+    )
+    published = items[-1]
+    assert published.startswith("Published, for the analyst to add before the next assessment:")
+    assert "Prevent referrals" in published and not any("Prevent referrals" in i for i in items[:-1])

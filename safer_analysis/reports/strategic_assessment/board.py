@@ -281,16 +281,27 @@ def findings(p: Profile, similar, ev: Evidence) -> list[str]:
 
 
 def asks(ev: Evidence) -> list[dict]:
-    """The request the assessment makes of the board: the figures that would measure its priorities."""
+    """The request the assessment makes of the board: the figures partners hold that would measure
+    its priorities. Figures their holder publishes (``held_by`` says "published") are the
+    analyst's to add, and are named as such rather than asked for."""
     missing = gaps(ev)
-    if not missing:
+    held = [(f, h) for f, h in missing if "published" not in h.lower()]
+    published = [(f, h) for f, h in missing if "published" in h.lower()]
+    if not held:
         return []
+    why = "Partners hold these figures, but they were not supplied for this assessment:"
+    items = [f"{figure}: held by {holder}" for figure, holder in held]
+    if published:
+        items.append(
+            "Published, for the analyst to add before the next assessment: "
+            + "; ".join(f"{figure}: {holder}" for figure, holder in published)
+        )
     return [
         {
             "decision": "Ask partners for the figures that would measure the priorities, in time for the next "
             "assessment.",
-            "why": "Partners hold these figures, but they were not supplied for this assessment:",
-            "items": [f"{figure}: held by {holder}" for figure, holder in missing],
+            "why": why,
+            "items": items,
             "options": [
                 ["Ask for them now", "each priority can be judged on its own figures next year"],
                 ["Carry on without them", "how those priorities are doing stays a matter of judgement"],
