@@ -254,6 +254,10 @@ class Dataset:
         except ValueError:
             return None
 
+    def grant_known(self, year: str) -> bool:
+        """Whether grants.csv gives an amount for ``year`` (a row, and not Tbc)."""
+        return year in set(self.grants["financial_year"]) and self.grant_or_none(year) is not None
+
     def draft_items(self, year: str) -> list[str]:
         """What is still to be confirmed for ``year``: the grant, amounts, or any allocation at all."""
         items = []

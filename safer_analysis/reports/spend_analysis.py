@@ -236,7 +236,7 @@ def risks(dataset, year: str) -> list[str]:
         if what
     ]
     following = FinancialYear.parse(year).next().label
-    confirmed = _grant_known(dataset, following)
+    confirmed = dataset.grant_known(following)
     ending = spend.contract_risks(dataset.allocations, year)
     ending = ending.sort_values("when", key=lambda s: s != "during the year", kind="stable")  # the sooner first
     for _, row in ending.iterrows():
@@ -260,13 +260,8 @@ def risks(dataset, year: str) -> list[str]:
     return out
 
 
-def _grant_known(dataset, year: str) -> bool:
-    """Whether grants.csv gives an amount for ``year`` (not missing, not Tbc)."""
-    return year in set(dataset.grants["financial_year"]) and dataset.grant_or_none(year) is not None
-
-
 def _known_years(dataset) -> str:
-    years = [y for y in sorted(dataset.grants["financial_year"]) if _grant_known(dataset, y)]
+    years = [y for y in sorted(dataset.grants["financial_year"]) if dataset.grant_known(y)]
     return " and ".join([", ".join(years[:-1]), years[-1]]) if len(years) > 1 else (years[0] if years else "no year")
 
 

@@ -52,10 +52,6 @@ def _months_into(end: str, year: str) -> str:
     return f"{n} month{'s' if n != 1 else ''}"
 
 
-def _grant_known(dataset, year: str) -> bool:
-    return year in set(dataset.grants["financial_year"]) and dataset.grant_or_none(year) is not None
-
-
 def _unapproved(dataset, year: str) -> list[tuple[str, str, str]]:
     """The documents behind ``year``'s lines not yet approved: (title, standing, date as YYYY-MM or text)."""
     table = dataset.sources.set_index("document_id")
@@ -119,7 +115,7 @@ def _plan(dataset, year: str) -> list[Recommendation]:
 
 def _contracts(dataset, year: str) -> list[Recommendation]:
     following = FinancialYear.parse(year).next().label
-    confirmed = _grant_known(dataset, following)
+    confirmed = dataset.grant_known(following)
     ending = spend.contract_risks(dataset.allocations, year)
     ending = ending.sort_values("when", key=lambda s: s != "during the year", kind="stable")
     out = []

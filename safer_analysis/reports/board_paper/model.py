@@ -98,7 +98,7 @@ def money_finding(dataset, year: str) -> str:
     if pending:
         text += f" {pending} more line{'s have' if pending != 1 else ' has'} no amount yet."
     previous = FinancialYear.parse(year).previous().label
-    before = dataset.grant_or_none(previous) if previous in set(dataset.grants["financial_year"]) else None
+    before = dataset.grant_or_none(previous) if dataset.grant_known(previous) else None
     if grant is not None and before is not None:
         if abs(grant - before) < 0.5:
             text += f" The grant is the same as in {previous}."
@@ -136,7 +136,7 @@ def _risks(dataset, year: str) -> list[str]:
     """What could upset the plan: the next year's grant unconfirmed while contracts run into it."""
     out = []
     following = FinancialYear.parse(year).next().label
-    if not _grant_known(dataset, following):
+    if not dataset.grant_known(following):
         running = spend.contract_risks(dataset.allocations, year)
         running = running[running["when"] == "in the next year"]
         if len(running):
@@ -148,10 +148,6 @@ def _risks(dataset, year: str) -> list[str]:
         "Recorded crime counts what the police record: a change in recording moves it as much as a change in crime."
     )
     return out
-
-
-def _grant_known(dataset, year: str) -> bool:
-    return year in set(dataset.grants["financial_year"]) and dataset.grant_or_none(year) is not None
 
 
 def build(
