@@ -126,7 +126,7 @@ def build_force(
     built_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = git_commit(proj.root)
     marking = proj.settings.marking
-    mark = f'<strong class="sa-marking">{html.escape(marking)}</strong> · '
+    mark = pages.marking_prefix(marking)
     masthead = f'{mark}<a href="index.html">{html.escape(force_name)}</a> · partnerships {html.escape(year)}'
     footer = pages.footer(built_at, commit, marking)
     with BuildLock(out, name):
@@ -279,7 +279,7 @@ def _write_index(
     page = wrap(
         f"{force} {year}",
         body,
-        masthead=(f'<strong class="sa-marking">{html.escape(marking)}</strong> · ' if marking else "")
+        masthead=pages.marking_prefix(marking)
         + f'<a href="index.html">{html.escape(force)}</a> · partnerships {html.escape(year)}',
         footer=pages.footer(built_at, commit, marking),
         contents=False,

@@ -92,8 +92,13 @@ def marking_line(marking: str, public: bool) -> str:
     return marking
 
 
+def marking_prefix(marking: str) -> str:
+    """The marking as a masthead begins with it (the print stylesheet repeats it on every page)."""
+    return f'<strong class="sa-marking">{html.escape(marking)}</strong> · ' if marking else ""
+
+
 def masthead(partnership: str, year: str, marking: str = "") -> str:
-    mark = f'<strong class="sa-marking">{html.escape(marking)}</strong> · ' if marking else ""
+    mark = marking_prefix(marking)
     return f'{mark}<a href="index.html">{html.escape(partnership)}</a> · board pack {html.escape(year)}'
 
 
