@@ -163,6 +163,26 @@ class IndicatorSeries:
         held = own[own["value"].notna() | own["lower"].notna()]
         return held.iloc[-1] if len(held) else None
 
+    def comparators(self, period: str, neighbours: str = NEIGHBOURS_AVERAGE) -> list[tuple[str, float, str]]:
+        """Each comparator with a value for ``period``: its name (the neighbours' average called
+        ``neighbours``), its value, and the value as said, with how many neighbours had a figure
+        where some had none."""
+        table = self.comparison_frame
+        if period not in table.index:
+            return []
+        own = set(self.own["area_name"])
+        out = []
+        for label, value in table.loc[period].items():
+            if label in own or pd.isna(value):
+                continue
+            said = number(value)
+            if label == NEIGHBOURS_AVERAGE:
+                held = int(table.attrs["neighbours_with_a_value"].get(period, 0))
+                if held < table.attrs["neighbours"]:
+                    said += f", {held} of {table.attrs['neighbours']} with a figure"
+            out.append((neighbours if label == NEIGHBOURS_AVERAGE else label, float(value), said))
+        return out
+
     def comparison_sentence(self) -> str:
         """The area's latest value beside each comparator's for the same period, in words ("In 2024,
         Plymouth (207) was higher than South West (121) and the statistical neighbours' average
@@ -171,20 +191,12 @@ class IndicatorSeries:
         last = self.latest()
         if self.single_point or last is None or table.empty or last["period"] not in table.index:
             return ""
-        row = table.loc[last["period"]]
-        own = set(self.own["area_name"])
         mine = number(last["value"])
         groups: dict[str, list[str]] = {"higher than": [], "lower than": [], "the same as": []}
-        for label, value in row.items():
-            if label in own or pd.isna(value):
-                continue
-            theirs = number(value)
-            name = f"the {label}" if label == NEIGHBOURS_AVERAGE else label
-            if label == NEIGHBOURS_AVERAGE:
-                held = int(table.attrs["neighbours_with_a_value"].get(last["period"], 0))
-                if held < table.attrs["neighbours"]:
-                    theirs += f", {held} of {table.attrs['neighbours']} with a figure"
-            relation = "the same as" if theirs == mine else "higher than" if last["value"] > value else "lower than"
+        for name, value, theirs in self.comparators(last["period"], f"the {NEIGHBOURS_AVERAGE}"):
+            relation = (
+                "the same as" if number(value) == mine else "higher than" if last["value"] > value else "lower than"
+            )
             groups[relation].append(f"{name} ({theirs})")
         said = [f"{relation} {_listed(names)}" for relation, names in groups.items() if names]
         if not said:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from safer_analysis.analysis.crime_profile import ALL_CRIME, ASB
-from safer_analysis.analysis.indicator_series import NEIGHBOURS_AVERAGE, number, with_unit
+from safer_analysis.analysis.indicator_series import number, with_unit
 from safer_analysis.inputs.years import parse_period
 from safer_analysis.present.formats import format_month
 from safer_analysis.reports.strategic_assessment.evidence import Evidence, Measure
@@ -176,22 +176,7 @@ def _force_change(c, project: object = None) -> tuple[str, float] | None:
 def _beside(m: Measure, value: float, period: str) -> str:
     """Where the area's ``value`` for ``period`` stands beside every comparator's: ", higher than A
     (1) and B (2)" where it is on one side of all of them; empty otherwise."""
-    s = m.series
-    frame = s.comparison_frame
-    if period not in frame.index:
-        return ""
-    row = frame.loc[period]
-    others = []
-    for label, theirs in row.items():
-        if label in set(s.own["area_name"]) or pd.isna(theirs):
-            continue
-        name, said = label, number(theirs)
-        if label == NEIGHBOURS_AVERAGE:
-            name = "similar councils"
-            held = int(frame.attrs["neighbours_with_a_value"].get(period, 0))
-            if held < frame.attrs["neighbours"]:
-                said += f", {held} of {frame.attrs['neighbours']} with a figure"
-        others.append((name, theirs, said))
+    others = m.series.comparators(period, "similar councils")
     if not others:
         return ""
     if all(value > v for _, v, _ in others):
