@@ -502,3 +502,46 @@ def test_a_store_of_every_area_from_the_real_downloads_matches_a_full_read(tmp_p
     table, read = pu.read_police_uk(real_archives)
     _same_report(streamed, read)
     pd.testing.assert_frame_equal(pu.load_crimes(store), table.to_pandas())
+
+
+def _counted_from_the_store(store: Path) -> pd.DataFrame:
+    columns = ["lsoa_code", "month", "crime_type"]
+    return pu.partnership_counts(pq.read_table(store, columns=columns, read_dictionary=columns))
+
+
+def test_the_counts_tallied_file_by_file_are_those_of_the_store_counted_whole(tmp_path):
+    """The counts per partnership are tallied on each file's dictionary codes as it is parsed, and
+    a month held again is tallied from the rows kept: the result is what counting the finished
+    store row by row gives, through a first import and one that replaces and keeps months, with
+    rows of every kind (no LSOA, an LSOA no lookup knows, one in no single partnership)."""
+    store = tmp_path / "all-areas-street.parquet"
+    first = write_folder(
+        tmp_path / "a",
+        [
+            *sample(),
+            month_file(
+                "2018-05",
+                [
+                    row("2018-05", lsoa="E01015272", name="Cumberland 001A", cid="shared"),
+                    row("2018-05", lsoa="E01015272", name="Cumberland 001A", cid="", ctype="Anti-social behaviour"),
+                    row("2018-05", lsoa="", name="", lon="", cid="nowhere"),
+                    row("2018-05", cid="twice"),
+                    row("2018-05", cid="twice"),  # published twice: counted once
+                ],
+            ),
+            month_file("2018-05", [avon("2018-05", "bristol")], force="avon-and-somerset"),
+        ],
+    )
+    pu.import_police_uk(first, store)
+    counts = pd.read_csv(pu.counts_file(store))
+    pd.testing.assert_frame_equal(counts, _counted_from_the_store(store))
+    kinds = set(counts["csp_code"])
+    assert {pu.NO_LOCATION, "LSOA not in the ONS lookups", "LSOA in no single partnership", "E22000056"} <= kinds
+    plymouth_may = counts[(counts["csp_code"] == "E22000056") & (counts["month"] == "2018-05")]
+    assert plymouth_may["count"].sum() == 2  # the crime published twice, once; Avon's row has a Plymouth LSOA
+    assert counts["count"].sum() == pu.crimes_metadata(store)["rows"] == 7 + 4 + 1
+    later = write_folder(tmp_path / "b", [month_file("2018-05", [row("2018-05", cid="may-again")])])
+    pu.import_police_uk(later, store, replace_smaller=True)  # Devon and Cornwall's May again; Avon's kept
+    again = pd.read_csv(pu.counts_file(store))
+    pd.testing.assert_frame_equal(again, _counted_from_the_store(store))
+    assert again["count"].sum() == pu.crimes_metadata(store)["rows"] == 7 + 1 + 1

@@ -4,14 +4,20 @@ Safety Partnership its LSOA lies in, month and crime type, written beside the st
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from safer_analysis.inputs.names import counts_file
 from safer_analysis.inputs.police_uk.common import PathLike, _temporary
+
+if TYPE_CHECKING:  # pandas is imported when counts are made, not with the module: an import's start-up waits on it
+    import pandas as pd
 
 #: The columns of a partnership counts file (:func:`partnership_counts`).
 COUNT_COLUMNS = ["csp_code", "month", "crime_type", "count"]
@@ -39,7 +45,7 @@ def partnership_counts(crimes: pd.DataFrame | pa.Table) -> pd.DataFrame:
 
     Counted on category codes: each distinct LSOA is looked up once, not each of six million rows.
     """
-    import numpy as np
+    import pandas as pd
 
     from safer_analysis.inputs.areas import partnership_of_lsoa
 
@@ -70,6 +76,124 @@ def partnership_counts(crimes: pd.DataFrame | pa.Table) -> pd.DataFrame:
         }
     )
     return counts.sort_values(COUNT_COLUMNS[:3], ignore_index=True)[COUNT_COLUMNS]
+
+
+#: One file's rows tallied on its dictionary codes (:func:`code_counts`): the LSOA, month and crime
+#: type dictionaries, then each (LSOA, month, type) key found, as
+#: ``(lsoa * months + month) * types + type`` with a row without an LSOA at ``lsoa = len(LSOAs)``,
+#: and its count.
+CodeCounts = tuple[pa.Array, pa.Array, pa.Array, np.ndarray, np.ndarray]
+
+
+def _codes(array: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """A column's dictionary and its codes (-1 where blank), encoding a plain column first."""
+    if not pa.types.is_dictionary(array.type):
+        array = pc.dictionary_encode(array)
+    return array.dictionary, pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
+
+
+def code_counts(table: pa.Table) -> list[CodeCounts]:
+    """The rows of ``table`` (a store's columns) tallied per LSOA, month and crime type on their
+    dictionary codes, a record batch at a time, with no lookup and no text compared: cheap enough
+    to run beside the parsing of each file. :class:`CountTally` turns the tallies into counts per
+    partnership, exactly those :func:`partnership_counts` makes from the same rows."""
+    parts = []
+    for batch in table.select(["lsoa_code", "month", "crime_type"]).to_batches():
+        if not batch.num_rows:
+            continue
+        (lsoas, lsoa), (months, month), (kinds, kind) = (_codes(batch.column(i)) for i in range(3))
+        lsoa = np.where(lsoa < 0, len(lsoas), lsoa).astype(np.int64)
+        present = (month >= 0) & (kind >= 0)  # rows without a month or crime type are left out
+        key = (lsoa[present] * len(months) + month[present]) * len(kinds) + kind[present]
+        tally = np.bincount(key, minlength=1)
+        found = np.flatnonzero(tally)
+        parts.append((lsoas, months, kinds, found, tally[found]))
+    return parts
+
+
+class CountTally:
+    """Counts per partnership, month and crime type gathered from files' :func:`code_counts`.
+
+    ``places`` gives each LSOA's partnership (:func:`areas.partnership_of_lsoa`), usually a future
+    of it, so the lookups load while the first files are parsed; tallies arriving before it is
+    ready wait in a list (:meth:`add` never blocks on it)."""
+
+    def __init__(self, places: Future | dict[str, str]) -> None:
+        self.places = places
+        self.waiting: list[CodeCounts] = []
+        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.labels: dict[str, int] = {}
+        self.months: dict[str, int] = {}
+        self.kinds: dict[str, int] = {}
+        self.lookup: tuple[pa.Array, np.ndarray] | None = None
+
+    def _ready(self, wait: bool) -> bool:
+        if self.lookup is None:
+            if isinstance(self.places, Future) and not (wait or self.places.done()):
+                return False
+            places = self.places.result() if isinstance(self.places, Future) else self.places
+            codes = pa.array(list(places), pa.string())
+            self.lookup = (codes, np.array([self._label(_partnership(places[c])) for c in places], dtype=np.int64))
+        return True
+
+    def _label(self, name: str) -> int:
+        return self.labels.setdefault(name, len(self.labels))
+
+    @staticmethod
+    def _ids(values: pa.Array, ids: dict[str, int]) -> np.ndarray:
+        return np.array([ids.setdefault(v, len(ids)) for v in values.to_pylist()], dtype=np.int64)
+
+    def add(self, parts: list[CodeCounts], *, wait: bool = False) -> None:
+        """Take files' tallies, turning them into partnerships' at once if the lookups are loaded."""
+        self.waiting.extend(parts)
+        if not self._ready(wait):
+            return
+        codes, label_at = self.lookup
+        if not self.waiting:
+            return
+        # every waiting file's LSOAs looked up at once: the lookup's hash table is built once a call
+        dictionaries = [lsoas for lsoas, *_ in self.waiting]
+        at = pc.fill_null(pc.index_in(pa.concat_arrays(dictionaries), value_set=codes), -1).to_numpy()
+        places = np.where(at < 0, self._label(NOT_KNOWN), label_at[np.maximum(at, 0)] if len(label_at) else 0)
+        no_location = self._label(NO_LOCATION)
+        start, found = 0, self.found
+        for lsoas, months, kinds, keys, counts in self.waiting:
+            csp = np.append(places[start : start + len(lsoas)], no_location)  # the slot of rows without an LSOA
+            start += len(lsoas)
+            lsoa, rest = np.divmod(keys, len(months) * len(kinds))
+            month, kind = np.divmod(rest, len(kinds))
+            found.append((csp[lsoa], self._ids(months, self.months)[month], self._ids(kinds, self.kinds)[kind], counts))
+        self.waiting = []
+        self.found = [self._summed(found)]  # at most one count per partnership, month and type held
+
+    def frame(self) -> pd.DataFrame:
+        """The counts (:data:`COUNT_COLUMNS`), sorted by partnership, month and crime type."""
+        import pandas as pd
+
+        self.add([], wait=True)
+        if not self.found:
+            return pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else object) for c in COUNT_COLUMNS})
+        csp_at, month_at, kind_at, count = self.found[0]
+        names = [np.asarray(list(ids), dtype=object) for ids in (self.labels, self.months, self.kinds)]
+        counts = pd.DataFrame(
+            {
+                "csp_code": names[0][csp_at].astype(str),
+                "month": names[1][month_at].astype(str),
+                "crime_type": names[2][kind_at].astype(str),
+                "count": count.astype("int64"),
+            }
+        )
+        return counts.sort_values(COUNT_COLUMNS[:3], ignore_index=True)[COUNT_COLUMNS]
+
+    def _summed(self, found: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The counts of ``found`` summed per partnership, month and crime type, those above nought."""
+        csp, month, kind, count = (np.concatenate(column) for column in zip(*found, strict=True))
+        months, kinds = max(len(self.months), 1), max(len(self.kinds), 1)
+        tally = np.bincount((csp * months + month) * kinds + kind, weights=count).astype(np.int64)
+        at = np.flatnonzero(tally)
+        csp_at, rest = np.divmod(at, months * kinds)
+        month_at, kind_at = np.divmod(rest, kinds)
+        return csp_at, month_at, kind_at, tally[at]
 
 
 def write_partnership_counts(store: PathLike, counts: pd.DataFrame | None = None) -> Path:

@@ -7,10 +7,9 @@ import json
 import os
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -26,7 +25,7 @@ from safer_analysis.inputs.police_uk.common import (
     _Member,
     _temporary,
 )
-from safer_analysis.inputs.police_uk.counts import COUNT_COLUMNS, partnership_counts, write_partnership_counts
+from safer_analysis.inputs.police_uk.counts import CodeCounts, CountTally, code_counts, write_partnership_counts
 from safer_analysis.inputs.police_uk.files import (
     STREAM_FROM_BYTES,
     _at_row,
@@ -64,13 +63,15 @@ _STORE_SCHEMA = pa.schema(
 )
 
 
-def _read_whole(member: _Member, data: bytes | pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int]]:
+def _read_whole(member: _Member, data: bytes | pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int], list[CodeCounts]]:
     """Parse and check every row of one monthly file for a store of every area (run in a thread
     per core: Arrow parses without holding Python's lock): the rows kept, the duplicate rows
-    dropped and the rows sharing a Crime ID (:func:`_duplicates`). A large file comes already
-    read and checked, a block at a time (:func:`_read_streamed`)."""
+    dropped and the rows sharing a Crime ID (:func:`_duplicates`), and the rows kept tallied for
+    the counts per partnership (:func:`code_counts`). A large file comes already read and
+    checked, a block at a time (:func:`_read_streamed`)."""
     table = data if isinstance(data, pa.Table) else _checked_rows(member, data)
-    return _duplicates(table)
+    kept, dropped, same = _duplicates(table)
+    return kept, dropped, same, code_counts(kept)
 
 
 def _checked_rows(member: _Member, data: bytes) -> pa.Table:
@@ -114,10 +115,11 @@ def _as_store_columns(table: pa.Table) -> pa.Table:
 class _StoreWriter:
     """Writes a store month by month in a thread of its own while the next files are parsed, into
     a temporary file that replaces the store only when every row is written: a failed or
-    killed import leaves the last good store. The same thread counts each month's rows per
-    partnership (:func:`partnership_counts`), written beside the store once it is in place."""
+    killed import leaves the last good store. The same thread gathers each month's files'
+    tallies into counts per partnership (:class:`CountTally`, given each LSOA's partnership in
+    ``places``), written beside the store once it is in place."""
 
-    def __init__(self, out_path: Path) -> None:
+    def __init__(self, out_path: Path, places: Future | dict[str, str]) -> None:
         import queue
         import threading
 
@@ -131,28 +133,29 @@ class _StoreWriter:
             use_dictionary=[c for c in CRIME_COLUMNS if c not in _DENSE],
             write_statistics=["month", "financial_year"],  # lets a reader skip months; other statistics cost time
         )
-        self.queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[tuple[pa.Table, list[CodeCounts]] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
-        self.counts: list[pd.DataFrame] = []
+        self.tally = CountTally(places)
         self.thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while (table := self.queue.get()) is not None:
+        while (item := self.queue.get()) is not None:
             if self.error is None:  # after a failure, keep taking tables so the reader never waits
                 try:
+                    table, parts = item
                     table = table.unify_dictionaries()  # one dictionary per column: its codes are written as they are
                     self.writer.write_table(table)
-                    self.counts.append(partnership_counts(table.select(["lsoa_code", "month", "crime_type"])))
+                    self.tally.add(parts)
                 except BaseException as exc:  # noqa: BLE001 - raised again in the reading thread
                     self.error = exc
 
-    def put(self, table: pa.Table) -> None:
-        """Queue one month's rows (blocking while two months wait to be written)."""
+    def put(self, table: pa.Table, parts: list[CodeCounts]) -> None:
+        """Queue one month's rows and their tallies (blocking while two months wait to be written)."""
         if self.error is not None:
             raise self.error
         if table.num_rows:
-            self.queue.put(table)
+            self.queue.put((table, parts))
 
     def commit(self, metadata: dict) -> None:
         self.queue.put(None)
@@ -163,9 +166,8 @@ class _StoreWriter:
         self.writer.close()
         os.chmod(self.tmp, 0o644)
         os.replace(self.tmp, self.out_path)
-        # each month is counted once, so the months' counts together are the store's
-        counts = pd.concat(self.counts) if self.counts else pd.DataFrame(columns=COUNT_COLUMNS)
-        write_partnership_counts(self.out_path, counts.sort_values(COUNT_COLUMNS[:3], ignore_index=True))
+        # each month's rows are tallied once, so the months' tallies together are the store's
+        write_partnership_counts(self.out_path, self.tally.frame())
 
     def abort(self) -> None:
         self.queue.put(None)
@@ -174,6 +176,13 @@ class _StoreWriter:
             self.writer.close()
         finally:
             Path(self.tmp).unlink(missing_ok=True)
+
+
+def _partnership_of_lsoa() -> dict[str, str]:
+    """Each LSOA's partnership (imported here: the lookups bring pandas, which the parsing does not need)."""
+    from safer_analysis.inputs.areas import partnership_of_lsoa
+
+    return partnership_of_lsoa()
 
 
 def _not_reported_by(held: pa.Table, fresh: pa.Table) -> pa.Table:
@@ -219,7 +228,8 @@ def _import_every_area(
     earlier_dropped = (earlier or {}).get("duplicates_dropped", {})
     store_dropped: dict[str, dict[str, int]] = {}  # and the duplicates dropped from them
     store_same_id: dict[str, int] = {}
-    writer = _StoreWriter(out_path)
+    lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lookups")  # loaded while the first files are parsed
+    writer = _StoreWriter(out_path, lookups.submit(_partnership_of_lsoa))
     zips: dict[Path, zipfile.ZipFile] = {}
     parsers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="parse")
     done = 0
@@ -230,9 +240,10 @@ def _import_every_area(
                 _read_member(member, zips) if _size(member, zips) <= STREAM_FROM_BYTES else _read_streamed(member, zips)
                 for member in files
             ]
-            tables, dropped_rows, same_id = [], [], {}
-            for member, (table, dropped, same) in zip(files, parsers.map(_read_whole, files, raw), strict=True):
+            tables, dropped_rows, same_id, parts = [], [], {}, []
+            for member, (table, dropped, same, tally) in zip(files, parsers.map(_read_whole, files, raw), strict=True):
                 tables.append(table)
+                parts.extend(tally)
                 dropped_rows.append(dropped)
                 same_id = {m: same_id.get(m, 0) + same.get(m, 0) for m in same_id | same}
                 done += 1
@@ -261,6 +272,7 @@ def _import_every_area(
                     if problem:
                         raise PoliceUkError(problem)
                 kept = _as_store_columns(held[month] if table is None else _not_reported_by(held[month], table))
+                parts.extend(code_counts(kept))
                 table = kept if table is None else pa.concat_tables([kept, table])
                 counts = _month_counts(table, month)
             rows, no_location, _, asb, _ = counts
@@ -270,7 +282,7 @@ def _import_every_area(
             same = (_same_id_rows(table) if month in held else report.same_id_kept).get(month, 0)
             if same:
                 store_same_id[month] = same
-            writer.put(table)
+            writer.put(table, parts)
         if report.rows_kept == 0:
             raise PoliceUkError(
                 f"no rows for any area in {', '.join(report.sources)}: the street-level files hold a header "
@@ -286,6 +298,7 @@ def _import_every_area(
         raise
     finally:
         parsers.shutdown(cancel_futures=True)
+        lookups.shutdown(wait=False, cancel_futures=True)
         for z in zips.values():
             z.close()
     return report
