@@ -97,6 +97,20 @@ ORIGINS = {
         "found_in": "humaniverse/geographr (commit c026be5c)",
         "licence": "Open Government Licence v3.0 (ONS)",
     },
+    "lsoa_partnerships.csv": {
+        "description": "every LSOA code of England and Wales, 2011 and 2021, with the Community Safety Partnership "
+        "(2024) it lies in, blank where the lookups place it in no single one: areas.lsoa_places() made once from "
+        "this folder's lsoa_areas.csv and the two authority lookups, so an import of every area counts per "
+        "partnership without building it",
+        "derived_from": "realdata/ons-lookups/lookup_lsoa11_lsoa21_ltla22.csv",
+        "also_from": (
+            "realdata/ons-lookups/lookup_lsoa21_ward24_ltla24.csv",
+            "realdata/ons-lookups/lookup_ltla24_csp24_pfa24.csv",
+            "realdata/ons-lookups/lookup_ltla22_ltla23.csv",
+        ),
+        "found_in": "humaniverse/geographr (commit c026be5c)",
+        "licence": "Open Government Licence v3.0 (ONS)",
+    },
     "lookup_ltla24_csp24_pfa24.csv": {
         "description": "ONS local authority (2024) to Community Safety Partnership (2024) to police "
         "force area (2024), England and Wales",
@@ -380,6 +394,16 @@ def partnership_measures(shared: Path) -> pd.DataFrame:
     return out
 
 
+def lsoa_partnerships() -> pd.DataFrame:
+    """Each LSOA's partnership as the package places it (from the tables this script made before:
+    run it again after their sources change, until nothing changes)."""
+    from safer_analysis.inputs.areas import lsoa_places
+
+    places = lsoa_places()["csp_code"]
+    frame = pd.DataFrame({"lsoa_code": places.index, "csp_code": places.fillna("").to_numpy()})
+    return frame.sort_values("lsoa_code", ignore_index=True)
+
+
 def csp_lookup(shared: Path) -> pd.DataFrame:
     return pd.read_csv(shared / ORIGINS["lookup_ltla24_csp24_pfa24.csv"]["derived_from"], dtype=str)
 
@@ -526,6 +550,7 @@ MAKERS = {
     "dfe_youth_justice.csv": lambda shared: youth_justice.read_lait(
         shared / ORIGINS["dfe_youth_justice.csv"]["derived_from"]
     ),
+    "lsoa_partnerships.csv": lambda shared: lsoa_partnerships(),
     "dfe_statistical_neighbours.csv": lambda shared: youth_justice.read_neighbours(
         shared / ORIGINS["dfe_statistical_neighbours.csv"]["derived_from"],
         youth_justice.read_lait(shared / ORIGINS["dfe_youth_justice.csv"]["derived_from"]),

@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
             from safer_analysis.cli.compare import _peers
 
             return _peers(args)
-        project = resolve_project(args.project)
+        # an import of every area uses neither the partnership's codes nor its data: it does not wait for them
+        every_area = args.command == "import-police-uk" and args.all_areas
+        project = resolve_project(args.project, codes=not every_area)
         if args.command == "build":
             return _build(args, project)
         if args.command == "export-360giving":

@@ -33,7 +33,7 @@ def _progress(done: int, total: int, name: str) -> None:
 
 
 def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
-    from safer_analysis.inputs import areas, police_uk
+    from safer_analysis.inputs import police_uk
 
     started = time.perf_counter()
     names = args.named or [("--area", project.settings.area)]
@@ -67,6 +67,8 @@ def _import_police_uk(args: argparse.Namespace, project: Project) -> int:
                 f"Done in {time.perf_counter() - started:.1f} s."
             )
             return 0
+        from safer_analysis.inputs import areas  # the lookups, which an import of every area does not use
+
         if args.lsoa_codes is not None or len(names) == 1:
             option, name = names[0]
             if args.lsoa_codes is not None:

@@ -39,6 +39,10 @@ SETTINGS_FILE = "safer-analysis.toml"
 #: An environment variable that names the project when no folder is given.
 PROJECT_ENV = "SAFER_ANALYSIS_PROJECT"
 
+#: The protective markings a pack (and a partner's figure) may carry: Government Security
+#: Classifications, the first the default.
+MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -177,8 +181,6 @@ def parse_settings(text: str, path: Path) -> Settings:
         )
     marking = values.get("marking")
     if marking is not None:
-        from safer_analysis.inputs.indicators.tidy import MARKINGS
-
         shown = "-".join(str(marking).upper().replace("_", " ").split())
         if shown not in MARKINGS:
             raise SettingsError(f"{path}: [reports] marking should be {' or '.join(MARKINGS)}, got {marking!r}")
@@ -430,8 +432,10 @@ class Project:
         return own is not None and (own.lsoa11, own.lsoa21) == (area.lsoa11, area.lsoa21)
 
 
-def load_project(root: str | os.PathLike) -> Project:
-    """The project whose settings file is in ``root``."""
+def load_project(root: str | os.PathLike, *, codes: bool = True) -> Project:
+    """The project whose settings file is in ``root``; with ``codes`` false, its codes are not
+    checked against the lookups (for a command that does not use them: loading the lookups is
+    most of a second)."""
     root = Path(root).expanduser().resolve()
     path = root / SETTINGS_FILE
     if not path.is_file():
@@ -440,16 +444,17 @@ def load_project(root: str | os.PathLike) -> Project:
             f"`safer-analysis init {root} --csp NAME`."
         )
     settings = parse_settings(read_settings_text(path), path)
-    check_codes(settings, path)
+    if codes:
+        check_codes(settings, path)
     return Project(root, settings)
 
 
-def find_project(start: str | os.PathLike | None = None) -> Project:
+def find_project(start: str | os.PathLike | None = None, *, codes: bool = True) -> Project:
     """The project containing ``start`` (default: the working folder), searching upwards."""
     here = Path(start or Path.cwd()).expanduser().resolve()
     for folder in (here, *here.parents):
         if (folder / SETTINGS_FILE).is_file():
-            return load_project(folder)
+            return load_project(folder, codes=codes)
     raise NoProjectError(
         f"no safer-analysis project here: neither {here} nor any folder above it has a {SETTINGS_FILE}. "
         "Run the command inside a project folder, give one with --project DIR (in a notebook: "
@@ -457,17 +462,17 @@ def find_project(start: str | os.PathLike | None = None) -> Project:
     )
 
 
-def resolve_project(project: str | os.PathLike | Project | None = None) -> Project:
+def resolve_project(project: str | os.PathLike | Project | None = None, *, codes: bool = True) -> Project:
     """The project given (a folder or a Project), else ``$SAFER_ANALYSIS_PROJECT``, else the one
-    around the working folder."""
+    around the working folder (its codes checked unless ``codes`` is false: :func:`load_project`)."""
     if isinstance(project, Project):
         return project
     if project:
-        return load_project(project)
+        return load_project(project, codes=codes)
     env = os.environ.get(PROJECT_ENV)
     if env:
-        return load_project(env)
-    return find_project()
+        return load_project(env, codes=codes)
+    return find_project(codes=codes)
 
 
 def git_commit(root: Path) -> str:

@@ -545,3 +545,31 @@ def test_the_counts_tallied_file_by_file_are_those_of_the_store_counted_whole(tm
     again = pd.read_csv(pu.counts_file(store))
     pd.testing.assert_frame_equal(again, _counted_from_the_store(store))
     assert again["count"].sum() == pu.crimes_metadata(store)["rows"] == 7 + 1 + 1
+
+
+def test_an_import_of_every_area_never_loads_pandas(tmp_path):
+    """pandas costs a second of start-up; the command that imports every area does without it
+    (pyarrow loads it behind any Python value given to it: pa.array, pa.scalar, to_numpy)."""
+    import subprocess
+    import sys
+
+    twice = [row("2018-05", cid="twice"), row("2018-05", cid="twice"), row("2018-05", lsoa="", name="", lon="")]
+    root = write_folder(tmp_path / "f", [*sample(), month_file("2018-05", twice)])  # a duplicate dropped too
+    code = (
+        "import sys\nfrom safer_analysis.cli import main\n"
+        f"rc = main(['import-police-uk', '--all-areas', {str(root)!r}, '--out', {str(tmp_path / 's.parquet')!r}])\n"
+        "print(rc, 'pandas' in sys.modules)"
+    )
+    repository = Path(__file__).resolve().parents[2]  # a project (any would do)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repository, check=True)
+    assert done.stdout.split()[-2:] == ["0", "False"], done.stderr
+
+
+def test_the_shipped_lsoa_partnerships_are_those_the_lookups_give():
+    """The table an import of every area counts by is what areas.partnership_of_lsoa builds from
+    the lookups (run scripts/make_reference_data.py when they change)."""
+    from safer_analysis.inputs.areas import partnership_of_lsoa
+    from safer_analysis.inputs.police_uk.counts import shipped_lsoa_partnerships
+
+    codes, partnerships = shipped_lsoa_partnerships()
+    assert dict(zip(codes.to_pylist(), partnerships, strict=True)) == partnership_of_lsoa()

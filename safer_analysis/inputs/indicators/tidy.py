@@ -18,11 +18,13 @@ import pandas as pd
 
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.indicators.periods import period_kind, period_label, period_start
+from safer_analysis.inputs.project import MARKINGS as _PACK_MARKINGS
 from safer_analysis.inputs.validation import CellError, Column, Problem
 
 FILE = "indicators.csv"
-#: Protective markings an indicator may carry (Government Security Classifications); blank: published.
-MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
+#: Protective markings an indicator may carry (Government Security Classifications; blank:
+#: published), those a pack may carry (:data:`safer_analysis.inputs.project.MARKINGS`).
+MARKINGS = _PACK_MARKINGS
 #: Markings whose figures a public build leaves out.
 RESTRICTED = ("OFFICIAL-SENSITIVE",)
 ENGLAND = "E92000001"

@@ -4,7 +4,6 @@ Safety Partnership its LSOA lies in, month and crime type, written beside the st
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ import pyarrow.parquet as pq
 
 from safer_analysis.inputs.names import counts_file
 from safer_analysis.inputs.police_uk.common import PathLike, _temporary
+from safer_analysis.inputs.police_uk.rows import _arrow_int, _as_numpy
 
 if TYPE_CHECKING:  # pandas is imported when counts are made, not with the module: an import's start-up waits on it
     import pandas as pd
@@ -86,10 +86,14 @@ CodeCounts = tuple[pa.Array, pa.Array, pa.Array, np.ndarray, np.ndarray]
 
 
 def _codes(array: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """A column's dictionary and its codes (-1 where blank), encoding a plain column first."""
+    """A column's dictionary and its codes (-1 where blank), encoding a plain column first; read
+    from buffers, so that pyarrow does not import pandas (:func:`rows._arrow_int`)."""
     if not pa.types.is_dictionary(array.type):
         array = pc.dictionary_encode(array)
-    return array.dictionary, pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False)
+    indices = array.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, _arrow_int(-1, indices.type))
+    return array.dictionary, _as_numpy(indices).astype(np.int64)
 
 
 def code_counts(table: pa.Table) -> list[CodeCounts]:
@@ -112,29 +116,18 @@ def code_counts(table: pa.Table) -> list[CodeCounts]:
 
 
 class CountTally:
-    """Counts per partnership, month and crime type gathered from files' :func:`code_counts`.
+    """Counts per partnership, month and crime type gathered from files' :func:`code_counts`,
+    each LSOA placed in its partnership by ``places``: the LSOA codes and, in the same order, their
+    partnerships (blank: in no single one), as :func:`shipped_lsoa_partnerships` reads them."""
 
-    ``places`` gives each LSOA's partnership (:func:`areas.partnership_of_lsoa`), usually a future
-    of it, so the lookups load while the first files are parsed; tallies arriving before it is
-    ready wait in a list (:meth:`add` never blocks on it)."""
-
-    def __init__(self, places: Future | dict[str, str]) -> None:
-        self.places = places
-        self.waiting: list[CodeCounts] = []
-        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    def __init__(self, places: tuple[pa.Array, list[str]]) -> None:
+        codes, partnerships = places
         self.labels: dict[str, int] = {}
         self.months: dict[str, int] = {}
         self.kinds: dict[str, int] = {}
-        self.lookup: tuple[pa.Array, np.ndarray] | None = None
-
-    def _ready(self, wait: bool) -> bool:
-        if self.lookup is None:
-            if isinstance(self.places, Future) and not (wait or self.places.done()):
-                return False
-            places = self.places.result() if isinstance(self.places, Future) else self.places
-            codes = pa.array(list(places), pa.string())
-            self.lookup = (codes, np.array([self._label(_partnership(places[c])) for c in places], dtype=np.int64))
-        return True
+        self.codes = codes
+        self.label_at = np.array([self._label(csp or NOT_PLACED) for csp in partnerships], dtype=np.int64)
+        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def _label(self, name: str) -> int:
         return self.labels.setdefault(name, len(self.labels))
@@ -143,47 +136,47 @@ class CountTally:
     def _ids(values: pa.Array, ids: dict[str, int]) -> np.ndarray:
         return np.array([ids.setdefault(v, len(ids)) for v in values.to_pylist()], dtype=np.int64)
 
-    def add(self, parts: list[CodeCounts], *, wait: bool = False) -> None:
-        """Take files' tallies, turning them into partnerships' at once if the lookups are loaded."""
-        self.waiting.extend(parts)
-        if not self._ready(wait):
+    def add(self, parts: list[CodeCounts]) -> None:
+        """Take files' tallies (a month's, say), summed at once per partnership, month and type."""
+        if not parts:
             return
-        codes, label_at = self.lookup
-        if not self.waiting:
-            return
-        # every waiting file's LSOAs looked up at once: the lookup's hash table is built once a call
-        dictionaries = [lsoas for lsoas, *_ in self.waiting]
-        at = pc.fill_null(pc.index_in(pa.concat_arrays(dictionaries), value_set=codes), -1).to_numpy()
-        places = np.where(at < 0, self._label(NOT_KNOWN), label_at[np.maximum(at, 0)] if len(label_at) else 0)
+        # every file's LSOAs looked up at once: the lookup's hash table is built once a call
+        found = pc.index_in(pa.concat_arrays([lsoas for lsoas, *_ in parts]), value_set=self.codes)
+        at = _as_numpy(pc.fill_null(found, _arrow_int(-1, found.type))).astype(np.int64)
+        places = np.where(at < 0, self._label(NOT_KNOWN), self.label_at[np.maximum(at, 0)])
         no_location = self._label(NO_LOCATION)
-        start, found = 0, self.found
-        for lsoas, months, kinds, keys, counts in self.waiting:
+        start, tallies = 0, self.found
+        for lsoas, months, kinds, keys, counts in parts:
             csp = np.append(places[start : start + len(lsoas)], no_location)  # the slot of rows without an LSOA
             start += len(lsoas)
             lsoa, rest = np.divmod(keys, len(months) * len(kinds))
             month, kind = np.divmod(rest, len(kinds))
-            found.append((csp[lsoa], self._ids(months, self.months)[month], self._ids(kinds, self.kinds)[kind], counts))
-        self.waiting = []
-        self.found = [self._summed(found)]  # at most one count per partnership, month and type held
+            tallies.append(
+                (csp[lsoa], self._ids(months, self.months)[month], self._ids(kinds, self.kinds)[kind], counts)
+            )
+        self.found = [self._summed(tallies)]  # at most one count per partnership, month and type held
+
+    def rows(self) -> list[tuple[str, str, str, int]]:
+        """The counts (:data:`COUNT_COLUMNS`) as rows, sorted by partnership, month and crime type."""
+        if not self.found:
+            return []
+        csp_at, month_at, kind_at, count = self.found[0]
+        names = [list(ids) for ids in (self.labels, self.months, self.kinds)]
+        return sorted(
+            zip(
+                (names[0][i] for i in csp_at.tolist()),
+                (names[1][i] for i in month_at.tolist()),
+                (names[2][i] for i in kind_at.tolist()),
+                count.tolist(),
+                strict=True,
+            )
+        )
 
     def frame(self) -> pd.DataFrame:
-        """The counts (:data:`COUNT_COLUMNS`), sorted by partnership, month and crime type."""
+        """The counts as a table, as :func:`partnership_counts` gives them."""
         import pandas as pd
 
-        self.add([], wait=True)
-        if not self.found:
-            return pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else object) for c in COUNT_COLUMNS})
-        csp_at, month_at, kind_at, count = self.found[0]
-        names = [np.asarray(list(ids), dtype=object) for ids in (self.labels, self.months, self.kinds)]
-        counts = pd.DataFrame(
-            {
-                "csp_code": names[0][csp_at].astype(str),
-                "month": names[1][month_at].astype(str),
-                "crime_type": names[2][kind_at].astype(str),
-                "count": count.astype("int64"),
-            }
-        )
-        return counts.sort_values(COUNT_COLUMNS[:3], ignore_index=True)[COUNT_COLUMNS]
+        return pd.DataFrame(self.rows(), columns=COUNT_COLUMNS).astype({"count": "int64"})
 
     def _summed(self, found: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The counts of ``found`` summed per partnership, month and crime type, those above nought."""
@@ -196,10 +189,33 @@ class CountTally:
         return csp_at, month_at, kind_at, tally[at]
 
 
-def write_partnership_counts(store: PathLike, counts: pd.DataFrame | None = None) -> Path:
+def shipped_lsoa_partnerships() -> tuple[pa.Array, list[str]]:
+    """Every LSOA code and, in the same order, the partnership (2024 code) it lies in, blank where
+    the lookups place it in no single one: the table shipped with the package
+    (``lsoa_partnerships.csv``, made from :func:`areas.partnership_of_lsoa` and checked against
+    it), read without pandas."""
+    from importlib import resources
+
+    import pyarrow.csv as pacsv
+
+    data = resources.files("safer_analysis.reference").joinpath("lsoa_partnerships.csv").read_bytes()
+    table = pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(data)),
+        read_options=pacsv.ReadOptions(use_threads=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={"lsoa_code": pa.string(), "csp_code": pa.string()}, strings_can_be_null=False
+        ),
+    )
+    return table.column("lsoa_code").combine_chunks(), table.column("csp_code").to_pylist()
+
+
+def write_partnership_counts(
+    store: PathLike, counts: pd.DataFrame | list[tuple[str, str, str, int]] | None = None
+) -> Path:
     """Write the counts per partnership of a store of all areas beside it, atomically: ``counts``
-    as given (an import of every area counts as it writes), or counted from the store
-    (:func:`partnership_counts`)."""
+    as given (an import of every area tallies them as it reads, :meth:`CountTally.rows`), or
+    counted from the store (:func:`partnership_counts`). Rows are written as pandas writes the
+    table, byte for byte."""
     store = Path(store)
     if counts is None:
         columns = ["month", "crime_type", "lsoa_code"]
@@ -207,7 +223,15 @@ def write_partnership_counts(store: PathLike, counts: pd.DataFrame | None = None
     out = counts_file(store)
     tmp = _temporary(out)
     try:
-        counts.to_csv(tmp, index=False, lineterminator="\n")
+        if isinstance(counts, list):
+            import csv
+
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(COUNT_COLUMNS)
+                writer.writerows(counts)
+        else:
+            counts.to_csv(tmp, index=False, lineterminator="\n")
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException:

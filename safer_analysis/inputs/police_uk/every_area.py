@@ -7,9 +7,10 @@ import json
 import os
 import zipfile
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -25,7 +26,13 @@ from safer_analysis.inputs.police_uk.common import (
     _Member,
     _temporary,
 )
-from safer_analysis.inputs.police_uk.counts import CodeCounts, CountTally, code_counts, write_partnership_counts
+from safer_analysis.inputs.police_uk.counts import (
+    CodeCounts,
+    CountTally,
+    code_counts,
+    shipped_lsoa_partnerships,
+    write_partnership_counts,
+)
 from safer_analysis.inputs.police_uk.files import (
     STREAM_FROM_BYTES,
     _at_row,
@@ -83,11 +90,19 @@ def _checked_rows(member: _Member, data: bytes) -> pa.Table:
     table, problem = _crime_types(table, member)
     if problem:
         raise PoliceUkError(problem)
-    rows = table.num_rows
-    year = pa.DictionaryArray.from_arrays(
-        pa.repeat(pa.scalar(0, pa.int32()), rows), pa.array([_financial_year(member.month)])
-    )
+    year = _one_value(_financial_year(member.month), table.num_rows)
     return table.append_column("financial_year", year).select(CRIME_COLUMNS)
+
+
+def _one_value(text: str, rows: int) -> pa.DictionaryArray:
+    """``rows`` copies of ``text``, dictionary-encoded, built from buffers: pyarrow's constructors
+    from Python values (``pa.array``, ``pa.scalar``) import pandas, which costs an import of every
+    area a second of start-up it otherwise does without (``tests`` check it never loads)."""
+    data = text.encode("utf-8")
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int32))
+    dictionary = pa.Array.from_buffers(pa.string(), 1, [None, offsets, pa.py_buffer(data)])
+    codes = pa.Array.from_buffers(pa.int32(), rows, [None, pa.py_buffer(np.zeros(rows, dtype=np.int32))])
+    return pa.DictionaryArray.from_arrays(codes, dictionary)
 
 
 def _read_streamed(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> pa.Table:
@@ -116,10 +131,10 @@ class _StoreWriter:
     """Writes a store month by month in a thread of its own while the next files are parsed, into
     a temporary file that replaces the store only when every row is written: a failed or
     killed import leaves the last good store. The same thread gathers each month's files'
-    tallies into counts per partnership (:class:`CountTally`, given each LSOA's partnership in
-    ``places``), written beside the store once it is in place."""
+    tallies into counts per partnership (:class:`CountTally`), written beside the store once it
+    is in place."""
 
-    def __init__(self, out_path: Path, places: Future | dict[str, str]) -> None:
+    def __init__(self, out_path: Path) -> None:
         import queue
         import threading
 
@@ -135,7 +150,7 @@ class _StoreWriter:
         )
         self.queue: queue.Queue[tuple[pa.Table, list[CodeCounts]] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
-        self.tally = CountTally(places)
+        self.tally = CountTally(shipped_lsoa_partnerships())
         self.thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
         self.thread.start()
 
@@ -167,7 +182,7 @@ class _StoreWriter:
         os.chmod(self.tmp, 0o644)
         os.replace(self.tmp, self.out_path)
         # each month's rows are tallied once, so the months' tallies together are the store's
-        write_partnership_counts(self.out_path, self.tally.frame())
+        write_partnership_counts(self.out_path, self.tally.rows())
 
     def abort(self) -> None:
         self.queue.put(None)
@@ -176,13 +191,6 @@ class _StoreWriter:
             self.writer.close()
         finally:
             Path(self.tmp).unlink(missing_ok=True)
-
-
-def _partnership_of_lsoa() -> dict[str, str]:
-    """Each LSOA's partnership (imported here: the lookups bring pandas, which the parsing does not need)."""
-    from safer_analysis.inputs.areas import partnership_of_lsoa
-
-    return partnership_of_lsoa()
 
 
 def _not_reported_by(held: pa.Table, fresh: pa.Table) -> pa.Table:
@@ -228,8 +236,7 @@ def _import_every_area(
     earlier_dropped = (earlier or {}).get("duplicates_dropped", {})
     store_dropped: dict[str, dict[str, int]] = {}  # and the duplicates dropped from them
     store_same_id: dict[str, int] = {}
-    lookups = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lookups")  # loaded while the first files are parsed
-    writer = _StoreWriter(out_path, lookups.submit(_partnership_of_lsoa))
+    writer = _StoreWriter(out_path)
     zips: dict[Path, zipfile.ZipFile] = {}
     parsers = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="parse")
     done = 0
@@ -298,7 +305,6 @@ def _import_every_area(
         raise
     finally:
         parsers.shutdown(cancel_futures=True)
-        lookups.shutdown(wait=False, cancel_futures=True)
         for z in zips.values():
             z.close()
     return report

@@ -8,13 +8,16 @@ import contextlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from safer_analysis.inputs.police_uk.common import METADATA_KEY, PathLike, PoliceUkError
+
+if TYPE_CHECKING:  # the tables come back as pandas; an import of downloads never loads it
+    import pandas as pd
 
 #: Stores read into this process ahead of time (:func:`preload`), by path, with their size and time.
 _PRELOADED: dict[Path, tuple[tuple[int, int], pd.DataFrame]] = {}

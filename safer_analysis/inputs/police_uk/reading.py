@@ -8,8 +8,8 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 
 from safer_analysis.errors import ParameterError
@@ -44,6 +44,9 @@ from safer_analysis.inputs.police_uk.rows import (
     _prefilter,
     _select,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _process(
@@ -223,7 +226,9 @@ def select_csp(
     if not csp and lsoa_codes is None:
         raise ValueError("give a CSP name or a list of LSOA codes")
     codes = sorted(set(lsoa_codes)) if lsoa_codes is not None else None
-    if isinstance(table, pd.DataFrame):
+    if not isinstance(table, pa.Table):  # a pandas DataFrame
+        import pandas as pd
+
         mask = pd.Series(False, index=table.index)
         if csp:
             mask |= table["lsoa_name"].fillna("").str.startswith(_prefix(csp))

@@ -283,17 +283,51 @@ def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str
     return table.filter(mask)
 
 
-def _repeated_id_rows(table: pa.Table) -> pa.Array:
-    """The positions of the rows whose Crime ID appears more than once in ``table`` (a Crime ID is
-    hashed once; only the rows of repeated IDs are looked at further)."""
+def _arrow_int(n: int, kind: pa.DataType | None = None) -> pa.Scalar:
+    """An Arrow integer made from a buffer: a Python value given to pyarrow (``pa.scalar``,
+    ``pa.array`` or a compute function's argument) makes pyarrow import pandas, a second of
+    start-up an import of every area does without (a test checks it never loads)."""
+    import numpy as np
+
+    kind = kind or pa.int64()
+    data = np.array([n], dtype=np.dtype(str(kind)))
+    return pa.Array.from_buffers(kind, 1, [None, pa.py_buffer(data)])[0]
+
+
+def _as_numpy(array: pa.Array):
+    """A primitive Arrow array without nulls as numpy, read from its buffer (``to_numpy`` imports
+    pandas: :func:`_arrow_int`)."""
+    import numpy as np
+
+    dtype = np.dtype(str(array.type))
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array), offset=array.offset * dtype.itemsize)
+
+
+def _from_numpy(values) -> pa.Array:
+    """A numpy array of numbers or booleans as Arrow, made from its buffer (``pa.array`` imports
+    pandas: :func:`_arrow_int`)."""
+    import numpy as np
+
+    if values.dtype == np.bool_:
+        bits = np.packbits(values, bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(values)])
+
+
+def _repeated_id_rows(table: pa.Table) -> pa.Array | None:
+    """The positions of the rows whose Crime ID appears more than once in ``table``, None if
+    none does (a Crime ID is hashed once; only the rows of repeated IDs are looked at further)."""
     ids = table.column("crime_id")
     if ids.null_count == len(ids):
-        return pa.array([], pa.uint64())
+        return None
     tally = pc.value_counts(ids.combine_chunks() if ids.num_chunks != 1 else ids.chunk(0))
-    repeated = tally.filter(pc.and_(pc.is_valid(tally.field("values")), pc.greater(tally.field("counts"), 1)))
+    more_than_once = pc.greater(tally.field("counts"), _arrow_int(1))
+    repeated = tally.filter(pc.and_(pc.is_valid(tally.field("values")), more_than_once))
     if len(repeated) == 0:
-        return pa.array([], pa.uint64())
-    return pc.indices_nonzero(pc.fill_null(pc.is_in(ids, value_set=repeated.field("values")), False))
+        return None
+    found = pc.is_in(ids, value_set=repeated.field("values"))
+    return pc.indices_nonzero(pc.and_kleene(found, pc.is_valid(found)))  # a blank is not found
 
 
 def _duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int]]:
@@ -303,7 +337,7 @@ def _duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int]]:
     dropped: two identical ones are two incidents at the same anonymised point. Only the few rows
     of repeated Crime IDs are compared field by field."""
     at = _repeated_id_rows(table)
-    if len(at) == 0:
+    if at is None:
         return table, table.slice(0, 0), {}
     names = table.column_names
     month_at, id_at = names.index("month"), names.index("crime_id")
@@ -327,7 +361,7 @@ def _duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int]]:
 
     keep = np.ones(table.num_rows, dtype=bool)
     keep[drop] = False
-    return table.filter(pa.array(keep)), table.take(pa.array(drop, pa.uint64())), same
+    return table.filter(_from_numpy(keep)), table.take(_from_numpy(np.array(drop, dtype=np.uint64))), same
 
 
 def _drop_duplicates(table: pa.Table) -> tuple[pa.Table, pa.Table]:
@@ -382,8 +416,9 @@ def _asb_rows(table: pa.Table) -> int:
         return pc.sum(pc.cast(pc.equal(column, ASB), pa.int64())).as_py() or 0
     total = 0
     for chunk in column.chunks:
-        code = chunk.dictionary.index(ASB).as_py()
-        if code >= 0:
+        values = chunk.dictionary.to_pylist()  # a few types: looked up here, not by pyarrow (:func:`_arrow_int`)
+        if ASB in values:
+            code = _arrow_int(values.index(ASB), chunk.indices.type)
             total += pc.sum(pc.equal(chunk.indices, code)).as_py() or 0
     return total
 
