@@ -563,6 +563,17 @@ def test_an_import_of_every_area_never_loads_pandas(tmp_path):
     repository = Path(__file__).resolve().parents[2]  # a project (any would do)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repository, check=True)
     assert done.stdout.split()[-2:] == ["0", "False"], done.stderr
+    # nor does reading one area by its codes, in this process or its (forked) workers
+    marks = tmp_path / "asked-for-pandas.txt"
+    code = (
+        "import sys\nclass Marks:\n    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name == 'pandas': open({str(marks)!r}, 'a').write('pandas')\n"
+        "sys.meta_path.insert(0, Marks())\nfrom safer_analysis.inputs import police_uk\n"
+        f"table, report = police_uk.read_police_uk({str(root)!r}, lsoa_codes=['E01015025'], workers=2)\n"
+        "print(report.rows_kept)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-1] == "6" and not marks.exists(), done.stderr
 
 
 def test_the_shipped_lsoa_partnerships_are_those_the_lookups_give():

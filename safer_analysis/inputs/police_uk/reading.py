@@ -32,6 +32,7 @@ from safer_analysis.inputs.police_uk.files import (
     _tally,
 )
 from safer_analysis.inputs.police_uk.rows import (
+    _arrow_text,
     _asb_rows,
     _count_null,
     _crime_types,
@@ -176,7 +177,7 @@ def read_police_uk(
     dropped = pa.concat_tables([d for _, _, d in results]) if results else _empty_table()
     # Each file holds one month (checked as it is read), so its financial year is one value.
     financial_year = pa.chunked_array(
-        [pa.repeat(_financial_year(counts[-1]), t.num_rows) for t, counts, _ in results], pa.string()
+        [pa.repeat(_arrow_text(_financial_year(counts[-1])), t.num_rows) for t, counts, _ in results], pa.string()
     )
     table = table.append_column("financial_year", financial_year).select(CRIME_COLUMNS)
     report.rows_kept = table.num_rows

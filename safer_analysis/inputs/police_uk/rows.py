@@ -152,7 +152,7 @@ def _month_problem(table: pa.Table, member: _Member) -> str | None:
         if all(c.null_count == 0 and c.dictionary.to_pylist() == [member.month] for c in months.chunks):
             return None  # one value in every block, the file's month: no row can differ
         months = months.cast(pa.string())
-    bad = pc.invert(pc.fill_null(pc.equal(months, member.month), False))
+    bad = pc.invert(_true_or_false(pc.equal(months, _arrow_text(member.month))))
     if not pc.any(bad).as_py():
         return None
     row = pc.index(bad, True).as_py()
@@ -278,7 +278,7 @@ def _select(table: pa.Table, prefixes: Sequence[str] | None, codes: Sequence[str
         return table
     mask = _prefix_mask(table.column("lsoa_name"), prefixes) if prefixes else None
     if codes is not None:
-        m = pc.fill_null(pc.is_in(table.column("lsoa_code"), value_set=pa.array(list(codes), pa.string())), False)
+        m = _true_or_false(pc.is_in(table.column("lsoa_code"), value_set=_text_array(list(codes))))
         mask = m if mask is None else pc.or_(mask, m)
     return table.filter(mask)
 
@@ -292,6 +292,27 @@ def _arrow_int(n: int, kind: pa.DataType | None = None) -> pa.Scalar:
     kind = kind or pa.int64()
     data = np.array([n], dtype=np.dtype(str(kind)))
     return pa.Array.from_buffers(kind, 1, [None, pa.py_buffer(data)])[0]
+
+
+def _text_array(texts: Sequence[str]) -> pa.Array:
+    """Arrow strings made from buffers (:func:`_arrow_int`)."""
+    import numpy as np
+
+    encoded = [t.encode("utf-8") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    return pa.Array.from_buffers(pa.large_string(), len(encoded), buffers).cast(pa.string())
+
+
+def _arrow_text(text: str) -> pa.Scalar:
+    """An Arrow string made from a buffer (:func:`_arrow_int`)."""
+    return _text_array([text])[0]
+
+
+def _true_or_false(mask: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A boolean mask with blanks read as false (``pc.fill_null(mask, False)`` without the Python value)."""
+    return pc.and_kleene(mask, pc.is_valid(mask))
 
 
 def _as_numpy(array: pa.Array):
@@ -413,7 +434,7 @@ def _asb_rows(table: pa.Table) -> int:
     on its codes, without decoding six million strings."""
     column = table.column("crime_type")
     if not pa.types.is_dictionary(column.type):
-        return pc.sum(pc.cast(pc.equal(column, ASB), pa.int64())).as_py() or 0
+        return pc.sum(pc.cast(pc.equal(column, _arrow_text(ASB)), pa.int64())).as_py() or 0
     total = 0
     for chunk in column.chunks:
         values = chunk.dictionary.to_pylist()  # a few types: looked up here, not by pyarrow (:func:`_arrow_int`)
