@@ -270,21 +270,22 @@ def warm(folder: Path) -> None:
 
 
 def exact_steps(folder: Path, force: str, rounds: int = 3) -> list[dict]:
-    """The exact, lossless imports against the bare read, each measured ``rounds`` times in turn,
-    each from a warm page cache, and the median run kept: every area kept
-    (``import-police-uk --all-areas``: read, check, store and
-    count per partnership, the command as an analyst runs it) and one area alone by its LSOA codes."""
+    """The exact, lossless imports against the bare read, each measured ``rounds`` times, the
+    steps alternating (floor, every area, one area, floor, ...), each from a warm page cache:
+    every area kept (``import-police-uk --all-areas``: read, check, store and count per
+    partnership, the command as an analyst runs it) and one area alone by its LSOA codes. Each
+    step keeps its median run, with every run's seconds for the spread."""
     codes = [f"E0100{FORCES.index(force) * 1000 + i:04d}" for i in range(180)]
     store = DATA / "all-areas-street.parquet"
     steps = {
-        "bare pyarrow.csv read (floor), median": floor_code(folder),
-        "every area kept (import-police-uk --all-areas: read, check, store, count), median": f"""
+        "bare pyarrow.csv read (floor)": floor_code(folder),
+        "every area kept (import-police-uk --all-areas: read, check, store, count)": f"""
             import pathlib
             from safer_analysis.cli import main
             pathlib.Path({str(store)!r}).unlink(missing_ok=True)
             raise SystemExit(main(["import-police-uk", "--all-areas", {str(folder)!r}, "--out", {str(store)!r}]))
         """,
-        "one area alone, by its LSOA codes, median": f"""
+        "one area alone, by its LSOA codes": f"""
             from safer_analysis.inputs import police_uk
             table, report = police_uk.read_police_uk({str(folder)!r}, lsoa_codes={codes!r})
             print(report.rows_kept)
@@ -301,10 +302,61 @@ def exact_steps(folder: Path, force: str, rounds: int = 3) -> list[dict]:
     for label, results in runs.items():
         ordered = sorted(results, key=lambda r: r["seconds"])
         middle = dict(ordered[len(ordered) // 2])
-        middle["label"] = f"{label} of {rounds}"
-        middle["runs"] = ", ".join(f"{r['seconds']:.1f}" for r in results)
+        middle["label"] = label
+        middle["all"] = [r["seconds"] for r in results]
+        middle["peak_mb"] = max(r["peak_mb"] for r in results)
         kept.append(middle)
     return kept
+
+
+#: The targets the exact imports are held to, against the median bare read of the same run.
+TARGETS = {"every area kept": 1.5, "one area alone": 1.0}
+
+
+def machine_line() -> str:
+    """The machine, its load and the versions, printed beside every table of figures."""
+    import pandas
+    import pyarrow
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"Machine: {platform.platform()}, {os.cpu_count()} cores, load average {load} (1, 5, 15 min), "
+        f"Python {platform.python_version()}, pandas {pandas.__version__}, pyarrow {pyarrow.__version__}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
+
+
+def exact_table(exact: list[dict], rounds: int) -> str:
+    """The exact imports as a Markdown table: median, every run, peak memory, against the median
+    bare read, and whether each target is met."""
+    bare = exact[0]["seconds"]
+    lines = [
+        f"| step | median of {rounds} (s) | runs (s) | spread (s) | peak memory (MB) | against the median bare read |",
+        "| --- | ---: | --- | ---: | ---: | --- |",
+    ]
+    for step in exact:
+        ratio = step["seconds"] / bare
+        target = next((t for name, t in TARGETS.items() if step["label"].startswith(name)), None)
+        verdict = "" if target is None else f": {'meets' if ratio <= target else 'MISSES'} the {target:g}x target"
+        runs = ", ".join(f"{s:.2f}" for s in step["all"])
+        spread = max(step["all"]) - min(step["all"])
+        lines.append(
+            f"| {step['label']} | {step['seconds']:.2f} | {runs} | {spread:.2f} | {step['peak_mb']:,.0f} "
+            f"| {ratio:.2f}x{verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def write_readme_block(name: str, text: str) -> None:
+    """Put ``text`` between the README's markers for ``name``, so its table is what the script printed."""
+    readme = ROOT / "benchmarks" / "README.md"
+    begin, end = f"<!-- {name}: begin (written by run.py --readme) -->", f"<!-- {name}: end -->"
+    content = readme.read_text(encoding="utf-8")
+    if begin not in content or end not in content:
+        raise SystemExit(f"{readme}: no markers {begin} ... {end} to write between")
+    head, rest = content.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{begin}\n{text}\n{end}{tail}", encoding="utf-8")
 
 
 def build_steps(out: Path) -> list[dict]:
@@ -347,9 +399,17 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true", help="leave out the board pack benchmark")
     parser.add_argument("--exact", action="store_true", help="measure the exact imports at every size")
     parser.add_argument("--only", help="run this size alone (e.g. national-1y)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each exact import step (median kept)")
+    parser.add_argument("--repeat", type=int, default=1, help="measure the exact imports this many times over")
+    parser.add_argument(
+        "--readme", action="store_true", help="write the exact imports' tables into benchmarks/README.md as printed"
+    )
     args = parser.parse_args()
+    if args.rounds < 3:
+        parser.error("--rounds: at least 3, for a median and a spread")
+    exact_blocks: dict[str, list[str]] = {}
 
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(machine_line())
     sizes = (
         [
             ("force-3y-small", ["devon-and-cornwall"], months("2016-04", 6), 2_000, None),
@@ -380,11 +440,16 @@ def main() -> None:
             f"{naive['seconds'] / ours['seconds']:.2f}x faster than naive"
         }
         if name.startswith("national-1y") or args.exact:
-            exact = exact_steps(folder, forces[0] if len(forces) == 1 else "devon-and-cornwall")
-            bare = exact[0]["seconds"]
-            for step in exact:
-                steps.append(step)
-                notes[step["label"]] = f"{step['seconds'] / bare:.2f}x the median floor (runs: {step['runs']} s)"
+            for run in range(1, args.repeat + 1):
+                before = machine_line()
+                exact = exact_steps(folder, forces[0] if len(forces) == 1 else "devon-and-cornwall", args.rounds)
+                block = (
+                    f"**Run {run} of {args.repeat}**: {rows:,} rows in {len(forces)} forces' files, "
+                    f"{len(month_list)} months, {size / 1e9:.2f} GB of CSV.\n\nBefore: {before}\n\n"
+                    f"{exact_table(exact, args.rounds)}\n\nAfter: {machine_line()}"
+                )
+                print(f"\n### The exact imports, {name}\n\n{block}\n")
+                exact_blocks.setdefault(name, []).append(block)
         print(table(steps, notes))
         results[name] = (rows, steps)
     if not args.quick and not args.only:
@@ -395,6 +460,9 @@ def main() -> None:
             t1, t2 = results[small][1][0]["seconds"], results[big][1][0]["seconds"]
             print(f"| {small} | {m1} | {t1:.2f} | {(t1 - startup) / m1:.3f} |")
             print(f"| {big} | {m2} | {t2:.2f} | {(t2 - startup) / m2:.3f} |")
+    if args.readme:
+        for name, blocks in exact_blocks.items():
+            write_readme_block(f"exact {name}", "\n\n".join(blocks))
     if not args.skip_build:
         steps = build_steps(DATA / "packs")
         ours, loop = steps
