@@ -177,6 +177,8 @@ def commands_page(parser: argparse.ArgumentParser | None = None) -> str:
         "",
         _arguments(parser),
         "",
+        "**Commands**",
+        "",
         table(
             ["Command", "What it does"],
             [[f"[`{name}`](#{parser.prog}-{name})", _sentence(prose(help_text))] for name, help_text, _ in commands],
