@@ -16,7 +16,7 @@ SOURCES := safer_analysis tests notebooks scripts benchmarks
 # JupyterLab refuses to start as root (as in a container) unless told it may
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help venv build build-all test test-fast lint format lock lab check bench reference clean
+.PHONY: help venv build build-all test test-fast lint format lock lab check bench reference docs clean
 
 help:
 	@echo "make build      build the board pack for $(YEAR) into $(OUT)/$(YEAR)/"
@@ -30,6 +30,7 @@ help:
 	@echo "make lock       re-pin the three requirements*.lock files from pyproject.toml"
 	@echo "make reference  remake the package's reference tables from ../shared"
 	@echo "make bench      benchmarks (see benchmarks/README.md)"
+	@echo "make docs       build the documentation site into site/ (open site/index.html)"
 
 # (Re)install when the pinned dependencies or the project change. Packages are installed with uv
 # (itself pinned, and installed into the environment with pip first): with a warm cache a first
@@ -107,5 +108,9 @@ reference: $(STAMP)
 bench: $(DEV)
 	$(BIN)/python benchmarks/run.py
 
+# the documentation site (mkdocs.yml); any warning fails the build
+docs: $(DEV)
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info site
