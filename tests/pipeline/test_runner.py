@@ -211,16 +211,19 @@ def test_every_notebook_parameter_has_a_valid_range_or_form():
             assert (info["inferred_type_name"] == "int") == (name in NUMBERS), name
 
 
-def test_the_readmes_build_examples_pass_the_parameter_checks():
-    """Each `safer-analysis build ... -p` example in the README is accepted (it once was refused)."""
+def test_the_documented_build_examples_pass_the_parameter_checks():
+    """Each `safer-analysis build ... -p` example in the README and the documentation's pages is
+    accepted (one once was refused)."""
     import shlex
 
     from safer_analysis.cli import make_parser
     from safer_analysis.reports.context import check_parameter_values
 
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
     lines = [
         line.split("#")[0]
-        for line in (ROOT / "README.md").read_text().splitlines()
+        for page in pages
+        for line in page.read_text(encoding="utf-8").splitlines()
         if line.startswith("safer-analysis build") and " -p " in line
     ]
     assert lines
