@@ -92,7 +92,7 @@ FORMATS: dict[int, Format] = {
                 "data/recommendations.csv",
                 "what the partnership's documents (or the analyst) recommend for a year; the board paper puts each "
                 "beside the decision it speaks to",
-                "read as empty: the board paper lists only the decisions the data call for",
+                "it reads as empty, so the board paper lists only the decisions the data call for",
                 "a row per recommendation: financial_year, recommendation, and source_document and source_section "
                 "where a document makes it",
                 files=("data/recommendations.csv",),
@@ -101,7 +101,7 @@ FORMATS: dict[int, Format] = {
                 "data/priority_status.csv",
                 "what a local priority was in a year (priority, emerging issue or cross-cutting issue) where the "
                 "documents changed it",
-                "read as empty: each priority is, every year, what local_priorities.csv first names it",
+                "it reads as empty, so each priority is, every year, what local_priorities.csv first names it",
                 "a row for each year and priority whose kind the documents changed, citing the document",
                 files=("data/priority_status.csv",),
             ),
@@ -109,7 +109,7 @@ FORMATS: dict[int, Format] = {
                 "data/known_breaks.csv",
                 "your own dated changes that move crime counts (a CCTV scheme, an operation), which the trend test "
                 "allows for",
-                "read as empty: only the national breaks shipped with the package are allowed for",
+                "it reads as empty, so only the national breaks shipped with the package are allowed for",
                 "a row per change: first_month (YYYY-MM), last_month if it ended, the crime types it moved, what "
                 "it was and its source",
                 files=("data/known_breaks.csv",),
@@ -119,8 +119,8 @@ FORMATS: dict[int, Format] = {
                 "what measures each local priority (a police.uk crime type, an ONS group or a partner indicator), "
                 "and who holds the figures still missing; it replaces priority_crime_types.csv and "
                 "indicator_priorities.csv",
-                "read from priority_crime_types.csv and indicator_priorities.csv where the project has them, else "
-                "as empty: nothing says what measures a priority",
+                "the mapping is read from priority_crime_types.csv and indicator_priorities.csv where the project "
+                "has them; without them nothing says what measures a priority",
                 "`safer-analysis new-year YEAR` writes it from the two files it replaces; or write a row per "
                 "priority and measure (see the data dictionary)",
                 files=("data/priority_measures.csv",),
@@ -128,15 +128,15 @@ FORMATS: dict[int, Format] = {
             Added(
                 "data/indicators.csv",
                 "partners' figures police.uk cannot show (from health, probation, youth justice, the council)",
-                "read as empty: the evidence for each priority uses police.uk's, ONS's, DfE's and the documents' "
-                "figures only",
+                "it reads as empty, so the evidence for each priority uses police.uk's, ONS's, DfE's and the "
+                "documents' figures only",
                 "`safer-analysis import-indicators FILE` adds a Fingertips export or a file in the tidy format",
                 files=("data/indicators.csv",),
             ),
             Added(
                 "data/population.csv",
                 "the partnership's own population estimates, used before ONS's for their year",
-                "read as empty: populations come from the ONS estimates shipped with the package",
+                "it reads as empty, so populations come from the ONS estimates shipped with the package",
                 "a row per area and year: area_code, mid_year, population, source (a newer ONS workbook is added "
                 "with `safer-analysis import-population WORKBOOK.xlsx` instead)",
                 files=("data/population.csv",),
@@ -144,7 +144,7 @@ FORMATS: dict[int, Format] = {
             Added(
                 "columns standing and draft in data/sources.csv",
                 "what each document is in its own terms, and whether it is a draft (its amounts proposed)",
-                "read as blank: not stated",
+                "they read as blank (not stated)",
                 "add the two columns to the header and fill them where the documents say",
                 files=("data/sources.csv",),
                 columns=("standing", "draft"),
@@ -153,7 +153,7 @@ FORMATS: dict[int, Format] = {
                 "columns tolerance and crime_type in data/outcome_measures.csv",
                 "how far short of its target a measure still counts as amber, and the police.uk crime type whose "
                 "rate measures it",
-                "read as blank: no tolerance, and no measure read from the assessment's rates",
+                "they read as blank, so no measure has a tolerance or is read from the assessment's rates",
                 "add the two columns to the header and fill them where they apply",
                 files=("data/outcome_measures.csv",),
                 columns=("tolerance", "crime_type"),
@@ -162,7 +162,7 @@ FORMATS: dict[int, Format] = {
                 "columns source_document, source_section and document_amount in data/allocation_local_priorities.csv",
                 "where a document states a line's link to a local priority, and the line's part for the priority "
                 "where the document splits it",
-                "read as blank: every link is the analyst's reading, and no line is split",
+                "they read as blank, so every link is the analyst's reading and no line is split",
                 "add the columns to the header; cite the document where it states the link",
                 files=("data/allocation_local_priorities.csv",),
                 columns=("source_document", "source_section", "document_amount"),
@@ -170,7 +170,7 @@ FORMATS: dict[int, Format] = {
             Added(
                 "column document_amount in data/allocation_pcp_priorities.csv",
                 "a line's part for a Police & Crime Plan priority where its document splits it",
-                "read as blank: no line is split",
+                "it reads as blank, so no line is split",
                 "add the column to the header and fill it where the plan splits a line",
                 files=("data/allocation_pcp_priorities.csv",),
                 columns=("document_amount",),
@@ -193,7 +193,7 @@ FORMATS: dict[int, Format] = {
             Added(
                 "boundaries for the map",
                 "the LSOA and ward polygons the assessment's map is drawn on",
-                "no map: the assessment lists the neighbourhoods with the highest rates",
+                "there is no map: the assessment lists the neighbourhoods with the highest rates",
                 "`safer-analysis import-boundaries FILE` keeps the area's polygons from an ONS boundary file (or "
                 "name your own files under [geography] in safer-analysis.toml)",
                 files=("data/boundaries/lsoa.geojson",),
@@ -203,7 +203,7 @@ FORMATS: dict[int, Format] = {
             Added(
                 "data/similar_groups.csv",
                 "the weights of the measures the most similar partnerships are found by, and the group's size",
-                "the package's method (15 partnerships, its own weights)",
+                "the package's method holds (groups of 15, its own weights)",
                 "only if you want other weights: parameter, value, meaning (see data/similar-groups.md)",
                 files=("data/similar_groups.csv",),
                 expected=False,
