@@ -108,3 +108,16 @@ def test_an_older_project_is_told_what_is_new_and_how_to_mark_it_current(tmp_pat
     assert any(i.startswith("  - data/recommendations.csv:") and "Until then: " in i for i in items)
     assert any("safer-analysis import-indicators FILE" in i for i in items)
     assert lines[-2:] == ["  [project]", f"  format = {CURRENT}"]
+
+
+def test_the_analysts_guide_to_upgrading_names_every_addition():
+    """docs/analyst/upgrading.md keeps a table of what each format added: every file, column and
+    setting of the package's table is on it."""
+    text = (ROOT / "docs" / "analyst" / "upgrading.md").read_text(encoding="utf-8")
+    for added in project_format.since(1):
+        for table, key in added.settings:
+            assert f"[{table}]" in text and (key in text or not added.expected), added.name
+        for column in added.columns:
+            assert f"`{column}`" in text, added.name
+        if added.files and not added.settings and not added.columns:
+            assert f"`{added.files[0]}`" in text, added.name
