@@ -193,7 +193,9 @@ the middle of each period. A council's own estimate goes in `data/population.csv
 A newer ONS mid-year estimates workbook, downloaded from ons.gov.uk, is added with
 `safer-analysis import-population WORKBOOK.xlsx` (kept in `data/reference/`).
 
-`safer-analysis check` names the file, row and column of any mistake.
+`safer-analysis check` names the file, row and column of any mistake. The `[project]` table at
+the end of `{settings}` gives the format of this project's files; after an upgrade of
+safer-analysis, `safer-analysis check` says what the new version adds and what to fill.
 
 ## Notebooks
 
