@@ -271,8 +271,11 @@ def report(root: Path, raw: dict) -> list[str]:
         if missing:
             lines[0] = lines[0][:-1] + "; missing, and read as empty (or at their defaults) until you fill them:"
         return lines + [_item(a) for a in missing]
+    written = KEY in raw.get(TABLE, {})
     made = (
-        "made before the format number existed" if TABLE not in raw else f"safer-analysis {FORMATS[number].release}'s"
+        f"first written by safer-analysis {FORMATS[number].release}"
+        if written
+        else "made before the format number existed"
     )
     new = since(number)
     held = [a.name for a in new if a.present(root, raw)]

@@ -121,3 +121,10 @@ def test_the_analysts_guide_to_upgrading_names_every_addition():
             assert f"`{column}`" in text, added.name
         if added.files and not added.settings and not added.columns:
             assert f"`{added.files[0]}`" in text, added.name
+
+
+def test_a_project_that_gives_an_older_format_is_told_which_release_wrote_it(tmp_path):
+    raw = tomllib.loads(_with_format(_settings_without_format(), "1"))
+    assert report(tmp_path, raw)[0].startswith(
+        f"Project format 1 (first written by safer-analysis {FORMATS[1].release})"
+    )
