@@ -10,7 +10,7 @@ import logging
 import sys
 import time
 
-from safer_analysis.cli.common import EXIT_BUSY, EXIT_DATA, EXIT_FAILED, EXIT_USAGE
+from safer_analysis.cli.common import EXIT_BUSY, EXIT_DATA, EXIT_FAILED, EXIT_USAGE, _check_format
 from safer_analysis.cli.imports import (
     _check_boundaries,
     _import_boundaries,
@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s."
             )
             _check_indicators(project, dataset)
-            return _check_boundaries(project)
+            code = _check_boundaries(project)
+            _check_format(project)
+            return code
         return 0
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)

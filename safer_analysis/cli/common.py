@@ -54,3 +54,14 @@ def _cannot_write(exc: OSError, where: Path, other: str = ", or give another --o
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"{path}: permission denied ({exc.strerror}); make the folder writable{other}"
     return f"{path}: cannot write ({exc.strerror or exc}); check the folder{other}"
+
+
+def _check_format(project: Project) -> None:
+    """The lines of ``check`` on the project's format: current, or what is new since and what to fill."""
+    import tomllib
+
+    from safer_analysis.inputs import project_format
+    from safer_analysis.inputs.project import read_settings_text
+
+    raw = tomllib.loads(read_settings_text(project.settings_file))
+    print("\n".join(project_format.report(project.root, raw)))

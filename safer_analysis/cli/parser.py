@@ -8,6 +8,7 @@ from pathlib import Path
 
 from safer_analysis import __version__
 from safer_analysis.cli.common import EXIT_USAGE
+from safer_analysis.inputs import project_format
 from safer_analysis.reports.registry import PRODUCTS
 
 #: The first line of ``--help``.
@@ -57,7 +58,11 @@ def _area_list(text: str) -> list[str]:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="safer-analysis", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__} (project format {project_format.CURRENT})",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--project",

@@ -42,8 +42,8 @@ FILES = {
     "recommendations": "recommendations.csv",
     "known_breaks": "known_breaks.csv",
 }
-#: Input files a project made before them may lack: absent, they read as empty.
-OPTIONAL_FILES = ("known_breaks",)
+#: Input files a project made before them may lack: absent, they read as empty (see inputs/project_format.py).
+OPTIONAL_FILES = ("recommendations", "priority_status", "known_breaks")
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
 #: a line's part for one priority where its document splits it (blank or absent: not split)
@@ -56,7 +56,7 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("publisher"),
         Column("date"),
         Column("seed_file", required=False),
-        Column("standing", required=False),
+        Column("standing", required=False, absent_ok=True),
         # yes where the document is a draft (its amounts are proposed); blank or absent: not stated
         Column("draft", v.yes_no, required=False, absent_ok=True),
     ],
@@ -107,8 +107,8 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("target", v.number(), required=False),
         Column("unit", required=False),
         Column("direction", v.one_of(DIRECTIONS), required=False),
-        Column("tolerance", v.number(minimum=0), required=False),
-        Column("crime_type", required=False),
+        Column("tolerance", v.number(minimum=0), required=False, absent_ok=True),
+        Column("crime_type", required=False, absent_ok=True),
         *SOURCE_COLUMNS,
     ],
     "context_figures": [

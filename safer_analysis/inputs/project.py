@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from safer_analysis.errors import NoProjectError, SettingsError
+from safer_analysis.inputs import project_format
 from safer_analysis.inputs.names import counts_file, store_name
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class Settings:
     paper_for: str = "decision"
     lsoa_boundaries: str = ""
     ward_boundaries: str = ""
+    #: the format of the project's files ([project] format); a project made before the number existed is format 1
+    format: int = 1
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -109,6 +112,7 @@ _KEYS = {
     "paper_for": ("board", "paper_for"),
     "lsoa_boundaries": ("geography", "lsoa_boundaries"),
     "ward_boundaries": ("geography", "ward_boundaries"),
+    "format": (project_format.TABLE, project_format.KEY),
 }
 _REQUIRED = ("name", "area")
 
@@ -141,6 +145,10 @@ def parse_settings(text: str, path: Path) -> Settings:
         raw = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    own = raw.get(project_format.TABLE)
+    number = own.get(project_format.KEY) if isinstance(own, dict) else None
+    if isinstance(number, int) and not isinstance(number, bool) and number > project_format.CURRENT:
+        raise SettingsError(f"{path}: {project_format.newer_message(number)}")  # before its settings are judged
     known = {(t, k) for t, k in _KEYS.values()}
     for table, body in raw.items():
         if not isinstance(body, dict):
@@ -167,8 +175,9 @@ def parse_settings(text: str, path: Path) -> Settings:
                 raise SettingsError(f'{path}: [{table}] {key} should be a list of text, e.g. ["E06000026"]')
             value = tuple(value)
         elif "int" in str(kind):
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
-                raise SettingsError(f"{path}: [{table}] {key} should be a whole number from 1 to 100, got {value!r}")
+            top = project_format.CURRENT if name == "format" else 100
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+                raise SettingsError(f"{path}: [{table}] {key} should be a whole number from 1 to {top}, got {value!r}")
         elif not isinstance(value, str):
             raise SettingsError(f"{path}: [{table}] {key} should be text in quotes, got {value!r}")
         values[name] = value

@@ -17,7 +17,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from safer_analysis.inputs import indicators
+from safer_analysis import __version__
+from safer_analysis.inputs import indicators, project_format
 from safer_analysis.inputs.areas import CSP, Area, UnknownAreaError, resolve
 from safer_analysis.inputs.datasets import FILES, SCHEMAS
 from safer_analysis.inputs.names import slug
@@ -110,6 +111,9 @@ def settings_text(area: Area, name: str, year: str) -> str:
         _line("date", '""', "its date, YYYY-MM-DD"),
         _line("author", '""', "who wrote the paper (the contact is [partnership] contact)"),
         _line("paper_for", '"decision"', "decision or information"),
+        "",
+        f"[{project_format.TABLE}]                                # the version of this project's files",
+        _line(project_format.KEY, str(project_format.CURRENT), f"as safer-analysis {__version__} writes them"),
     ]
     return "\n".join(lines) + "\n"
 
@@ -189,7 +193,9 @@ the middle of each period. A council's own estimate goes in `data/population.csv
 A newer ONS mid-year estimates workbook, downloaded from ons.gov.uk, is added with
 `safer-analysis import-population WORKBOOK.xlsx` (kept in `data/reference/`).
 
-`safer-analysis check` names the file, row and column of any mistake.
+`safer-analysis check` names the file, row and column of any mistake. The `[project]` table at
+the end of `{settings}` gives the format of this project's files; after an upgrade of
+safer-analysis, `safer-analysis check` says what the new version adds and what to fill.
 
 ## Notebooks
 
