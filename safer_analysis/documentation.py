@@ -15,8 +15,6 @@ Markdown; ``docs/hooks.py`` adds them to the site as it is built, and none is co
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -251,26 +249,21 @@ METHODS = {
     "spend_analysis": ("methods/spend-analysis.md", "Spend analysis"),
     "force_overview": ("methods/force-overview.md", "Force overview"),
 }
-_METHODS_MODULE = "safer_analysis.reports.methods"
-
-
 def _methods_page(product: str) -> Callable[[], str]:
+    """A report's methods page: the same source as the pack's methods section
+    (:func:`safer_analysis.reports.methods.page`), imported when the page is built."""
+
     def page() -> str:
-        return importlib.import_module(_METHODS_MODULE).page(product)
+        from safer_analysis.reports import methods
+
+        return methods.page(product)
 
     return page
 
 
-def _methods_placeholder(title: str) -> Callable[[], str]:
-    return lambda: f"# {title}\n\nTo be written.\n"
-
-
 def methods_pages() -> dict[str, Callable[[], str]]:
-    """Each report's methods page, from :mod:`safer_analysis.reports.methods` where the package has
-    it; until then a page saying it is to be written, so that the site's navigation holds."""
-    if importlib.util.find_spec(_METHODS_MODULE) is not None:
-        return {path: _methods_page(product) for product, (path, _) in METHODS.items()}
-    return {path: _methods_placeholder(title) for path, title in METHODS.values()}
+    """Each report's methods page."""
+    return {path: _methods_page(product) for product, (path, _) in METHODS.items()}
 
 
 #: Every generated page: its path in ``docs/`` and the function that writes its Markdown.
