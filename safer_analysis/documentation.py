@@ -249,6 +249,8 @@ METHODS = {
     "spend_analysis": ("methods/spend-analysis.md", "Spend analysis"),
     "force_overview": ("methods/force-overview.md", "Force overview"),
 }
+
+
 def _methods_page(product: str) -> Callable[[], str]:
     """A report's methods page: the same source as the pack's methods section
     (:func:`safer_analysis.reports.methods.page`), imported when the page is built."""
