@@ -240,6 +240,13 @@ def changelog_page(path: Path | None = None) -> str:
     return "# Changelog\n\nNo changes have been recorded yet.\n"
 
 
+def similar_groups_page(path: Path | None = None) -> str:
+    """How the most similar partnerships are made, their checks and limits: the repository's
+    ``data/similar-groups.md`` as it is (the notes the workbench and ``peers`` print point to it)."""
+    path = ROOT / "data" / "similar-groups.md" if path is None else path
+    return path.read_text(encoding="utf-8")
+
+
 # -- the methods of each report -------------------------------------------------------------------
 
 #: The reports whose methods have a page: product name, page and title.
@@ -274,4 +281,5 @@ PAGES: dict[str, Callable[[], str]] = {
     "reference/commands.md": commands_page,
     "reference/data-dictionary.md": dictionary_page,
     "changelog.md": changelog_page,
+    "methods/similar-groups.md": similar_groups_page,
 }

@@ -38,12 +38,13 @@ def _cells(line: str) -> list[str]:
 
 
 def _tables(page: str) -> list[list[str]]:
-    """Every table of a page: its runs of lines that start with ``|``, outside fenced code."""
+    """Every table of a page: its runs of lines that start with ``|`` (indented in a list or not),
+    outside fenced code."""
     out, run, fenced = [], [], False
     for line in [*page.splitlines(), ""]:
         fenced = fenced != line.startswith("```")
-        if line.startswith("|") and not fenced:
-            run.append(line)
+        if line.lstrip().startswith("|") and not fenced:
+            run.append(line.strip())
         elif run:
             out.append(run)
             run = []
