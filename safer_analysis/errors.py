@@ -1,4 +1,5 @@
-"""The errors the commands turn into exit codes (listed in docs/analyst/yearly-routine.md, under its last heading): one place, so every layer can raise them."""
+"""The errors the commands turn into exit codes (listed in docs/analyst/yearly-routine.md, under
+its last heading): one place, so every layer can raise them."""
 
 from __future__ import annotations
 
