@@ -15,6 +15,8 @@ import inspect
 import pandas as pd
 
 from safer_analysis.errors import ParameterError
+from safer_analysis.inputs import population as _population
+from safer_analysis.inputs import similar_groups as _similar_groups
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.datasets import FILES as _DATASET_FILES
 from safer_analysis.inputs.datasets import SCHEMAS as _DATASET_SCHEMAS
@@ -24,15 +26,31 @@ from safer_analysis.inputs.validation import Column
 from safer_analysis.workbench.arguments import ArgumentTypeError, shown
 from safer_analysis.workbench.display import Table, as_table
 
-#: Every input file: the dataset's, then the optional partner indicators and their mapping.
-FILES = {**_DATASET_FILES, "indicators": _indicators.FILE, "priority_measures": _priorities.FILE}
-SCHEMAS = {**_DATASET_SCHEMAS, "indicators": _indicators.COLUMNS, "priority_measures": _priorities.COLUMNS}
+#: Every input file: the dataset's, then the optional partner indicators and their mapping, the
+#: partnership's own population figures and its own method for similar partnerships.
+FILES = {
+    **_DATASET_FILES,
+    "indicators": _indicators.FILE,
+    "priority_measures": _priorities.FILE,
+    "population": _population.OWN_FILE,
+    "similar_groups": _similar_groups.METHOD_FILE,
+}
+SCHEMAS = {
+    **_DATASET_SCHEMAS,
+    "indicators": _indicators.COLUMNS,
+    "priority_measures": _priorities.COLUMNS,
+    "population": _population.OWN_COLUMNS,
+    "similar_groups": _similar_groups.METHOD_COLUMNS,
+}
 
 #: What each input file holds.
 FILE_MEANINGS = {
     "indicators": "partners' indicators (any source; import-indicators adds a Fingertips export)",
     "priority_measures": "what measures each local priority (police.uk types, ONS groups, partner indicators), "
     "and who holds a measure not supplied",
+    "population": "the partnership's own population figures, used before ONS's where given (optional)",
+    "similar_groups": "the partnership's own weights and group size for its most similar partnerships "
+    "(optional; the package's are used otherwise)",
     "sources": "the source documents every other file cites",
     "grants": "the grant per financial year",
     "allocations": "every line of each year's spending plan",
@@ -67,6 +85,17 @@ _SHARED = {
 
 #: What each column means, per file (columns shared by several files are in ``_SHARED``).
 COLUMN_MEANINGS: dict[str, dict[str, str]] = {
+    "population": {
+        "area_code": "the ONS code of the area the figure is for (the partnership, an authority or an LSOA)",
+        "mid_year": "the year whose mid-point (30 June) the figure estimates",
+        "population": "the residents, all ages",
+        "source": "who made the estimate, shown beside every rate that uses it",
+    },
+    "similar_groups": {
+        "parameter": "group_size, or a measure of the partnerships' table whose weight this row sets",
+        "value": "the group's size (a whole number), or the measure's weight (0 leaves it out)",
+        "meaning": "what the row is, in words",
+    },
     "indicators": {
         "indicator_id": "the publisher's ID (a Fingertips number)",
         "indicator": "the indicator's name: one unit and one polarity per indicator",
