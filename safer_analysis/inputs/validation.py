@@ -153,6 +153,19 @@ def yes_no(value: str) -> bool:
 # ---- reading a file -----------------------------------------------------------------------
 
 
+#: Characters no cell should hold: control characters other than tab and line breaks (which a
+#: quoted cell may hold), as copying out of a document or a terminal sometimes leaves in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_problem(raw: str, found: re.Match) -> str:
+    at = found.start()
+    return (
+        f"a control character (U+{ord(found.group()):04X}) at character {at + 1} of {raw!r}, which no page can "
+        "show: delete it (copying out of a document or a terminal can leave one)"
+    )
+
+
 def _decode(data: bytes, name: str) -> str:
     """The text of a CSV file: UTF-8 (with or without a byte-order mark), or, failing that, Windows-1252,
     which Excel's plain "CSV" format writes (a pound sign is then byte A3): read right either way.
@@ -226,7 +239,10 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
         for col in columns:
             raw = record[index[col.name]].strip() if col.name in index else ""
             value: Any = None
-            if raw == "":
+            control = _CONTROL.search(raw)
+            if control:
+                problems.append(Problem(name, offset, col.name, _control_problem(raw, control)))
+            elif raw == "":
                 if col.required:
                     problems.append(Problem(name, offset, col.name, "a value is required here"))
             else:

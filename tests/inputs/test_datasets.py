@@ -133,6 +133,21 @@ def test_bad_total_budget(data_copy):
     assert "allocations.csv, row 4, column 'total_budget'" in text and "not an amount" in text
 
 
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\x00", "\x85"])
+def test_a_control_character_in_a_name_is_refused(data_copy, character):
+    """A control character (pasted from a document or a terminal) would reach every page and CSV:
+    it is refused, named by file, row, column and code point. Tabs and line breaks are allowed."""
+    edit_cell(data_copy / FILES["allocations"], 9, "project", f"Street{character} Pastors")
+    text = str(problem_for(data_copy))
+    assert "allocations.csv, row 11, column 'project'" in text
+    assert f"control character (U+{ord(character):04X}) at character 7" in text
+
+
+def test_a_tab_or_line_break_in_a_cell_is_kept(data_copy):
+    edit_cell(data_copy / FILES["allocations"], 9, "project", "Street\tPastors\nand friends")
+    assert "Street\tPastors\nand friends" in set(load_dataset(data_copy).allocations["project"])
+
+
 def test_bad_grant_amount(data_copy):
     edit_cell(data_copy / FILES["grants"], 0, "amount", "four hundred thousand")
     assert "grants.csv, row 2, column 'amount'" in str(problem_for(data_copy))
