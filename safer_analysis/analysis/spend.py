@@ -167,8 +167,9 @@ def budget_share(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
 
 
 def contract_risks(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
-    """The year's lines whose contract ends before the year is out, or in the next year: the
-    board has a decision to make about each."""
+    """The year's lines whose contract ends before the year is out, or in the next year, the
+    sooner first (``when``: "during the year" or "in the next year"): the board has a decision to
+    make about each. The board paper and the spend analysis each word them for their reader."""
     from safer_analysis.inputs.years import FinancialYear
 
     fy = FinancialYear.parse(year)
@@ -180,7 +181,8 @@ def contract_risks(allocations: pd.DataFrame, year: str) -> pd.DataFrame:
         "during the year" if m in months[:-1] else ("in the next year" if m in following else "")
         for m in lines["contract_end"]
     ]
-    return lines[lines["when"] != ""][["allocation_id", "project", "provider", "amount", "contract_end", "when"]]
+    lines = lines[lines["when"] != ""].sort_values("when", key=lambda s: s != "during the year", kind="stable")
+    return lines[["allocation_id", "project", "provider", "amount", "contract_end", "when"]]
 
 
 def by_pcp_priority(

@@ -237,8 +237,7 @@ def risks(dataset, year: str) -> list[str]:
     ]
     following = FinancialYear.parse(year).next().label
     confirmed = dataset.grant_known(following)
-    ending = spend.contract_risks(dataset.allocations, year)
-    ending = ending.sort_values("when", key=lambda s: s != "during the year", kind="stable")  # the sooner first
+    ending = spend.contract_risks(dataset.allocations, year)  # the sooner first
     for _, row in ending.iterrows():
         who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
         amount = f" ({format_gbp(row['amount'])} a year from the grant)" if not pd.isna(row["amount"]) else ""

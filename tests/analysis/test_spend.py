@@ -96,7 +96,9 @@ def test_the_budget_note_says_a_rounded_budget_makes_its_share_approximate(datas
 
 
 def test_contracts_ending_are_risks(dataset):
-    r = spend.contract_risks(dataset.allocations, "2018-19").set_index("project")
+    ordered = spend.contract_risks(dataset.allocations, "2018-19")
+    assert ordered["when"].tolist() == ["during the year", "in the next year"]  # the sooner first, not in file order
+    r = ordered.set_index("project")
     assert r.at["Therapeutic counselling for victims of sexual assault", "when"] == "during the year"  # October 2018
     assert r.at["Plymouth Domestic Abuse Service", "when"] == "in the next year"  # December 2019
     text = " ".join(spend_report.risks(dataset, "2018-19"))

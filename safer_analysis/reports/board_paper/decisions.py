@@ -116,8 +116,7 @@ def _plan(dataset, year: str) -> list[Recommendation]:
 def _contracts(dataset, year: str) -> list[Recommendation]:
     following = FinancialYear.parse(year).next().label
     confirmed = dataset.grant_known(following)
-    ending = spend.contract_risks(dataset.allocations, year)
-    ending = ending.sort_values("when", key=lambda s: s != "during the year", kind="stable")
+    ending = spend.contract_risks(dataset.allocations, year)  # the sooner first
     out = []
     for _, row in ending.iterrows():
         who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
