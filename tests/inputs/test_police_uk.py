@@ -426,9 +426,25 @@ def test_a_store_of_every_area_holds_every_row_as_a_full_read_gives_it(tmp_path)
     assert meta["rows"] == 7 and meta["months"] == ["2018-04", "2019-03"] and meta["csp"] is None
     parquet = pq.ParquetFile(store).metadata
     assert parquet.num_row_groups == 2  # one per month, each saying which month it holds
+    encodings = {parquet.schema.column(i).name: parquet.row_group(0).column(i).encodings for i in range(12)}
+    assert "DELTA_LENGTH_BYTE_ARRAY" in encodings["crime_id"]
+    assert "BYTE_STREAM_SPLIT" in encodings["latitude"] and "BYTE_STREAM_SPLIT" in encodings["longitude"]
     for group, month in enumerate(["2018-04", "2019-03"]):
         stats = parquet.row_group(group).column(pu.CRIME_COLUMNS.index("month")).statistics
         assert stats.min == stats.max == month
+
+
+def test_a_file_of_a_folder_that_cannot_be_read_is_named(tmp_path):
+    from safer_analysis.inputs.police_uk.common import _Member
+    from safer_analysis.inputs.police_uk.files import _read_member_buffer
+
+    gone = tmp_path / "2018-04" / f"2018-04-{FORCE}-street.csv"
+    member = _Member("2018-04", FORCE, str(gone), None, str(gone))
+    with pytest.raises(pu.PoliceUkError, match=rf"{gone}: cannot be read \("):
+        _read_member_buffer(member, {})
+    gone.parent.mkdir()
+    gone.write_bytes((HEADER + "\n").encode())
+    assert bytes(_read_member_buffer(member, {})) == gone.read_bytes()
 
 
 def avon(month, cid):

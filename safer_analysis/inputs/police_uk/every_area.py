@@ -38,7 +38,7 @@ from safer_analysis.inputs.police_uk.files import (
     _at_row,
     _blocks,
     _plan,
-    _read_member,
+    _read_member_buffer,
     _size,
     _tally,
 )
@@ -70,7 +70,9 @@ _STORE_SCHEMA = pa.schema(
 )
 
 
-def _read_whole(member: _Member, data: bytes | pa.Table) -> tuple[pa.Table, pa.Table, dict[str, int], list[CodeCounts]]:
+def _read_whole(
+    member: _Member, data: bytes | pa.Buffer | pa.Table
+) -> tuple[pa.Table, pa.Table, dict[str, int], list[CodeCounts]]:
     """Parse and check every row of one monthly file for a store of every area (run in a thread
     per core: Arrow parses without holding Python's lock): the rows kept, the duplicate rows
     dropped and the rows sharing a Crime ID (:func:`_duplicates`), and the rows kept tallied for
@@ -81,7 +83,7 @@ def _read_whole(member: _Member, data: bytes | pa.Table) -> tuple[pa.Table, pa.T
     return kept, dropped, same, code_counts(kept)
 
 
-def _checked_rows(member: _Member, data: bytes) -> pa.Table:
+def _checked_rows(member: _Member, data: bytes | pa.Buffer) -> pa.Table:
     """Every row of one file (or block of a file), parsed and checked, with its financial year."""
     table = _parse(data, member, _CONVERT_STORE, _READ_ONE)
     problem = _month_problem(table, member)
@@ -147,6 +149,13 @@ class _StoreWriter:
             store_schema=False,
             use_dictionary=[c for c in CRIME_COLUMNS if c not in _DENSE],
             write_statistics=["month", "financial_year"],  # lets a reader skip months; other statistics cost time
+            # the columns not dictionary-encoded in encodings that compress better, in less time:
+            # Crime IDs' lengths apart from their text; each coordinate's bytes split into streams
+            column_encoding={
+                "crime_id": "DELTA_LENGTH_BYTE_ARRAY",
+                "longitude": "BYTE_STREAM_SPLIT",
+                "latitude": "BYTE_STREAM_SPLIT",
+            },
         )
         self.queue: queue.Queue[tuple[pa.Table, list[CodeCounts]] | None] = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
@@ -243,10 +252,15 @@ def _import_every_area(
     try:
         for month in sorted(set(by_month) | set(held)):
             files = by_month.get(month, [])
-            raw = [  # zips are read from this thread alone; a large file is parsed here, a block at a time
-                _read_member(member, zips) if _size(member, zips) <= STREAM_FROM_BYTES else _read_streamed(member, zips)
+            # each file is handed to the parsers as soon as it is read, so reading overlaps parsing
+            # (Executor.map takes the files one by one in this thread, from which alone zips are read;
+            # a large file is parsed here, a block at a time)
+            raw = (
+                _read_member_buffer(member, zips)
+                if _size(member, zips) <= STREAM_FROM_BYTES
+                else _read_streamed(member, zips)
                 for member in files
-            ]
+            )
             tables, dropped_rows, same_id, parts = [], [], {}, []
             for member, (table, dropped, same, tally) in zip(files, parsers.map(_read_whole, files, raw), strict=True):
                 tables.append(table)

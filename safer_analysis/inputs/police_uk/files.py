@@ -10,6 +10,10 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from safer_analysis.inputs.police_uk.common import _STREET, ImportReport, PathLike, PoliceUkError, _Member
 
@@ -196,6 +200,21 @@ def _read_member(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes:
             f"{member.name}: cannot be read from its archive ({exc}); the zip may be truncated "
             "or corrupt: download it again"
         ) from None
+
+
+def _read_member_buffer(member: _Member, zips: dict[Path, zipfile.ZipFile]) -> bytes | pa.Buffer:
+    """:func:`_read_member`, but a file in a folder is read by Arrow straight into memory Arrow
+    owns and reuses: one copy, not two, and no fresh pages for the kernel to hand out each file
+    (a national year is 1.25 GB of them)."""
+    if member.archive is not None:
+        return _read_member(member, zips)
+    import pyarrow as pa
+
+    try:
+        with pa.OSFile(str(member.path)) as handle:
+            return handle.read_buffer()
+    except OSError as exc:
+        raise PoliceUkError(f"{member.name}: cannot be read ({exc})") from None
 
 
 def _plan(paths: PathLike | Sequence[PathLike], force: str | None) -> tuple[ImportReport, list[_Member]]:

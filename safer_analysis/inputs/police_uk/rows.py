@@ -56,9 +56,9 @@ _READ = pacsv.ReadOptions(use_threads=True)
 _READ_ONE = pacsv.ReadOptions(use_threads=False)  # for files parsed side by side, one per core
 
 
-def _not_csv(data: bytes, member: _Member) -> str | None:
+def _not_csv(data: bytes | pa.Buffer, member: _Member) -> str | None:
     """Why ``data`` is plainly not a street-level CSV (empty, or a web page saved as .csv), or None."""
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    head = bytes(memoryview(data)[:512]).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if not head:
         return (
             f"{member.name}: the file is empty ({len(data)} bytes); expected the police.uk header "
@@ -72,21 +72,24 @@ def _not_csv(data: bytes, member: _Member) -> str | None:
     return None
 
 
-def _arrow_owned(data: bytes) -> pa.BufferReader:
-    """``data`` copied into memory Arrow owns, for Arrow's threads to parse.
+def _arrow_owned(data: bytes | pa.Buffer) -> pa.BufferReader:
+    """``data`` copied into memory Arrow owns, for Arrow's threads to parse (a buffer Arrow read
+    from a file, :func:`~.files._read_member_buffer`, is its own already and is not copied).
 
     Given a Python object (``io.BytesIO``, or bytes wrapped in place), Arrow's worker threads
     release it after the read has returned, which takes Python's lock; at interpreter exit that
     aborts the process ("terminate called without an active exception", exit 134) after the
     command has printed its message. Memory Arrow owns is released without Python.
     """
+    if isinstance(data, pa.Buffer):
+        return pa.BufferReader(data)
     stream = pa.BufferOutputStream()
     stream.write(data)
     return pa.BufferReader(stream.getvalue())
 
 
 def _parse(
-    data: bytes, member: _Member, convert: pacsv.ConvertOptions = _CONVERT, read: pacsv.ReadOptions = _READ
+    data: bytes | pa.Buffer, member: _Member, convert: pacsv.ConvertOptions = _CONVERT, read: pacsv.ReadOptions = _READ
 ) -> pa.Table:
     """Parse CSV bytes into the tidy column names (strings, coordinates as float64)."""
     problem = _not_csv(data, member)
@@ -119,7 +122,7 @@ _NUMBER = r"(?i)^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|nan|inf|infinity)$"
 
 
 def _coordinate_problem(
-    data: bytes, member: _Member, convert: pacsv.ConvertOptions, read: pacsv.ReadOptions
+    data: bytes | pa.Buffer, member: _Member, convert: pacsv.ConvertOptions, read: pacsv.ReadOptions
 ) -> str | None:
     """Which row and coordinate column holds text that is not a number (pyarrow's own message
     names no row), found by reading the coordinates as text; None if neither does."""
