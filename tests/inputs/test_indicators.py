@@ -377,3 +377,30 @@ def test_a_period_out_of_range_or_a_share_larger_than_its_group_is_refused(tmp_p
     with pytest.raises(DataValidationError) as caught:
         tidy.read(path)
     assert (caught.value.problems[0].row, caught.value.problems[0].column) == (2, column)
+
+
+def test_one_indicator_under_the_partnerships_and_the_authoritys_code_is_refused(data_copy: Path, capsys):
+    """Plymouth's partnership and its one authority are the same area: two figures for one period
+    under the two codes would leave the pack to pick one, so check and build name the rows."""
+    from safer_analysis.cli import main
+
+    rows = [
+        tidy_row(marking="OFFICIAL"),
+        tidy_row(period="2020/21", marking="OFFICIAL"),
+        tidy_row(area_code="E22000056", value="31", marking="OFFICIAL"),
+    ]
+    write_csv(data_copy / tidy.FILE, rows, TIDY_HEADER)
+    assert main(["check", "--project", str(data_copy.parent)]) != 0
+    err = capsys.readouterr().err
+    assert (
+        f"{data_copy / tidy.FILE}, row 4, column 'area_code': MARAC repeat cases in 2019/20 is already given in "
+        "row 2 under E06000026; this row gives 31 under E22000056, against 28 there." in err
+    )
+    # the same figure twice is still one row too many; another period under the other code is not
+    rows[2] = tidy_row(area_code="E22000056", marking="OFFICIAL")
+    write_csv(data_copy / tidy.FILE, rows, TIDY_HEADER)
+    assert main(["check", "--project", str(data_copy.parent)]) != 0
+    assert "this row gives the same figure under E22000056. Both codes" in capsys.readouterr().err
+    rows[2] = tidy_row(area_code="E22000056", period="2021/22", marking="OFFICIAL")
+    write_csv(data_copy / tidy.FILE, rows, TIDY_HEADER)
+    assert main(["check", "--project", str(data_copy.parent)]) == 0

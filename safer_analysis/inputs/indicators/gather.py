@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.indicators import context, recorded, tidy, youth_justice
 
 ORIGINS = ("the project's indicators.csv", "DfE youth justice", "ONS recorded crime", "the source documents")
@@ -45,6 +46,7 @@ def gather(
     own_codes = {c for c in (csp_code, *authority_codes, *youth_justice.upper_tier(authority_codes)) if c}
     parts = []
     mine = tidy.read_project(data_dir)
+    v.require(tidy.own_code_problems(mine, own_codes, str(Path(data_dir) / tidy.FILE)))
     if len(mine):
         parts.append(
             mine.assign(

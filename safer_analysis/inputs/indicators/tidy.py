@@ -143,6 +143,36 @@ def row_problems(frame: pd.DataFrame, label: str) -> list[Problem]:
     return problems
 
 
+def own_code_problems(frame: pd.DataFrame, own_codes: set[str], label: str) -> list[Problem]:
+    """The same indicator and period given under two of the area's own codes (its partnership's and
+    its local authority's, say): the pack shows one figure a period for the area, so one of the
+    rows must go. ``frame`` as :func:`read` gives it, its index the file's row numbers."""
+    problems: list[Problem] = []
+    first: dict[tuple[str, str], tuple[object, str, object]] = {}
+    for row, r in frame.iterrows():
+        if r["area_code"] not in own_codes:
+            continue
+        key = (indicator_key(r["indicator"]), r["period"])
+        seen = first.setdefault(key, (row, r["area_code"], r["value"]))
+        if seen[0] == row or seen[1] == r["area_code"]:  # the same code twice is row_problems' to name
+            continue
+        was, now = seen[2], r["value"]
+        same = (pd.isna(was) and pd.isna(now)) or was == now
+        given = "the same figure" if same else f"{'no value' if pd.isna(now) else f'{now:g}'}"
+        earlier = "" if same else f", against {'no value' if pd.isna(was) else f'{was:g}'} there"
+        problems.append(
+            Problem(
+                label,
+                row,
+                "area_code",
+                f"{r['indicator']} in {r['period']} is already given in row {seen[0]} under {seen[1]}; "
+                f"this row gives {given} under {r['area_code']}{earlier}. Both codes are the area's own, "
+                "and the pack shows one figure a period for it: keep one of the two rows",
+            )
+        )
+    return problems
+
+
 def read(path: Path, *, label: str | None = None) -> pd.DataFrame:
     """Indicators in the tidy format from ``path``, every cell and row checked (a DataValidationError
     names the file, row and column of each fault)."""
