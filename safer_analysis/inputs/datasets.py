@@ -192,6 +192,27 @@ def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A document behind a year's money, as sources.csv gives it: ``standing`` is what it is in its
+    own terms ("a plan of intended spending: its Approved column is blank ..."), empty where not
+    recorded, and ``date`` as written (``YYYY-MM`` or text)."""
+
+    document_id: str
+    title: str
+    standing: str
+    date: str
+
+    @property
+    def draft(self) -> bool:
+        return "draft" in self.standing.lower()
+
+    @property
+    def approved(self) -> bool:
+        """False where its standing says it is a draft, a plan of intended spending or unsigned."""
+        return not any(word in self.standing.lower() for word in ("draft", "intended", "unsigned"))
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Every input table, validated; frames are indexed by their source row."""
 
@@ -273,6 +294,25 @@ class Dataset:
 
     def allocations_for(self, year: str) -> pd.DataFrame:
         return self.allocations[self.allocations["financial_year"] == year]
+
+    def documents_for(self, year: str) -> list[Document]:
+        """The documents behind ``year``'s lines, in the order the lines cite them first (one not
+        in sources.csv is left out: the cross-checks refuse it)."""
+        table = self.sources.set_index("document_id")
+        out = []
+        for doc in dict.fromkeys(self.allocations_for(year)["source_document"]):
+            if doc not in table.index:
+                continue
+            standing = table.at[doc, "standing"] if "standing" in table else None
+            out.append(
+                Document(
+                    str(doc),
+                    str(table.at[doc, "title"]),
+                    standing if isinstance(standing, str) else "",
+                    str(table.at[doc, "date"]),
+                )
+            )
+        return out
 
     def method(self, parameter: str) -> float:
         """A value from assessment_method.csv."""

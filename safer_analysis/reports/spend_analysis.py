@@ -13,15 +13,7 @@ from safer_analysis.present.formats import format_gbp, format_month, format_perc
 def documents(dataset, year: str) -> list[tuple[str, str]]:
     """The documents behind ``year``'s lines: (title, what the document is in its own terms, e.g.
     'a plan of intended spending: ...'; empty where sources.csv does not say)."""
-    docs = dataset.allocations_for(year)["source_document"].unique()
-    table = dataset.sources.set_index("document_id")
-    out = []
-    for d in docs:
-        if d not in table.index:
-            continue
-        what = table.at[d, "standing"] if "standing" in table else None
-        out.append((str(table.at[d, "title"]), what if isinstance(what, str) else ""))
-    return out
+    return [(d.title, d.standing) for d in dataset.documents_for(year)]
 
 
 def standing(dataset, year: str) -> str | None:

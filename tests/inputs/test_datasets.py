@@ -398,3 +398,20 @@ def test_a_split_line_gives_every_part_and_they_add_up(data_copy):
     assert f"row {plan[0] + 2}" in err and "the parts add up to £24,000; expected the line's amount (£30,000)" in err
     edit_cell(path, plan[0], "document_amount", "£10,000")
     load_dataset(data_copy)  # 10,000 + 5 × 4,000 = 30,000
+
+
+def test_each_years_documents_say_what_they_are_from_sources_csv(dataset):
+    """The paper's decisions and the spend analysis read what each document is in one place: the
+    2017-18 lines rest on a draft, the 2018-19 lines on an unsigned plan of intended spending."""
+    (draft,) = dataset.documents_for("2017-18")
+    assert (draft.document_id, draft.date, draft.draft, draft.approved) == (
+        "commissioning-2017",
+        "2017-01",
+        True,
+        False,
+    )
+    assert draft.title.startswith("DRAFT Safer Plymouth Integrated Commissioning")
+    (plan,) = dataset.documents_for("2018-19")
+    assert plan.document_id == "spending-plan-2018-19" and not plan.draft and not plan.approved
+    assert plan.standing.startswith("a plan of intended spending")
+    assert dataset.documents_for("2030-31") == []

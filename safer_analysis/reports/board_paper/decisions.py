@@ -54,15 +54,7 @@ def _months_into(end: str, year: str) -> str:
 
 def _unapproved(dataset, year: str) -> list[tuple[str, str, str]]:
     """The documents behind ``year``'s lines not yet approved: (title, standing, date as YYYY-MM or text)."""
-    table = dataset.sources.set_index("document_id")
-    out = []
-    for doc in dict.fromkeys(dataset.allocations_for(year)["source_document"]):
-        if doc not in table.index or "standing" not in table:
-            continue
-        standing = table.at[doc, "standing"]
-        if isinstance(standing, str) and any(w in standing.lower() for w in ("draft", "intended", "unsigned")):
-            out.append((str(table.at[doc, "title"]), standing, str(table.at[doc, "date"])))
-    return out
+    return [(d.title, d.standing, d.date) for d in dataset.documents_for(year) if not d.approved]
 
 
 def _lines(priced: pd.DataFrame, lines: pd.DataFrame) -> str:

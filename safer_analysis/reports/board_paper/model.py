@@ -110,14 +110,11 @@ def money_finding(dataset, year: str) -> str:
 
 def _draft_dates(dataset, year: str) -> list[str]:
     """When each draft behind the year's lines is dated ("January 2017")."""
-    table = dataset.sources.set_index("document_id")
-    out = []
-    for doc in dict.fromkeys(dataset.allocations_for(year)["source_document"]):
-        standing = table.at[doc, "standing"] if doc in table.index and "standing" in table else None
-        if isinstance(standing, str) and "draft" in standing.lower():
-            date = str(table.at[doc, "date"])
-            out.append(format_month(date) if len(date) == 7 and date[4] == "-" else date)
-    return out
+    return [
+        format_month(d.date) if len(d.date) == 7 and d.date[4] == "-" else d.date
+        for d in dataset.documents_for(year)
+        if d.draft
+    ]
 
 
 def _from_report(items: Sequence[Mapping]) -> list[Recommendation]:
