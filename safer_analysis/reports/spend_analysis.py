@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from safer_analysis.analysis import spend
@@ -215,6 +217,43 @@ def change_title(
     return f"Spend with an amount: {format_gbp(t['previous'])} in {prev_year}, {format_gbp(t['current'])} in {year}"
 
 
+@dataclass(frozen=True)
+class ContractEnding:
+    """A contract of the year's lines that ends before the year is out or in the next year, in the
+    words the board paper and the spend analysis both use (see :func:`spend.contract_risks`)."""
+
+    project: str  # "Plymouth Domestic Abuse Service with <provider>"
+    amount: str  # "£160,200 from the 2018-19 grant", or "" where the line has no amount
+    ends: str  # "December 2019"
+    during: bool  # ends part-way through the year, else in the next year
+    months_into_next: str  # "9 months" of the next year it runs (for one that ends in it)
+    amount_value: float | None
+
+
+def contract_endings(dataset, year: str) -> list[ContractEnding]:
+    """The year's contracts ending during it or the next year, the sooner first."""
+    from safer_analysis.inputs.years import FinancialYear
+
+    following = FinancialYear.parse(year).next()
+    out = []
+    for _, row in spend.contract_risks(dataset.allocations, year).iterrows():
+        who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
+        priced = not pd.isna(row["amount"])
+        months = following.months()
+        n = months.index(row["contract_end"]) + 1 if row["contract_end"] in months else 0
+        out.append(
+            ContractEnding(
+                project=f"{row['project']}{who}",
+                amount=f"{format_gbp(row['amount'])} from the {year} grant" if priced else "",
+                ends=format_month(row["contract_end"]),
+                during=row["when"] == "during the year",
+                months_into_next=f"{n} month{'s' if n != 1 else ''}",
+                amount_value=float(row["amount"]) if priced else None,
+            )
+        )
+    return out
+
+
 def risks(dataset, year: str) -> list[str]:
     """Decisions and risks for the board: the standing of the documents behind the year's money
     (a plan not yet approved), and contracts that end during the year or the next, saying when
@@ -229,14 +268,12 @@ def risks(dataset, year: str) -> list[str]:
     ]
     following = FinancialYear.parse(year).next().label
     confirmed = dataset.grant_known(following)
-    ending = spend.contract_risks(dataset.allocations, year)  # the sooner first
-    for _, row in ending.iterrows():
-        who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
-        amount = f" ({format_gbp(row['amount'])} a year from the grant)" if not pd.isna(row["amount"]) else ""
-        if row["when"] == "during the year":
+    for c in contract_endings(dataset, year):
+        amount = f" ({c.amount})" if c.amount else ""
+        if c.during:
             out.append(
-                f"The contract for {row['project']}{who}{amount} ends in {format_month(row['contract_end'])}, "
-                f"part-way through {year}: what follows it needs a decision, or a record of the one made."
+                f"The contract for {c.project}{amount} ends in {c.ends}, part-way through {year}: what follows "
+                "it needs a decision, or a record of the one made."
             )
             continue
         cover = (
@@ -245,8 +282,8 @@ def risks(dataset, year: str) -> list[str]:
             else f", for which no document here confirms a grant (the grant is known for {_known_years(dataset)})"
         )
         out.append(
-            f"The contract for {row['project']}{who}{amount} ends in {format_month(row['contract_end'])}, in "
-            f"{following}{cover}: what follows it, and how it is paid for, needs a decision."
+            f"The contract for {c.project}{amount} ends in {c.ends}, in {following}{cover}: what follows it, "
+            "and how it is paid for, needs a decision."
         )
     return out
 

@@ -22,6 +22,7 @@ import pandas as pd
 from safer_analysis.analysis import spend
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.present.formats import format_gbp, format_month
+from safer_analysis.reports.spend_analysis import contract_endings
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,6 @@ class Recommendation:
     items: list[str] = field(default_factory=list)
     #: what a document (or the analyst, in recommendations.csv) recommends, with where it says so
     recommended: str = ""
-
-
-def _months_into(end: str, year: str) -> str:
-    """How many months of ``year`` a contract ending in the month ``end`` runs: "9 months"."""
-    months = FinancialYear.parse(year).months()
-    n = months.index(end) + 1 if end in months else 0
-    return f"{n} month{'s' if n != 1 else ''}"
 
 
 def _unapproved(dataset, year: str) -> list[tuple[str, str, str]]:
@@ -108,26 +102,18 @@ def _plan(dataset, year: str) -> list[Recommendation]:
 def _contracts(dataset, year: str) -> list[Recommendation]:
     following = FinancialYear.parse(year).next().label
     confirmed = dataset.grant_known(following)
-    ending = spend.contract_risks(dataset.allocations, year)  # the sooner first
     out = []
-    for _, row in ending.iterrows():
-        who = f" with {row['provider']}" if isinstance(row["provider"], str) and row["provider"] else ""
-        amount = f" ({format_gbp(row['amount'])} from the {year} grant)" if not pd.isna(row["amount"]) else ""
-        when = format_month(row["contract_end"])
-        if row["when"] == "during the year":
+    for c in contract_endings(dataset, year):  # the sooner first
+        amount = f" ({c.amount})" if c.amount else ""
+        if c.during:
+            unspent = f", and what is unspent of its {format_gbp(c.amount_value)} returns to the grant"
             out.append(
                 Recommendation(
-                    f"Decide what follows the contract for {row['project']}{who}, which ends in {when}.",
+                    f"Decide what follows the contract for {c.project}, which ends in {c.ends}.",
                     f"The contract{amount} ends part-way through {year}.",
                     [
-                        Option("Re-commission or extend it", f"the service carries on after {when}"),
-                        Option(
-                            "Let it end",
-                            f"the service stops in {when}, and what is unspent of its {format_gbp(row['amount'])} "
-                            "returns to the grant"
-                            if not pd.isna(row["amount"])
-                            else f"the service stops in {when}",
-                        ),
+                        Option("Re-commission or extend it", f"the service carries on after {c.ends}"),
+                        Option("Let it end", f"the service stops in {c.ends}" + (unspent if c.amount else "")),
                         Option("Note a decision already taken", "the board records it"),
                     ],
                 )
@@ -135,16 +121,16 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
         elif not confirmed:
             out.append(
                 Recommendation(
-                    f"Decide how the contract for {row['project']}{who} continues after {when}.",
-                    f"The contract{amount} runs {_months_into(row['contract_end'], following)} into {following}; "
-                    f"no document confirms a grant for {following} yet, and the plan gives no amount for those months.",
+                    f"Decide how the contract for {c.project} continues after {c.ends}.",
+                    f"The contract{amount} runs {c.months_into_next} into {following}; no document confirms a "
+                    f"grant for {following} yet, and the plan gives no amount for those months.",
                     [
                         Option(
                             "Commit to it, subject to the next grant",
                             "the provider can plan, and the first call on the next grant is known",
                         ),
-                        Option("Look for other funding", f"a decision is needed before {when}"),
-                        Option("Plan for it to end", f"the service stops in {when}"),
+                        Option("Look for other funding", f"a decision is needed before {c.ends}"),
+                        Option("Plan for it to end", f"the service stops in {c.ends}"),
                     ],
                 )
             )
