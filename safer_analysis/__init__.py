@@ -1,3 +1,3 @@
 """safer-analysis: strategic assessment, allocation and spend analysis for Community Safety Partnerships."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -10,6 +10,7 @@ import logging
 import sys
 import time
 
+from safer_analysis.cli.board import _check_decisions
 from safer_analysis.cli.common import EXIT_BUSY, EXIT_DATA, EXIT_FAILED, EXIT_USAGE, _check_format
 from safer_analysis.cli.imports import (
     _check_boundaries,
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s."
             )
             _check_indicators(project, dataset)
+            _check_decisions(project, dataset)
             code = _check_boundaries(project)
             _check_format(project)
             return code

@@ -17,6 +17,7 @@ import pandas as pd
 from safer_analysis.inputs import indicators, link_checks, similar_groups
 from safer_analysis.inputs import validation as v
 from safer_analysis.inputs.amounts import COMMITTED_STATUSES, _with_amounts  # noqa: F401 - the statuses, as before
+from safer_analysis.inputs.documents import Document
 from safer_analysis.inputs.validation import Column, Problem
 
 #: Statuses of a line in an allocation plan.
@@ -41,9 +42,10 @@ FILES = {
     "priority_status": "priority_status.csv",
     "recommendations": "recommendations.csv",
     "known_breaks": "known_breaks.csv",
+    "decisions": "decisions.csv",
 }
 #: Input files a project made before them may lack: absent, they read as empty (see inputs/project_format.py).
-OPTIONAL_FILES = ("recommendations", "priority_status", "known_breaks")
+OPTIONAL_FILES = ("recommendations", "priority_status", "known_breaks", "decisions")
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
 #: a line's part for one priority where its document splits it (blank or absent: not split)
@@ -167,6 +169,14 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("source_document", required=False),
         Column("source_section", required=False),
     ],
+    # the paper's author on its decisions: the option recommended, why, and who takes it forward
+    "decisions": [
+        Column("financial_year", v.financial_year),
+        Column("decision", v.text),
+        Column("preferred_option", required=False),
+        Column("reason", required=False),
+        Column("lead", required=False),
+    ],
     "known_breaks": [
         Column("first_month", v.year_month),
         Column("last_month", v.year_month, required=False),
@@ -192,27 +202,6 @@ def resolve_data_dir(data_dir: str | os.PathLike | None) -> Path:
 
 
 @dataclass(frozen=True)
-class Document:
-    """A document behind a year's money, as sources.csv gives it: ``standing`` is what it is in its
-    own terms ("a plan of intended spending: its Approved column is blank ..."), empty where not
-    recorded, and ``date`` as written (``YYYY-MM`` or text)."""
-
-    document_id: str
-    title: str
-    standing: str
-    date: str
-
-    @property
-    def draft(self) -> bool:
-        return "draft" in self.standing.lower()
-
-    @property
-    def approved(self) -> bool:
-        """False where its standing says it is a draft, a plan of intended spending or unsigned."""
-        return not any(word in self.standing.lower() for word in ("draft", "intended", "unsigned"))
-
-
-@dataclass(frozen=True)
 class Dataset:
     """Every input table, validated; frames are indexed by their source row."""
 
@@ -232,6 +221,8 @@ class Dataset:
     priority_status: pd.DataFrame
     recommendations: pd.DataFrame
     known_breaks: pd.DataFrame
+    #: the paper's author on each decision (decisions.csv, optional: absent means none)
+    decisions: pd.DataFrame
     #: the project's own population figures (population.csv, optional: absent means none)
     population: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: what measures each local priority (priority_measures.csv, or the two files it replaced; absent means none)

@@ -3,7 +3,7 @@
 A project's settings file says which format its files follow, in a table of its own::
 
     [project]
-    format = 2
+    format = 3
 
 A project whose settings have no ``[project]`` table was made before the number existed (by
 safer-analysis 0.1.0) and is format 1. The format changes only when the files a project holds
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: The format of the files this version of the package writes (``init``) and reads.
-CURRENT = 2
+CURRENT = 3
 #: The table and key of the format in the settings file.
 TABLE, KEY = "project", "format"
 
@@ -207,6 +207,23 @@ FORMATS: dict[int, Format] = {
                 "only if you want other weights: parameter, value, meaning (see data/similar-groups.md)",
                 files=("data/similar_groups.csv",),
                 expected=False,
+            ),
+        ),
+    ),
+    3: Format(
+        3,
+        "0.3.0",
+        "the board paper's author on each decision: the option recommended, why, and who leads",
+        (
+            Added(
+                "data/decisions.csv",
+                "what the board paper's author says of each of a year's decisions: the option recommended (in the "
+                "paper's words for it), why, and who takes it forward",
+                "it reads as empty, so the paper says of each decision no document recommends that no option is "
+                "recommended yet, and names no lead",
+                "a row per decision: financial_year, decision (by the name `safer-analysis check` lists for the "
+                "year), preferred_option, reason, lead",
+                files=("data/decisions.csv",),
             ),
         ),
     ),

@@ -28,13 +28,20 @@ def _recommendations(paper: BoardPaper) -> str:
     items = []
     for r in paper.recommendations:
         listed = "".join(f"<li>{_e(i)}</li>" for i in r.items)
-        options = "".join(f"<li><strong>{_e(o.choice)}</strong>: {_e(o.follows)}.</li>" for o in r.options)
+        options = "".join(
+            f"<li><strong>{_e(o.choice)}</strong>{' (recommended)' if o.choice == r.preferred else ''}: "
+            f"{_e(o.follows)}.</li>"
+            for o in r.options
+        )
+        preferred = r.preferred_text
         items.append(
             f"<li><p><strong>{_e(r.decision)}</strong></p>"
             + (f"<p>{_e(r.why)}</p>" if r.why else "")
             + (f"<ul>{listed}</ul>" if listed else "")
             + (f"<p><strong>Recommended</strong>: {_e(r.recommended)}</p>" if r.recommended else "")
+            + (f"<p><strong>Recommended option</strong>: {_e(preferred)}</p>" if preferred and options else "")
             + (f"<p>Options:</p><ul>{options}</ul>" if options else "")
+            + (f"<p><strong>Lead</strong>: {_e(r.lead)}.</p>" if r.lead else "")
             + "</li>"
         )
     return f'<p>The board is asked to:</p><ol class="sa-recommendations">{"".join(items)}</ol>'

@@ -222,6 +222,7 @@ class ContractEnding:
     """A contract of the year's lines that ends before the year is out or in the next year, in the
     words the board paper and the spend analysis both use (see :func:`spend.contract_risks`)."""
 
+    allocation_id: str
     project: str  # "Plymouth Domestic Abuse Service with <provider>"
     amount: str  # "£160,200 from the 2018-19 grant", or "" where the line has no amount
     ends: str  # "December 2019"
@@ -243,6 +244,7 @@ def contract_endings(dataset, year: str) -> list[ContractEnding]:
         n = months.index(row["contract_end"]) + 1 if row["contract_end"] in months else 0
         out.append(
             ContractEnding(
+                allocation_id=str(row["allocation_id"]),
                 project=f"{row['project']}{who}",
                 amount=f"{format_gbp(row['amount'])} from the {year} grant" if priced else "",
                 ends=format_month(row["contract_end"]),

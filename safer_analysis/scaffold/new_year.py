@@ -186,6 +186,8 @@ def new_year(year: str, data_dir: str | Path, *, publisher: str = "the partnersh
             else []
         ),
         f"sources.csv: the title and date of the {fy.label} plan ({plan_id})",
+        f"decisions.csv: the option you recommend for each decision of the {fy.label} board paper, why, and who "
+        "leads (safer-analysis check lists the decisions)",
         "then import the latest police.uk data (safer-analysis import-police-uk) and build "
         f"(safer-analysis build --year {fy.label})",
     ]

@@ -66,6 +66,8 @@ FILE_MEANINGS = {
     "priority_status": "each local priority's standing in a given year's documents",
     "recommendations": "the analyst's own recommendations for each year, shown beside those drawn from the findings",
     "known_breaks": "the partnership's own dated changes that move crime counts, set apart from the trend as steps",
+    "decisions": "the board paper's author on each of a year's decisions: the option recommended, why, and who "
+    "takes it forward",
     "crime": "police.uk street-level crimes and anti-social behaviour for the area (data/crime/<area>-street.parquet)",
     "geography": "columns the workbench adds to the crime table (add_geography), from the ONS lookups shipped",
 }
@@ -202,6 +204,13 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
     },
     "priority_status": {"kind": "priority, emerging issue or cross-cutting issue in that year's documents"},
     "recommendations": {"recommendation": "a recommendation of the analyst's for the year, in words"},
+    "decisions": {
+        "decision": "the decision, by the key `safer-analysis check` lists for the year (plan, contract "
+        "<allocation_id>, unallocated, amounts, partner figures, recommendation <n>)",
+        "preferred_option": "the option the author recommends, in the words of one of the paper's options for it",
+        "reason": "why, in a sentence for the board",
+        "lead": "who takes the decision forward, and owns its risk (a post or an organisation)",
+    },
     "known_breaks": {
         "first_month": "the first whole month the change affects",
         "last_month": "the last month it lasts; blank for a lasting change",

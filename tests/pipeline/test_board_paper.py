@@ -159,3 +159,40 @@ def test_the_figures_asked_of_partners_are_theirs_and_published_ones_are_not_ask
     published = items[-1]
     assert published.startswith("Published, for the analyst to add before the next assessment:")
     assert "Prevent referrals" in published and not any("Prevent referrals" in i for i in items[:-1])
+
+
+def test_the_bundled_paper_says_where_no_option_is_recommended_yet(packs):
+    """Plymouth's documents recommend no option for the plan or for the domestic abuse contract, and
+    decisions.csv is empty: the paper says so rather than leave the board to guess."""
+    listed = _paper(packs, "2018-19").find("ol", class_="sa-recommendations").find_all("li", recursive=False)
+    said = {li.find("strong").get_text(): li.get_text(" ", strip=True).replace(" :", ":") for li in listed}
+    plan = next(t for k, t in said.items() if k.startswith("Approve the 2018-19 spending plan"))
+    assert "Recommended option: none given yet." in plan
+    counselling = next(t for k, t in said.items() if "Therapeutic counselling" in k)
+    assert "Recommended option" not in counselling  # the plan itself recommends what follows it
+
+
+def test_the_authors_recommended_option_and_lead_reach_the_paper(project_copy, tmp_path):
+    from safer_analysis.cli import main
+    from tests.conftest import write_rows
+
+    write_rows(
+        project_copy / "data" / "decisions.csv",
+        [
+            {
+                "financial_year": "2018-19",
+                "decision": "contract SP-2018-19-01",
+                "preferred_option": "Look for other funding",
+                "reason": "the grant for 2019-20 is not yet known",
+                "lead": "Community safety manager",
+            }
+        ],
+    )
+    out = tmp_path / "out"
+    assert main(["build", "--project", str(project_copy), "--year", "2018-19", "--out", str(out)]) == 0
+    listed = _paper(out, "2018-19").find("ol", class_="sa-recommendations").find_all("li", recursive=False)
+    contract = next(li for li in listed if "Plymouth Domestic Abuse Service" in li.find("strong").get_text())
+    text = contract.get_text(" ", strip=True).replace(" :", ":").replace(" .", ".")
+    assert "Recommended option: Look for other funding. The grant for 2019-20 is not yet known." in text
+    assert "Look for other funding (recommended): a decision is needed before December 2019." in text
+    assert text.endswith("Lead: Community safety manager.")

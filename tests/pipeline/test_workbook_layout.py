@@ -250,7 +250,15 @@ def test_the_first_sheet_after_the_cover_holds_the_papers_recommendations_and_fi
         title_block=[],
         purpose="",
         recommendations=[
-            Recommendation("Approve the plan.", "It is unsigned.", [Option("Approve it", "funding is confirmed")])
+            Recommendation(
+                "Approve the plan.",
+                "It is unsigned.",
+                [Option("Approve it", "funding is confirmed")],
+                preferred="Approve it",
+                reason="the providers are waiting",
+                lead="The partnership manager",
+            ),
+            Recommendation("Set the amounts.", "", [Option("Set them", "the plan is complete")]),
         ],
         findings=["Crime rose.", "The grant is £400,568."],
         money="",
@@ -271,7 +279,15 @@ def test_the_first_sheet_after_the_cover_holds_the_papers_recommendations_and_fi
     assert book.sheetnames[1] == "Decisions and key findings"
     points = table_rows(book["Decisions and key findings"])
     assert [(p["Kind of point"], p["Point"]) for p in points] == [
-        ("Recommendation (1)", "Approve the plan. It is unsigned. Options: Approve it: funding is confirmed."),
+        (
+            "Recommendation (1)",
+            "Approve the plan. It is unsigned. Recommended option: Approve it. The providers are waiting. "
+            "Options: Approve it: funding is confirmed. Lead: The partnership manager.",
+        ),
+        (
+            "Recommendation (2)",
+            "Set the amounts. Recommended option: none given yet. Options: Set them: the plan is complete.",
+        ),
         ("Key finding", "Crime rose."),
         ("Key finding", "The grant is £400,568."),
         ("Risk", "No grant is confirmed for 2019-20."),

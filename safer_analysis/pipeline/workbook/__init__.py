@@ -58,7 +58,19 @@ def findings_table(paper) -> pd.DataFrame:
     rows = []
     for i, r in enumerate(paper.recommendations, 1):
         options = "; ".join(f"{o.choice}: {o.follows}" for o in r.options)
-        text = " ".join(t for t in (r.decision, r.why, f"Options: {options}." if options else "") if t)
+        said = r.preferred_text if options else ""
+        text = " ".join(
+            t
+            for t in (
+                r.decision,
+                r.why,
+                f"Recommended: {r.recommended}" if r.recommended else "",
+                f"Recommended option: {said}" if said else "",
+                f"Options: {options}." if options else "",
+                f"Lead: {r.lead}." if r.lead else "",
+            )
+            if t
+        )
         rows.append((f"{KINDS['decision']} ({i})", text))
     rows += [(KINDS["finding"], text) for text in paper.findings]
     rows += [(KINDS["risk"], text) for text in paper.risks]

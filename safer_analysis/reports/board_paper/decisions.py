@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from safer_analysis.analysis import spend
+from safer_analysis.inputs.validation import Problem
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.present.formats import format_gbp, format_month
 from safer_analysis.reports.spend_analysis import contract_endings
@@ -44,11 +45,29 @@ class Recommendation:
     items: list[str] = field(default_factory=list)
     #: what a document (or the analyst, in recommendations.csv) recommends, with where it says so
     recommended: str = ""
+    #: how decisions.csv names the decision (``safer-analysis check`` lists each year's)
+    key: str = ""
+    #: the paper's author (decisions.csv): the option recommended, why, and who takes it forward
+    preferred: str = ""
+    reason: str = ""
+    lead: str = ""
+
+    @property
+    def preferred_text(self) -> str:
+        """The option the author recommends and why ("Let it end. The need is met by ..."); where
+        neither the author nor a document recommends anything, that none is recommended yet."""
+        if self.preferred:
+            reason = self.reason.rstrip(".")
+            return f"{self.preferred}." + (f" {reason[:1].upper()}{reason[1:]}." if reason else "")
+        return "" if self.recommended else "none given yet."
 
 
-def _unapproved(dataset, year: str) -> list[tuple[str, str, str]]:
-    """The documents behind ``year``'s lines not yet approved: (title, standing, date as YYYY-MM or text)."""
-    return [(d.title, d.standing, d.date) for d in dataset.documents_for(year) if not d.approved]
+#: The decision the strategic assessment puts when partners hold figures not supplied, and its options.
+FIGURES_KEY = "partner figures"
+FIGURES_OPTIONS = [
+    Option("Ask for them now", "each priority can be judged on its own figures next year"),
+    Option("Carry on without them", "how those priorities are doing stays a matter of judgement"),
+]
 
 
 def _lines(priced: pd.DataFrame, lines: pd.DataFrame) -> str:
@@ -64,7 +83,8 @@ def _plan(dataset, year: str) -> list[Recommendation]:
     with_amounts = lines[lines["amount"].notna()]
     total = float(with_amounts["amount"].sum())
     out = []
-    for title, standing, date in _unapproved(dataset, year):
+    for document in (d for d in dataset.documents_for(year) if not d.approved):
+        title, standing, date = document.title, document.standing, document.date
         of_grant = f" of the {format_gbp(grant)} grant" if grant is not None else ""
         options = [
             Option("Approve it as it stands", "the providers can be told their funding is confirmed"),
@@ -94,6 +114,7 @@ def _plan(dataset, year: str) -> list[Recommendation]:
                 decision,
                 f"The money rests on the {title}, {standing}.",
                 options,
+                key=f"plan {document.document_id}",
             )
         )
     return out
@@ -116,6 +137,7 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
                         Option("Let it end", f"the service stops in {c.ends}" + (unspent if c.amount else "")),
                         Option("Note a decision already taken", "the board records it"),
                     ],
+                    key=f"contract {c.allocation_id}",
                 )
             )
         elif not confirmed:
@@ -132,6 +154,7 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
                         Option("Look for other funding", f"a decision is needed before {c.ends}"),
                         Option("Plan for it to end", f"the service stops in {c.ends}"),
                     ],
+                    key=f"contract {c.allocation_id}",
                 )
             )
     return out
@@ -153,6 +176,7 @@ def _money(dataset, year: str) -> list[Recommendation]:
                         Option("Allocate it now, to the priorities of greatest need", "it is spent this year"),
                         Option("Hold it for emerging threats", "it is allocated during the year as need arises"),
                     ],
+                    key="unallocated",
                 )
             )
     pending = lines[lines["amount"].isna()]
@@ -166,6 +190,7 @@ def _money(dataset, year: str) -> list[Recommendation]:
                     Option("Set them at the meeting", "the plan is complete"),
                     Option("Ask for them by the next meeting", "those services wait for a decision"),
                 ],
+                key="amounts",
             )
         )
     return out
@@ -190,7 +215,7 @@ def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list
     decision of its own, to agree or not."""
     table = dataset.recommendations[dataset.recommendations["financial_year"] == year]
     out = list(decisions)
-    for _, row in table.iterrows():
+    for n, (_, row) in enumerate(table.iterrows(), 1):
         said = f"{row['recommendation'].rstrip('.')} (recommended in {_cited(dataset, row)})."
         words = _words(row["recommendation"])
         best = max(range(len(decisions)), key=lambda i: len(words & _words(out[i].decision)), default=None)
@@ -202,6 +227,7 @@ def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list
                 f"Agree: {row['recommendation'].rstrip('.')}.",
                 f"Recommended in {_cited(dataset, row)}.",
                 [Option("Agree it", "it is done as written"), Option("Amend or decline it", "the board says how")],
+                key=f"recommendation {n}",
             )
         )
     return out
@@ -216,6 +242,74 @@ def recommendations(dataset, year: str) -> list[Recommendation]:
                 f"Agree the {year} allocations, once entered.",
                 f"No allocations for {year} are entered yet.",
                 [Option("Ask for a plan by the next meeting", "the grant waits for a plan")],
+                key="plan",
             )
         ]
     return with_documented(dataset, year, _plan(dataset, year) + _contracts(dataset, year) + _money(dataset, year))
+
+
+def _option_key(text: object) -> str:
+    return " ".join(str(text).lower().split()).rstrip(".")
+
+
+def author_problems(dataset, year: str, decisions: list[Recommendation]) -> list[Problem]:
+    """What is wrong with decisions.csv's rows for ``year`` against the decisions the paper can put
+    (``decisions``, with the partner-figures decision the assessment adds where figures are missing):
+    a decision not among them, an option not among its options, a decision given twice."""
+    from safer_analysis.inputs.datasets import FILES
+
+    label = str(dataset.root / FILES["decisions"])
+    known = {d.key: d for d in decisions if d.key}
+    known.setdefault(FIGURES_KEY, Recommendation("", "", FIGURES_OPTIONS, key=FIGURES_KEY))
+    rows = dataset.decisions[dataset.decisions["financial_year"] == year]
+    problems, seen = [], {}
+    for row, r in rows.iterrows():
+        key = " ".join(str(r["decision"]).split())
+        decision = next((d for k, d in known.items() if k.lower() == key.lower()), None)
+        if decision is None:
+            problems.append(
+                Problem(
+                    label,
+                    row,
+                    "decision",
+                    f"no decision {key!r} in the {year} paper; expected one of: {'; '.join(known)}",
+                )
+            )
+            continue
+        first = seen.setdefault(decision.key, row)
+        if first != row:
+            problems.append(Problem(label, row, "decision", f"{decision.key!r} for {year} is already in row {first}"))
+        option = r["preferred_option"]
+        if isinstance(option, str) and _option_key(option) not in {_option_key(o.choice) for o in decision.options}:
+            problems.append(
+                Problem(
+                    label,
+                    row,
+                    "preferred_option",
+                    f"expected one of the options for {decision.key!r}: {'; '.join(o.choice for o in decision.options)}"
+                    f"; found {option!r}",
+                )
+            )
+    return problems
+
+
+def with_author(dataset, year: str, decisions: list[Recommendation]) -> list[Recommendation]:
+    """``decisions`` with what the paper's author says of each in decisions.csv: the option
+    recommended (in the paper's words for it), why, and who leads; a row naming no decision or
+    option of the year is refused, naming its file, row and column (:func:`author_problems`)."""
+    from safer_analysis.inputs import validation as v
+
+    v.require(author_problems(dataset, year, decisions))
+    rows = dataset.decisions[dataset.decisions["financial_year"] == year]
+    said = {" ".join(str(r["decision"]).split()).lower(): r for _, r in rows.iterrows()}
+    out = []
+    for d in decisions:
+        r = said.get(d.key.lower())
+        if r is None:
+            out.append(d)
+            continue
+        option = r["preferred_option"]
+        chosen = next((o.choice for o in d.options if _option_key(o.choice) == _option_key(option)), "")
+        text = {c: (str(r[c]).strip() if isinstance(r[c], str) else "") for c in ("reason", "lead")}
+        out.append(dataclasses.replace(d, preferred=chosen, reason=text["reason"], lead=text["lead"]))
+    return out

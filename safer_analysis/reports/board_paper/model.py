@@ -15,7 +15,7 @@ import pandas as pd
 from safer_analysis.analysis import spend
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.present.formats import format_gbp, format_month
-from safer_analysis.reports.board_paper.decisions import Option, Recommendation, recommendations
+from safer_analysis.reports.board_paper.decisions import Option, Recommendation, recommendations, with_author
 
 #: At most this many key findings: a board reads a few.
 MAX_FINDINGS = 5
@@ -124,6 +124,7 @@ def _from_report(items: Sequence[Mapping]) -> list[Recommendation]:
             str(d.get("why", "")),
             [Option(str(c), str(f)) for c, f in d["options"]],
             [str(i) for i in d.get("items", [])],
+            key=str(d.get("key", "")),
         )
         for d in items
     ]
@@ -175,6 +176,7 @@ def build(
         money = money_finding(dataset, year)
     else:
         money = f"No grant or allocations for {year} are entered yet."
+    decisions = with_author(dataset, year, decisions)
     ordered = assessment + findings
     if any(r.decision.startswith(("Approve the", "Agree the")) for r in decisions):
         status = [(k, w) for k, w in status if k != "planned"]  # the plan's own recommendation says so

@@ -14,6 +14,7 @@ from safer_analysis.analysis.crime_profile import ALL_CRIME, ASB
 from safer_analysis.analysis.indicator_series import number, with_unit
 from safer_analysis.inputs.years import parse_period
 from safer_analysis.present.formats import format_month
+from safer_analysis.reports.board_paper.decisions import FIGURES_KEY, FIGURES_OPTIONS
 from safer_analysis.reports.strategic_assessment.evidence import Evidence, Measure
 from safer_analysis.reports.strategic_assessment.model import Profile
 from safer_analysis.reports.strategic_assessment.trend_text import _the
@@ -287,9 +288,7 @@ def asks(ev: Evidence) -> list[dict]:
             "assessment.",
             "why": why,
             "items": items,
-            "options": [
-                ["Ask for them now", "each priority can be judged on its own figures next year"],
-                ["Carry on without them", "how those priorities are doing stays a matter of judgement"],
-            ],
+            "options": [[o.choice, o.follows] for o in FIGURES_OPTIONS],
+            "key": FIGURES_KEY,
         }
     ]

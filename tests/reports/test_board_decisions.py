@@ -1,0 +1,123 @@
+"""The board paper's author on its decisions (data/decisions.csv): the option recommended, why and
+who leads, named by the keys `check` lists; a row naming no decision or option is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from safer_analysis.cli import main
+from safer_analysis.inputs.datasets import load_dataset
+from safer_analysis.inputs.validation import DataValidationError
+from safer_analysis.present.board_paper import _recommendations
+from safer_analysis.reports.board_paper.decisions import FIGURES_KEY, recommendations, with_author
+from tests.conftest import write_rows
+
+HEADER = ["financial_year", "decision", "preferred_option", "reason", "lead"]
+
+
+def _row(decision: str, option: str = "", reason: str = "", lead: str = "", year: str = "2018-19") -> dict:
+    return dict(zip(HEADER, [year, decision, option, reason, lead], strict=True))
+
+
+def test_each_decision_has_a_key_and_plymouths_are_named_by_document_and_line(dataset):
+    keys = [d.key for d in recommendations(dataset, "2018-19")]
+    # the unsigned plan, the two contracts (the sooner first), the plan's own recommendation to agree
+    assert keys == [
+        "plan spending-plan-2018-19",
+        "contract SP-2018-19-02",
+        "contract SP-2018-19-01",
+        "recommendation 1",
+    ]
+    keys = [d.key for d in recommendations(dataset, "2017-18")]
+    assert keys[0] == "plan commissioning-2017" and len(set(keys)) == len(keys)
+
+
+def test_the_authors_option_reason_and_lead_go_with_their_decision(data_copy: Path):
+    rows = [
+        _row(
+            "Contract SP-2018-19-01",
+            "commit to it, subject to the next grant",
+            "the service has no other funder",
+            "Head of community safety",
+        ),
+        _row("plan spending-plan-2018-19", lead="Safer Plymouth manager"),
+    ]
+    write_rows(data_copy / "decisions.csv", rows, HEADER)
+    dataset = load_dataset(data_copy)
+    out = {d.key: d for d in with_author(dataset, "2018-19", recommendations(dataset, "2018-19"))}
+    contract = out["contract SP-2018-19-01"]
+    # the paper's own words for the option, whatever the case the author wrote it in
+    assert contract.preferred == "Commit to it, subject to the next grant"
+    assert contract.preferred_text == "Commit to it, subject to the next grant. The service has no other funder."
+    assert contract.lead == "Head of community safety"
+    plan = out["plan spending-plan-2018-19"]
+    assert plan.preferred == "" and plan.lead == "Safer Plymouth manager" and plan.preferred_text == "none given yet."
+    # a decision a document recommends is not said to have no recommendation
+    assert out["contract SP-2018-19-02"].recommended and out["contract SP-2018-19-02"].preferred_text == ""
+    html = _recommendations(SimpleNamespace(recommendations=list(out.values())))
+    assert "<strong>Commit to it, subject to the next grant</strong> (recommended):" in html
+    assert "<strong>Recommended option</strong>: Commit to it, subject to the next grant. The service" in html
+    assert "<strong>Lead</strong>: Head of community safety.</p>" in html
+    assert html.count("<strong>Recommended option</strong>: none given yet.") == 2  # the plan; the agreement
+    # the other year's rows are not this year's
+    assert all(not d.preferred for d in with_author(dataset, "2017-18", recommendations(dataset, "2017-18")))
+
+
+@pytest.mark.parametrize(
+    "row,column,message",
+    [
+        (
+            _row("contract SP-2018-19-09", "Let it end"),
+            "decision",
+            "no decision 'contract SP-2018-19-09' in the 2018-19 paper; expected one of: "
+            "plan spending-plan-2018-19; contract SP-2018-19-02",
+        ),
+        (
+            _row("contract SP-2018-19-01", "Let it end"),
+            "preferred_option",
+            "expected one of the options for 'contract SP-2018-19-01': Commit to it, subject to the next grant; "
+            "Look for other funding; Plan for it to end; found 'Let it end'",
+        ),
+        (
+            _row(FIGURES_KEY, "Ask for them later"),
+            "preferred_option",
+            "Ask for them now; Carry on without them; found 'Ask for them later'",
+        ),
+    ],
+)
+def test_a_row_naming_no_decision_or_option_of_the_year_is_refused(data_copy: Path, capsys, row, column, message):
+    write_rows(data_copy / "decisions.csv", [row], HEADER)
+    dataset = load_dataset(data_copy)
+    with pytest.raises(DataValidationError, match="decisions.csv"):
+        with_author(dataset, "2018-19", recommendations(dataset, "2018-19"))
+    assert main(["check", "--project", str(data_copy.parent)]) != 0
+    assert f"{data_copy / 'decisions.csv'}, row 2, column '{column}': " in capsys.readouterr().err
+    with pytest.raises(DataValidationError) as caught:
+        with_author(dataset, "2018-19", recommendations(dataset, "2018-19"))
+    assert message in str(caught.value)
+
+
+def test_one_decision_given_twice_is_refused_and_check_lists_the_keys(data_copy: Path, capsys):
+    write_rows(
+        data_copy / "decisions.csv", [_row("unallocated", year="2017-18"), _row("Unallocated", year="2017-18")], HEADER
+    )
+    assert main(["check", "--project", str(data_copy.parent)]) != 0
+    assert "row 3, column 'decision': 'unallocated' for 2017-18 is already in row 2" in capsys.readouterr().err
+    write_rows(data_copy / "decisions.csv", [_row("partner figures", "Ask for them now")], HEADER)
+    assert main(["check", "--project", str(data_copy.parent)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "  2018-19: plan spending-plan-2018-19; contract SP-2018-19-02; contract SP-2018-19-01; recommendation 1; "
+        "partner figures (put where partners' figures are missing). Options recommended: 1." in out
+    )
+
+
+def test_a_project_without_the_file_reads_it_as_empty(data_copy: Path):
+    (data_copy / "decisions.csv").unlink()
+    dataset = load_dataset(data_copy)
+    assert dataset.decisions.empty
+    decisions = with_author(dataset, "2018-19", recommendations(dataset, "2018-19"))
+    assert [d.preferred_text for d in decisions] == ["none given yet.", "", "none given yet.", "none given yet."]
