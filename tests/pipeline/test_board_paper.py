@@ -170,6 +170,8 @@ def test_the_bundled_paper_says_where_no_option_is_recommended_yet(packs):
     assert "Recommended option: none given yet." in plan
     counselling = next(t for k, t in said.items() if "Therapeutic counselling" in k)
     assert "Recommended option" not in counselling  # the plan itself recommends what follows it
+    agree = next(t for k, t in said.items() if k.startswith("Agree: Explore the evidence"))
+    assert "Recommended option" not in agree  # the decision is the plan's own recommendation
 
 
 def test_the_authors_recommended_option_and_lead_reach_the_paper(project_copy, tmp_path):

@@ -51,6 +51,8 @@ class Recommendation:
     preferred: str = ""
     reason: str = ""
     lead: str = ""
+    #: the decision is itself what a document recommends (a row of recommendations.csv): to agree or not
+    documents_own: bool = False
 
     @property
     def preferred_text(self) -> str:
@@ -59,7 +61,7 @@ class Recommendation:
         if self.preferred:
             reason = self.reason.rstrip(".")
             return f"{self.preferred}." + (f" {reason[:1].upper()}{reason[1:]}." if reason else "")
-        return "" if self.recommended else "none given yet."
+        return "" if self.recommended or self.documents_own else "none given yet."
 
 
 #: The decision the strategic assessment puts when partners hold figures not supplied, and its options.
@@ -228,6 +230,7 @@ def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list
                 f"Recommended in {_cited(dataset, row)}.",
                 [Option("Agree it", "it is done as written"), Option("Amend or decline it", "the board says how")],
                 key=f"recommendation {n}",
+                documents_own=True,
             )
         )
     return out
