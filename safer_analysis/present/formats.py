@@ -55,3 +55,11 @@ def format_percent(value: float | None, *, signed: bool = False, missing: str = 
     if value < 0 and text != "0.0%":
         return "−" + text
     return ("+" if signed and text != "0.0%" else "") + text
+
+
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def in_words(n: int) -> str:
+    """A count as a reader says it: words up to ten ("three"), figures beyond ("1,234")."""
+    return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else f"{n:,}"

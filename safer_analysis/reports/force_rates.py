@@ -20,7 +20,7 @@ from safer_analysis.inputs import population as populations
 from safer_analysis.inputs import recorded_crime as national
 from safer_analysis.inputs.population import ProjectFigures
 from safer_analysis.inputs.years import FinancialYear, YearTo, parse_period
-from safer_analysis.present.formats import format_month
+from safer_analysis.present.formats import format_month, in_words
 
 #: The fewest partnerships a funnel is drawn for: its limits come from how much they differ.
 FUNNEL_MINIMUM = 3
@@ -156,13 +156,6 @@ def _months(months: list[str]) -> str:
     return ", ".join(format_month(m) for m in months)
 
 
-_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def _number(n: int) -> str:
-    return _NUMBERS[n] if n < len(_NUMBERS) else f"{n:,}"
-
-
 def with_the(period: str) -> str:
     """'the year to Dec 2025', '2018-19'."""
     return f"the {period}" if period.startswith("year to") else period
@@ -183,19 +176,19 @@ def why_no_funnel(t: pd.DataFrame, force: str, *, short: bool = False) -> str:
         )
     rated = int(t["rate"].notna().sum())
     if n == of:
-        why = f"{force} has {_number(n)} partnership{'s' if n > 1 else ''}"
+        why = f"{force} has {in_words(n)} partnership{'s' if n > 1 else ''}"
     else:
         why = (
-            f"The police.uk counts per partnership hold {_number(n)} of {force}'s {_number(of)} partnerships "
+            f"The police.uk counts per partnership hold {in_words(n)} of {force}'s {in_words(of)} partnerships "
             f"(none for {', '.join(t.attrs['not_held'])})"
         )
     if rated < n and n >= FUNNEL_MINIMUM:
-        why += f", and only {_number(rated)} of them have a population estimate"
+        why += f", and only {in_words(rated)} of them have a population estimate"
     if short:
         return f"{why}: too few to chart against limits, so each one's figures are given."
     whose = "Its" if n == 1 else "Each one's"
     return (
-        f"{why}: too few for a chart of limits, which are set by how much at least {_number(FUNNEL_MINIMUM)} "
+        f"{why}: too few for a chart of limits, which are set by how much at least {in_words(FUNNEL_MINIMUM)} "
         f"partnerships' rates differ from one another. {whose} figures are given instead."
     )
 
@@ -221,7 +214,7 @@ def rate_sentences(t: pd.DataFrame, period: str) -> list[str]:
         out.append(text + ".")
     if 1 < len(t) == t.attrs["partnerships"] and t["rate"].notna().all():
         together = t["count"].sum() / t["population"].sum() * 1000
-        both = "Both" if len(t) == 2 else f"All {_number(len(t))}"
+        both = "Both" if len(t) == 2 else f"All {in_words(len(t))}"
         out.append(f"{both} together: {together:.1f} crimes per 1,000 residents.")
     if len(t) == 2 and t["rate"].notna().all() and t["rate"].iloc[1] > 0:
         ratio = t["rate"].iloc[0] / t["rate"].iloc[1]

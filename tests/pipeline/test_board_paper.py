@@ -100,6 +100,8 @@ def test_the_2018_19_paper_says_what_the_documents_give(packs):
     assert "(£160,200 from the 2018-19 grant) runs 9 months into 2019-20" in text
     assert "Plymouth's crime rate (97 for every 1,000 people) was lower than its 15 most similar partnerships" in text
     assert "higher than England and Wales (87)" in text
+    appendices = _section(soup, "Appendices").find_all("a", href=lambda h: h and h.endswith(".html"))
+    assert len(appendices) == 3 and "The three reports behind it are its appendices." in text
 
 
 def test_the_2017_18_draft_is_said_to_propose_not_set_amounts(packs):

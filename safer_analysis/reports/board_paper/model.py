@@ -14,7 +14,7 @@ import pandas as pd
 
 from safer_analysis.analysis import spend
 from safer_analysis.inputs.years import FinancialYear
-from safer_analysis.present.formats import format_gbp, format_month
+from safer_analysis.present.formats import format_gbp, format_month, in_words
 from safer_analysis.reports.board_paper.decisions import Option, Recommendation, recommendations, with_author
 
 #: At most this many key findings: a board reads a few.
@@ -189,8 +189,13 @@ def build(
         + (f" ({format_gbp(grant)})" if grant is not None else "")
         + f", in the light of what the strategic assessment shows about crime and anti-social behaviour in "
         f"{settings.area}. Each finding names its own period: the crime figures are for the year assessed, while "
-        "the comparisons with other areas and the partners' figures are the latest published. The three reports "
-        "behind it are its appendices."
+        "the comparisons with other areas and the partners' figures are the latest published."
+        + (
+            f" The {in_words(len(reports))} report{'s' if len(reports) != 1 else ''} behind it "
+            f"{'are its appendices' if len(reports) != 1 else 'is its appendix'}."
+            if reports
+            else ""
+        )
     )
     return BoardPaper(
         partnership=settings.name,
