@@ -78,12 +78,12 @@ def main(argv: list[str] | None = None) -> int:
             s = project.settings
             codes = ", ".join(c for c in (s.csp_code, *s.local_authority_codes, s.police_force_code) if c)
             agreed = f" (its codes {codes} agree with the ONS lookups)" if codes else ""
+            said = _check_indicators(project, dataset) + _check_decisions(project, dataset)  # may refuse: first
             print(
                 f"{s.name}: settings valid{agreed}; all files valid in {project.data_dir} ({n} allocation lines, "
                 f"years {', '.join(dataset.years) or 'none yet'}) in {time.perf_counter() - started:.1f} s."
             )
-            _check_indicators(project, dataset)
-            _check_decisions(project, dataset)
+            print("\n".join(said))
             code = _check_boundaries(project)
             _check_format(project)
             return code

@@ -6,9 +6,10 @@ from __future__ import annotations
 from safer_analysis.inputs.project import Project
 
 
-def _check_decisions(project: Project, dataset) -> None:
-    """Print each year's decisions with their keys, how many the author recommends an option for,
-    and refuse a row of decisions.csv naming a decision or an option the year's paper does not have."""
+def _check_decisions(project: Project, dataset) -> list[str]:
+    """Lines for ``check``: each year's decisions with their keys and how many the author recommends
+    an option for; or an error where a row of decisions.csv names a decision or an option the
+    year's paper does not have."""
     from safer_analysis.inputs import validation as v
     from safer_analysis.inputs.datasets import FILES
     from safer_analysis.reports.board_paper.decisions import FIGURES_KEY, author_problems, recommendations
@@ -23,5 +24,4 @@ def _check_decisions(project: Project, dataset) -> None:
         chosen = int(rows["preferred_option"].notna().sum())
         lines.append(f"  {year}: {'; '.join(keys)}. Options recommended: {chosen}.")
     v.require(problems)
-    print(f"The board paper's decisions, by the names {FILES['decisions']} gives them:")
-    print("\n".join(lines))
+    return [f"The board paper's decisions, by the names {FILES['decisions']} gives them:", *lines]

@@ -43,9 +43,13 @@ FILES = {
     "recommendations": "recommendations.csv",
     "known_breaks": "known_breaks.csv",
     "decisions": "decisions.csv",
+    "implications": "implications.csv",
 }
 #: Input files a project made before them may lack: absent, they read as empty (see inputs/project_format.py).
-OPTIONAL_FILES = ("recommendations", "priority_status", "known_breaks", "decisions")
+OPTIONAL_FILES = ("recommendations", "priority_status", "known_breaks", "decisions", "implications")
+
+#: The kinds of implication a board paper sets out, in the order it sets them out.
+IMPLICATION_KINDS = ("financial", "legal", "equalities")
 
 SOURCE_COLUMNS = [Column("source_document", v.text), Column("source_section", v.text)]
 #: a line's part for one priority where its document splits it (blank or absent: not split)
@@ -177,6 +181,13 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("reason", required=False),
         Column("lead", required=False),
     ],
+    # the paper's author on what the year's decisions mean in money, in law and for equality
+    "implications": [
+        Column("financial_year", v.financial_year),
+        Column("kind", v.one_of(IMPLICATION_KINDS)),
+        Column("text"),
+        Column("source", required=False),
+    ],
     "known_breaks": [
         Column("first_month", v.year_month),
         Column("last_month", v.year_month, required=False),
@@ -223,6 +234,8 @@ class Dataset:
     known_breaks: pd.DataFrame
     #: the paper's author on each decision (decisions.csv, optional: absent means none)
     decisions: pd.DataFrame
+    #: the paper's author on the decisions' financial, legal and equalities implications (implications.csv)
+    implications: pd.DataFrame
     #: the project's own population figures (population.csv, optional: absent means none)
     population: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: what measures each local priority (priority_measures.csv, or the two files it replaced; absent means none)
@@ -416,16 +429,17 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
     grants = dict(zip(t["grants"]["financial_year"], t["grants"]["amount"], strict=True))
 
     alloc = t["allocations"]
-    for row, year in alloc["financial_year"].items():
-        if year not in grants:
-            problems.append(
-                Problem(
-                    path("allocations"),
-                    row,
-                    "financial_year",
-                    f"no grant for {year} in grants.csv; expected one of {', '.join(sorted(grants))}",
+    for name in ("allocations", "decisions", "implications"):  # a year's lines, and its paper's author's words
+        for row, year in t[name]["financial_year"].items():
+            if year not in grants:
+                problems.append(
+                    Problem(
+                        path(name),
+                        row,
+                        "financial_year",
+                        f"no grant for {year} in grants.csv; expected one of {', '.join(sorted(grants))}",
+                    )
                 )
-            )
     dup_theme = alloc.duplicated(["financial_year", "theme_key"], keep="first")
     for row in alloc.index[dup_theme]:
         problems.append(

@@ -213,7 +213,8 @@ FORMATS: dict[int, Format] = {
     3: Format(
         3,
         "0.3.0",
-        "the board paper's author on each decision: the option recommended, why, and who leads",
+        "the board paper's author on each decision (the option recommended, why, and who leads) and on the "
+        "decisions' financial, legal and equalities implications",
         (
             Added(
                 "data/decisions.csv",
@@ -224,6 +225,15 @@ FORMATS: dict[int, Format] = {
                 "a row per decision: financial_year, decision (by the name `safer-analysis check` lists for the "
                 "year), preferred_option, reason, lead",
                 files=("data/decisions.csv",),
+            ),
+            Added(
+                "data/implications.csv",
+                "what the board paper's author says the year's decisions mean in money, in law and for equality",
+                "it reads as empty, so the paper sets out the financial implications its data show and says no "
+                "legal or equalities implications are given yet",
+                "a row per implication: financial_year, kind (financial, legal or equalities), text, and source "
+                "(who advised, and when)",
+                files=("data/implications.csv",),
             ),
         ),
     ),

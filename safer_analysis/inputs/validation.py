@@ -206,6 +206,10 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
         records = list(csv.reader(io.StringIO(_decode(Path(path).read_bytes(), name), newline=""), strict=True))
     except FileNotFoundError:
         raise DataValidationError([Problem(name, None, None, "file not found")]) from None
+    except IsADirectoryError:
+        raise DataValidationError([Problem(name, None, None, "a folder, not a file: expected a CSV file")]) from None
+    except OSError as exc:
+        raise DataValidationError([Problem(name, None, None, f"cannot be read ({exc.strerror or exc})")]) from None
     except csv.Error as exc:
         raise DataValidationError([Problem(name, None, None, f"not valid CSV: {exc}")]) from None
 

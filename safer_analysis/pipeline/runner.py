@@ -358,6 +358,8 @@ def build(
                 marking=marking,
                 period_note=period_note,
             )
+            for note in paper.notes if progress else []:
+                progress(note)
             workbook = write_workbook(
                 workdir,
                 year,

@@ -41,7 +41,7 @@ def _recommendations(paper: BoardPaper) -> str:
             + (f"<p><strong>Recommended</strong>: {_e(r.recommended)}</p>" if r.recommended else "")
             + (f"<p><strong>Recommended option</strong>: {_e(preferred)}</p>" if preferred and options else "")
             + (f"<p>Options:</p><ul>{options}</ul>" if options else "")
-            + (f"<p><strong>Lead</strong>: {_e(r.lead)}.</p>" if r.lead else "")
+            + (f"<p><strong>Lead</strong>: {_e(r.lead_text)}</p>" if r.lead else "")
             + "</li>"
         )
     return f'<p>The board is asked to:</p><ol class="sa-recommendations">{"".join(items)}</ol>'
@@ -76,8 +76,11 @@ def body(
         "<h2>The money</h2>",
         f"<p>{_e(paper.money)}</p>",
         _money_chart(paper, place, money_source),
-        "<h2>Risks, and what is still draft or illustrative</h2>",
     ]
+    if paper.implications:
+        out.append("<h2>Implications</h2>")
+        out += [f"<p><strong>{_e(i.heading)}</strong>: {_e(i.text)}</p>" for i in paper.implications]
+    out.append("<h2>Risks, and what is still draft or illustrative</h2>")
     points = [_e(r) for r in paper.risks]
     points += [
         f"<strong>{_e(KIND_WORDS.get(kind, kind.capitalize()))}</strong>: {_e(what)}. Nothing in the findings or "

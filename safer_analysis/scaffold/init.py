@@ -188,6 +188,7 @@ rationale and spend analysis say what is still to be entered until these files h
 | `data/indicators.csv` | partners' figures police.uk cannot show (`import-indicators FILE` adds a Fingertips export) |
 | `data/recommendations.csv` | what the documents recommend for a year, put beside the decision it speaks to |
 | `data/decisions.csv` | your recommended option for each decision of the board paper, why, and who leads |
+| `data/implications.csv` | the decisions' financial, legal and equalities implications, as advised |
 
 Populations come from the ONS estimates shipped with the package (to mid-2022), the one nearest
 the middle of each period. A council's own estimate goes in `data/population.csv` (`area_code`,

@@ -68,6 +68,7 @@ FILE_MEANINGS = {
     "known_breaks": "the partnership's own dated changes that move crime counts, set apart from the trend as steps",
     "decisions": "the board paper's author on each of a year's decisions: the option recommended, why, and who "
     "takes it forward",
+    "implications": "the board paper's author on what a year's decisions mean in money, in law and for equality",
     "crime": "police.uk street-level crimes and anti-social behaviour for the area (data/crime/<area>-street.parquet)",
     "geography": "columns the workbench adds to the crime table (add_geography), from the ONS lookups shipped",
 }
@@ -210,6 +211,11 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
         "preferred_option": "the option the author recommends, in the words of one of the paper's options for it",
         "reason": "why, in a sentence for the board",
         "lead": "who takes the decision forward, and owns its risk (a post or an organisation)",
+    },
+    "implications": {
+        "kind": "financial, legal or equalities: the paragraph of the paper's Implications it goes in",
+        "text": "what the decisions mean, in a sentence or two for the board",
+        "source": "who advised (legal services, the equalities lead) and when; blank: the author",
     },
     "known_breaks": {
         "first_month": "the first whole month the change affects",

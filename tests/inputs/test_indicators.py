@@ -404,3 +404,28 @@ def test_one_indicator_under_the_partnerships_and_the_authoritys_code_is_refused
     rows[2] = tidy_row(area_code="E22000056", period="2021/22", marking="OFFICIAL")
     write_csv(data_copy / tidy.FILE, rows, TIDY_HEADER)
     assert main(["check", "--project", str(data_copy.parent)]) == 0
+
+
+def test_the_import_refuses_what_check_would_and_keeps_the_polarity_on_a_first_import(
+    data_copy: Path, tmp_path, capsys
+):
+    """Two figures for one period under the partnership's and the authority's code are refused by
+    import-indicators itself, with nothing written; and a first import into the header-only file
+    keeps the source's yes/no polarity (an empty file's column once turned it blank)."""
+    from safer_analysis.cli import main
+
+    before = (data_copy / tidy.FILE).read_bytes()
+    both = write_csv(
+        tmp_path / "both.csv",
+        [tidy_row(marking="OFFICIAL"), tidy_row(area_code="E22000056", value="28.00000001", marking="OFFICIAL")],
+        TIDY_HEADER,
+    )
+    assert main(["import-indicators", str(both), "--project", str(data_copy.parent)]) != 0
+    err = capsys.readouterr().err
+    assert "this row gives 28.00000001 under E22000056, against 28 there" in err  # both figures told apart
+    assert (data_copy / tidy.FILE).read_bytes() == before
+    one = write_csv(tmp_path / "one.csv", [tidy_row(marking="OFFICIAL")], TIDY_HEADER)
+    assert main(["import-indicators", str(one), "--project", str(data_copy.parent)]) == 0
+    assert [r["higher_is_better"] for r in read_rows(data_copy / tidy.FILE)] == ["no"]
+    out = capsys.readouterr().out
+    assert main(["check", "--project", str(data_copy.parent)]) == 0, out

@@ -122,3 +122,105 @@ def test_a_project_without_the_file_reads_it_as_empty(data_copy: Path):
     assert dataset.decisions.empty
     decisions = with_author(dataset, "2018-19", recommendations(dataset, "2018-19"))
     assert [d.preferred_text for d in decisions] == ["none given yet.", "", "none given yet.", ""]
+
+
+# ---- implications ------------------------------------------------------------------------------
+
+
+def test_the_financial_implications_the_data_show_use_documented_amounts_only(dataset):
+    from safer_analysis.reports.board_paper.implications import implications
+
+    financial, legal, equalities = implications(dataset, "2018-19")
+    assert (financial.heading, legal.heading, equalities.heading) == ("Financial", "Legal", "Equalities")
+    assert financial.sentences == [
+        "Until the plan is approved, none of the £400,568 it sets out is confirmed to the providers.",
+        "Letting the contract for Therapeutic counselling for victims of sexual assault with First Light end in "
+        "October 2018 returns what is unspent of its £25,000 to the grant; no document says how much that is.",
+        "Keeping the contract for Plymouth Domestic Abuse Service to December 2019 is a first call on a grant for "
+        "2019-20 that no document confirms yet; no document gives the cost of its 9 months in 2019-20.",
+    ]
+    assert legal.text == equalities.text == "None given yet by the paper's author."
+    (financial, *_) = implications(dataset, "2017-18")  # a draft's amounts are proposed, not set out
+    assert financial.sentences[0] == (
+        "Until the amounts proposed in the draft are agreed, none of the £233,500 is confirmed to the providers."
+    )
+
+
+def test_the_authors_implications_follow_the_datas_with_their_source(data_copy: Path, capsys):
+    from safer_analysis.reports.board_paper.implications import implications
+
+    rows = [
+        {
+            "financial_year": "2018-19",
+            "kind": "legal",
+            "text": "The grant is made under section 9 of the Act",
+            "source": "Legal services, March 2018",
+        },
+        {"financial_year": "2018-19", "kind": "equalities", "text": "No service is reduced!", "source": ""},
+        {"financial_year": "2018-19", "kind": "financial", "text": "The reserve holds nothing.", "source": " "},
+        {"financial_year": "2017-18", "kind": "legal", "text": "Another year's.", "source": ""},
+    ]
+    write_rows(data_copy / "implications.csv", rows)
+    financial, legal, equalities = implications(load_dataset(data_copy), "2018-19")
+    assert legal.text == "The grant is made under section 9 of the Act (Legal services, March 2018)."
+    assert equalities.text == "No service is reduced!"
+    assert financial.sentences[-1] == "The reserve holds nothing." and len(financial.sentences) == 4
+    rows[0]["kind"] = "environmental"
+    write_rows(data_copy / "implications.csv", rows)
+    assert main(["check", "--project", str(data_copy.parent)]) != 0
+    assert "implications.csv, row 2, column 'kind': " in capsys.readouterr().err
+
+
+# ---- careless rows -------------------------------------------------------------------------------
+
+
+def test_a_reason_without_an_option_and_a_year_without_a_grant_are_refused_before_success_is_said(
+    data_copy: Path, capsys
+):
+    write_rows(data_copy / "decisions.csv", [_row("plan spending-plan-2018-19", reason="the plan is fine")], HEADER)
+    assert main(["check", "--project", str(data_copy.parent)]) != 0
+    out, err = capsys.readouterr()
+    assert "row 2, column 'preferred_option': a reason is given but no option; expected the option for" in err
+    assert "all files valid" not in out  # nothing said to be valid before the refusal
+    write_rows(
+        data_copy / "decisions.csv", [_row("plan", "Ask for a plan by the next meeting", year="2019-20")], HEADER
+    )
+    write_rows(
+        data_copy / "implications.csv",
+        [{"financial_year": "2016-17", "kind": "legal", "text": "x", "source": ""}],
+    )
+    assert main(["check", "--project", str(data_copy.parent)]) != 0
+    err = capsys.readouterr().err
+    assert "decisions.csv, row 2, column 'financial_year': no grant for 2019-20 in grants.csv" in err
+    assert "implications.csv, row 2, column 'financial_year': no grant for 2016-17 in grants.csv" in err
+
+
+def test_a_row_for_the_partner_figures_when_the_paper_does_not_ask_for_them_is_said_unused(data_copy: Path):
+    from safer_analysis.reports.board_paper.decisions import unused
+
+    write_rows(data_copy / "decisions.csv", [_row("partner figures", "Ask for them now")], HEADER)
+    dataset = load_dataset(data_copy)
+    decisions = recommendations(dataset, "2018-19")  # the assessment's request not among them
+    assert unused(dataset, "2018-19", decisions) == [
+        f"{data_copy / 'decisions.csv'}, row 2: the 2018-19 paper puts no decision 'partner figures' this time, "
+        "so the row is not used"
+    ]
+
+
+def test_the_authors_own_punctuation_is_kept(data_copy: Path):
+    rows = [_row("contract SP-2018-19-01", "Plan for it to end", "is the need met elsewhere?", 'Jo Bloggs, "Head".')]
+    write_rows(data_copy / "decisions.csv", rows, HEADER)
+    dataset = load_dataset(data_copy)
+    (contract,) = [
+        d for d in with_author(dataset, "2018-19", recommendations(dataset, "2018-19")) if d.key.startswith("contract")
+    ][1:]
+    assert contract.preferred_text == "Plan for it to end. Is the need met elsewhere?"
+    html = _recommendations(SimpleNamespace(recommendations=[contract]))
+    assert "<strong>Lead</strong>: Jo Bloggs, &quot;Head&quot;.</p>" in html
+
+
+def test_a_folder_where_the_file_should_be_is_named(data_copy: Path):
+    (data_copy / "decisions.csv").unlink()
+    (data_copy / "decisions.csv").mkdir()
+    with pytest.raises(DataValidationError, match=r"decisions.csv: a folder, not a file: expected a CSV file"):
+        load_dataset(data_copy)

@@ -32,6 +32,11 @@ def comparison_of(code: str, own: set[str]) -> str:
     return "other area"
 
 
+def own(csp_code: str, authority_codes: tuple[str, ...] | list[str]) -> set[str]:
+    """The codes an area's own figures go by: its partnership's, its authorities' and their upper tier's."""
+    return {c for c in (csp_code, *authority_codes, *youth_justice.upper_tier(authority_codes)) if c}
+
+
 def gather(
     data_dir: str | Path,
     *,
@@ -43,7 +48,7 @@ def gather(
 ) -> pd.DataFrame:
     """The area's indicators from every source (see the module); ``dataset`` gives the documents'
     context figures (None: left out)."""
-    own_codes = {c for c in (csp_code, *authority_codes, *youth_justice.upper_tier(authority_codes)) if c}
+    own_codes = own(csp_code, authority_codes)
     parts = []
     mine = tidy.read_project(data_dir)
     v.require(tidy.own_code_problems(mine, own_codes, str(Path(data_dir) / tidy.FILE)))

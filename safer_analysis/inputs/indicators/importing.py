@@ -114,8 +114,16 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def import_indicators(path: str | os.PathLike, data_dir: str | os.PathLike, *, priority: str | None = None) -> Imported:
-    """Add the indicators in ``path`` to ``data_dir``/indicators.csv (and link them to ``priority``)."""
+def import_indicators(
+    path: str | os.PathLike,
+    data_dir: str | os.PathLike,
+    *,
+    priority: str | None = None,
+    own_codes: set[str] | frozenset[str] = frozenset(),
+) -> Imported:
+    """Add the indicators in ``path`` to ``data_dir``/indicators.csv (and link them to ``priority``);
+    ``own_codes`` (the area's own codes) refuse one figure given a period under two of them, as
+    the build would."""
     path, data_dir = Path(path), Path(data_dir)
     key = _priority(priority, data_dir) if priority else ""
     new, kind, left_out = read_file(path)
@@ -129,7 +137,8 @@ def import_indicators(path: str | os.PathLike, data_dir: str | os.PathLike, *, p
     kept = held[[not r for r in replace]]
     combined = pd.concat([kept.reindex(columns=tidy.NAMES), new.reindex(columns=tidy.NAMES)], ignore_index=True)
     combined.index = combined.index + 2
-    v.require(tidy.row_problems(combined, f"{data_dir / tidy.FILE} with {path.name} added"))
+    label = f"{data_dir / tidy.FILE} with {path.name} added"
+    v.require(tidy.row_problems(combined, label) + tidy.own_code_problems(combined, set(own_codes), label))
     mapping = priorities.read_project(data_dir)
     if key:
         linked = priorities.indicator_rows(mapping)

@@ -158,8 +158,8 @@ def own_code_problems(frame: pd.DataFrame, own_codes: set[str], label: str) -> l
             continue
         was, now = seen[2], r["value"]
         same = (pd.isna(was) and pd.isna(now)) or was == now
-        given = "the same figure" if same else f"{'no value' if pd.isna(now) else f'{now:g}'}"
-        earlier = "" if same else f", against {'no value' if pd.isna(was) else f'{was:g}'} there"
+        given = "the same figure" if same else f"{'no value' if pd.isna(now) else f'{now:.12g}'}"
+        earlier = "" if same else f", against {'no value' if pd.isna(was) else f'{was:.12g}'} there"
         problems.append(
             Problem(
                 label,
@@ -198,10 +198,20 @@ def with_periods(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _yes_no(value: object) -> str:
+    """A polarity as the file writes it: yes, no, or blank where not given."""
+    if isinstance(value, str):
+        return {"yes": "yes", "true": "yes", "no": "no", "false": "no"}.get(value.strip().lower(), "")
+    if value is None or pd.isna(value):
+        return ""
+    return "yes" if bool(value) else "no"
+
+
 def to_csv_text(frame: pd.DataFrame) -> str:
     """Rows in the file's form: its columns in order, yes/no for polarity, numbers as written."""
     out = frame.reindex(columns=NAMES).copy()
-    out["higher_is_better"] = out["higher_is_better"].map({True: "yes", False: "no"}).fillna("")
+    # by value, not by key: a column joined to an empty file's may hold 1.0 and 0.0 for True and False
+    out["higher_is_better"] = [_yes_no(x) for x in out["higher_is_better"]]
     for column in ("value", "count", "denominator", "lower", "upper"):
         out[column] = [("" if pd.isna(x) else f"{float(x):.10g}") for x in out[column]]
     return out.fillna("").to_csv(index=False, lineterminator="\n")

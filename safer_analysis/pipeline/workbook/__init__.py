@@ -46,6 +46,7 @@ COLUMNS = ["Kind of point", "Point"]
 KINDS = {
     "finding": "Key finding",
     "decision": "Recommendation",
+    "implication": "Implications",
     "risk": "Risk",
     "caveat": "Not final",
 }
@@ -64,15 +65,17 @@ def findings_table(paper) -> pd.DataFrame:
             for t in (
                 r.decision,
                 r.why,
+                "; ".join(r.items) + "." if r.items else "",
                 f"Recommended: {r.recommended}" if r.recommended else "",
                 f"Recommended option: {said}" if said else "",
                 f"Options: {options}." if options else "",
-                f"Lead: {r.lead}." if r.lead else "",
+                f"Lead: {r.lead_text}" if r.lead else "",
             )
             if t
         )
         rows.append((f"{KINDS['decision']} ({i})", text))
     rows += [(KINDS["finding"], text) for text in paper.findings]
+    rows += [(f"{KINDS['implication']}: {i.heading.lower()}", i.text) for i in paper.implications]
     rows += [(KINDS["risk"], text) for text in paper.risks]
     rows += [(f"{KINDS['caveat']}: {kind}", f"{what}.") for kind, what in paper.not_final]
     if not rows:

@@ -59,9 +59,19 @@ class Recommendation:
         """The option the author recommends and why ("Let it end. The need is met by ..."); where
         neither the author nor a document recommends anything, that none is recommended yet."""
         if self.preferred:
-            reason = self.reason.rstrip(".")
-            return f"{self.preferred}." + (f" {reason[:1].upper()}{reason[1:]}." if reason else "")
+            return f"{self.preferred}." + (f" {sentence(self.reason)}" if self.reason else "")
         return "" if self.recommended or self.documents_own else "none given yet."
+
+    @property
+    def lead_text(self) -> str:
+        return sentence(self.lead) if self.lead else ""
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first letter, and a full stop unless it ends in one, or in
+    a question or exclamation mark."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
 #: The decision the strategic assessment puts when partners hold figures not supplied, and its options.
@@ -283,6 +293,16 @@ def author_problems(dataset, year: str, decisions: list[Recommendation]) -> list
         if first != row:
             problems.append(Problem(label, row, "decision", f"{decision.key!r} for {year} is already in row {first}"))
         option = r["preferred_option"]
+        if not isinstance(option, str) and isinstance(r["reason"], str):
+            problems.append(
+                Problem(
+                    label,
+                    row,
+                    "preferred_option",
+                    f"a reason is given but no option; expected the option for {decision.key!r} it recommends: "
+                    f"{'; '.join(o.choice for o in decision.options)}",
+                )
+            )
         if isinstance(option, str) and _option_key(option) not in {_option_key(o.choice) for o in decision.options}:
             problems.append(
                 Problem(
@@ -316,3 +336,18 @@ def with_author(dataset, year: str, decisions: list[Recommendation]) -> list[Rec
         text = {c: (str(r[c]).strip() if isinstance(r[c], str) else "") for c in ("reason", "lead")}
         out.append(dataclasses.replace(d, preferred=chosen, reason=text["reason"], lead=text["lead"]))
     return out
+
+
+def unused(dataset, year: str, decisions: list[Recommendation]) -> list[str]:
+    """The rows of decisions.csv for ``year`` that speak to a decision this paper does not put
+    (partners' figures, when every figure is supplied), each said in a line for the build."""
+    from safer_analysis.inputs.datasets import FILES
+
+    put = {d.key.lower() for d in decisions if d.key}
+    rows = dataset.decisions[dataset.decisions["financial_year"] == year]
+    return [
+        f"{dataset.root / FILES['decisions']}, row {row}: the {year} paper puts no decision "
+        f"{' '.join(str(r['decision']).split())!r} this time, so the row is not used"
+        for row, r in rows.iterrows()
+        if " ".join(str(r["decision"]).split()).lower() not in put
+    ]

@@ -15,7 +15,8 @@ import pandas as pd
 from safer_analysis.analysis import spend
 from safer_analysis.inputs.years import FinancialYear
 from safer_analysis.present.formats import format_gbp, format_month, in_words
-from safer_analysis.reports.board_paper.decisions import Option, Recommendation, recommendations, with_author
+from safer_analysis.reports.board_paper.decisions import Option, Recommendation, recommendations, unused, with_author
+from safer_analysis.reports.board_paper.implications import Implication, implications
 
 #: At most this many key findings: a board reads a few.
 MAX_FINDINGS = 5
@@ -48,6 +49,10 @@ class BoardPaper:
     not_final: list[tuple[str, str]]
     appendices: list[Appendix] = field(default_factory=list)
     period_note: str | None = None
+    #: financial, legal and equalities implications, in that order (empty: the section is left out)
+    implications: list[Implication] = field(default_factory=list)
+    #: what the build should tell the analyst of the inputs it did not use (rows of decisions.csv)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def for_decision(self) -> bool:
@@ -212,4 +217,6 @@ def build(
         not_final=status,
         appendices=[Appendix(page, title, description) for page, title, description, _ in reports],
         period_note=period_note,
+        implications=implications(dataset, year) if decisions else [],
+        notes=unused(dataset, year, decisions),
     )
