@@ -207,7 +207,7 @@ COLUMN_MEANINGS: dict[str, dict[str, str]] = {
     "recommendations": {"recommendation": "a recommendation of the analyst's for the year, in words"},
     "decisions": {
         "decision": "the decision, by the key `safer-analysis check` lists for the year (plan, contract "
-        "<allocation_id>, unallocated, amounts, partner figures, recommendation <n>)",
+        "<allocation_id>, unallocated, amounts, partner figures, recommendation <document> <section>)",
         "preferred_option": "the option the author recommends, in the words of one of the paper's options for it",
         "reason": "why, in a sentence for the board",
         "lead": "who takes the decision forward, and owns its risk (a post or an organisation)",

@@ -29,7 +29,7 @@ def test_each_decision_has_a_key_and_plymouths_are_named_by_document_and_line(da
         "plan spending-plan-2018-19",
         "contract SP-2018-19-02",
         "contract SP-2018-19-01",
-        "recommendation 1",
+        "recommendation spending-plan-2018-19 table row 8",
     ]
     keys = [d.key for d in recommendations(dataset, "2017-18")]
     assert keys[0] == "plan commissioning-2017" and len(set(keys)) == len(keys)
@@ -111,7 +111,8 @@ def test_one_decision_given_twice_is_refused_and_check_lists_the_keys(data_copy:
     assert main(["check", "--project", str(data_copy.parent)]) == 0
     out = capsys.readouterr().out
     assert (
-        "  2018-19: plan spending-plan-2018-19; contract SP-2018-19-02; contract SP-2018-19-01; recommendation 1; "
+        "  2018-19: plan spending-plan-2018-19; contract SP-2018-19-02; contract SP-2018-19-01; "
+        "recommendation spending-plan-2018-19 table row 8; "
         "partner figures (put where partners' figures are missing). Options recommended: 1." in out
     )
 
@@ -224,3 +225,21 @@ def test_a_folder_where_the_file_should_be_is_named(data_copy: Path):
     (data_copy / "decisions.csv").mkdir()
     with pytest.raises(DataValidationError, match=r"decisions.csv: a folder, not a file: expected a CSV file"):
         load_dataset(data_copy)
+
+
+def test_a_recommendation_is_named_by_the_section_that_makes_it_else_by_its_place(data_copy: Path):
+    """Adding or moving rows of recommendations.csv leaves a documented recommendation's name as it
+    was; two from one section, or the analyst's own, are named by their place among the year's rows."""
+    from tests.conftest import read_rows
+
+    rows = read_rows(data_copy / "recommendations.csv")
+    ours = {
+        "financial_year": "2018-19",
+        "recommendation": "Review the night-time economy patrols.",
+        "source_document": "",
+        "source_section": "",
+    }
+    again = {**rows[2], "recommendation": "Share the evidence on drug related harm with the commissioner."}
+    write_rows(data_copy / "recommendations.csv", [ours, *rows, again])
+    keys = [d.key for d in recommendations(load_dataset(data_copy), "2018-19")]
+    assert keys[-3:] == ["recommendation 1", "recommendation spending-plan-2018-19 table row 8", "recommendation 4"]

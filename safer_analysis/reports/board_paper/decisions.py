@@ -221,6 +221,19 @@ def _cited(dataset, row: pd.Series) -> str:
     return "the analyst"
 
 
+def _recommendation_key(row: pd.Series, n: int, taken: set[str]) -> str:
+    """How decisions.csv names a recommendation put to the board as its own decision: by the document
+    and section that make it ("recommendation spending-plan-2018-19 table row 8"), which stay the
+    same when rows are added or moved; one of the analyst's own (or a second from the same section),
+    by its place among the year's rows."""
+    doc, section = row.get("source_document"), row.get("source_section")
+    if isinstance(doc, str) and doc.strip():
+        key = " ".join(f"recommendation {doc} {section if isinstance(section, str) else ''}".split())
+        if key not in taken:  # two from one section are told apart by their places
+            return key
+    return f"recommendation {n}"
+
+
 def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list[Recommendation]:
     """``decisions`` with what recommendations.csv recommends for ``year`` attached to the decision it
     speaks to (one naming the same project), and each recommendation that speaks to none added as a
@@ -239,7 +252,7 @@ def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list
                 f"Agree: {row['recommendation'].rstrip('.')}.",
                 f"Recommended in {_cited(dataset, row)}.",
                 [Option("Agree it", "it is done as written"), Option("Amend or decline it", "the board says how")],
-                key=f"recommendation {n}",
+                key=_recommendation_key(row, n, {d.key for d in out}),
                 documents_own=True,
             )
         )
