@@ -10,7 +10,7 @@ from safer_analysis.reports.board_paper import BoardPaper
 
 #: How each kind of input that is not final is named.
 KIND_WORDS = {
-    "illustrative": "Illustrative",
+    "illustrative": "Illustrative (made up, not real figures)",
     "synthetic": "Synthetic",
     "draft": "Draft",
     "planned": "Planned",
@@ -38,10 +38,10 @@ def _recommendations(paper: BoardPaper) -> str:
             f"<li><p><strong>{_e(r.decision)}</strong></p>"
             + (f"<p>{_e(r.why)}</p>" if r.why else "")
             + (f"<ul>{listed}</ul>" if listed else "")
-            + (f"<p><strong>Recommended</strong>: {_e(r.recommended)}</p>" if r.recommended else "")
+            + (f"<p><strong>The documents recommend</strong>: {_e(r.recommended)}</p>" if r.recommended else "")
             + (f"<p><strong>Recommended option</strong>: {_e(preferred)}</p>" if preferred and options else "")
             + (f"<p>Options:</p><ul>{options}</ul>" if options else "")
-            + (f"<p><strong>Lead</strong>: {_e(r.lead_text)}</p>" if r.lead else "")
+            + (f"<p><strong>Lead</strong>: {_e(r.lead_text or 'not named yet.')}</p>" if options else "")
             + "</li>"
         )
     return f'<p>The board is asked to:</p><ol class="sa-recommendations">{"".join(items)}</ol>'

@@ -286,7 +286,8 @@ def test_the_first_sheet_after_the_cover_holds_the_papers_recommendations_and_fi
         ),
         (
             "Recommendation (2)",
-            "Set the amounts. Recommended option: none given yet. Options: Set them: the plan is complete.",
+            "Set the amounts. Recommended option: none given yet. Options: Set them: the plan is complete. "
+            "Lead: not named yet.",
         ),
         ("Key finding", "Crime rose."),
         ("Key finding", "The grant is £400,568."),

@@ -63,6 +63,7 @@ def test_the_authors_option_reason_and_lead_go_with_their_decision(data_copy: Pa
     assert "<strong>Lead</strong>: Head of community safety.</p>" in html
     # the plan alone: what the plan itself recommends is the decision to agree, not one without advice
     assert html.count("<strong>Recommended option</strong>: none given yet.") == 1
+    assert html.count("<strong>Lead</strong>: not named yet.") == 2  # the two without one: a lead is asked of each
     # the other year's rows are not this year's
     assert all(not d.preferred for d in with_author(dataset, "2017-18", recommendations(dataset, "2017-18")))
 
@@ -80,7 +81,7 @@ def test_the_authors_option_reason_and_lead_go_with_their_decision(data_copy: Pa
             _row("contract SP-2018-19-01", "Let it end"),
             "preferred_option",
             "expected one of the options for 'contract SP-2018-19-01': Commit to it, subject to the next grant; "
-            "Look for other funding; Plan for it to end; found 'Let it end'",
+            "Look for other funding; Wait until the 2019-20 grant is known; found 'Let it end'",
         ),
         (
             _row(FIGURES_KEY, "Ask for them later"),
@@ -134,16 +135,21 @@ def test_the_financial_implications_the_data_show_use_documented_amounts_only(da
     financial, legal, equalities = implications(dataset, "2018-19")
     assert (financial.heading, legal.heading, equalities.heading) == ("Financial", "Legal", "Equalities")
     assert financial.sentences == [
-        "Until the plan is approved, none of the £400,568 it sets out is confirmed to the providers.",
+        # the two lines under contract apart from the rest, each by its own amount (no part-sum of the plan)
+        "Two of the lines are for services under contract (Plymouth Domestic Abuse Service, £160,200; Therapeutic "
+        "counselling for victims of sexual assault, £25,000); until the plan is approved, the other seven lines "
+        "are confirmed to no provider.",
         "Letting the contract for Therapeutic counselling for victims of sexual assault with First Light end in "
-        "October 2018 returns what is unspent of its £25,000 to the grant; no document says how much that is.",
+        "October 2018 leaves unspent whatever of its £25,000 is not used by then; no document says how much, or "
+        "whether it may be spent again.",
         "Keeping the contract for Plymouth Domestic Abuse Service to December 2019 is a first call on a grant for "
         "2019-20 that no document confirms yet; no document gives the cost of its 9 months in 2019-20.",
     ]
-    assert legal.text == equalities.text == "None given yet by the paper's author."
+    assert legal.text == equalities.text == "Not yet assessed: the paper's author has not set these out."
     (financial, *_) = implications(dataset, "2017-18")  # a draft's amounts are proposed, not set out
     assert financial.sentences[0] == (
-        "Until the amounts proposed in the draft are agreed, none of the £233,500 is confirmed to the providers."
+        "One of the lines is for services under contract (Plymouth Domestic Abuse Service, £110,000); until the "
+        "amounts proposed in the draft are agreed, the other seven lines are confirmed to no provider."
     )
 
 
@@ -209,13 +215,15 @@ def test_a_row_for_the_partner_figures_when_the_paper_does_not_ask_for_them_is_s
 
 
 def test_the_authors_own_punctuation_is_kept(data_copy: Path):
-    rows = [_row("contract SP-2018-19-01", "Plan for it to end", "is the need met elsewhere?", 'Jo Bloggs, "Head".')]
+    rows = [
+        _row("contract SP-2018-19-01", "Look for other funding", "is the need met elsewhere?", 'Jo Bloggs, "Head".')
+    ]
     write_rows(data_copy / "decisions.csv", rows, HEADER)
     dataset = load_dataset(data_copy)
     (contract,) = [
         d for d in with_author(dataset, "2018-19", recommendations(dataset, "2018-19")) if d.key.startswith("contract")
     ][1:]
-    assert contract.preferred_text == "Plan for it to end. Is the need met elsewhere?"
+    assert contract.preferred_text == "Look for other funding. Is the need met elsewhere?"
     html = _recommendations(SimpleNamespace(recommendations=[contract]))
     assert "<strong>Lead</strong>: Jo Bloggs, &quot;Head&quot;.</p>" in html
 

@@ -66,10 +66,10 @@ def findings_table(paper) -> pd.DataFrame:
                 r.decision,
                 r.why,
                 "; ".join(r.items) + "." if r.items else "",
-                f"Recommended: {r.recommended}" if r.recommended else "",
+                f"The documents recommend: {r.recommended}" if r.recommended else "",
                 f"Recommended option: {said}" if said else "",
                 f"Options: {options}." if options else "",
-                f"Lead: {r.lead_text}" if r.lead else "",
+                f"Lead: {r.lead_text or 'not named yet.'}" if options else "",
             )
             if t
         )

@@ -77,7 +77,7 @@ def sentence(text: str) -> str:
 #: The decision the strategic assessment puts when partners hold figures not supplied, and its options.
 FIGURES_KEY = "partner figures"
 FIGURES_OPTIONS = [
-    Option("Ask for them now", "each priority can be judged on its own figures next year"),
+    Option("Ask for them now", "the priorities they measure can be judged on them next year"),
     Option("Carry on without them", "how those priorities are doing stays a matter of judgement"),
 ]
 
@@ -139,7 +139,7 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
     for c in contract_endings(dataset, year):  # the sooner first
         amount = f" ({c.amount})" if c.amount else ""
         if c.during:
-            unspent = f", and what is unspent of its {format_gbp(c.amount_value)} returns to the grant"
+            unspent = f"; no document says how much of its {format_gbp(c.amount_value)} that leaves unspent"
             out.append(
                 Recommendation(
                     f"Decide what follows the contract for {c.project}, which ends in {c.ends}.",
@@ -153,18 +153,22 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
                 )
             )
         elif not confirmed:
+            start = format_month(FinancialYear.parse(following).months()[0])
             out.append(
                 Recommendation(
-                    f"Decide how the contract for {c.project} continues after {c.ends}.",
+                    f"Decide how the contract for {c.project} is paid for from {start} until it ends in {c.ends}.",
                     f"The contract{amount} runs {c.months_into_next} into {following}; no document confirms a "
                     f"grant for {following} yet, and the plan gives no amount for those months.",
                     [
                         Option(
                             "Commit to it, subject to the next grant",
-                            "the provider can plan, and the first call on the next grant is known",
+                            f"those months are the first call on the {following} grant, and the provider can plan",
                         ),
-                        Option("Look for other funding", f"a decision is needed before {c.ends}"),
-                        Option("Plan for it to end", f"the service stops in {c.ends}"),
+                        Option("Look for other funding", f"a decision is needed before {start}"),
+                        Option(
+                            f"Wait until the {following} grant is known",
+                            f"the provider works from {start} without confirmed funding",
+                        ),
                     ],
                     key=f"contract {c.allocation_id}",
                 )

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from safer_analysis.inputs.datasets import IMPLICATION_KINDS
 from safer_analysis.inputs.years import FinancialYear
-from safer_analysis.present.formats import format_gbp
+from safer_analysis.present.formats import format_gbp, in_words
 from safer_analysis.reports.spend_analysis import contract_endings
 
 #: How each kind is headed in the paper.
 HEADINGS = {"financial": "Financial", "legal": "Legal", "equalities": "Equalities"}
 #: What the paper says of a kind the author has not written.
-NOT_GIVEN = "none given yet by the paper's author."
+NOT_GIVEN = "not yet assessed: the paper's author has not set these out."
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,38 @@ def from_the_data(dataset, year: str) -> list[str]:
     priced = lines[lines["amount"].notna()]
     unapproved = [d for d in dataset.documents_for(year) if not d.approved]
     if unapproved and len(priced):
-        total = format_gbp(float(priced["amount"].sum()))
-        out.append(
-            f"Until the amounts proposed in the draft are agreed, none of the {total} is confirmed to the providers."
+        until = (
+            "until the amounts proposed in the draft are agreed"
             if any(d.draft for d in unapproved)
-            else f"Until the plan is approved, none of the {total} it sets out is confirmed to the providers."
+            else "until the plan is approved"
         )
+        first = FinancialYear.parse(year).months()[0]
+        ends = priced["contract_end"].astype(str)
+        contracted = priced[priced["contract_end"].notna() & (ends >= first)]
+        total = float(priced["amount"].sum())
+        if len(contracted):  # the lines by their own amounts: no sum of some lines the documents do not give
+            n, rest = len(contracted), len(lines) - len(contracted)
+            pairs = zip(contracted["project"], contracted["amount"], strict=True)
+            named = "; ".join(f"{project}, {format_gbp(amount)}" for project, amount in pairs)
+            out.append(
+                f"{in_words(n).capitalize()} of the lines {'are' if n != 1 else 'is'} for services under contract "
+                f"({named}); {until}, "
+                + (
+                    f"the other {in_words(rest)} line{'s are' if rest != 1 else ' is'} confirmed to no provider."
+                    if rest
+                    else "no other line is confirmed to a provider."
+                )
+            )
+        else:
+            out.append(f"{until.capitalize()}, none of the {format_gbp(total)} is confirmed to the providers.")
     following = FinancialYear.parse(year).next().label
     confirmed = dataset.grant_known(following)
     for c in contract_endings(dataset, year):
         if c.during and c.amount:
             out.append(
-                f"Letting the contract for {c.project} end in {c.ends} returns what is unspent of its "
-                f"{format_gbp(c.amount_value)} to the grant; no document says how much that is."
+                f"Letting the contract for {c.project} end in {c.ends} leaves unspent whatever of its "
+                f"{format_gbp(c.amount_value)} is not used by then; no document says how much, or whether it may be "
+                "spent again."
             )
         elif not c.during and not confirmed:
             out.append(
