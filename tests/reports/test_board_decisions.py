@@ -31,6 +31,8 @@ def test_each_decision_has_a_key_and_plymouths_are_named_by_document_and_line(da
         "contract SP-2018-19-01",
         "recommendation spending-plan-2018-19 table row 8",
     ]
+    agree = recommendations(dataset, "2018-19")[-1]  # the plan's own advice, written in its line's row
+    assert agree.why.endswith("table row 8, the plan's line that gives it £20,000.")
     keys = [d.key for d in recommendations(dataset, "2017-18")]
     assert keys[0] == "plan commissioning-2017" and len(set(keys)) == len(keys)
 

@@ -225,6 +225,18 @@ def _cited(dataset, row: pd.Series) -> str:
     return "the analyst"
 
 
+def _its_line(dataset, year: str, row: pd.Series) -> str:
+    """", the plan's line that gives it £20,000" where a line of the year's plan is written in the same
+    place of the same document as the recommendation; else nothing."""
+    lines = dataset.allocations_for(year)
+    same = lines[
+        (lines["source_document"] == row.get("source_document"))
+        & (lines["source_section"] == row.get("source_section"))
+        & lines["amount"].notna()
+    ]
+    return f", the plan's line that gives it {format_gbp(same['amount'].iloc[0])}" if len(same) == 1 else ""
+
+
 def _recommendation_key(row: pd.Series, n: int, taken: set[str]) -> str:
     """How decisions.csv names a recommendation put to the board as its own decision: by the document
     and section that make it ("recommendation spending-plan-2018-19 table row 8"), which stay the
@@ -254,7 +266,7 @@ def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list
         out.append(
             Recommendation(
                 f"Agree: {row['recommendation'].rstrip('.')}.",
-                f"Recommended in {_cited(dataset, row)}.",
+                f"Recommended in {_cited(dataset, row)}{_its_line(dataset, year, row)}.",
                 [Option("Agree it", "it is done as written"), Option("Amend or decline it", "the board says how")],
                 key=_recommendation_key(row, n, {d.key for d in out}),
                 documents_own=True,
