@@ -226,8 +226,8 @@ def _cited(dataset, row: pd.Series) -> str:
 
 
 def _its_line(dataset, year: str, row: pd.Series) -> str:
-    """", the plan's line that gives it £20,000" where a line of the year's plan is written in the same
-    place of the same document as the recommendation; else nothing."""
+    """Where a line of the year's plan is written in the same place of the same document as the
+    recommendation, its amount (", the plan's line that gives it £20,000"); else nothing."""
     lines = dataset.allocations_for(year)
     same = lines[
         (lines["source_document"] == row.get("source_document"))
