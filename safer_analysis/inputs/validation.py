@@ -196,6 +196,17 @@ def _decode(data: bytes, name: str) -> str:
     ) from None
 
 
+def _near_miss(name: str, others: list[str]) -> str | None:
+    """A header cell that is ``name`` written another way ("Preferred option", "preferred-option"
+    for ``preferred_option``), or None. Only case, spaces and punctuation differ: an analyst's own
+    extra column with a name of its own is left alone."""
+
+    def plain(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+    return next((other for other in others if plain(other) == name), None)
+
+
 def read_table(path: Path, columns: Sequence[Column], *, label: str | None = None) -> pd.DataFrame:
     """Read ``path`` as UTF-8 CSV and parse every cell by its column; raise one error for all faults.
 
@@ -217,9 +228,19 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
         raise DataValidationError([Problem(name, 1, None, "the file is empty: expected a header row")])
     header = [cell.strip() for cell in records[0]]
     problems: list[Problem] = []
-    missing = [c.name for c in columns if c.name not in header and not c.absent_ok]
-    for column_name in missing:
-        problems.append(Problem(name, 1, column_name, "column is missing from the header"))
+    known = {c.name for c in columns}
+    for column in columns:
+        if column.name in header:
+            continue
+        near = _near_miss(column.name, [h for h in header if h not in known])
+        if near:  # written another way: read as it stands, the column would be lost without a word
+            problems.append(
+                Problem(
+                    name, 1, column.name, f"column is missing from the header; found {near!r}: name it {column.name}"
+                )
+            )
+        elif not column.absent_ok:
+            problems.append(Problem(name, 1, column.name, "column is missing from the header"))
     duplicated = {h for h in header if header.count(h) > 1}
     for column_name in sorted(duplicated):
         problems.append(Problem(name, 1, column_name, "column appears more than once"))
@@ -227,7 +248,6 @@ def read_table(path: Path, columns: Sequence[Column], *, label: str | None = Non
         raise DataValidationError(problems)
 
     index = {h: i for i, h in enumerate(header)}
-    known = {c.name for c in columns}
     extras = [h for h in header if h not in known and h]
     data: dict[str, list[Any]] = {c.name: [] for c in columns}
     data.update({h: [] for h in extras})

@@ -189,6 +189,34 @@ def test_missing_column(data_copy):
     assert "allocations.csv, row 1, column 'status': column is missing" in text
 
 
+def test_a_column_named_another_way_is_named_not_lost(data_copy):
+    """'Preferred option' for preferred_option would leave the column unread; an optional column
+    (sources.csv's standing) would be read as blank without a word. Both are refused, naming the
+    header cell; an analyst's own extra column of another name is kept as it is."""
+    write_rows(
+        data_copy / "decisions.csv",
+        [
+            {
+                "financial_year": "2018-19",
+                "decision": "partner figures",
+                "Preferred Option": "",
+                "reason": "",
+                "lead": "",
+            }
+        ],
+    )
+    sources = read_rows(data_copy / FILES["sources"])
+    for r in sources:
+        r["Standing"] = r.pop("standing")
+        r["our_notes"] = "kept"
+    write_rows(data_copy / FILES["sources"], sources)
+    text = str(problem_for(data_copy))
+    assert "decisions.csv, row 1, column 'preferred_option': column is missing from the header; found " in text
+    assert "'Preferred Option': name it preferred_option" in text
+    assert "sources.csv, row 1, column 'standing': column is missing from the header; found 'Standing'" in text
+    assert "our_notes" not in text
+
+
 @pytest.mark.parametrize("bad", ["2018-20", "18/19", "2018"])
 def test_malformed_year(data_copy, bad):
     edit_cell(data_copy / FILES["grants"], 1, "financial_year", bad)
