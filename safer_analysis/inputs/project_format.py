@@ -220,8 +220,8 @@ FORMATS: dict[int, Format] = {
                 "data/decisions.csv",
                 "what the board paper's author says of each of a year's decisions: the option recommended (in the "
                 "paper's words for it), why, and who takes it forward",
-                "it reads as empty, so the paper says of each decision no document recommends that no option is "
-                "recommended yet, and names no lead",
+                "it reads as empty, so the paper says of each decision that no option is recommended yet, and that "
+                "no lead is named yet",
                 "a row per decision: financial_year, decision (by the name `safer-analysis check` lists for the "
                 "year), preferred_option, reason, lead",
                 files=("data/decisions.csv",),

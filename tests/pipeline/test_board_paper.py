@@ -166,16 +166,19 @@ def test_the_figures_asked_of_partners_are_theirs_and_published_ones_are_not_ask
 
 
 def test_the_bundled_paper_says_where_no_option_is_recommended_yet(packs):
-    """Plymouth's documents recommend no option for the plan or for the domestic abuse contract, and
-    decisions.csv is empty: the paper says so rather than leave the board to guess."""
+    """Plymouth's documents name no option the paper's author prefers, and decisions.csv is empty:
+    the paper says so under every decision rather than leave the board to guess."""
     listed = _paper(packs, "2018-19").find("ol", class_="sa-recommendations").find_all("li", recursive=False)
     said = {li.find("strong").get_text(): li.get_text(" ", strip=True).replace(" :", ":") for li in listed}
     plan = next(t for k, t in said.items() if k.startswith("Approve the 2018-19 spending plan"))
     assert "Recommended option: none given yet." in plan
+    # where the plan recommends, the author's own view is still asked for, and the two told apart
     counselling = next(t for k, t in said.items() if "Therapeutic counselling" in k)
-    assert "Recommended option" not in counselling  # the plan itself recommends what follows it
+    assert "The documents recommend: Align the next procurement" in counselling
+    assert "Recommended option: none given yet." in counselling
+    assert "a decision is needed before October 2018" in counselling
     agree = next(t for k, t in said.items() if k.startswith("Agree: Explore the evidence"))
-    assert "Recommended option" not in agree  # the decision is the plan's own recommendation
+    assert "Recommended option: none given yet." in agree
 
 
 def test_the_authors_recommended_option_and_lead_reach_the_paper(project_copy, tmp_path):

@@ -57,14 +57,16 @@ def test_the_authors_option_reason_and_lead_go_with_their_decision(data_copy: Pa
     assert contract.lead == "Head of community safety"
     plan = out["plan spending-plan-2018-19"]
     assert plan.preferred == "" and plan.lead == "Safer Plymouth manager" and plan.preferred_text == "none given yet."
-    # a decision a document recommends is not said to have no recommendation
-    assert out["contract SP-2018-19-02"].recommended and out["contract SP-2018-19-02"].preferred_text == ""
+    # what a document recommends is said apart: whether the author recommends an option is said too
+    assert out["contract SP-2018-19-02"].recommended and out["contract SP-2018-19-02"].preferred_text == (
+        "none given yet."
+    )
     html = _recommendations(SimpleNamespace(recommendations=list(out.values())))
     assert "<strong>Commit to it, subject to the next grant</strong> (recommended):" in html
     assert "<strong>Recommended option</strong>: Commit to it, subject to the next grant. The service" in html
     assert "<strong>Lead</strong>: Head of community safety.</p>" in html
-    # the plan alone: what the plan itself recommends is the decision to agree, not one without advice
-    assert html.count("<strong>Recommended option</strong>: none given yet.") == 1
+    # every decision the author has not recommended an option for, the document's own included
+    assert html.count("<strong>Recommended option</strong>: none given yet.") == 3
     assert html.count("<strong>Lead</strong>: not named yet.") == 2  # the two without one: a lead is asked of each
     # the other year's rows are not this year's
     assert all(not d.preferred for d in with_author(dataset, "2017-18", recommendations(dataset, "2017-18")))
@@ -125,7 +127,7 @@ def test_a_project_without_the_file_reads_it_as_empty(data_copy: Path):
     dataset = load_dataset(data_copy)
     assert dataset.decisions.empty
     decisions = with_author(dataset, "2018-19", recommendations(dataset, "2018-19"))
-    assert [d.preferred_text for d in decisions] == ["none given yet.", "", "none given yet.", ""]
+    assert [d.preferred_text for d in decisions] == ["none given yet."] * 4
 
 
 # ---- implications ------------------------------------------------------------------------------

@@ -51,16 +51,14 @@ class Recommendation:
     preferred: str = ""
     reason: str = ""
     lead: str = ""
-    #: the decision is itself what a document recommends (a row of recommendations.csv): to agree or not
-    documents_own: bool = False
 
     @property
     def preferred_text(self) -> str:
-        """The option the author recommends and why ("Let it end. The need is met by ..."); where
-        neither the author nor a document recommends anything, that none is recommended yet."""
+        """The option the author recommends and why ("Let it end. The need is met by ..."); else that
+        the author has recommended none yet (whatever a document recommends, which is said apart)."""
         if self.preferred:
             return f"{self.preferred}." + (f" {sentence(self.reason)}" if self.reason else "")
-        return "" if self.recommended or self.documents_own else "none given yet."
+        return "none given yet."
 
     @property
     def lead_text(self) -> str:
@@ -143,7 +141,7 @@ def _contracts(dataset, year: str) -> list[Recommendation]:
             out.append(
                 Recommendation(
                     f"Decide what follows the contract for {c.project}, which ends in {c.ends}.",
-                    f"The contract{amount} ends part-way through {year}.",
+                    f"The contract{amount} ends part-way through {year}: a decision is needed before {c.ends}.",
                     [
                         Option("Re-commission or extend it", f"the service carries on after {c.ends}"),
                         Option("Let it end", f"the service stops in {c.ends}" + (unspent if c.amount else "")),
@@ -269,7 +267,6 @@ def with_documented(dataset, year: str, decisions: list[Recommendation]) -> list
                 f"Recommended in {_cited(dataset, row)}{_its_line(dataset, year, row)}.",
                 [Option("Agree it", "it is done as written"), Option("Amend or decline it", "the board says how")],
                 key=_recommendation_key(row, n, {d.key for d in out}),
-                documents_own=True,
             )
         )
     return out
