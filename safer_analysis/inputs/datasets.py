@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -405,6 +407,31 @@ def load_dataset(data_dir: str | os.PathLike | None = None) -> Dataset:
     )
 
 
+def _not_among(
+    label: str, column: str, cells: Iterable[tuple[int, Any]], allowed: set, said: Callable[[Any], str], after: str = ""
+) -> list[Problem]:
+    """A problem for each of ``cells`` (file row, value) whose value is not ``allowed``: ``said`` of the
+    value, then the values expected."""
+    expected = ", ".join(sorted(allowed))
+    return [
+        Problem(label, row, column, f"{said(value)}; expected one of {expected}{after}")
+        for row, value in cells
+        if value not in allowed
+    ]
+
+
+def _unknown_priority(key: object) -> str:
+    return f"unknown local priority {key!r}"
+
+
+def _unknown_document(document: object) -> str:
+    return f"unknown document {document!r}"
+
+
+def _no_grant(year: object) -> str:
+    return f"no grant for {year} in grants.csv"
+
+
 def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -414,32 +441,17 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
     documents = set(t["sources"]["document_id"])
     for name, frame in t.items():
         if "source_document" in frame:
-            for row, doc in frame["source_document"].items():
-                if not pd.isna(doc) and doc not in documents:
-                    problems.append(
-                        Problem(
-                            path(name),
-                            row,
-                            "source_document",
-                            f"unknown document {doc!r}; expected one of "
-                            f"{', '.join(sorted(documents))} (see sources.csv)",
-                        )
-                    )
+            cited = ((row, doc) for row, doc in frame["source_document"].items() if not pd.isna(doc))
+            problems += _not_among(
+                path(name), "source_document", cited, documents, _unknown_document, after=" (see sources.csv)"
+            )
 
     grants = dict(zip(t["grants"]["financial_year"], t["grants"]["amount"], strict=True))
 
     alloc = t["allocations"]
     for name in ("allocations", "decisions", "implications"):  # a year's lines, and its paper's author's words
-        for row, year in t[name]["financial_year"].items():
-            if year not in grants:
-                problems.append(
-                    Problem(
-                        path(name),
-                        row,
-                        "financial_year",
-                        f"no grant for {year} in grants.csv; expected one of {', '.join(sorted(grants))}",
-                    )
-                )
+        years = t[name]["financial_year"].items()
+        problems += _not_among(path(name), "financial_year", years, set(grants), _no_grant)
     dup_theme = alloc.duplicated(["financial_year", "theme_key"], keep="first")
     for row in alloc.index[dup_theme]:
         problems.append(
@@ -502,17 +514,8 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
 
     local = set(t["local_priorities"]["priority_key"])
     figures = t["context_figures"]
-    for row, keys in figures["local_priority"].items():
-        for k in keys:
-            if k not in local:
-                problems.append(
-                    Problem(
-                        path("context_figures"),
-                        row,
-                        "local_priority",
-                        f"unknown local priority {k!r}; expected one of {', '.join(sorted(local))}",
-                    )
-                )
+    keys = ((row, k) for row, ks in figures["local_priority"].items() for k in ks)
+    problems += _not_among(path("context_figures"), "local_priority", keys, local, _unknown_priority)
     for row, fig in figures.iterrows():
         if fig["value_low"] > fig["value_high"]:
             problems.append(
@@ -521,16 +524,7 @@ def _cross_check(root: Path, t: dict[str, pd.DataFrame]) -> list[Problem]:
                 )
             )
     for name in ("threat_risk_harm_scores", "priority_status"):
-        for row, k in t[name]["priority_key"].items():
-            if k not in local:
-                problems.append(
-                    Problem(
-                        path(name),
-                        row,
-                        "priority_key",
-                        f"unknown local priority {k!r}; expected one of {', '.join(sorted(local))}",
-                    )
-                )
+        problems += _not_among(path(name), "priority_key", t[name]["priority_key"].items(), local, _unknown_priority)
     for name, verb in (("threat_risk_harm_scores", "scored"), ("priority_status", "given")):
         frame = t[name]
         by = ["financial_year", "priority_key", *(["scorer"] if "scorer" in frame else [])]
