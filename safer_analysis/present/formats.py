@@ -47,6 +47,18 @@ def format_month(month: str) -> str:
     return f"{names[int(number) - 1]} {year}"
 
 
+def format_date_as_written(text: object) -> str:
+    """A document's date in words where it is a month (``2017-01``: 'January 2017'), else as
+    written ('2018', 'to be entered'); nothing where there is no text.
+
+    >>> format_date_as_written("2017-01"), format_date_as_written("2018")
+    ('January 2017', '2018')
+    """
+    if isinstance(text, str) and len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        return format_month(text)
+    return str(text) if isinstance(text, str) else ""
+
+
 def format_percent(value: float | None, *, signed: bool = False, missing: str = "–") -> str:
     """A percentage to one decimal place: ``45.7%`` (``+12.3%`` with ``signed``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

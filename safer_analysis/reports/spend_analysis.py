@@ -9,7 +9,7 @@ import pandas as pd
 from safer_analysis.analysis import spend
 from safer_analysis.analysis.spend import CONFIRMED, PROPOSED, total_change
 from safer_analysis.inputs.money import is_rounded
-from safer_analysis.present.formats import format_gbp, format_month, format_percent
+from safer_analysis.present.formats import format_date_as_written, format_gbp, format_month, format_percent
 
 
 def documents(dataset, year: str) -> list[tuple[str, str]]:
@@ -22,13 +22,6 @@ def standing(dataset, year: str) -> str | None:
     """'<title> is <what it is>' for the documents behind ``year``, or None where not recorded."""
     parts = [f"{title} is {what}" for title, what in documents(dataset, year) if what]
     return "; ".join(parts) or None
-
-
-def _month(text: object) -> str:
-    """A document's date as words where it is a month (``2017-01``: 'January 2017'), else as written."""
-    if isinstance(text, str) and len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
-        return format_month(text)
-    return str(text) if isinstance(text, str) else ""
 
 
 def _yes(value: object) -> bool:
@@ -45,7 +38,7 @@ def set_in(allocations: pd.DataFrame, sources: pd.DataFrame | None, year: str) -
     ids = list(dict.fromkeys((funded if len(funded) else lines)["source_document"]))
     docs = sources.set_index("document_id") if sources is not None and "draft" in sources else None
     if docs is not None and ids and all(d in docs.index and _yes(docs.at[d, "draft"]) for d in ids):
-        dates = [d for d in (_month(docs.at[i, "date"]) for i in ids) if d]
+        dates = [d for d in (format_date_as_written(docs.at[i, "date"]) for i in ids) if d]
         return "proposed in the draft of " + " and ".join(dates) if dates else "proposed in a draft"
     statuses = set(funded["status"])
     if statuses == {CONFIRMED}:

@@ -22,7 +22,7 @@ import pandas as pd
 from safer_analysis.analysis import spend
 from safer_analysis.inputs.validation import Problem
 from safer_analysis.inputs.years import FinancialYear
-from safer_analysis.present.formats import format_gbp, format_month
+from safer_analysis.present.formats import format_date_as_written, format_gbp, format_month
 from safer_analysis.reports.spend_analysis import contract_endings
 
 
@@ -94,7 +94,6 @@ def _plan(dataset, year: str) -> list[Recommendation]:
     total = float(with_amounts["amount"].sum())
     out = []
     for document in (d for d in dataset.documents_for(year) if not d.approved):
-        title, standing, date = document.title, document.standing, document.date
         of_grant = f" of the {format_gbp(grant)} grant" if grant is not None else ""
         options = [
             Option("Approve it as it stands", "the providers can be told their funding is confirmed"),
@@ -104,11 +103,10 @@ def _plan(dataset, year: str) -> list[Recommendation]:
             ),
             Option("Defer it", "no line is confirmed; services that continue do so without a confirmed grant"),
         ]
-        if "draft" in standing.lower():
-            when = format_month(date) if len(date) == 7 and date[4] == "-" else date
+        if document.draft:
             decision = (
-                f"Agree the {year} amounts proposed in the draft of {when}: {format_gbp(total)}{of_grant} "
-                f"across {_lines(with_amounts, lines)}."
+                f"Agree the {year} amounts proposed in the draft of {format_date_as_written(document.date)}: "
+                f"{format_gbp(total)}{of_grant} across {_lines(with_amounts, lines)}."
             )
             options = [
                 Option("Agree them as proposed", "the providers can be told their funding is confirmed"),
@@ -122,7 +120,7 @@ def _plan(dataset, year: str) -> list[Recommendation]:
         out.append(
             Recommendation(
                 decision,
-                f"The money rests on the {title}, {standing}.",
+                f"The money rests on the {document.title}, {document.standing}.",
                 options,
                 key=f"plan {document.document_id}",
             )
@@ -291,6 +289,12 @@ def _option_key(text: object) -> str:
     return " ".join(str(text).lower().split()).rstrip(".")
 
 
+def _authors_rows(dataset, year: str) -> list[tuple[int, str, pd.Series]]:
+    """decisions.csv's rows for ``year``: (file row, the decision's name with its spacing tidied, row)."""
+    rows = dataset.decisions[dataset.decisions["financial_year"] == year]
+    return [(row, " ".join(str(r["decision"]).split()), r) for row, r in rows.iterrows()]
+
+
 def author_problems(dataset, year: str, decisions: list[Recommendation]) -> list[Problem]:
     """What is wrong with decisions.csv's rows for ``year`` against the decisions the paper can put
     (``decisions``, with the partner-figures decision the assessment adds where figures are missing):
@@ -300,10 +304,8 @@ def author_problems(dataset, year: str, decisions: list[Recommendation]) -> list
     label = str(dataset.root / FILES["decisions"])
     known = {d.key: d for d in decisions if d.key}
     known.setdefault(FIGURES_KEY, Recommendation("", "", FIGURES_OPTIONS, key=FIGURES_KEY))
-    rows = dataset.decisions[dataset.decisions["financial_year"] == year]
     problems, seen = [], {}
-    for row, r in rows.iterrows():
-        key = " ".join(str(r["decision"]).split())
+    for row, key, r in _authors_rows(dataset, year):
         decision = next((d for k, d in known.items() if k.lower() == key.lower()), None)
         if decision is None:
             problems.append(
@@ -349,8 +351,7 @@ def with_author(dataset, year: str, decisions: list[Recommendation]) -> list[Rec
     from safer_analysis.inputs import validation as v
 
     v.require(author_problems(dataset, year, decisions))
-    rows = dataset.decisions[dataset.decisions["financial_year"] == year]
-    said = {" ".join(str(r["decision"]).split()).lower(): r for _, r in rows.iterrows()}
+    said = {key.lower(): r for _, key, r in _authors_rows(dataset, year)}
     out = []
     for d in decisions:
         r = said.get(d.key.lower())
@@ -370,10 +371,9 @@ def unused(dataset, year: str, decisions: list[Recommendation]) -> list[str]:
     from safer_analysis.inputs.datasets import FILES
 
     put = {d.key.lower() for d in decisions if d.key}
-    rows = dataset.decisions[dataset.decisions["financial_year"] == year]
     return [
-        f"{dataset.root / FILES['decisions']}, row {row}: the {year} paper puts no decision "
-        f"{' '.join(str(r['decision']).split())!r} this time, so the row is not used"
-        for row, r in rows.iterrows()
-        if " ".join(str(r["decision"]).split()).lower() not in put
+        f"{dataset.root / FILES['decisions']}, row {row}: the {year} paper puts no decision {key!r} this time, "
+        "so the row is not used"
+        for row, key, _ in _authors_rows(dataset, year)
+        if key.lower() not in put
     ]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from safer_analysis.analysis import spend
 from safer_analysis.inputs.years import FinancialYear
-from safer_analysis.present.formats import format_gbp, format_month, in_words
+from safer_analysis.present.formats import format_date_as_written, format_gbp, in_words
 from safer_analysis.reports.board_paper.decisions import Option, Recommendation, recommendations, unused, with_author
 from safer_analysis.reports.board_paper.implications import Implication, implications
 
@@ -115,11 +115,7 @@ def money_finding(dataset, year: str) -> str:
 
 def _draft_dates(dataset, year: str) -> list[str]:
     """When each draft behind the year's lines is dated ("January 2017")."""
-    return [
-        format_month(d.date) if len(d.date) == 7 and d.date[4] == "-" else d.date
-        for d in dataset.documents_for(year)
-        if d.draft
-    ]
+    return [format_date_as_written(d.date) for d in dataset.documents_for(year) if d.draft]
 
 
 def _from_report(items: Sequence[Mapping]) -> list[Recommendation]:
